@@ -1,0 +1,113 @@
+import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/** Scopes of the itslearning REST API besides InstantMessage (official list, plus the all-access ones real clients use). */
+const OTHER_SCOPES = [
+	'All', 'Assignment', 'Calendar', 'Children', 'CkEditor', 'Courses', 'FileUpload', 'Hierarchies', 'LearningObjectiveRepository',
+	'LearningObjectivesReports', 'LightBulletin', 'Messages', 'Notifications', 'Page', 'Person', 'Planner', 'Reports', 'SCOPE', 'Sso',
+	'Statistics', 'StudentPlan', 'Supervisor', 'TaskListDailyWorkflow', 'Tasks', 'Workload',
+];
+
+/** The site origin without a trailing slash, used by the hidden URL expressions below. */
+const SITE = "{{ String($self.siteUrl || '').trim().replace(/\\/+$/, '') }}";
+
+export class ItslearningOAuth2Api implements ICredentialType {
+	name = 'itslearningOAuth2Api';
+
+	displayName = 'Itslearning OAuth2 API';
+
+	extends = ['oAuth2Api'];
+
+	documentationUrl = 'https://github.com/n8n-nodes-itslearning-genesys/n8n-nodes-itslearning-genesys#itslearning-credential';
+
+	icon = 'file:itslearning.svg' as const;
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Site URL',
+			name: 'siteUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://yourschool.itslearning.com',
+			description: "Origin of your school's itslearning site: https, no path (http is accepted only for 127.0.0.1 or localhost, for testing)",
+		},
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'hidden',
+			default: 'authorizationCode',
+		},
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: `=${SITE}/oauth2/authorize.aspx`,
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: `=${SITE}/restapi/oauth2/token`,
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'itslearning API clients are public clients identified by their client ID alone: leave this empty unless itslearning issued you a secret',
+		},
+		{
+			displayName: 'Instant Message Scope',
+			name: 'instantMessageScope',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to request the InstantMessage scope, which every Instant Message operation and trigger needs',
+		},
+		{
+			displayName: 'Additional Scopes',
+			name: 'additionalScopes',
+			type: 'multiOptions',
+			options: OTHER_SCOPES.map((scope) => ({ name: scope, value: scope })),
+			default: [],
+			description: 'Other scopes to request (SCOPE and All are the all-access scopes some itslearning clients use)',
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'hidden',
+			default: "={{ [$self.instantMessageScope !== false ? 'InstantMessage' : ''].concat($self.additionalScopes || []).filter(Boolean).join(' ') }}",
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: '',
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'hidden',
+			default: 'body',
+		},
+		{
+			displayName: 'Send Access Token As',
+			name: 'tokenPlacement',
+			type: 'options',
+			options: [
+				{ name: 'Authorization Header (Bearer)', value: 'header', description: 'Keeps the token out of URLs and logs' },
+				{ name: 'Query Parameter (Access_token)', value: 'query', description: 'What the itslearning SDK and apps do' },
+			],
+			default: 'header',
+			description: 'How API requests carry the access token',
+		},
+	];
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `=${SITE}`,
+			url: '/restapi/personal/instantmessages/permissions/v1',
+			method: 'GET',
+		},
+	};
+}

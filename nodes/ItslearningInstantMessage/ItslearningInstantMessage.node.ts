@@ -1,0 +1,29 @@
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { TableExecutor } from '../shared/execute';
+import { buildProperties } from '../shared/properties';
+import { itslearningService } from './ItslearningInstantMessage.service';
+
+const executor = new TableExecutor(itslearningService);
+
+export class ItslearningInstantMessage implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Itslearning Instant Message',
+		name: 'itslearningInstantMessage',
+		icon: 'file:itslearning.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Send, read and manage itslearning instant messages, threads and participants',
+		defaults: { name: 'Itslearning Instant Message' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: 'itslearningOAuth2Api', required: true }],
+		properties: buildProperties(itslearningService.resources, itslearningService.table),
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executor.execute(this);
+	}
+}

@@ -1,0 +1,59 @@
+/**
+ * itslearning specifics for the engine: the site URL from the credential, the token placement
+ * option, ASP.NET / OAuth2 error bodies, and advice for 401/403.
+ */
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import type { ServiceDefinition } from '../shared/service';
+import { itslearningInstantMessageTable, itslearningResources } from './ItslearningInstantMessage.table';
+
+/**
+ * Normalises and checks a site URL: https origin only (`https://school.itslearning.com`), with
+ * http allowed for 127.0.0.1 / localhost so a local emulator works.
+ */
+export function normalizeSiteUrl(value: unknown): string {
+	const text = typeof value === 'string' ? value.trim().replace(/\/+$/, '') : '';
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw new Error(`The itslearning Site URL "${text}" is not a URL. Use the origin of your school's site, e.g. https://yourschool.itslearning.com`);
+	}
+	const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
+	if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
+		throw new Error(`The itslearning Site URL must use https (got ${url.protocol}//${url.host})`);
+	}
+	if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+		throw new Error(`The itslearning Site URL must be an origin only, e.g. https://yourschool.itslearning.com (got a path, query or login in "${text}")`);
+	}
+	return url.origin;
+}
+
+export const itslearningService: ServiceDefinition = {
+	displayName: 'itslearning',
+	credentialType: 'itslearningOAuth2Api',
+	resources: itslearningResources,
+	table: itslearningInstantMessageTable,
+	baseUrl: (credentials: ICredentialDataDecryptedObject) => normalizeSiteUrl(credentials.siteUrl),
+	oauth2Options: (credentials) => (credentials.tokenPlacement === 'query' ? { tokenType: 'query' } : undefined),
+	parseError(status, body) {
+		const data = (body && typeof body === 'object' ? body : {}) as IDataObject;
+		const message =
+			(typeof data.Message === 'string' && data.Message) ||
+			(typeof data.error_description === 'string' && data.error_description) ||
+			(typeof data.error === 'string' && data.error) ||
+			(typeof body === 'string' && body.trim() && body.trim().slice(0, 500)) ||
+			`HTTP ${status}`;
+		const details: IDataObject = {};
+		for (const key of ['MessageDetail', 'ExceptionMessage', 'ExceptionType']) if (data[key] !== undefined) details[key] = data[key];
+		return { message, code: typeof data.error === 'string' ? data.error : undefined, details: Object.keys(details).length ? details : undefined };
+	},
+	hint(status, row) {
+		if (status === 401) return 'The access token was refused. Reconnect the itslearning credential (its refresh token may have expired or been rotated elsewhere).';
+		if (status === 403) return `The credential needs the "${row.scope}" scope: enable it in the credential and reconnect.`;
+		if (status === 404) return 'The item does not exist or the signed-in user may not see it (itslearning answers 404 for both).';
+		return undefined;
+	},
+	retry: { maxRetries: 5, maxWaitSeconds: 60 },
+	timeoutMs: 60_000,
+};

@@ -1,0 +1,393 @@
+/**
+ * itslearning Instant Messages: one row per method of the itslearning-sdk `InstantMessagesAPI`
+ * (45), with the HTTP method, path, parameters and paging of `shared/spec/itslearning-instant-message.json`.
+ * Parameter names are the camelCase of the API's own names; `wireName` keeps the API's spelling.
+ */
+import type { EndpointRow, ParamDef, ResourceDef } from '../shared/types';
+
+const IM = '/restapi/personal/instantmessages';
+const SCOPE = 'InstantMessage';
+
+// ── Parameters used by several rows ─────────────────────────────────────────────────────────────
+const threadId: ParamDef = { name: 'threadId', location: 'path', type: 'integer', displayName: 'Thread ID', required: true, description: 'ID of the conversation thread' };
+const instantMessageId: ParamDef = { name: 'instantMessageId', location: 'path', type: 'int64', displayName: 'Message ID', required: true, description: 'ID of the instant message' };
+const personId: ParamDef = { name: 'personId', location: 'path', type: 'integer', displayName: 'Person ID', required: true, description: 'itslearning person ID' };
+const searchText: ParamDef = { name: 'searchText', location: 'query', type: 'string', displayName: 'Search Text', required: true, description: 'Text to look for' };
+const maxMessagesPerThread: ParamDef = { name: 'maxMessages', location: 'query', type: 'integer', displayName: 'Max Messages per Thread', min: 0, description: 'How many recent messages to include with each thread' };
+
+/** Body of the thread-update routes (InstantMessageThreadUpdateV1). */
+function threadUpdateBody(personIdsRequired: boolean, personIdsDescription: string): ParamDef[] {
+	return [
+		{ name: 'personIds', wireName: 'PersonIds', location: 'body', type: 'integerList', displayName: 'Person IDs', required: personIdsRequired, description: personIdsDescription },
+		{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', displayName: 'Thread ID in Body', description: 'Thread ID repeated in the body (the API ignores a different value)' },
+		{ name: 'updateName', wireName: 'UpdateName', location: 'body', type: 'boolean', displayName: 'Update Name', description: 'Whether to apply Name' },
+		{ name: 'name', wireName: 'Name', location: 'body', type: 'string', displayName: 'Name', description: 'New thread name' },
+		{ name: 'updateParticipants', wireName: 'UpdateParticipants', location: 'body', type: 'boolean', displayName: 'Update Participants', description: 'Whether to apply Person IDs' },
+		{ name: 'toggleEnableDisableReplies', wireName: 'ToggleEnableDisableReplies', location: 'body', type: 'boolean', displayName: 'Toggle Enable Disable Replies', description: 'Whether to apply Replies Are Enabled' },
+		{ name: 'repliesAreEnabled', wireName: 'RepliesAreEnabled', location: 'body', type: 'boolean', displayName: 'Replies Are Enabled', description: 'Whether students may reply' },
+	];
+}
+
+/** Message-id window of the older thread-message routes. */
+function messageWindow(max?: number): ParamDef[] {
+	return [
+		{ name: 'maxMessages', location: 'query', type: 'integer', displayName: 'Max Messages', min: 1, max, description: 'Messages per request' },
+		{ name: 'upperBoundInstantMessageId', location: 'query', type: 'int64', displayName: 'Older Than Message ID', description: 'Only messages with a lower ID (do not combine with Newer Than)' },
+		{ name: 'lowerBoundInstantMessageId', location: 'query', type: 'int64', displayName: 'Newer Than Message ID', description: 'Only messages with a higher ID (do not combine with Older Than)' },
+	];
+}
+
+const messageWindowPaging = { style: 'idBounds', olderParam: 'upperBoundInstantMessageId', newerParam: 'lowerBoundInstantMessageId', sizeParam: 'maxMessages', itemsPath: 'EntityArray', idField: 'MessageId', pageSize: 100 } as const;
+const threadPagePaging = { style: 'pageIndex', pageParam: 'threadPage', sizeParam: 'maxThreadCount', itemsPath: 'EntityArray', totalPath: 'Total', pageSize: 100 } as const;
+const threadPageParams: ParamDef[] = [
+	{ name: 'maxThreadCount', location: 'query', type: 'integer', displayName: 'Threads per Page', min: 1 },
+	{ name: 'threadPage', location: 'query', type: 'integer', displayName: 'Page', min: 0 },
+	maxMessagesPerThread,
+];
+
+const recipientRoleOptions = ['Guest', 'Student', 'Teacher', 'Administrator', 'Parent'].map((role) => ({ name: role, value: role }));
+
+export const itslearningResources: ResourceDef[] = [
+	{ value: 'thread', name: 'Thread', description: 'Conversation threads' },
+	{ value: 'message', name: 'Message', description: 'Instant messages in threads' },
+	{ value: 'unread', name: 'Unread', description: 'Unread counts and read markers' },
+	{ value: 'participant', name: 'Participant', description: 'People in a thread' },
+	{ value: 'attachment', name: 'Attachment', description: 'Files to send with messages' },
+	{ value: 'recipient', name: 'Recipient', description: 'People, courses and projects that can be messaged' },
+	{ value: 'person', name: 'Person', description: 'Privacy rules and blocking' },
+	{ value: 'abuseReport', name: 'Abuse Report', description: 'Withdraw abuse reports' },
+	{ value: 'settings', name: 'Settings', description: 'Messaging limits, permissions and push channels' },
+];
+
+export const itslearningInstantMessageTable: EndpointRow[] = [
+	// ── Thread ──────────────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'thread', operation: 'getMany', sdkMethod: 'getMessageThreadsV3', name: 'Get Many', action: 'Get many threads',
+		description: 'List the user\'s threads, newest activity first',
+		method: 'GET', path: `${IM}/messagethreads/v3`, scope: SCOPE,
+		params: [
+			{ name: 'fromSortIndex', location: 'query', type: 'int64', displayName: 'Older Than Sort Index', description: 'Start below this thread sort index (leave empty for the newest threads)' },
+			{ name: 'pageSize', location: 'query', type: 'integer', displayName: 'Page Size', default: 100, sendDefault: true },
+		],
+		paging: { style: 'cursor', cursorParam: 'fromSortIndex', sizeParam: 'pageSize', itemsPath: 'Threads.EntityArray', hasMorePath: 'HasMore', cursorField: 'SortIndex', pageSize: 100 },
+	},
+	{
+		resource: 'thread', operation: 'getManyV2', sdkMethod: 'getMessageThreadsV2', name: 'Get Many (Page Numbers)', action: 'Get many threads by page number',
+		description: 'List the user\'s threads page by page, each with a few recent messages',
+		method: 'GET', path: `${IM}/messagethreads/v2`, scope: SCOPE, params: threadPageParams, paging: threadPagePaging,
+	},
+	{
+		resource: 'thread', operation: 'getManyV1', sdkMethod: 'getMessageThreadsV1', name: 'Get Many V1', action: 'Get many threads (V1)',
+		description: 'List the user\'s threads page by page (old version)', deprecated: 'use Thread → Get Many',
+		method: 'GET', path: `${IM}/messagethreads/v1`, scope: SCOPE, params: threadPageParams, paging: threadPagePaging,
+	},
+	{
+		resource: 'thread', operation: 'get', sdkMethod: 'getThreadAndMessagesV2', name: 'Get', action: 'Get a thread with its messages',
+		description: 'Get one thread together with a window of its messages',
+		method: 'GET', path: `${IM}/messagethreads/{threadId}/v2`, scope: SCOPE,
+		params: [threadId, ...messageWindow(500).map((p) => (p.name === 'maxMessages' ? { ...p, default: 100, sendDefault: true } : p))],
+	},
+	{
+		resource: 'thread', operation: 'update', sdkMethod: 'updateThread', name: 'Update', action: 'Update a thread',
+		description: 'Rename a thread and/or replace its participant list (set Update Name / Update Participants)',
+		method: 'PUT', path: `${IM}/messagethreads/{threadId}/v1`, scope: SCOPE,
+		params: [threadId, ...threadUpdateBody(false, 'New participant list (with Update Participants)')],
+	},
+	{
+		resource: 'thread', operation: 'delete', sdkMethod: 'deleteThread', name: 'Delete', action: 'Delete a thread',
+		description: 'Delete a thread for the user (it can be restored)',
+		method: 'DELETE', path: `${IM}/messagethreads/{threadId}/v1`, scope: SCOPE, params: [threadId], output: { kind: 'void' },
+	},
+	{
+		resource: 'thread', operation: 'restore', sdkMethod: 'restoreThread', name: 'Restore', action: 'Restore a thread',
+		description: 'Undo the deletion of a thread',
+		method: 'PATCH', path: `${IM}/messagethreads/{threadId}/restore/v1`, scope: SCOPE, params: [threadId],
+	},
+	{
+		resource: 'thread', operation: 'toggleReplies', sdkMethod: 'toggleThreadReplies', name: 'Toggle Replies', action: 'Toggle whether students may reply',
+		description: 'Flip whether students may reply in a thread',
+		method: 'PUT', path: `${IM}/messagethreads/{threadId}/toggleEnableDisableReplies/v1`, scope: SCOPE, params: [threadId],
+	},
+	{
+		resource: 'thread', operation: 'search', sdkMethod: 'searchMessageThreads', name: 'Search', action: 'Search threads',
+		description: 'Search the user\'s threads by text and filters',
+		method: 'POST', path: `${IM}/messagethreads/search/v1`, scope: SCOPE,
+		params: [
+			{ name: 'maxThreadCount', wireName: 'MaxThreadCount', location: 'body', type: 'integer', displayName: 'Threads per Page', min: 1 },
+			{ name: 'threadPage', wireName: 'ThreadPage', location: 'body', type: 'integer', displayName: 'Page', min: 0 },
+			{ name: 'searchText', wireName: 'SearchText', location: 'body', type: 'string', displayName: 'Search Text', description: 'Text to look for in messages' },
+			{ name: 'maxMessages', wireName: 'MaxMessages', location: 'body', type: 'integer', displayName: 'Max Messages per Thread', description: 'Messages preloaded per thread' },
+			{ name: 'personIdFilter', wireName: 'PersonIdFilter', location: 'body', type: 'integer', displayName: 'From Person ID', description: 'Only messages from this person' },
+			{ name: 'threadIdFilter', wireName: 'ThreadIdFilter', location: 'body', type: 'integer', displayName: 'In Thread ID', description: 'Only this thread' },
+			{ name: 'attachmentFilter', wireName: 'AttachmentFilter', location: 'body', type: 'boolean', displayName: 'With Attachments Only', description: 'Whether to return only threads with an attachment' },
+			{ name: 'sentFilter', wireName: 'SentFilter', location: 'body', type: 'boolean', displayName: 'Sent by Me Only', description: 'Whether to return only threads where the user sent a message' },
+			{ name: 'unreadFilter', wireName: 'UnreadFilter', location: 'body', type: 'boolean', displayName: 'Unread Only', description: 'Whether to return only threads with unread messages' },
+			{ name: 'starredFilter', wireName: 'StarredFilter', location: 'body', type: 'boolean', displayName: 'Starred Only', description: 'Whether to return only starred messages' },
+		],
+		paging: { style: 'pageIndex', pageParam: 'threadPage', sizeParam: 'maxThreadCount', itemsPath: 'EntityArray', totalPath: 'Total', pageSize: 50 },
+	},
+	{
+		resource: 'thread', operation: 'getSuggestions', sdkMethod: 'getThreadSuggestions', name: 'Get Suggestions', action: 'Suggest threads by name',
+		description: 'Suggest conversations whose name contains a text',
+		method: 'GET', path: `${IM}/messagethreads/suggestions/v1`, scope: SCOPE, params: [searchText],
+	},
+	{
+		resource: 'thread', operation: 'getFilterSuggestions', sdkMethod: 'getSuggestions', name: 'Get Filter Suggestions', action: 'Suggest people or threads to filter by',
+		description: 'Suggest people or thread names matching a text, for use as search filters',
+		method: 'GET', path: `${IM}/suggestions/v1`, scope: SCOPE,
+		params: [searchText, { name: 'maxSuggestions', location: 'query', type: 'integer', displayName: 'Max Suggestions', min: 1, default: 10, sendDefault: true }],
+	},
+	{
+		resource: 'thread', operation: 'getOneToOne', sdkMethod: 'getOneToOneThreadId', name: 'Get One-to-One Thread ID', action: 'Get the one-to-one thread ID with a person',
+		description: 'Look up the ID of the one-to-one thread with a person (0 when none exists)',
+		method: 'GET', path: `${IM}/messagethreads/onetoone/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'threadId' },
+	},
+	{
+		resource: 'thread', operation: 'getCollaboration', sdkMethod: 'getCollaborationThreadId', name: 'Get Collaboration Thread', action: 'Get the thread of a collaboration',
+		description: 'Get (creating it on first use) the thread of a group-assignment collaboration',
+		method: 'GET', path: `${IM}/messagethreads/collaborations/{collaborationId}/v1`, scope: SCOPE,
+		params: [{ name: 'collaborationId', location: 'path', type: 'integer', displayName: 'Collaboration ID', required: true }],
+	},
+
+	// ── Message ─────────────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'message', operation: 'send', sdkMethod: 'sendInstantMessageV2', name: 'Send', action: 'Send a message',
+		description: 'Send a message (text and/or uploaded files) to a thread or to new recipients; returns the thread',
+		method: 'POST', path: `${IM}/v2`, scope: SCOPE,
+		params: [
+			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', displayName: 'Text', required: true, description: 'Message text' },
+			{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', displayName: 'Thread ID', description: 'Existing thread to post in (leave empty for a new thread)' },
+			{ name: 'toPersonIds', wireName: 'ToPersonIds', location: 'body', type: 'integerList', displayName: 'To Person IDs', description: 'People to message' },
+			{ name: 'courseIds', wireName: 'CourseIds', location: 'body', type: 'integerList', displayName: 'Course IDs', description: 'Courses to message' },
+			{ name: 'projectIds', wireName: 'ProjectIds', location: 'body', type: 'integerList', displayName: 'Project IDs', description: 'Projects to message' },
+			{ name: 'fileIds', wireName: 'FileIds', location: 'body', type: 'guidList', displayName: 'File IDs', description: 'GUIDs returned by Attachment → Upload' },
+			{ name: 'sendAsIndividualMessages', wireName: 'SendAsIndividualMessages', location: 'body', type: 'boolean', displayName: 'Send as Individual Messages', description: 'Whether to send one message per recipient instead of a group thread' },
+			{ name: 'instantMessageIdToReplyTo', wireName: 'InstantMessageIdToReplyTo', location: 'body', type: 'int64', displayName: 'Reply to Message ID' },
+			{ name: 'instantMessageIdToShare', wireName: 'InstantMessageIdToShare', location: 'body', type: 'int64', displayName: 'Share Message ID' },
+			{ name: 'originInstantMessageId', wireName: 'OriginInstantMessageId', location: 'body', type: 'int64', displayName: 'Origin Message ID', description: 'Message this one references' },
+			{ name: 'originMessageThreadId', wireName: 'OriginMessageThreadId', location: 'body', type: 'integer', displayName: 'Origin Thread ID', description: 'Thread of the referenced message' },
+			{
+				name: 'referencedInstantMessageType', wireName: 'ReferencedInstantMessageType', location: 'body', type: 'options', displayName: 'Reference Type', default: 'None',
+				options: ['None', 'Shared', 'Replied', 'AbuseReported', 'AbuseReportedThread'].map((v) => ({ name: v, value: v })),
+			},
+			{ name: 'hasYourFilesAttachment', wireName: 'HasYourFilesAttachment', location: 'body', type: 'boolean', displayName: 'Has Your Files Attachment', description: 'Whether a file comes from the user\'s "Your files"' },
+		],
+	},
+	{
+		resource: 'message', operation: 'sendV1', sdkMethod: 'sendInstantMessageV1', name: 'Send V1', action: 'Send a message (V1)',
+		description: 'Send a message to a thread or to new recipients (old version)', deprecated: 'use Message → Send',
+		method: 'POST', path: `${IM}/v1`, scope: SCOPE,
+		params: [
+			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', displayName: 'Text', required: true, description: 'Message text' },
+			{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', displayName: 'Thread ID', description: 'Existing thread (leave empty for a new thread)' },
+			{ name: 'toPersonIds', wireName: 'ToPersonIds', location: 'body', type: 'integerList', displayName: 'To Person IDs' },
+			{ name: 'courseId', wireName: 'CourseId', location: 'body', type: 'integer', displayName: 'Course ID' },
+			{ name: 'projectId', wireName: 'ProjectId', location: 'body', type: 'integer', displayName: 'Project ID' },
+			{ name: 'fileId', wireName: 'FileId', location: 'body', type: 'guidList', displayName: 'File IDs', description: 'GUIDs returned by Attachment → Upload' },
+			{ name: 'sendAsIndividualMessages', wireName: 'SendAsIndividualMessages', location: 'body', type: 'boolean', displayName: 'Send as Individual Messages', description: 'Whether to send one message per recipient' },
+		],
+	},
+	{
+		resource: 'message', operation: 'update', sdkMethod: 'updateInstantMessageText', name: 'Update Text', action: 'Edit the text of a message',
+		description: 'Edit the text of a message the user sent',
+		method: 'PATCH', path: `${IM}/v1`, scope: SCOPE,
+		params: [
+			{ name: 'instantMessageId', wireName: 'InstantMessageId', location: 'body', type: 'int64', displayName: 'Message ID', required: true },
+			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', displayName: 'Text', required: true, description: 'New message text' },
+		],
+	},
+	{
+		resource: 'message', operation: 'delete', sdkMethod: 'deleteInstantMessage', name: 'Delete', action: 'Delete a message',
+		description: 'Delete one message (it can be restored)',
+		method: 'DELETE', path: `${IM}/{instantMessageId}/v1`, scope: SCOPE, params: [instantMessageId],
+	},
+	{
+		resource: 'message', operation: 'restore', sdkMethod: 'restoreInstantMessage', name: 'Restore', action: 'Restore a message',
+		description: 'Undo the deletion of a message',
+		method: 'PATCH', path: `${IM}/{instantMessageId}/restore/v1`, scope: SCOPE, params: [instantMessageId],
+	},
+	{
+		resource: 'message', operation: 'getMany', sdkMethod: 'getThreadMessagesV3', name: 'Get Many', action: 'Get many messages of a thread',
+		description: 'Page backwards through a thread\'s messages, newest first',
+		method: 'GET', path: `${IM}/messagethreads/{threadId}/messages/v3`, scope: SCOPE,
+		params: [
+			threadId,
+			{ name: 'pageSize', location: 'query', type: 'integer', displayName: 'Page Size' },
+			{ name: 'fromId', location: 'query', type: 'int64', displayName: 'Older Than Message ID', description: 'Start below this message ID (leave empty for the newest messages)' },
+		],
+		paging: { style: 'cursor', cursorParam: 'fromId', sizeParam: 'pageSize', itemsPath: 'Messages.EntityArray', hasMorePath: 'HasMore', cursorField: 'MessageId', pageSize: 100 },
+	},
+	{
+		resource: 'message', operation: 'getManyV2', sdkMethod: 'getThreadMessagesV2', name: 'Get Many V2', action: 'Get many messages of a thread (V2)',
+		description: 'Get a window of messages from one thread, bounded by message ID', deprecated: 'use Message → Get Many',
+		method: 'GET', path: `${IM}/messagethreads/{threadId}/messages/v2`, scope: SCOPE, params: [threadId, ...messageWindow(500)], paging: messageWindowPaging,
+	},
+	{
+		resource: 'message', operation: 'getManyV1', sdkMethod: 'getThreadMessagesV1', name: 'Get Many V1', action: 'Get many messages of a thread (V1)',
+		description: 'Get messages of a thread (oldest API version)', deprecated: 'use Message → Get Many',
+		method: 'GET', path: `${IM}/messagethreads/{threadId}/v1`, scope: SCOPE, params: [threadId, ...messageWindow()], paging: messageWindowPaging,
+	},
+	{
+		resource: 'message', operation: 'search', sdkMethod: 'searchMessagesInThread', name: 'Search in Thread', action: 'Search messages in a thread',
+		description: 'Find which messages of a thread contain a text (one item per matching message ID)',
+		method: 'GET', path: `${IM}/messagethreads/{threadId}/messages/search/v1`, scope: SCOPE, params: [threadId, searchText], output: { kind: 'primitiveList', key: 'messageId' },
+	},
+	{
+		resource: 'message', operation: 'toggleStar', sdkMethod: 'toggleMessageStar', name: 'Toggle Star', action: 'Star or unstar a message',
+		description: 'Flip the starred flag of a message (read IsStarred from the result)',
+		method: 'PUT', path: `${IM}/togglemessagestar/{instantMessageId}/v1`, scope: SCOPE, params: [instantMessageId],
+	},
+	{
+		resource: 'message', operation: 'getStarredCount', sdkMethod: 'getStarredMessagesCount', name: 'Get Starred Count', action: 'Count starred messages',
+		description: 'Count the messages the user has starred',
+		method: 'GET', path: `${IM}/starred/count/v1`, scope: SCOPE, params: [], output: { kind: 'primitive', key: 'starredCount' },
+	},
+
+	// ── Unread ──────────────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'unread', operation: 'getThreadCount', sdkMethod: 'getThreadUnreadCount', name: 'Get Thread Unread Count', action: 'Count unread messages in a thread',
+		description: 'Count the unread messages in one thread',
+		method: 'GET', path: `${IM}/messagethreads/{threadId}/unread/count/v1`, scope: SCOPE, params: [threadId], output: { kind: 'primitive', key: 'unreadCount' },
+	},
+	{
+		resource: 'unread', operation: 'getThreadsCount', sdkMethod: 'getUnreadThreadsCount', name: 'Get Unread Threads Count', action: 'Count threads with unread messages',
+		description: 'Count how many threads contain unread messages',
+		method: 'GET', path: `${IM}/messagethreads/unread/count/v1`, scope: SCOPE, params: [], output: { kind: 'primitive', key: 'unreadThreadsCount' },
+	},
+	{
+		resource: 'unread', operation: 'markRead', sdkMethod: 'updateLastRead', name: 'Mark as Read', action: 'Mark a thread as read up to a message',
+		description: 'Mark a thread as read up to a given message',
+		method: 'PUT', path: `${IM}/messagethreads/{threadId}/updatelastread/{lastReadInstantMessageId}/v1`, scope: SCOPE,
+		params: [
+			threadId,
+			{ name: 'lastReadInstantMessageId', location: 'path', type: 'int64', displayName: 'Last Read Message ID', required: true, description: 'Newest message the user has read' },
+			{ name: 'sortIndex', location: 'query', type: 'int64', displayName: 'Sort Index' },
+		],
+		output: { kind: 'void' },
+	},
+
+	// ── Participant ─────────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'participant', operation: 'add', sdkMethod: 'addParticipantsToThread', name: 'Add', action: 'Add people to a thread',
+		description: 'Add people to an existing thread',
+		method: 'PUT', path: `${IM}/messagethreads/{threadId}/participants/v1`, scope: SCOPE, params: [threadId, ...threadUpdateBody(true, 'People to add')],
+	},
+	{
+		resource: 'participant', operation: 'remove', sdkMethod: 'removeParticipantsFromThread', name: 'Remove', action: 'Remove people from a thread',
+		description: 'Remove people from a thread',
+		method: 'DELETE', path: `${IM}/messagethreads/{threadId}/participants/v1`, scope: SCOPE, params: [threadId, ...threadUpdateBody(true, 'People to remove')],
+	},
+	{
+		resource: 'participant', operation: 'addModerator', sdkMethod: 'addModeratorToThread', name: 'Add Moderator', action: 'Make people moderators of a thread',
+		description: 'Make one or more people moderators of a thread',
+		method: 'PUT', path: `${IM}/messagethreads/{threadId}/moderators/v1`, scope: SCOPE, params: [threadId, ...threadUpdateBody(true, 'People to make moderators')],
+	},
+	{
+		resource: 'participant', operation: 'getDisabled', sdkMethod: 'getParticipantsWithDisabledMessages', name: 'Get With Messages Disabled', action: 'List participants with messaging turned off',
+		description: 'List the thread participants who have messaging turned off',
+		method: 'GET', path: `${IM}/messagethreads/{threadId}/participants/messages-disabled/v1`, scope: SCOPE, params: [threadId],
+	},
+
+	// ── Attachment ──────────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'attachment', operation: 'upload', sdkMethod: 'uploadAttachment', name: 'Upload', action: 'Upload files to attach',
+		description: 'Upload files to temporary storage; pass the returned GUIDs (Item1) as File IDs to Message → Send',
+		method: 'POST', path: `${IM}/attachment/v1`, scope: SCOPE,
+		params: [{ name: 'binaryPropertyName', location: 'binary', type: 'string', displayName: 'Input Binary Field', required: true, default: 'data', description: 'Name of the input binary field(s) holding the file(s)' }],
+	},
+	{
+		resource: 'attachment', operation: 'delete', sdkMethod: 'deleteAttachment', name: 'Delete', action: 'Delete an uploaded file',
+		description: 'Remove an uploaded file that was not sent yet',
+		method: 'DELETE', path: `${IM}/attachment/v1`, scope: SCOPE,
+		params: [{ name: 'fileId', location: 'query', type: 'guid', displayName: 'File ID', required: true, description: 'GUID returned by Attachment → Upload' }],
+	},
+
+	// ── Recipient ───────────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'recipient', operation: 'resolve', sdkMethod: 'getRecipientsV2', name: 'Resolve', action: 'Resolve people, courses and projects to recipients',
+		description: 'Resolve lists of people, courses and projects into recipient records',
+		method: 'GET', path: `${IM}/recipients/v2`, scope: SCOPE,
+		params: [
+			{ name: 'personIds', location: 'query', type: 'integerList', displayName: 'Person IDs' },
+			{ name: 'courseIds', location: 'query', type: 'integerList', displayName: 'Course IDs' },
+			{ name: 'projectIds', location: 'query', type: 'integerList', displayName: 'Project IDs' },
+		],
+	},
+	{
+		resource: 'recipient', operation: 'resolveV1', sdkMethod: 'getRecipientsV1', name: 'Resolve V1', action: 'Resolve people, a course or a project (V1)',
+		description: 'Resolve people, one course or one project into recipient records (old version)',
+		method: 'GET', path: `${IM}/recipients/v1`, scope: SCOPE,
+		params: [
+			{ name: 'courseId', location: 'query', type: 'integer', displayName: 'Course ID' },
+			{ name: 'projectId', location: 'query', type: 'integer', displayName: 'Project ID' },
+			{ name: 'personIds', location: 'query', type: 'integerList', displayName: 'Person IDs' },
+		],
+	},
+	{
+		resource: 'recipient', operation: 'getPersons', sdkMethod: 'getRecipientPersons', name: 'Get Persons', action: 'Get recipient details for people',
+		description: 'Fetch recipient details for a list of person IDs in one call',
+		method: 'POST', path: `${IM}/recipients/persons/v1`, scope: SCOPE,
+		params: [{ name: 'personIds', location: 'bodyRoot', type: 'integerList', displayName: 'Person IDs', required: true }],
+	},
+	{
+		resource: 'recipient', operation: 'search', sdkMethod: 'searchRecipients', name: 'Search', action: 'Search people to message',
+		description: 'Search people the user may message under the site\'s e-safety rules',
+		method: 'GET', path: `${IM}/recipients/search/v1`, scope: SCOPE,
+		params: [
+			searchText,
+			{ name: 'instantMessageThreadId', location: 'query', type: 'integer', displayName: 'Exclude Members of Thread ID', description: 'People already in this thread are left out' },
+			{ name: 'recipientRoles', location: 'query', type: 'stringList', displayName: 'Recipient Roles', description: `Roles to include: ${recipientRoleOptions.map((o) => o.name).join(', ')}` },
+		],
+	},
+
+	// ── Person ──────────────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'person', operation: 'checkPrivacy', sdkMethod: 'checkPrivacyRules', name: 'Check Privacy Rules', action: 'Check whether a person may be messaged',
+		description: 'Ask whether the user may start a conversation with a person',
+		method: 'GET', path: `${IM}/privacy/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'allowed' },
+	},
+	{
+		resource: 'person', operation: 'toggleBlock', sdkMethod: 'togglePersonBlock', name: 'Toggle Block', action: 'Block or unblock a person',
+		description: 'Flip whether the user blocks messages from a person',
+		method: 'PUT', path: `${IM}/togglepersonblock/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'result' },
+	},
+
+	// ── Abuse report ────────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'abuseReport', operation: 'cancelMessageReport', sdkMethod: 'cancelAbuseReport', name: 'Cancel Message Report', action: 'Withdraw a message abuse report',
+		description: 'Withdraw an abuse report filed against a single message',
+		method: 'DELETE', path: `${IM}/{instantMessageId}/abusereport/v1`, scope: SCOPE, params: [instantMessageId],
+	},
+	{
+		resource: 'abuseReport', operation: 'cancelThreadReport', sdkMethod: 'cancelAbuseThreadReport', name: 'Cancel Thread Report', action: 'Withdraw a thread abuse report',
+		description: 'Withdraw an abuse report filed against a whole thread',
+		method: 'PUT', path: `${IM}/cancelabusethreadreport/{threadId}/v1`, scope: SCOPE, params: [threadId], output: { kind: 'void' },
+	},
+
+	// ── Settings ────────────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'settings', operation: 'get', sdkMethod: 'getSettingsV2', name: 'Get', action: 'Get messaging settings',
+		description: 'Read messaging limits for the user, including the SignalR service version',
+		method: 'GET', path: `${IM}/settings/v2`, scope: SCOPE, params: [],
+	},
+	{
+		resource: 'settings', operation: 'getV1', sdkMethod: 'getSettingsV1', name: 'Get V1', action: 'Get messaging settings (V1)',
+		description: 'Read messaging limits for the user (old version)',
+		method: 'GET', path: `${IM}/settings/v1`, scope: SCOPE, params: [],
+	},
+	{
+		resource: 'settings', operation: 'getPermissions', sdkMethod: 'getInstantMessagePermissions', name: 'Get Permissions', action: 'Get messaging permissions',
+		description: 'Read what the user is allowed to do in the messaging system',
+		method: 'GET', path: `${IM}/permissions/v1`, scope: SCOPE, params: [],
+	},
+	{
+		resource: 'settings', operation: 'registerChannel', sdkMethod: 'registerCommunicationChannel', name: 'Register Push Channel', action: 'Register a SignalR connection',
+		description: 'Register a SignalR connection ID so the server can push messaging events to it',
+		method: 'POST', path: `${IM}/communicationchannel/{channelId}/v1`, scope: SCOPE,
+		params: [
+			{ name: 'channelId', location: 'path', type: 'string', displayName: 'Channel ID', required: true, description: 'SignalR connection ID' },
+			{ name: 'unregister', location: 'query', type: 'boolean', displayName: 'Unregister', default: false, sendDefault: true, description: 'Whether to remove the registration instead' },
+		],
+		output: { kind: 'void' },
+	},
+];

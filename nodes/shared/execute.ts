@@ -1,0 +1,189 @@
+/**
+ * The router: for every input item, find the row of the chosen resource/operation, read and
+ * validate its parameters, send (paging when asked), and turn the answer into items paired with
+ * their input. Errors carry the item index; with "Continue On Fail" each failed item yields an
+ * error item instead and the rest go on.
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { at, collectPages } from './paging';
+import { buildRequest, type FilePart, type ParamValues } from './request';
+import { indexTable, type ServiceDefinition } from './service';
+import { Transport } from './transport';
+import type { EndpointRow, ParamDef } from './types';
+import { coerce, InvalidParameterError, isUnset } from './validate';
+
+/** Parameters the engine sets itself while paging (hidden from the UI). */
+export function managedParams(row: EndpointRow): Set<string> {
+	const p = row.paging;
+	if (!p) return new Set();
+	return new Set(p.style === 'pageIndex' ? [p.pageParam, p.sizeParam] : [p.sizeParam]);
+}
+
+function readParams(ctx: IExecuteFunctions, row: EndpointRow, itemIndex: number): { values: ParamValues; binaryParams: ParamDef[] } {
+	const managed = managedParams(row);
+	const additional = (row.params.some((p) => !p.required && !managed.has(p.name) && p.location !== 'binary')
+		? ctx.getNodeParameter('additionalFields', itemIndex, {})
+		: {}) as IDataObject;
+	const values: ParamValues = new Map();
+	const binaryParams: ParamDef[] = [];
+	for (const param of row.params) {
+		if (managed.has(param.name)) continue;
+		if (param.location === 'binary') {
+			binaryParams.push(param);
+			continue;
+		}
+		let raw: unknown = param.required ? ctx.getNodeParameter(param.name, itemIndex) : additional[param.name];
+		if (isUnset(raw) && param.sendDefault) raw = param.default;
+		if (isUnset(raw)) {
+			if (param.required && param.type !== 'boolean') throw new InvalidParameterError(param, 'a value is required');
+			continue;
+		}
+		values.set(param.name, coerce(param, raw));
+	}
+	return { values, binaryParams };
+}
+
+async function readFiles(ctx: IExecuteFunctions, params: ParamDef[], itemIndex: number): Promise<FilePart[]> {
+	const files: FilePart[] = [];
+	for (const param of params) {
+		const names = String(ctx.getNodeParameter(param.name, itemIndex, 'data'))
+			.split(',')
+			.map((n) => n.trim())
+			.filter(Boolean);
+		for (const name of names) {
+			const binary = ctx.helpers.assertBinaryData(itemIndex, name);
+			const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, name);
+			files.push({ fileName: binary.fileName ?? name, mimeType: binary.mimeType ?? 'application/octet-stream', data });
+		}
+	}
+	return files;
+}
+
+/** The ids and values a request carried, echoed on void answers so the item says what happened. */
+function sentValues(row: EndpointRow, values: ParamValues): IDataObject {
+	const echo: IDataObject = {};
+	for (const param of row.params) {
+		if ((param.location === 'path' || param.location === 'body' || param.location === 'query') && values.has(param.name)) {
+			echo[param.name] = values.get(param.name) as IDataObject[keyof IDataObject];
+		}
+	}
+	return echo;
+}
+
+function toItems(row: EndpointRow, answer: unknown, values: ParamValues): IDataObject[] {
+	const output = row.output;
+	const empty = answer === undefined || answer === null || answer === '';
+	if (output?.kind === 'void' || (empty && !output)) {
+		const extra = answer && typeof answer === 'object' && !Array.isArray(answer) ? (answer as IDataObject) : {};
+		return [{ success: true, ...sentValues(row, values), ...extra }];
+	}
+	if (output?.kind === 'primitive') return [{ [output.key]: answer as IDataObject[keyof IDataObject] }];
+	if (output?.kind === 'primitiveList') return (Array.isArray(answer) ? answer : []).map((v) => ({ [output.key]: v as IDataObject[keyof IDataObject] }));
+	const list = output?.kind === 'itemsAt' ? at(answer, output.path) : answer;
+	if (Array.isArray(list)) return list.map((entry) => (entry && typeof entry === 'object' ? (entry as IDataObject) : { value: entry as IDataObject[keyof IDataObject] }));
+	if (list && typeof list === 'object') return [list as IDataObject];
+	return [{ value: list as IDataObject[keyof IDataObject] }];
+}
+
+export class TableExecutor {
+	private readonly rows: Map<string, EndpointRow>;
+	private readonly bySdkMethod: Map<string, EndpointRow>;
+
+	constructor(private readonly service: ServiceDefinition) {
+		this.rows = indexTable(service.table);
+		this.bySdkMethod = new Map(service.table.map((row) => [row.sdkMethod, row]));
+	}
+
+	async execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = ctx.getInputData();
+		const credentials = await ctx.getCredentials(this.service.credentialType);
+		const transport = new Transport(ctx, this.service, this.service.baseUrl(credentials), this.service.oauth2Options?.(credentials));
+		const out: INodeExecutionData[] = [];
+		for (let i = 0; i < items.length; i++) {
+			try {
+				const json = await this.runItem(ctx, transport, i);
+				out.push(...ctx.helpers.constructExecutionMetaData(ctx.helpers.returnJsonArray(json), { itemData: { item: i } }));
+			} catch (caught) {
+				const error = this.asNodeError(ctx, caught, i);
+				if (!ctx.continueOnFail()) throw error;
+				const json: IDataObject = { error: error.message };
+				if (error.description) json.description = error.description;
+				if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
+				out.push({ json, pairedItem: { item: i } });
+			}
+		}
+		return [out];
+	}
+
+	private asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+			error.context.itemIndex ??= itemIndex;
+			return error;
+		}
+		if (error instanceof InvalidParameterError) {
+			// Raised before any request was sent: name the field and say what it expects.
+			return new NodeOperationError(ctx.getNode(), error.message, { itemIndex, description: error.param.description });
+		}
+		const message = error instanceof Error ? error.message : String(error);
+		return new NodeOperationError(ctx.getNode(), message, { itemIndex });
+	}
+
+	private async runItem(ctx: IExecuteFunctions, transport: Transport, itemIndex: number): Promise<IDataObject[]> {
+		const resource = ctx.getNodeParameter('resource', itemIndex) as string;
+		const operation = ctx.getNodeParameter('operation', itemIndex) as string;
+		const row = this.rows.get(`${resource}:${operation}`);
+		if (!row) throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported for resource "${resource}"`, { itemIndex });
+		const { values, binaryParams } = readParams(ctx, row, itemIndex);
+		const files = await readFiles(ctx, binaryParams, itemIndex);
+
+		let result: IDataObject[];
+		if (row.paging) {
+			const paging = row.paging;
+			const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+			const limit = returnAll ? 0 : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
+			result = await collectPages({
+				paging,
+				returnAll,
+				limit,
+				userValues: values,
+				fetch: async ({ set }) => {
+					const pageValues = new Map(values);
+					for (const [name, value] of Object.entries(set)) {
+						if (value === undefined) pageValues.delete(name);
+						else pageValues.set(name, value);
+					}
+					return await transport.send(row, buildRequest(row, pageValues), itemIndex);
+				},
+			});
+		} else {
+			const answer = await transport.send(row, buildRequest(row, values, files), itemIndex);
+			result = toItems(row, answer, values);
+		}
+
+		if (row.followUp && result.length === 1) {
+			const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+			if (additional[row.followUp.option] === true) result = await this.followUp(transport, row, values, result[0], itemIndex);
+		}
+		return result;
+	}
+
+	/** Runs the follow-up row (e.g. fetch the full message after sending it). */
+	private async followUp(transport: Transport, row: EndpointRow, values: ParamValues, answer: IDataObject, itemIndex: number): Promise<IDataObject[]> {
+		const spec = row.followUp!;
+		const next = this.bySdkMethod.get(spec.sdkMethod);
+		if (!next) throw new Error(`Follow-up ${spec.sdkMethod} of ${row.sdkMethod} is not in the table`);
+		const nextValues: ParamValues = new Map();
+		for (const [name, source] of Object.entries(spec.params)) {
+			const [origin, key] = source.split('.', 2);
+			nextValues.set(name, origin === '$response' ? answer[key] : values.get(key));
+		}
+		return toItems(next, await transport.send(next, buildRequest(next, nextValues), itemIndex), nextValues);
+	}
+}

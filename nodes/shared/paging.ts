@@ -1,0 +1,132 @@
+/**
+ * Return All / Limit with each API's own paging. Every strategy stops as soon as Limit items are
+ * collected, never sends parameters the style does not use, and guards against a server that
+ * repeats itself (no progress → stop).
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Paging } from './types';
+
+export interface PageRequest {
+	/** Parameter values to set (by ParamDef name) for this page; `undefined` removes a value. */
+	set: Record<string, unknown>;
+}
+
+export type FetchPage = (page: PageRequest) => Promise<unknown>;
+
+/** Reads a dotted path (`Threads.EntityArray`). */
+export function at(value: unknown, path: string): unknown {
+	return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as IDataObject)[key] : undefined), value);
+}
+
+function itemsOf(answer: unknown, path: string): IDataObject[] {
+	const items = at(answer, path);
+	return Array.isArray(items) ? (items as IDataObject[]) : [];
+}
+
+/** Numeric comparison that also works for int64 ids kept as digit strings. */
+function idValue(item: IDataObject, field: string): bigint | undefined {
+	const value = item[field];
+	if (typeof value === 'number' && Number.isFinite(value)) return BigInt(Math.trunc(value));
+	if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+	return undefined;
+}
+
+function asWire(id: bigint): number | string {
+	const n = Number(id);
+	return Number.isSafeInteger(n) ? n : id.toString();
+}
+
+export interface PagingInput {
+	paging: Paging;
+	returnAll: boolean;
+	limit: number;
+	/** Values the user set for the paging parameters (start cursor / bounds / dates). */
+	userValues: Map<string, unknown>;
+	fetch: FetchPage;
+}
+
+const MAX_PAGES = 100_000;
+
+export async function collectPages({ paging, returnAll, limit, userValues, fetch }: PagingInput): Promise<IDataObject[]> {
+	const wanted = returnAll ? Infinity : limit;
+	const size = returnAll ? paging.pageSize : Math.min(paging.pageSize, limit);
+	const out: IDataObject[] = [];
+	const full = () => out.length >= wanted;
+
+	switch (paging.style) {
+		case 'pageIndex': {
+			for (let page = 0; page < MAX_PAGES && !full(); page++) {
+				const answer = await fetch({ set: { [paging.pageParam]: page, [paging.sizeParam]: size } });
+				const items = itemsOf(answer, paging.itemsPath);
+				out.push(...items);
+				const total = Number(at(answer, paging.totalPath));
+				const pageSize = Number(at(answer, paging.itemsPath.replace(/[^.]+$/, 'PageSize'))) || size;
+				if (items.length === 0 || !Number.isFinite(total) || (page + 1) * pageSize >= total) break;
+			}
+			break;
+		}
+		case 'cursor': {
+			let cursor = userValues.get(paging.cursorParam);
+			for (let page = 0; page < MAX_PAGES && !full(); page++) {
+				const answer = await fetch({ set: { [paging.cursorParam]: cursor, [paging.sizeParam]: size } });
+				const items = itemsOf(answer, paging.itemsPath);
+				out.push(...items);
+				const lowest = items.map((item) => idValue(item, paging.cursorField)).reduce<bigint | undefined>((min, v) => (v !== undefined && (min === undefined || v < min) ? v : min), undefined);
+				const previous = cursor === undefined ? undefined : BigInt(String(cursor));
+				if (!at(answer, paging.hasMorePath) || lowest === undefined || (previous !== undefined && lowest >= previous)) break;
+				cursor = asWire(lowest);
+			}
+			break;
+		}
+		case 'idBounds': {
+			// Walk older with the upper bound, or newer when the user set the lower bound; never send both.
+			const forward = userValues.has(paging.newerParam);
+			const param = forward ? paging.newerParam : paging.olderParam;
+			let bound = userValues.get(param);
+			const seen = new Set<string>();
+			for (let page = 0; page < MAX_PAGES && !full(); page++) {
+				const answer = await fetch({
+					set: { [paging.olderParam]: forward ? undefined : bound, [paging.newerParam]: forward ? bound : undefined, [paging.sizeParam]: size },
+				});
+				const items = itemsOf(answer, paging.itemsPath).filter((item) => {
+					const key = String(item[paging.idField]);
+					if (seen.has(key)) return false;
+					seen.add(key);
+					return true;
+				});
+				out.push(...items);
+				const ids = items.map((item) => idValue(item, paging.idField)).filter((v): v is bigint => v !== undefined);
+				if (items.length === 0 || ids.length === 0 || itemsOf(answer, paging.itemsPath).length < size) break;
+				const next = ids.reduce((a, b) => (forward ? (b > a ? b : a) : b < a ? b : a));
+				bound = asWire(next);
+			}
+			break;
+		}
+		case 'dateWindow': {
+			let before = userValues.get(paging.beforeParam);
+			const seen = new Set<string>();
+			for (let page = 0; page < MAX_PAGES && !full(); page++) {
+				const answer = await fetch({ set: { [paging.beforeParam]: before, [paging.sizeParam]: size } });
+				const all = itemsOf(answer, paging.itemsPath);
+				const fresh = all.filter((item) => !seen.has(String(item[paging.idField])));
+				if (fresh.length === 0) break;
+				for (const item of fresh) seen.add(String(item[paging.idField]));
+				out.push(...fresh);
+				const oldest = all
+					.map((item) => Date.parse(String(item[paging.dateField])))
+					.filter((t) => !Number.isNaN(t))
+					.reduce((a, b) => Math.min(a, b), Infinity);
+				if (!Number.isFinite(oldest)) break;
+				before = new Date(oldest).toISOString();
+			}
+			// Keep the newest `wanted` whatever order the server used, then output oldest → newest.
+			const time = (item: IDataObject) => Date.parse(String(item[paging.dateField]));
+			return out
+				.sort((a, b) => time(b) - time(a))
+				.slice(0, wanted)
+				.reverse();
+		}
+	}
+	return out.slice(0, wanted);
+}

@@ -1,0 +1,31 @@
+/**
+ * What the engine needs to know about a service besides its endpoint table: where requests go,
+ * how its credential signs them, how it words errors, and its retry budget.
+ */
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import type { EndpointRow, ResourceDef, ServiceError } from './types';
+
+export interface ServiceDefinition {
+	/** Service name used in messages ("itslearning", "Genesys Cloud"). */
+	displayName: string;
+	credentialType: string;
+	resources: ResourceDef[];
+	table: EndpointRow[];
+	/** API origin (no trailing slash) from the credential; throws a clear error for a bad one. */
+	baseUrl(credentials: ICredentialDataDecryptedObject): string;
+	/** Options for n8n's OAuth2 signing (e.g. `{ tokenType: 'query' }` to send `access_token` in the URL). */
+	oauth2Options?(credentials: ICredentialDataDecryptedObject): IDataObject | undefined;
+	parseError(status: number, body: unknown, headers: IDataObject): ServiceError;
+	/** Extra advice for an error (missing scope, user-only call, …). */
+	hint?(status: number, row: EndpointRow, error: ServiceError): string | undefined;
+	/** Response header carrying a correlation id, when the service sends one. */
+	correlationHeader?: string;
+	retry: { maxRetries: number; maxWaitSeconds: number };
+	timeoutMs: number;
+}
+
+/** `resource:operation` → row, built once per table. */
+export function indexTable(table: EndpointRow[]): Map<string, EndpointRow> {
+	return new Map(table.map((row) => [`${row.resource}:${row.operation}`, row]));
+}

@@ -1,0 +1,177 @@
+/**
+ * The declarative endpoint table both services are described with. One row = one API method of
+ * the service's SDK; the engine derives UI properties, validation, requests, paging and output
+ * from the rows alone.
+ */
+import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Where a parameter goes:
+ * - `path`: a `{name}` placeholder of the path template (always URL-encoded with encodeURIComponent);
+ * - `query`: the query string, in row order;
+ * - `body`: a property of the JSON body object (dotted wire names build nested objects);
+ * - `bodyRoot`: the whole JSON body (a bare array or a free JSON value);
+ * - `binary`: an n8n binary property sent as a multipart/form-data file part.
+ */
+export type ParamLocation = 'path' | 'query' | 'body' | 'bodyRoot' | 'binary';
+
+/**
+ * Value types, validated before any request is sent:
+ * `integer`/`int64` whole numbers (ids, sizes), `string`, `guid`, `boolean`, `dateTime` (sent as ISO-8601),
+ * `options` (one of `options`), `json` (free JSON, the escape hatch), and lists of
+ * integers/strings/guids (from a comma-separated text or an array).
+ */
+export type ParamType =
+	| 'integer'
+	| 'int64'
+	| 'string'
+	| 'guid'
+	| 'boolean'
+	| 'dateTime'
+	| 'options'
+	| 'json'
+	| 'integerList'
+	| 'stringList'
+	| 'guidList';
+
+/** How a list goes into the query string. */
+export type ListStyle = 'indexed' | 'repeat' | 'comma';
+
+export interface ParamDef {
+	/** n8n parameter name: the camelCase of the API's own name. */
+	name: string;
+	/** Name on the wire when it differs (`Text`, `ToPersonIds`, `mobile.notifications.when`). */
+	wireName?: string;
+	location: ParamLocation;
+	type: ParamType;
+	displayName: string;
+	description?: string;
+	/** Required parameters are top-level fields; the rest sit in the row's "Additional Fields". */
+	required?: boolean;
+	/** Default shown in the UI; with `sendDefault` it is also sent when the user leaves it unset (as the SDK does). */
+	default?: string | number | boolean;
+	sendDefault?: boolean;
+	options?: INodePropertyOptions[];
+	min?: number;
+	max?: number;
+	/** Lists: the most entries allowed (checked before sending). */
+	maxItems?: number;
+	/** Lists in the query string (default `indexed`, as the itslearning SDK sends them). Path lists are always comma-joined. */
+	listStyle?: ListStyle;
+	placeholder?: string;
+}
+
+/**
+ * Paging styles, each driving Return All / Limit with the API's own cursors. Parameter names refer to
+ * the row's `ParamDef.name`s; engine-managed ones (`pageParam`, `sizeParam`) are hidden from the UI.
+ */
+export type Paging =
+	| {
+			/** Page numbers with an EntityList `{EntityArray, Total, CurrentPageIndex, PageSize}`. */
+			style: 'pageIndex';
+			pageParam: string;
+			sizeParam: string;
+			itemsPath: string;
+			totalPath: string;
+			pageSize: number;
+	  }
+	| {
+			/** Exclusive cursor taken from the lowest `cursorField` of the previous page, with a HasMore flag. */
+			style: 'cursor';
+			cursorParam: string;
+			sizeParam: string;
+			itemsPath: string;
+			hasMorePath: string;
+			cursorField: string;
+			pageSize: number;
+	  }
+	| {
+			/** Message-id window: move `olderParam` to the lowest id seen (or `newerParam` to the highest). */
+			style: 'idBounds';
+			olderParam: string;
+			newerParam: string;
+			sizeParam: string;
+			itemsPath: string;
+			idField: string;
+			pageSize: number;
+	  }
+	| {
+			/** Date window walked backwards: `before` = oldest `dateField` seen, dedupe by id, sort ascending. */
+			style: 'dateWindow';
+			beforeParam: string;
+			sizeParam: string;
+			itemsPath: string;
+			dateField: string;
+			idField: string;
+			pageSize: number;
+	  };
+
+/**
+ * How the answer becomes items. Default: an object is one item, an array of objects one item each.
+ * - `primitive`: a bare number/boolean/string, returned as `{ [key]: value }`;
+ * - `primitiveList`: a bare array of values, one item `{ [key]: value }` each;
+ * - `void`: no body; the item is `{ success: true, ...the ids sent }`;
+ * - `itemsAt`: the list at a dotted path of the answer, one item each.
+ */
+export type Output =
+	| { kind: 'primitive'; key: string }
+	| { kind: 'primitiveList'; key: string }
+	| { kind: 'void' }
+	| { kind: 'itemsAt'; path: string };
+
+/** A second request made after the row's own, offered as an option (e.g. fetch the full message after sending). */
+export interface FollowUp {
+	/** Name of the boolean option shown in the row's Additional Fields. */
+	option: string;
+	displayName: string;
+	description: string;
+	/** sdkMethod of the row to call next. */
+	sdkMethod: string;
+	/** Parameters of the next row, taken from the answer (`$response.id`) or this row's parameters (`$param.roomJid`). */
+	params: Record<string, string>;
+}
+
+export interface EndpointRow {
+	resource: string;
+	operation: string;
+	/** The SDK's method name, exactly as in the seed document. */
+	sdkMethod: string;
+	/** Operation label in the UI. */
+	name: string;
+	/** Action text shown in the node panel (e.g. "Send a message"). */
+	action: string;
+	description: string;
+	method: HttpMethod;
+	/** Path template with `{param}` placeholders, relative to the service's base URL. */
+	path: string;
+	params: ParamDef[];
+	paging?: Paging;
+	output?: Output;
+	followUp?: FollowUp;
+	/** Deprecated by the SDK (shown as such, kept working); the text names the replacement. */
+	deprecated?: string;
+	/** Preview operation of the service. */
+	preview?: boolean;
+	/** OAuth2 scope the call needs (itslearning). */
+	scope?: string;
+	/** Permissions, any of which allows the call (Genesys). */
+	permissions?: string[];
+	/** Needs a token that acts as a user (not a client-credentials token). */
+	userContext?: boolean;
+}
+
+export interface ResourceDef {
+	value: string;
+	name: string;
+	description?: string;
+}
+
+/** A service's parsed error: what NodeApiError shows. Never contains credentials. */
+export interface ServiceError {
+	message: string;
+	code?: string;
+	correlationId?: string;
+	details?: IDataObject;
+}
