@@ -19,7 +19,7 @@ export class ItslearningOAuth2Api implements ICredentialType {
 
 	documentationUrl = 'https://github.com/n8n-nodes-itslearning-genesys/n8n-nodes-itslearning-genesys#itslearning-credential';
 
-	icon = 'file:itslearning.svg' as const;
+	icon = { light: 'file:itslearning.svg', dark: 'file:itslearning.dark.svg' } as const;
 
 	properties: INodeProperties[] = [
 		{
@@ -92,7 +92,7 @@ export class ItslearningOAuth2Api implements ICredentialType {
 		},
 		{
 			displayName: 'Send Access Token As',
-			name: 'tokenPlacement',
+			name: 'requestSigning',
 			type: 'options',
 			options: [
 				{ name: 'Authorization Header (Bearer)', value: 'header', description: 'Keeps the token out of URLs and logs' },

@@ -10,7 +10,7 @@ export class ItslearningInstantMessage implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Itslearning Instant Message',
 		name: 'itslearningInstantMessage',
-		icon: 'file:itslearning.svg',
+		icon: { light: 'file:itslearning.svg', dark: 'file:itslearning.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',

@@ -2,7 +2,7 @@
  * itslearning specifics for the engine: the site URL from the credential, the token placement
  * option, ASP.NET / OAuth2 error bodies, and advice for 401/403.
  */
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObject, type INode } from 'n8n-workflow';
 
 import type { ServiceDefinition } from '../shared/service';
 import { itslearningInstantMessageTable, itslearningResources } from './ItslearningInstantMessage.table';
@@ -11,20 +11,21 @@ import { itslearningInstantMessageTable, itslearningResources } from './Itslearn
  * Normalises and checks a site URL: https origin only (`https://school.itslearning.com`), with
  * http allowed for 127.0.0.1 / localhost so a local emulator works.
  */
-export function normalizeSiteUrl(value: unknown): string {
+export function normalizeSiteUrl(value: unknown, node: INode): string {
+	const invalid = (message: string) => new NodeOperationError(node, message, { description: 'Fix the Site URL in the itslearning credential' });
 	const text = typeof value === 'string' ? value.trim().replace(/\/+$/, '') : '';
 	let url: URL;
 	try {
 		url = new URL(text);
 	} catch {
-		throw new Error(`The itslearning Site URL "${text}" is not a URL. Use the origin of your school's site, e.g. https://yourschool.itslearning.com`);
+		throw invalid(`The itslearning Site URL "${text}" is not a URL. Use the origin of your school's site, e.g. https://yourschool.itslearning.com`);
 	}
 	const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
 	if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
-		throw new Error(`The itslearning Site URL must use https (got ${url.protocol}//${url.host})`);
+		throw invalid(`The itslearning Site URL must use https (got ${url.protocol}//${url.host})`);
 	}
 	if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
-		throw new Error(`The itslearning Site URL must be an origin only, e.g. https://yourschool.itslearning.com (got a path, query or login in "${text}")`);
+		throw invalid(`The itslearning Site URL must be an origin only, e.g. https://yourschool.itslearning.com (got a path, query or login in "${text}")`);
 	}
 	return url.origin;
 }
@@ -34,8 +35,8 @@ export const itslearningService: ServiceDefinition = {
 	credentialType: 'itslearningOAuth2Api',
 	resources: itslearningResources,
 	table: itslearningInstantMessageTable,
-	baseUrl: (credentials: ICredentialDataDecryptedObject) => normalizeSiteUrl(credentials.siteUrl),
-	oauth2Options: (credentials) => (credentials.tokenPlacement === 'query' ? { tokenType: 'query' } : undefined),
+	baseUrl: (credentials: ICredentialDataDecryptedObject, node: INode) => normalizeSiteUrl(credentials.siteUrl, node),
+	oauth2Options: (credentials) => (credentials.requestSigning === 'query' ? { tokenType: 'query' } : undefined),
 	parseError(status, body) {
 		const data = (body && typeof body === 'object' ? body : {}) as IDataObject;
 		const message =

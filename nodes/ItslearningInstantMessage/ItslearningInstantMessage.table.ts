@@ -9,39 +9,39 @@ const IM = '/restapi/personal/instantmessages';
 const SCOPE = 'InstantMessage';
 
 // ── Parameters used by several rows ─────────────────────────────────────────────────────────────
-const threadId: ParamDef = { name: 'threadId', location: 'path', type: 'integer', displayName: 'Thread ID', required: true, description: 'ID of the conversation thread' };
-const instantMessageId: ParamDef = { name: 'instantMessageId', location: 'path', type: 'int64', displayName: 'Message ID', required: true, description: 'ID of the instant message' };
-const personId: ParamDef = { name: 'personId', location: 'path', type: 'integer', displayName: 'Person ID', required: true, description: 'itslearning person ID' };
-const searchText: ParamDef = { name: 'searchText', location: 'query', type: 'string', displayName: 'Search Text', required: true, description: 'Text to look for' };
-const maxMessagesPerThread: ParamDef = { name: 'maxMessages', location: 'query', type: 'integer', displayName: 'Max Messages per Thread', min: 0, description: 'How many recent messages to include with each thread' };
+const threadId: ParamDef = { name: 'threadId', location: 'path', type: 'integer', label: 'Thread ID', required: true, description: 'ID of the conversation thread' };
+const instantMessageId: ParamDef = { name: 'instantMessageId', location: 'path', type: 'int64', label: 'Message ID', required: true, description: 'ID of the instant message' };
+const personId: ParamDef = { name: 'personId', location: 'path', type: 'integer', label: 'Person ID', required: true, description: 'itslearning person ID' };
+const searchText: ParamDef = { name: 'searchText', location: 'query', type: 'string', label: 'Search Text', required: true, description: 'Text to look for' };
+const maxMessagesPerThread: ParamDef = { name: 'maxMessages', location: 'query', type: 'integer', label: 'Max Messages per Thread', min: 0, description: 'How many recent messages to include with each thread' };
 
 /** Body of the thread-update routes (InstantMessageThreadUpdateV1). */
 function threadUpdateBody(personIdsRequired: boolean, personIdsDescription: string): ParamDef[] {
 	return [
-		{ name: 'personIds', wireName: 'PersonIds', location: 'body', type: 'integerList', displayName: 'Person IDs', required: personIdsRequired, description: personIdsDescription },
-		{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', displayName: 'Thread ID in Body', description: 'Thread ID repeated in the body (the API ignores a different value)' },
-		{ name: 'updateName', wireName: 'UpdateName', location: 'body', type: 'boolean', displayName: 'Update Name', description: 'Whether to apply Name' },
-		{ name: 'name', wireName: 'Name', location: 'body', type: 'string', displayName: 'Name', description: 'New thread name' },
-		{ name: 'updateParticipants', wireName: 'UpdateParticipants', location: 'body', type: 'boolean', displayName: 'Update Participants', description: 'Whether to apply Person IDs' },
-		{ name: 'toggleEnableDisableReplies', wireName: 'ToggleEnableDisableReplies', location: 'body', type: 'boolean', displayName: 'Toggle Enable Disable Replies', description: 'Whether to apply Replies Are Enabled' },
-		{ name: 'repliesAreEnabled', wireName: 'RepliesAreEnabled', location: 'body', type: 'boolean', displayName: 'Replies Are Enabled', description: 'Whether students may reply' },
+		{ name: 'personIds', wireName: 'PersonIds', location: 'body', type: 'integerList', label: 'Person IDs', required: personIdsRequired, description: personIdsDescription },
+		{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', label: 'Thread ID in Body', description: 'Thread ID repeated in the body (the API ignores a different value)' },
+		{ name: 'updateName', wireName: 'UpdateName', location: 'body', type: 'boolean', label: 'Update Name', description: 'Whether to apply Name' },
+		{ name: 'name', wireName: 'Name', location: 'body', type: 'string', label: 'Name', description: 'New thread name' },
+		{ name: 'updateParticipants', wireName: 'UpdateParticipants', location: 'body', type: 'boolean', label: 'Update Participants', description: 'Whether to apply Person IDs' },
+		{ name: 'toggleEnableDisableReplies', wireName: 'ToggleEnableDisableReplies', location: 'body', type: 'boolean', label: 'Toggle Enable Disable Replies', description: 'Whether to apply Replies Are Enabled' },
+		{ name: 'repliesAreEnabled', wireName: 'RepliesAreEnabled', location: 'body', type: 'boolean', label: 'Replies Are Enabled', description: 'Whether students may reply' },
 	];
 }
 
 /** Message-id window of the older thread-message routes. */
 function messageWindow(max?: number): ParamDef[] {
 	return [
-		{ name: 'maxMessages', location: 'query', type: 'integer', displayName: 'Max Messages', min: 1, max, description: 'Messages per request' },
-		{ name: 'upperBoundInstantMessageId', location: 'query', type: 'int64', displayName: 'Older Than Message ID', description: 'Only messages with a lower ID (do not combine with Newer Than)' },
-		{ name: 'lowerBoundInstantMessageId', location: 'query', type: 'int64', displayName: 'Newer Than Message ID', description: 'Only messages with a higher ID (do not combine with Older Than)' },
+		{ name: 'maxMessages', location: 'query', type: 'integer', label: 'Max Messages', min: 1, max, description: 'Messages per request' },
+		{ name: 'upperBoundInstantMessageId', location: 'query', type: 'int64', label: 'Older Than Message ID', description: 'Only messages with a lower ID (do not combine with Newer Than)' },
+		{ name: 'lowerBoundInstantMessageId', location: 'query', type: 'int64', label: 'Newer Than Message ID', description: 'Only messages with a higher ID (do not combine with Older Than)' },
 	];
 }
 
 const messageWindowPaging = { style: 'idBounds', olderParam: 'upperBoundInstantMessageId', newerParam: 'lowerBoundInstantMessageId', sizeParam: 'maxMessages', itemsPath: 'EntityArray', idField: 'MessageId', pageSize: 100 } as const;
 const threadPagePaging = { style: 'pageIndex', pageParam: 'threadPage', sizeParam: 'maxThreadCount', itemsPath: 'EntityArray', totalPath: 'Total', pageSize: 100 } as const;
 const threadPageParams: ParamDef[] = [
-	{ name: 'maxThreadCount', location: 'query', type: 'integer', displayName: 'Threads per Page', min: 1 },
-	{ name: 'threadPage', location: 'query', type: 'integer', displayName: 'Page', min: 0 },
+	{ name: 'maxThreadCount', location: 'query', type: 'integer', label: 'Threads per Page', min: 1 },
+	{ name: 'threadPage', location: 'query', type: 'integer', label: 'Page', min: 0 },
 	maxMessagesPerThread,
 ];
 
@@ -66,8 +66,8 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'List the user\'s threads, newest activity first',
 		method: 'GET', path: `${IM}/messagethreads/v3`, scope: SCOPE,
 		params: [
-			{ name: 'fromSortIndex', location: 'query', type: 'int64', displayName: 'Older Than Sort Index', description: 'Start below this thread sort index (leave empty for the newest threads)' },
-			{ name: 'pageSize', location: 'query', type: 'integer', displayName: 'Page Size', default: 100, sendDefault: true },
+			{ name: 'fromSortIndex', location: 'query', type: 'int64', label: 'Older Than Sort Index', description: 'Start below this thread sort index (leave empty for the newest threads)' },
+			{ name: 'pageSize', location: 'query', type: 'integer', label: 'Page Size', default: 100, sendDefault: true },
 		],
 		paging: { style: 'cursor', cursorParam: 'fromSortIndex', sizeParam: 'pageSize', itemsPath: 'Threads.EntityArray', hasMorePath: 'HasMore', cursorField: 'SortIndex', pageSize: 100 },
 	},
@@ -113,16 +113,16 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Search the user\'s threads by text and filters',
 		method: 'POST', path: `${IM}/messagethreads/search/v1`, scope: SCOPE,
 		params: [
-			{ name: 'maxThreadCount', wireName: 'MaxThreadCount', location: 'body', type: 'integer', displayName: 'Threads per Page', min: 1 },
-			{ name: 'threadPage', wireName: 'ThreadPage', location: 'body', type: 'integer', displayName: 'Page', min: 0 },
-			{ name: 'searchText', wireName: 'SearchText', location: 'body', type: 'string', displayName: 'Search Text', description: 'Text to look for in messages' },
-			{ name: 'maxMessages', wireName: 'MaxMessages', location: 'body', type: 'integer', displayName: 'Max Messages per Thread', description: 'Messages preloaded per thread' },
-			{ name: 'personIdFilter', wireName: 'PersonIdFilter', location: 'body', type: 'integer', displayName: 'From Person ID', description: 'Only messages from this person' },
-			{ name: 'threadIdFilter', wireName: 'ThreadIdFilter', location: 'body', type: 'integer', displayName: 'In Thread ID', description: 'Only this thread' },
-			{ name: 'attachmentFilter', wireName: 'AttachmentFilter', location: 'body', type: 'boolean', displayName: 'With Attachments Only', description: 'Whether to return only threads with an attachment' },
-			{ name: 'sentFilter', wireName: 'SentFilter', location: 'body', type: 'boolean', displayName: 'Sent by Me Only', description: 'Whether to return only threads where the user sent a message' },
-			{ name: 'unreadFilter', wireName: 'UnreadFilter', location: 'body', type: 'boolean', displayName: 'Unread Only', description: 'Whether to return only threads with unread messages' },
-			{ name: 'starredFilter', wireName: 'StarredFilter', location: 'body', type: 'boolean', displayName: 'Starred Only', description: 'Whether to return only starred messages' },
+			{ name: 'maxThreadCount', wireName: 'MaxThreadCount', location: 'body', type: 'integer', label: 'Threads per Page', min: 1 },
+			{ name: 'threadPage', wireName: 'ThreadPage', location: 'body', type: 'integer', label: 'Page', min: 0 },
+			{ name: 'searchText', wireName: 'SearchText', location: 'body', type: 'string', label: 'Search Text', description: 'Text to look for in messages' },
+			{ name: 'maxMessages', wireName: 'MaxMessages', location: 'body', type: 'integer', label: 'Max Messages per Thread', description: 'Messages preloaded per thread' },
+			{ name: 'personIdFilter', wireName: 'PersonIdFilter', location: 'body', type: 'integer', label: 'From Person ID', description: 'Only messages from this person' },
+			{ name: 'threadIdFilter', wireName: 'ThreadIdFilter', location: 'body', type: 'integer', label: 'In Thread ID', description: 'Only this thread' },
+			{ name: 'attachmentFilter', wireName: 'AttachmentFilter', location: 'body', type: 'boolean', label: 'With Attachments Only', description: 'Whether to return only threads with an attachment' },
+			{ name: 'sentFilter', wireName: 'SentFilter', location: 'body', type: 'boolean', label: 'Sent by Me Only', description: 'Whether to return only threads where the user sent a message' },
+			{ name: 'unreadFilter', wireName: 'UnreadFilter', location: 'body', type: 'boolean', label: 'Unread Only', description: 'Whether to return only threads with unread messages' },
+			{ name: 'starredFilter', wireName: 'StarredFilter', location: 'body', type: 'boolean', label: 'Starred Only', description: 'Whether to return only starred messages' },
 		],
 		paging: { style: 'pageIndex', pageParam: 'threadPage', sizeParam: 'maxThreadCount', itemsPath: 'EntityArray', totalPath: 'Total', pageSize: 50 },
 	},
@@ -135,7 +135,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		resource: 'thread', operation: 'getFilterSuggestions', sdkMethod: 'getSuggestions', name: 'Get Filter Suggestions', action: 'Suggest people or threads to filter by',
 		description: 'Suggest people or thread names matching a text, for use as search filters',
 		method: 'GET', path: `${IM}/suggestions/v1`, scope: SCOPE,
-		params: [searchText, { name: 'maxSuggestions', location: 'query', type: 'integer', displayName: 'Max Suggestions', min: 1, default: 10, sendDefault: true }],
+		params: [searchText, { name: 'maxSuggestions', location: 'query', type: 'integer', label: 'Max Suggestions', min: 1, default: 10, sendDefault: true }],
 	},
 	{
 		resource: 'thread', operation: 'getOneToOne', sdkMethod: 'getOneToOneThreadId', name: 'Get One-to-One Thread ID', action: 'Get the one-to-one thread ID with a person',
@@ -146,7 +146,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		resource: 'thread', operation: 'getCollaboration', sdkMethod: 'getCollaborationThreadId', name: 'Get Collaboration Thread', action: 'Get the thread of a collaboration',
 		description: 'Get (creating it on first use) the thread of a group-assignment collaboration',
 		method: 'GET', path: `${IM}/messagethreads/collaborations/{collaborationId}/v1`, scope: SCOPE,
-		params: [{ name: 'collaborationId', location: 'path', type: 'integer', displayName: 'Collaboration ID', required: true }],
+		params: [{ name: 'collaborationId', location: 'path', type: 'integer', label: 'Collaboration ID', required: true }],
 	},
 
 	// ── Message ─────────────────────────────────────────────────────────────────────────────────
@@ -155,22 +155,22 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Send a message (text and/or uploaded files) to a thread or to new recipients; returns the thread',
 		method: 'POST', path: `${IM}/v2`, scope: SCOPE,
 		params: [
-			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', displayName: 'Text', required: true, description: 'Message text' },
-			{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', displayName: 'Thread ID', description: 'Existing thread to post in (leave empty for a new thread)' },
-			{ name: 'toPersonIds', wireName: 'ToPersonIds', location: 'body', type: 'integerList', displayName: 'To Person IDs', description: 'People to message' },
-			{ name: 'courseIds', wireName: 'CourseIds', location: 'body', type: 'integerList', displayName: 'Course IDs', description: 'Courses to message' },
-			{ name: 'projectIds', wireName: 'ProjectIds', location: 'body', type: 'integerList', displayName: 'Project IDs', description: 'Projects to message' },
-			{ name: 'fileIds', wireName: 'FileIds', location: 'body', type: 'guidList', displayName: 'File IDs', description: 'GUIDs returned by Attachment → Upload' },
-			{ name: 'sendAsIndividualMessages', wireName: 'SendAsIndividualMessages', location: 'body', type: 'boolean', displayName: 'Send as Individual Messages', description: 'Whether to send one message per recipient instead of a group thread' },
-			{ name: 'instantMessageIdToReplyTo', wireName: 'InstantMessageIdToReplyTo', location: 'body', type: 'int64', displayName: 'Reply to Message ID' },
-			{ name: 'instantMessageIdToShare', wireName: 'InstantMessageIdToShare', location: 'body', type: 'int64', displayName: 'Share Message ID' },
-			{ name: 'originInstantMessageId', wireName: 'OriginInstantMessageId', location: 'body', type: 'int64', displayName: 'Origin Message ID', description: 'Message this one references' },
-			{ name: 'originMessageThreadId', wireName: 'OriginMessageThreadId', location: 'body', type: 'integer', displayName: 'Origin Thread ID', description: 'Thread of the referenced message' },
+			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'Message text' },
+			{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', label: 'Thread ID', description: 'Existing thread to post in (leave empty for a new thread)' },
+			{ name: 'toPersonIds', wireName: 'ToPersonIds', location: 'body', type: 'integerList', label: 'To Person IDs', description: 'People to message' },
+			{ name: 'courseIds', wireName: 'CourseIds', location: 'body', type: 'integerList', label: 'Course IDs', description: 'Courses to message' },
+			{ name: 'projectIds', wireName: 'ProjectIds', location: 'body', type: 'integerList', label: 'Project IDs', description: 'Projects to message' },
+			{ name: 'fileIds', wireName: 'FileIds', location: 'body', type: 'guidList', label: 'File IDs', description: 'GUIDs returned by Attachment → Upload' },
+			{ name: 'sendAsIndividualMessages', wireName: 'SendAsIndividualMessages', location: 'body', type: 'boolean', label: 'Send as Individual Messages', description: 'Whether to send one message per recipient instead of a group thread' },
+			{ name: 'instantMessageIdToReplyTo', wireName: 'InstantMessageIdToReplyTo', location: 'body', type: 'int64', label: 'Reply to Message ID' },
+			{ name: 'instantMessageIdToShare', wireName: 'InstantMessageIdToShare', location: 'body', type: 'int64', label: 'Share Message ID' },
+			{ name: 'originInstantMessageId', wireName: 'OriginInstantMessageId', location: 'body', type: 'int64', label: 'Origin Message ID', description: 'Message this one references' },
+			{ name: 'originMessageThreadId', wireName: 'OriginMessageThreadId', location: 'body', type: 'integer', label: 'Origin Thread ID', description: 'Thread of the referenced message' },
 			{
-				name: 'referencedInstantMessageType', wireName: 'ReferencedInstantMessageType', location: 'body', type: 'options', displayName: 'Reference Type', default: 'None',
+				name: 'referencedInstantMessageType', wireName: 'ReferencedInstantMessageType', location: 'body', type: 'options', label: 'Reference Type', default: 'None',
 				options: ['None', 'Shared', 'Replied', 'AbuseReported', 'AbuseReportedThread'].map((v) => ({ name: v, value: v })),
 			},
-			{ name: 'hasYourFilesAttachment', wireName: 'HasYourFilesAttachment', location: 'body', type: 'boolean', displayName: 'Has Your Files Attachment', description: 'Whether a file comes from the user\'s "Your files"' },
+			{ name: 'hasYourFilesAttachment', wireName: 'HasYourFilesAttachment', location: 'body', type: 'boolean', label: 'Has Your Files Attachment', description: 'Whether a file comes from the user\'s "Your files"' },
 		],
 	},
 	{
@@ -178,13 +178,13 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Send a message to a thread or to new recipients (old version)', deprecated: 'use Message → Send',
 		method: 'POST', path: `${IM}/v1`, scope: SCOPE,
 		params: [
-			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', displayName: 'Text', required: true, description: 'Message text' },
-			{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', displayName: 'Thread ID', description: 'Existing thread (leave empty for a new thread)' },
-			{ name: 'toPersonIds', wireName: 'ToPersonIds', location: 'body', type: 'integerList', displayName: 'To Person IDs' },
-			{ name: 'courseId', wireName: 'CourseId', location: 'body', type: 'integer', displayName: 'Course ID' },
-			{ name: 'projectId', wireName: 'ProjectId', location: 'body', type: 'integer', displayName: 'Project ID' },
-			{ name: 'fileId', wireName: 'FileId', location: 'body', type: 'guidList', displayName: 'File IDs', description: 'GUIDs returned by Attachment → Upload' },
-			{ name: 'sendAsIndividualMessages', wireName: 'SendAsIndividualMessages', location: 'body', type: 'boolean', displayName: 'Send as Individual Messages', description: 'Whether to send one message per recipient' },
+			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'Message text' },
+			{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', label: 'Thread ID', description: 'Existing thread (leave empty for a new thread)' },
+			{ name: 'toPersonIds', wireName: 'ToPersonIds', location: 'body', type: 'integerList', label: 'To Person IDs' },
+			{ name: 'courseId', wireName: 'CourseId', location: 'body', type: 'integer', label: 'Course ID' },
+			{ name: 'projectId', wireName: 'ProjectId', location: 'body', type: 'integer', label: 'Project ID' },
+			{ name: 'fileId', wireName: 'FileId', location: 'body', type: 'guidList', label: 'File IDs', description: 'GUIDs returned by Attachment → Upload' },
+			{ name: 'sendAsIndividualMessages', wireName: 'SendAsIndividualMessages', location: 'body', type: 'boolean', label: 'Send as Individual Messages', description: 'Whether to send one message per recipient' },
 		],
 	},
 	{
@@ -192,8 +192,8 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Edit the text of a message the user sent',
 		method: 'PATCH', path: `${IM}/v1`, scope: SCOPE,
 		params: [
-			{ name: 'instantMessageId', wireName: 'InstantMessageId', location: 'body', type: 'int64', displayName: 'Message ID', required: true },
-			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', displayName: 'Text', required: true, description: 'New message text' },
+			{ name: 'instantMessageId', wireName: 'InstantMessageId', location: 'body', type: 'int64', label: 'Message ID', required: true },
+			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'New message text' },
 		],
 	},
 	{
@@ -212,8 +212,8 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		method: 'GET', path: `${IM}/messagethreads/{threadId}/messages/v3`, scope: SCOPE,
 		params: [
 			threadId,
-			{ name: 'pageSize', location: 'query', type: 'integer', displayName: 'Page Size' },
-			{ name: 'fromId', location: 'query', type: 'int64', displayName: 'Older Than Message ID', description: 'Start below this message ID (leave empty for the newest messages)' },
+			{ name: 'pageSize', location: 'query', type: 'integer', label: 'Page Size' },
+			{ name: 'fromId', location: 'query', type: 'int64', label: 'Older Than Message ID', description: 'Start below this message ID (leave empty for the newest messages)' },
 		],
 		paging: { style: 'cursor', cursorParam: 'fromId', sizeParam: 'pageSize', itemsPath: 'Messages.EntityArray', hasMorePath: 'HasMore', cursorField: 'MessageId', pageSize: 100 },
 	},
@@ -260,8 +260,8 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		method: 'PUT', path: `${IM}/messagethreads/{threadId}/updatelastread/{lastReadInstantMessageId}/v1`, scope: SCOPE,
 		params: [
 			threadId,
-			{ name: 'lastReadInstantMessageId', location: 'path', type: 'int64', displayName: 'Last Read Message ID', required: true, description: 'Newest message the user has read' },
-			{ name: 'sortIndex', location: 'query', type: 'int64', displayName: 'Sort Index' },
+			{ name: 'lastReadInstantMessageId', location: 'path', type: 'int64', label: 'Last Read Message ID', required: true, description: 'Newest message the user has read' },
+			{ name: 'sortIndex', location: 'query', type: 'int64', label: 'Sort Index' },
 		],
 		output: { kind: 'void' },
 	},
@@ -293,13 +293,13 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		resource: 'attachment', operation: 'upload', sdkMethod: 'uploadAttachment', name: 'Upload', action: 'Upload files to attach',
 		description: 'Upload files to temporary storage; pass the returned GUIDs (Item1) as File IDs to Message → Send',
 		method: 'POST', path: `${IM}/attachment/v1`, scope: SCOPE,
-		params: [{ name: 'binaryPropertyName', location: 'binary', type: 'string', displayName: 'Input Binary Field', required: true, default: 'data', description: 'Name of the input binary field(s) holding the file(s)' }],
+		params: [{ name: 'binaryPropertyName', location: 'binary', type: 'string', label: 'Input Binary Field', required: true, default: 'data', description: 'Name of the input binary field(s) holding the file(s)' }],
 	},
 	{
 		resource: 'attachment', operation: 'delete', sdkMethod: 'deleteAttachment', name: 'Delete', action: 'Delete an uploaded file',
 		description: 'Remove an uploaded file that was not sent yet',
 		method: 'DELETE', path: `${IM}/attachment/v1`, scope: SCOPE,
-		params: [{ name: 'fileId', location: 'query', type: 'guid', displayName: 'File ID', required: true, description: 'GUID returned by Attachment → Upload' }],
+		params: [{ name: 'fileId', location: 'query', type: 'guid', label: 'File ID', required: true, description: 'GUID returned by Attachment → Upload' }],
 	},
 
 	// ── Recipient ───────────────────────────────────────────────────────────────────────────────
@@ -308,9 +308,9 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Resolve lists of people, courses and projects into recipient records',
 		method: 'GET', path: `${IM}/recipients/v2`, scope: SCOPE,
 		params: [
-			{ name: 'personIds', location: 'query', type: 'integerList', displayName: 'Person IDs' },
-			{ name: 'courseIds', location: 'query', type: 'integerList', displayName: 'Course IDs' },
-			{ name: 'projectIds', location: 'query', type: 'integerList', displayName: 'Project IDs' },
+			{ name: 'personIds', location: 'query', type: 'integerList', label: 'Person IDs' },
+			{ name: 'courseIds', location: 'query', type: 'integerList', label: 'Course IDs' },
+			{ name: 'projectIds', location: 'query', type: 'integerList', label: 'Project IDs' },
 		],
 	},
 	{
@@ -318,16 +318,16 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Resolve people, one course or one project into recipient records (old version)',
 		method: 'GET', path: `${IM}/recipients/v1`, scope: SCOPE,
 		params: [
-			{ name: 'courseId', location: 'query', type: 'integer', displayName: 'Course ID' },
-			{ name: 'projectId', location: 'query', type: 'integer', displayName: 'Project ID' },
-			{ name: 'personIds', location: 'query', type: 'integerList', displayName: 'Person IDs' },
+			{ name: 'courseId', location: 'query', type: 'integer', label: 'Course ID' },
+			{ name: 'projectId', location: 'query', type: 'integer', label: 'Project ID' },
+			{ name: 'personIds', location: 'query', type: 'integerList', label: 'Person IDs' },
 		],
 	},
 	{
 		resource: 'recipient', operation: 'getPersons', sdkMethod: 'getRecipientPersons', name: 'Get Persons', action: 'Get recipient details for people',
 		description: 'Fetch recipient details for a list of person IDs in one call',
 		method: 'POST', path: `${IM}/recipients/persons/v1`, scope: SCOPE,
-		params: [{ name: 'personIds', location: 'bodyRoot', type: 'integerList', displayName: 'Person IDs', required: true }],
+		params: [{ name: 'personIds', location: 'bodyRoot', type: 'integerList', label: 'Person IDs', required: true }],
 	},
 	{
 		resource: 'recipient', operation: 'search', sdkMethod: 'searchRecipients', name: 'Search', action: 'Search people to message',
@@ -335,8 +335,8 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		method: 'GET', path: `${IM}/recipients/search/v1`, scope: SCOPE,
 		params: [
 			searchText,
-			{ name: 'instantMessageThreadId', location: 'query', type: 'integer', displayName: 'Exclude Members of Thread ID', description: 'People already in this thread are left out' },
-			{ name: 'recipientRoles', location: 'query', type: 'stringList', displayName: 'Recipient Roles', description: `Roles to include: ${recipientRoleOptions.map((o) => o.name).join(', ')}` },
+			{ name: 'instantMessageThreadId', location: 'query', type: 'integer', label: 'Exclude Members of Thread ID', description: 'People already in this thread are left out' },
+			{ name: 'recipientRoles', location: 'query', type: 'stringList', label: 'Recipient Roles', description: `Roles to include: ${recipientRoleOptions.map((o) => o.name).join(', ')}` },
 		],
 	},
 
@@ -385,8 +385,8 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Register a SignalR connection ID so the server can push messaging events to it',
 		method: 'POST', path: `${IM}/communicationchannel/{channelId}/v1`, scope: SCOPE,
 		params: [
-			{ name: 'channelId', location: 'path', type: 'string', displayName: 'Channel ID', required: true, description: 'SignalR connection ID' },
-			{ name: 'unregister', location: 'query', type: 'boolean', displayName: 'Unregister', default: false, sendDefault: true, description: 'Whether to remove the registration instead' },
+			{ name: 'channelId', location: 'path', type: 'string', label: 'Channel ID', required: true, description: 'SignalR connection ID' },
+			{ name: 'unregister', location: 'query', type: 'boolean', label: 'Unregister', default: false, sendDefault: true, description: 'Whether to remove the registration instead' },
 		],
 		output: { kind: 'void' },
 	},

@@ -17,7 +17,7 @@ import { buildRequest, type FilePart, type ParamValues } from './request';
 import { indexTable, type ServiceDefinition } from './service';
 import { Transport } from './transport';
 import type { EndpointRow, ParamDef } from './types';
-import { coerce, InvalidParameterError, isUnset } from './validate';
+import { coerce, invalidMessage, isUnset, type Fail } from './validate';
 
 /** Parameters the engine sets itself while paging (hidden from the UI). */
 export function managedParams(row: EndpointRow): Set<string> {
@@ -27,6 +27,9 @@ export function managedParams(row: EndpointRow): Set<string> {
 }
 
 function readParams(ctx: IExecuteFunctions, row: EndpointRow, itemIndex: number): { values: ParamValues; binaryParams: ParamDef[] } {
+	const fail: Fail = (param, reason) => {
+		throw new NodeOperationError(ctx.getNode(), invalidMessage(param, reason), { itemIndex, description: param.description });
+	};
 	const managed = managedParams(row);
 	const additional = (row.params.some((p) => !p.required && !managed.has(p.name) && p.location !== 'binary')
 		? ctx.getNodeParameter('additionalFields', itemIndex, {})
@@ -42,10 +45,10 @@ function readParams(ctx: IExecuteFunctions, row: EndpointRow, itemIndex: number)
 		let raw: unknown = param.required ? ctx.getNodeParameter(param.name, itemIndex) : additional[param.name];
 		if (isUnset(raw) && param.sendDefault) raw = param.default;
 		if (isUnset(raw)) {
-			if (param.required && param.type !== 'boolean') throw new InvalidParameterError(param, 'a value is required');
+			if (param.required && param.type !== 'boolean') fail(param, 'a value is required');
 			continue;
 		}
-		values.set(param.name, coerce(param, raw));
+		values.set(param.name, coerce(param, raw, fail));
 	}
 	return { values, binaryParams };
 }
@@ -104,7 +107,7 @@ export class TableExecutor {
 	async execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = ctx.getInputData();
 		const credentials = await ctx.getCredentials(this.service.credentialType);
-		const transport = new Transport(ctx, this.service, this.service.baseUrl(credentials), this.service.oauth2Options?.(credentials));
+		const transport = new Transport(ctx, this.service, this.service.baseUrl(credentials, ctx.getNode()), this.service.oauth2Options?.(credentials));
 		const out: INodeExecutionData[] = [];
 		for (let i = 0; i < items.length; i++) {
 			try {
@@ -126,10 +129,6 @@ export class TableExecutor {
 		if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 			error.context.itemIndex ??= itemIndex;
 			return error;
-		}
-		if (error instanceof InvalidParameterError) {
-			// Raised before any request was sent: name the field and say what it expects.
-			return new NodeOperationError(ctx.getNode(), error.message, { itemIndex, description: error.param.description });
 		}
 		const message = error instanceof Error ? error.message : String(error);
 		return new NodeOperationError(ctx.getNode(), message, { itemIndex });

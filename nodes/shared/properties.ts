@@ -50,7 +50,7 @@ function describeParam(param: ParamDef): string | undefined {
 export function paramProperty(param: ParamDef): INodeProperties {
 	const type = uiType(param);
 	const property: INodeProperties = {
-		displayName: param.displayName,
+		displayName: param.label,
 		name: param.name,
 		type,
 		default: uiDefault(param),
@@ -107,7 +107,7 @@ function rowProperties(row: EndpointRow): INodeProperties[] {
 
 	const optional = visible.filter((p) => !p.required && p.location !== 'binary').map(paramProperty);
 	if (row.followUp) {
-		optional.push({ displayName: row.followUp.displayName, name: row.followUp.option, type: 'boolean', default: false, description: row.followUp.description });
+		optional.push({ displayName: row.followUp.label, name: row.followUp.option, type: 'boolean', default: false, description: row.followUp.description });
 	}
 	if (optional.length) {
 		properties.push({
@@ -126,6 +126,7 @@ function rowProperties(row: EndpointRow): INodeProperties[] {
 /** The node's full property list for a table. */
 export function buildProperties(resources: ResourceDef[], table: EndpointRow[]): INodeProperties[] {
 	const properties: INodeProperties[] = [
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is computed from the table (first resource)
 		{
 			displayName: 'Resource',
 			name: 'resource',
@@ -140,6 +141,7 @@ export function buildProperties(resources: ResourceDef[], table: EndpointRow[]):
 		const options: INodePropertyOptions[] = rows
 			.map((row) => ({ name: operationName(row), value: row.operation, description: operationDescription(row), action: row.action }))
 			.sort((a, b) => a.name.localeCompare(b.name));
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is computed from the table (first current operation)
 		properties.push({
 			displayName: 'Operation',
 			name: 'operation',

@@ -2,7 +2,7 @@
  * What the engine needs to know about a service besides its endpoint table: where requests go,
  * how its credential signs them, how it words errors, and its retry budget.
  */
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
 
 import type { EndpointRow, ResourceDef, ServiceError } from './types';
 
@@ -13,7 +13,7 @@ export interface ServiceDefinition {
 	resources: ResourceDef[];
 	table: EndpointRow[];
 	/** API origin (no trailing slash) from the credential; throws a clear error for a bad one. */
-	baseUrl(credentials: ICredentialDataDecryptedObject): string;
+	baseUrl(credentials: ICredentialDataDecryptedObject, node: INode): string;
 	/** Options for n8n's OAuth2 signing (e.g. `{ tokenType: 'query' }` to send `access_token` in the URL). */
 	oauth2Options?(credentials: ICredentialDataDecryptedObject): IDataObject | undefined;
 	parseError(status: number, body: unknown, headers: IDataObject): ServiceError;

@@ -46,7 +46,8 @@ export interface ParamDef {
 	wireName?: string;
 	location: ParamLocation;
 	type: ParamType;
-	displayName: string;
+	/** Field label in the UI. */
+	label: string;
 	description?: string;
 	/** Required parameters are top-level fields; the rest sit in the row's "Additional Fields". */
 	required?: boolean;
@@ -125,7 +126,7 @@ export type Output =
 export interface FollowUp {
 	/** Name of the boolean option shown in the row's Additional Fields. */
 	option: string;
-	displayName: string;
+	label: string;
 	description: string;
 	/** sdkMethod of the row to call next. */
 	sdkMethod: string;

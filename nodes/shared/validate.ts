@@ -4,14 +4,12 @@
  */
 import type { ParamDef } from './types';
 
-export class InvalidParameterError extends Error {
-	constructor(
-		readonly param: ParamDef,
-		reason: string,
-	) {
-		super(`Invalid value for "${param.displayName}" (${param.name}): ${reason}`);
-		this.name = 'InvalidParameterError';
-	}
+/** Raises the caller's error for an invalid value (the caller knows the node and the item). */
+export type Fail = (param: ParamDef, reason: string) => never;
+
+/** The message every validation failure uses: the field's label, its parameter name and why. */
+export function invalidMessage(param: ParamDef, reason: string): string {
+	return `Invalid value for "${param.label}" (${param.name}): ${reason}`;
 }
 
 const INTEGER = /^-?\d+$/;
@@ -24,20 +22,20 @@ function describe(value: unknown): string {
 }
 
 /** Whole numbers; int64 values beyond 2^53 stay exact as digit strings. */
-function toInteger(param: ParamDef, value: unknown): number | string {
+function toInteger(param: ParamDef, value: unknown, fail: Fail): number | string {
 	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-	if (!INTEGER.test(text)) throw new InvalidParameterError(param, `expected a whole number, got ${describe(value)}`);
+	if (!INTEGER.test(text)) fail(param, `expected a whole number, got ${describe(value)}`);
 	const n = Number(text);
 	if (!Number.isSafeInteger(n)) {
 		if (param.type === 'int64' || param.type === 'integerList') return text;
-		throw new InvalidParameterError(param, `${text} is out of range`);
+		fail(param, `${text} is out of range`);
 	}
-	if (param.min !== undefined && n < param.min) throw new InvalidParameterError(param, `must be at least ${param.min}, got ${n}`);
-	if (param.max !== undefined && n > param.max) throw new InvalidParameterError(param, `must be at most ${param.max}, got ${n}`);
+	if (param.min !== undefined && n < param.min) fail(param, `must be at least ${param.min}, got ${n}`);
+	if (param.max !== undefined && n > param.max) fail(param, `must be at most ${param.max}, got ${n}`);
 	return n;
 }
 
-function toList(param: ParamDef, value: unknown): unknown[] {
+function toList(param: ParamDef, value: unknown, fail: Fail): unknown[] {
 	let list: unknown[];
 	if (Array.isArray(value)) list = value;
 	else if (typeof value === 'number') list = [value];
@@ -49,18 +47,18 @@ function toList(param: ParamDef, value: unknown): unknown[] {
 				if (!Array.isArray(parsed)) throw new Error('not an array');
 				list = parsed;
 			} catch {
-				throw new InvalidParameterError(param, `expected a comma-separated list or a JSON array, got ${describe(value)}`);
+				fail(param, `expected a comma-separated list or a JSON array, got ${describe(value)}`);
 			}
 		} else list = text === '' ? [] : text.split(',').map((part) => part.trim());
-	} else throw new InvalidParameterError(param, `expected a list, got ${describe(value)}`);
+	} else fail(param, `expected a list, got ${describe(value)}`);
 	if (param.maxItems !== undefined && list.length > param.maxItems) {
-		throw new InvalidParameterError(param, `at most ${param.maxItems} entries are allowed, got ${list.length}`);
+		fail(param, `at most ${param.maxItems} entries are allowed, got ${list.length}`);
 	}
 	return list.map((entry) => {
-		if (param.type === 'integerList') return toInteger(param, entry);
+		if (param.type === 'integerList') return toInteger(param, entry, fail);
 		const text = typeof entry === 'string' ? entry : typeof entry === 'number' ? String(entry) : undefined;
-		if (text === undefined || text === '') throw new InvalidParameterError(param, `list entries must be non-empty text, got ${describe(entry)}`);
-		if (param.type === 'guidList' && !GUID.test(text)) throw new InvalidParameterError(param, `${describe(text)} is not a GUID`);
+		if (text === undefined || text === '') fail(param, `list entries must be non-empty text, got ${describe(entry)}`);
+		if (param.type === 'guidList' && !GUID.test(text)) fail(param, `${describe(text)} is not a GUID`);
 		return text;
 	});
 }
@@ -71,38 +69,38 @@ export function isUnset(value: unknown): boolean {
 }
 
 /** Validates one value for its parameter and returns what goes on the wire. */
-export function coerce(param: ParamDef, value: unknown): unknown {
+export function coerce(param: ParamDef, value: unknown, fail: Fail): unknown {
 	switch (param.type) {
 		case 'integer':
 		case 'int64':
-			return toInteger(param, value);
+			return toInteger(param, value, fail);
 		case 'string': {
-			if (typeof value !== 'string' && typeof value !== 'number') throw new InvalidParameterError(param, `expected text, got ${describe(value)}`);
+			if (typeof value !== 'string' && typeof value !== 'number') fail(param, `expected text, got ${describe(value)}`);
 			const text = String(value);
-			if (param.location === 'path' && text.trim() === '') throw new InvalidParameterError(param, 'must not be empty');
+			if (param.location === 'path' && text.trim() === '') fail(param, 'must not be empty');
 			return text;
 		}
 		case 'guid': {
 			const text = typeof value === 'string' ? value.trim() : '';
-			if (!GUID.test(text)) throw new InvalidParameterError(param, `expected a GUID such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301, got ${describe(value)}`);
+			if (!GUID.test(text)) fail(param, `expected a GUID such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301, got ${describe(value)}`);
 			return text;
 		}
 		case 'boolean':
 			if (typeof value === 'boolean') return value;
 			if (value === 'true' || value === 'false') return value === 'true';
-			throw new InvalidParameterError(param, `expected true or false, got ${describe(value)}`);
+			return fail(param, `expected true or false, got ${describe(value)}`);
 		case 'dateTime': {
 			const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value.trim() : '';
 			const time = Date.parse(text);
 			if (!ISO_DATE.test(text) || Number.isNaN(time)) {
-				throw new InvalidParameterError(param, `expected an ISO-8601 date such as 2026-03-07T16:36:58.123Z, got ${describe(value)}`);
+				fail(param, `expected an ISO-8601 date such as 2026-03-07T16:36:58.123Z, got ${describe(value)}`);
 			}
 			return new Date(time).toISOString();
 		}
 		case 'options': {
 			const allowed = (param.options ?? []).map((option) => option.value);
 			if (!allowed.includes(value as string)) {
-				throw new InvalidParameterError(param, `expected one of ${allowed.map((v) => describe(v)).join(', ')}, got ${describe(value)}`);
+				return fail(param, `expected one of ${allowed.map((v) => describe(v)).join(', ')}, got ${describe(value)}`);
 			}
 			return value;
 		}
@@ -111,12 +109,12 @@ export function coerce(param: ParamDef, value: unknown): unknown {
 			try {
 				return JSON.parse(value) as unknown;
 			} catch {
-				throw new InvalidParameterError(param, 'is not valid JSON');
+				return fail(param, 'is not valid JSON');
 			}
 		}
 		case 'integerList':
 		case 'stringList':
 		case 'guidList':
-			return toList(param, value);
+			return toList(param, value, fail);
 	}
 }
