@@ -1,0 +1,151 @@
+import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/** Every region of the official Genesys Cloud SDK (PureCloudRegionHosts), by its domain. */
+const REGIONS: Array<[string, string]> = [
+	['Americas (US East)', 'mypurecloud.com'],
+	['Americas (US East 2, FedRAMP)', 'use2.us-gov-pure.cloud'],
+	['Americas (US West)', 'usw2.pure.cloud'],
+	['Americas (Canada)', 'cac1.pure.cloud'],
+	['Americas (São Paulo)', 'sae1.pure.cloud'],
+	['Americas (Mexico)', 'mxc1.pure.cloud'],
+	['Asia Pacific (Sydney)', 'mypurecloud.com.au'],
+	['Asia Pacific (Tokyo)', 'mypurecloud.jp'],
+	['Asia Pacific (Seoul)', 'apne2.pure.cloud'],
+	['Asia Pacific (Osaka)', 'apne3.pure.cloud'],
+	['Asia Pacific (Mumbai)', 'aps1.pure.cloud'],
+	['Asia Pacific (Singapore)', 'apse1.pure.cloud'],
+	['EMEA (Dublin)', 'mypurecloud.ie'],
+	['EMEA (Frankfurt)', 'mypurecloud.de'],
+	['EMEA (London)', 'euw2.pure.cloud'],
+	['EMEA (Zurich)', 'euc2.pure.cloud'],
+	['EMEA (UAE)', 'mec1.pure.cloud'],
+	['EMEA (EU Sovereign Cloud, Germany East)', 'edee1.eusc-pure.cloud'],
+];
+
+/** Login host (token / authorize endpoints) of the chosen region or of the custom URLs, no trailing slash. */
+const LOGIN =
+	"{{ $self.region === 'custom' ? String($self.customLoginUrl || $self.customBaseUrl || '').trim().replace(/\\/+$/, '') : 'https://login.' + $self.region }}";
+/** API host of the chosen region or the custom base URL, no trailing slash. */
+const API = "{{ $self.region === 'custom' ? String($self.customBaseUrl || '').trim().replace(/\\/+$/, '') : 'https://api.' + $self.region }}";
+
+export class GenesysCloudOAuth2Api implements ICredentialType {
+	name = 'genesysCloudOAuth2Api';
+
+	displayName = 'Genesys Cloud OAuth2 API';
+
+	extends = ['oAuth2Api'];
+
+	documentationUrl = 'https://github.com/n8n-nodes-itslearning-genesys/n8n-nodes-itslearning-genesys#genesys-cloud-credential';
+
+	icon = { light: 'file:genesys.svg', dark: 'file:genesys.dark.svg' } as const;
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			options: [
+				...REGIONS.map(([name, domain]) => ({ name: `${name}: ${domain}`, value: domain })),
+				{ name: 'Custom', value: 'custom', description: 'A private deployment, a gateway or a test server' },
+			],
+			default: 'mypurecloud.com',
+			description: 'Where your Genesys Cloud organization lives (the domain you log in at)',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'customBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://api.mypurecloud.com',
+			description: 'API base URL; https (http only for 127.0.0.1 or localhost)',
+			displayOptions: { show: { region: ['custom'] } },
+		},
+		{
+			displayName: 'Login URL',
+			name: 'customLoginUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://login.mypurecloud.com',
+			description: 'Host of the OAuth endpoints (/oauth/token, /oauth/authorize); leave empty to use the Base URL',
+			displayOptions: { show: { region: ['custom'] } },
+		},
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'options',
+			options: [
+				{
+					name: 'Authorization Code',
+					value: 'authorizationCode',
+					description: 'Acts as the user who connects: needed for rooms, 1:1 messages, reactions, pins and my settings',
+				},
+				{
+					name: 'PKCE',
+					value: 'pkce',
+					description: 'Authorization code for a public OAuth client (no secret); acts as the user who connects',
+				},
+				{
+					name: 'Client Credentials',
+					value: 'clientCredentials',
+					description: 'Server-to-server, no user: only organization chat settings and other users\' settings work',
+				},
+			],
+			default: 'authorizationCode',
+			hint: 'Chat messages are sent as a user. Client credentials work only for organization and user chat settings.',
+		},
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: `=${LOGIN}/oauth/authorize`,
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: `=${LOGIN}/oauth/token`,
+		},
+		{
+			displayName: 'Scopes',
+			name: 'scopes',
+			type: 'multiOptions',
+			options: [
+				{ name: 'Chat', value: 'chat' },
+				{ name: 'Chat (Read Only)', value: 'chat:readonly' },
+				{ name: 'Notifications', value: 'notifications' },
+				{ name: 'Organization (Read Only)', value: 'organization:readonly' },
+				{ name: 'Users (Read Only)', value: 'users:readonly' },
+			],
+			default: ['chat'],
+			description: 'Scopes to request for a code or PKCE client (they must be enabled on the OAuth client in Genesys Cloud)',
+			hint: 'Client-credentials clients get their rights from the roles assigned to the OAuth client, not from scopes',
+			displayOptions: { show: { grantType: ['authorizationCode', 'pkce'] } },
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'hidden',
+			default: "={{ $self.grantType === 'clientCredentials' ? '' : ($self.scopes || []).join(' ') }}",
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: '',
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'hidden',
+			default: 'header',
+		},
+	];
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `=${API}`,
+			url: '/api/v2/tokens/me',
+			method: 'GET',
+		},
+	};
+}

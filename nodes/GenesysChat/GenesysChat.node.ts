@@ -1,0 +1,29 @@
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { TableExecutor } from '../shared/execute';
+import { buildProperties } from '../shared/properties';
+import { genesysService } from './GenesysChat.service';
+
+const executor = new TableExecutor(genesysService);
+
+export class GenesysChat implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Genesys Chat',
+		name: 'genesysChat',
+		icon: { light: 'file:genesys.svg', dark: 'file:genesys.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Send and manage Genesys Cloud chat rooms, 1:1 messages, threads, pins, reactions and chat settings',
+		defaults: { name: 'Genesys Chat' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: 'genesysCloudOAuth2Api', required: true }],
+		properties: buildProperties(genesysService.resources, genesysService.table),
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executor.execute(this);
+	}
+}

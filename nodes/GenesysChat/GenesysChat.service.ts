@@ -1,0 +1,75 @@
+/**
+ * Genesys Cloud specifics for the engine: the API host from the credential's region (or a custom
+ * base URL), Genesys ErrorBody parsing with the correlation id, and advice for user-only calls,
+ * missing permissions and rate limits.
+ */
+import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObject, type INode } from 'n8n-workflow';
+
+import type { ServiceDefinition } from '../shared/service';
+import { genesysChatTable, genesysResources } from './GenesysChat.table';
+
+/** Checks a custom base URL: https (http only for 127.0.0.1 / localhost), no query or fragment. */
+export function normalizeBaseUrl(value: unknown, node: INode): string {
+	const text = typeof value === 'string' ? value.trim().replace(/\/+$/, '') : '';
+	const invalid = (reason: string) =>
+		new NodeOperationError(node, `The Genesys Cloud custom base URL ${reason}`, { description: 'Fix the Base URL in the Genesys Cloud credential, e.g. https://api.mypurecloud.com' });
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw invalid(`"${text}" is not a URL`);
+	}
+	const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
+	if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) throw invalid(`must use https (got ${url.protocol}//${url.host})`);
+	if (url.search || url.hash || url.username || url.password) throw invalid('must not contain a query, fragment or login');
+	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+export function genesysApiBase(credentials: ICredentialDataDecryptedObject, node: INode): string {
+	const region = String(credentials.region ?? '');
+	if (region === 'custom') return normalizeBaseUrl(credentials.customBaseUrl, node);
+	if (!/^[a-z0-9.-]+$/i.test(region)) throw new NodeOperationError(node, `Unknown Genesys Cloud region "${region}"`);
+	return `https://api.${region}`;
+}
+
+const USER_CONTEXT = /user context|client credentials/i;
+
+export const genesysService: ServiceDefinition = {
+	displayName: 'Genesys Cloud',
+	credentialType: 'genesysCloudOAuth2Api',
+	resources: genesysResources,
+	table: genesysChatTable,
+	baseUrl: genesysApiBase,
+	correlationHeader: 'inin-correlation-id',
+	parseError(status, body) {
+		const data = (body && typeof body === 'object' ? body : {}) as IDataObject;
+		const message =
+			(typeof data.message === 'string' && data.message) ||
+			(typeof data.error_description === 'string' && data.error_description) ||
+			(typeof body === 'string' && body.trim() && body.trim().slice(0, 500)) ||
+			`HTTP ${status}`;
+		const details: IDataObject = {};
+		for (const key of ['entityId', 'entityName', 'details', 'errors', 'limit']) {
+			const value = data[key];
+			if (value !== undefined && !(Array.isArray(value) && value.length === 0)) details[key] = value;
+		}
+		return {
+			message,
+			code: typeof data.code === 'string' ? data.code : typeof data.error === 'string' ? data.error : undefined,
+			correlationId: typeof data.contextId === 'string' ? data.contextId : undefined,
+			details: Object.keys(details).length ? details : undefined,
+		};
+	},
+	hint(status, row, error) {
+		if (row.userContext && (USER_CONTEXT.test(error.message) || status === 401 || status === 403)) {
+			const base = 'This operation acts as a user: the credential must use the Authorization Code or PKCE grant (a client-credentials token has no user).';
+			if (status !== 403) return base;
+			return `${base} The user also needs one of these permissions: ${(row.permissions ?? []).join(', ') || 'none'}.`;
+		}
+		if (status === 403 && row.permissions?.length) return `The token needs one of these permissions: ${row.permissions.join(', ')}.`;
+		if (status === 429) return 'Genesys Cloud rate limit: the request was retried as Retry-After asked, until the retry budget ran out.';
+		return undefined;
+	},
+	retry: { maxRetries: 5, maxWaitSeconds: 60 },
+	timeoutMs: 60_000,
+};

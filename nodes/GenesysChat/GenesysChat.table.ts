@@ -1,0 +1,293 @@
+/**
+ * Genesys Cloud Chat: one row per operation of the Platform API SDK's `ChatApi` (32), with the
+ * HTTP method, path, parameters and permissions of `shared/spec/genesys-chat.json`. Path values are
+ * encoded like the SDK (encodeURIComponent: a JID's `@` becomes `%40`, a comma list `%2C`);
+ * optional query parameters are sent only when set.
+ */
+import type { EndpointRow, ParamDef, Paging, ResourceDef } from '../shared/types';
+
+const CHATS = '/api/v2/chats';
+
+// ── Parameters used by several rows ─────────────────────────────────────────────────────────────
+const roomJid: ParamDef = { name: 'roomJid', location: 'path', type: 'string', label: 'Room JID', required: true, placeholder: 'adhoc-1234@conference.example.orgspan.com', description: 'JID of the room (as returned by Room → Create), not a GUID' };
+const userId: ParamDef = { name: 'userId', location: 'path', type: 'string', label: 'User ID', required: true, description: 'Genesys user ID (GUID) of the other person in the 1:1 chat' };
+const messageId: ParamDef = { name: 'messageId', location: 'path', type: 'string', label: 'Message ID', required: true };
+const messageIds: ParamDef = { name: 'messageIds', location: 'path', type: 'stringList', label: 'Message IDs', required: true, description: 'One or more message IDs' };
+const pinnedMessageId: ParamDef = { name: 'pinnedMessageId', location: 'path', type: 'string', label: 'Pinned Message ID', required: true };
+const pinnedMessageIds: ParamDef = { name: 'pinnedMessageIds', location: 'body', type: 'stringList', label: 'Message IDs to Pin', required: true, maxItems: 5, description: 'A room or 1:1 chat holds at most 5 pinned messages.' };
+const settingsUserId: ParamDef = { ...userId, description: 'User ID (GUID) whose chat settings to use' };
+
+/** SendMessageBody, shared by send and edit in rooms and 1:1 chats. */
+const messageBody: ParamDef[] = [
+	{ name: 'message', location: 'body', type: 'string', label: 'Message', required: true, description: 'Text of the message' },
+	{ name: 'threadId', location: 'body', type: 'string', label: 'Thread ID', description: 'Post into this thread (a reply); leave empty for a top-level message' },
+	{ name: 'mentions', location: 'body', type: 'stringList', label: 'Mentions', description: 'User IDs (GUIDs) to mention' },
+];
+
+/** limit / before / after history window, walked backwards by date for Return All. */
+const historyParams: ParamDef[] = [
+	{ name: 'limit', location: 'query', type: 'integer', label: 'Page Size', min: 1 },
+	{ name: 'before', location: 'query', type: 'dateTime', label: 'Before', description: 'Only messages older than this date' },
+	{ name: 'after', location: 'query', type: 'dateTime', label: 'After', description: 'Only messages newer than this date' },
+	{ name: 'excludeMetadata', location: 'query', type: 'boolean', label: 'Exclude Metadata', description: 'Whether to leave message metadata out (SDK 228+)' },
+];
+const historyPaging: Paging = { style: 'dateWindow', beforeParam: 'before', sizeParam: 'limit', itemsPath: 'entities', dateField: 'dateCreated', idField: 'id', pageSize: 100 };
+
+const chatSettingsBody: ParamDef[] = [
+	{ name: 'messageRetentionPeriodDays', location: 'body', type: 'integer', label: 'Message Retention Period (Days)', min: 10, max: 3650, description: 'How many days messages are kept (10–3650)' },
+	{ name: 'reactionsEnabled', location: 'body', type: 'boolean', label: 'Reactions Enabled', description: 'Whether emoji reactions are switched on for the organization' },
+];
+
+const mobileWhen: ParamDef = {
+	name: 'mobileNotificationsWhen', wireName: 'mobile.notifications.when', location: 'body', type: 'options', label: 'Mobile Notifications', required: true, default: 'Always',
+	options: [
+		{ name: 'Always', value: 'Always' },
+		{ name: 'Only When Inactive', value: 'OnlyWhenInactive' },
+	],
+	description: 'When the user gets mobile push notifications',
+};
+const userSettingsExtras: ParamDef[] = [
+	{ name: 'muted', location: 'body', type: 'boolean', label: 'Muted', description: 'Whether all chat notifications are muted' },
+	{ name: 'mentionsOnly', location: 'body', type: 'boolean', label: 'Mentions Only', description: 'Whether to notify only on mentions' },
+	{ name: 'notifyOnReactions', location: 'body', type: 'boolean', label: 'Notify on Reactions', description: 'Whether to notify when someone reacts to the user\'s messages' },
+];
+
+const fullMessage = {
+	option: 'returnFullMessage',
+	label: 'Return Full Message',
+	description: 'Whether to fetch the whole message after the call (otherwise only its ID is returned)',
+	sdkMethod: 'getChatsMessage',
+	params: { messageId: '$response.id' },
+};
+
+export const genesysResources: ResourceDef[] = [
+	{ value: 'room', name: 'Room', description: 'Ad-hoc chat rooms' },
+	{ value: 'roomMessage', name: 'Room Message', description: 'Messages in a room' },
+	{ value: 'roomParticipant', name: 'Room Participant', description: 'Members of a room' },
+	{ value: 'roomPin', name: 'Room Pin', description: 'Pinned messages of a room' },
+	{ value: 'userChat', name: '1:1 Chat', description: 'A one-to-one chat with a user' },
+	{ value: 'userMessage', name: 'User Message', description: 'Messages of a 1:1 chat' },
+	{ value: 'userPin', name: 'User Pin', description: 'Pinned messages of a 1:1 chat' },
+	{ value: 'thread', name: 'Thread', description: 'Message threads' },
+	{ value: 'message', name: 'Message', description: 'Any message by ID' },
+	{ value: 'reaction', name: 'Reaction', description: 'Emoji reactions' },
+	{ value: 'settings', name: 'Settings', description: 'Organization chat settings' },
+	{ value: 'userSettings', name: 'User Settings', description: 'Chat settings of a user' },
+];
+
+export const genesysChatTable: EndpointRow[] = [
+	// ── Room ────────────────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'room', operation: 'create', sdkMethod: 'postChatsRooms', name: 'Create', action: 'Create a room',
+		description: 'Create an ad-hoc room; returns its JID',
+		method: 'POST', path: `${CHATS}/rooms`, permissions: ['chat:chat:access', 'chat:room:add'], userContext: true,
+		params: [
+			{ name: 'subject', location: 'body', type: 'string', label: 'Subject', required: true },
+			{ name: 'description', location: 'body', type: 'string', label: 'Description' },
+			{ name: 'userIds', location: 'body', type: 'stringList', label: 'User IDs', maxItems: 25, description: 'Users (GUIDs) to add at creation' },
+		],
+	},
+	{
+		resource: 'room', operation: 'get', sdkMethod: 'getChatsRoom', name: 'Get', action: 'Get a room',
+		description: 'Get a room\'s details, including its pinned messages',
+		method: 'GET', path: `${CHATS}/rooms/{roomJid}`, permissions: ['chat:chat:access', 'chat:room:view'], userContext: true, params: [roomJid],
+	},
+	{
+		resource: 'room', operation: 'update', sdkMethod: 'patchChatsRoom', name: 'Update', action: 'Update a room',
+		description: 'Change a room\'s subject, description, owners or pinned messages',
+		method: 'PATCH', path: `${CHATS}/rooms/{roomJid}`, permissions: ['chat:chat:access', 'chat:room:edit'], userContext: true, output: { kind: 'void' },
+		params: [
+			roomJid,
+			{ name: 'subject', location: 'body', type: 'string', label: 'Subject' },
+			{ name: 'description', location: 'body', type: 'string', label: 'Description' },
+			{ name: 'pinnedMessageIds', location: 'body', type: 'stringList', label: 'Pinned Message IDs', maxItems: 5 },
+			{ name: 'ownerIds', location: 'body', type: 'stringList', label: 'Owner IDs', description: 'User IDs (GUIDs) to make room owners' },
+		],
+	},
+
+	// ── Room message ────────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'roomMessage', operation: 'send', sdkMethod: 'postChatsRoomMessages', name: 'Send', action: 'Send a message to a room',
+		description: 'Send a message to a room; returns its ID',
+		method: 'POST', path: `${CHATS}/rooms/{roomJid}/messages`, permissions: ['chat:chat:access', 'chat:roomMessage:add'], userContext: true,
+		params: [roomJid, ...messageBody], followUp: fullMessage,
+	},
+	{
+		resource: 'roomMessage', operation: 'edit', sdkMethod: 'patchChatsRoomMessage', name: 'Edit', action: 'Edit a room message',
+		description: 'Edit the text of a message in a room',
+		method: 'PATCH', path: `${CHATS}/rooms/{roomJid}/messages/{messageId}`, permissions: ['chat:chat:access', 'chat:roomMessage:edit'], userContext: true,
+		params: [roomJid, messageId, ...messageBody], followUp: fullMessage,
+	},
+	{
+		resource: 'roomMessage', operation: 'delete', sdkMethod: 'deleteChatsRoomMessage', name: 'Delete', action: 'Delete a room message',
+		description: 'Delete one message in a room',
+		method: 'DELETE', path: `${CHATS}/rooms/{roomJid}/messages/{messageId}`, permissions: ['chat:chat:access', 'chat:roomMessage:delete'], userContext: true,
+		params: [roomJid, messageId], output: { kind: 'void' },
+	},
+	{
+		resource: 'roomMessage', operation: 'getByIds', sdkMethod: 'getChatsRoomMessage', name: 'Get by IDs', action: 'Get room messages by ID',
+		description: 'Get one or more messages of a room by their IDs',
+		method: 'GET', path: `${CHATS}/rooms/{roomJid}/messages/{messageIds}`, permissions: ['chat:chat:access', 'chat:room:view'], userContext: true,
+		params: [roomJid, messageIds], output: { kind: 'itemsAt', path: 'entities' },
+	},
+	{
+		resource: 'roomMessage', operation: 'getHistory', sdkMethod: 'getChatsRoomMessages', name: 'Get History', action: 'Get the message history of a room',
+		description: 'Get a room\'s messages, oldest first',
+		method: 'GET', path: `${CHATS}/rooms/{roomJid}/messages`, permissions: ['chat:chat:access', 'chat:room:view'], userContext: true,
+		params: [roomJid, ...historyParams], paging: historyPaging,
+	},
+
+	// ── Room participant ────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'roomParticipant', operation: 'add', sdkMethod: 'postChatsRoomParticipant', name: 'Add', action: 'Add a user to a room',
+		description: 'Add a user to (join) a room',
+		method: 'POST', path: `${CHATS}/rooms/{roomJid}/participants/{userId}`, permissions: ['chat:chat:access', 'chat:participant:add'], userContext: true,
+		params: [roomJid, { ...userId, description: 'User ID (GUID) who joins' }], output: { kind: 'void' },
+	},
+	{
+		resource: 'roomParticipant', operation: 'remove', sdkMethod: 'deleteChatsRoomParticipant', name: 'Remove', action: 'Remove a user from a room',
+		description: 'Remove a user from a room',
+		method: 'DELETE', path: `${CHATS}/rooms/{roomJid}/participants/{userId}`, permissions: ['chat:chat:access', 'chat:participant:delete'], userContext: true,
+		params: [roomJid, { ...userId, description: 'User ID (GUID) to remove' }], output: { kind: 'void' },
+	},
+	{
+		resource: 'roomParticipant', operation: 'get', sdkMethod: 'getChatsRoomParticipant', name: 'Get', action: 'Get a room participant',
+		description: 'Get one participant of a room by JID',
+		method: 'GET', path: `${CHATS}/rooms/{roomJid}/participants/{participantJid}`, permissions: [], userContext: true,
+		params: [roomJid, { name: 'participantJid', location: 'path', type: 'string', label: 'Participant JID', required: true, description: 'Chat JID of the participant (not the user GUID)' }],
+	},
+	{
+		resource: 'roomParticipant', operation: 'getMany', sdkMethod: 'getChatsRoomParticipants', name: 'Get Many', action: 'Get the participants of a room',
+		description: 'List the participants of a room',
+		method: 'GET', path: `${CHATS}/rooms/{roomJid}/participants`, permissions: ['chat:chat:access', 'chat:room:view'], userContext: true,
+		params: [roomJid, { name: 'notify', location: 'query', type: 'boolean', label: 'Notify', description: 'Whether to return the users who should be notified (SDK 221+)' }],
+		output: { kind: 'itemsAt', path: 'participants' },
+	},
+
+	// ── Room pin ────────────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'roomPin', operation: 'pin', sdkMethod: 'postChatsRoomMessagesPins', name: 'Pin', action: 'Pin messages in a room',
+		description: 'Pin messages in a room (at most 5 pinned messages)',
+		method: 'POST', path: `${CHATS}/rooms/{roomJid}/messages/pins`, permissions: ['chat:chat:access', 'chat:room:edit'], userContext: true,
+		params: [roomJid, pinnedMessageIds], output: { kind: 'void' },
+	},
+	{
+		resource: 'roomPin', operation: 'unpin', sdkMethod: 'deleteChatsRoomMessagesPin', name: 'Unpin', action: 'Unpin a message in a room',
+		description: 'Unpin one pinned message in a room',
+		method: 'DELETE', path: `${CHATS}/rooms/{roomJid}/messages/pins/{pinnedMessageId}`, permissions: ['chat:chat:access', 'chat:room:edit'], userContext: true,
+		params: [roomJid, pinnedMessageId], output: { kind: 'void' },
+	},
+
+	// ── 1:1 chat ────────────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'userChat', operation: 'get', sdkMethod: 'getChatsUser', name: 'Get', action: 'Get a 1:1 chat',
+		description: 'Get information about the 1:1 chat with a user (its pinned messages)', preview: true,
+		method: 'GET', path: `${CHATS}/users/{userId}`, permissions: ['chat:chat:access', 'chat:1on1:view'], userContext: true, params: [userId],
+	},
+
+	// ── User (1:1) message ──────────────────────────────────────────────────────────────────────
+	{
+		resource: 'userMessage', operation: 'send', sdkMethod: 'postChatsUserMessages', name: 'Send', action: 'Send a 1:1 message',
+		description: 'Send a 1:1 message to a user; returns its ID',
+		method: 'POST', path: `${CHATS}/users/{userId}/messages`, permissions: ['chat:chat:access', 'chat:1on1Message:add'], userContext: true,
+		params: [userId, ...messageBody], followUp: fullMessage,
+	},
+	{
+		resource: 'userMessage', operation: 'edit', sdkMethod: 'patchChatsUserMessage', name: 'Edit', action: 'Edit a 1:1 message',
+		description: 'Edit the text of a message in the 1:1 chat with a user',
+		method: 'PATCH', path: `${CHATS}/users/{userId}/messages/{messageId}`, permissions: ['chat:chat:access', 'chat:1on1Message:view'], userContext: true,
+		params: [userId, messageId, ...messageBody], followUp: fullMessage,
+	},
+	{
+		resource: 'userMessage', operation: 'delete', sdkMethod: 'deleteChatsUserMessage', name: 'Delete', action: 'Delete a 1:1 message',
+		description: 'Delete one message in the 1:1 chat with a user',
+		method: 'DELETE', path: `${CHATS}/users/{userId}/messages/{messageId}`, permissions: ['chat:chat:access', 'chat:1on1Message:delete'], userContext: true,
+		params: [userId, messageId], output: { kind: 'void' },
+	},
+	{
+		resource: 'userMessage', operation: 'getByIds', sdkMethod: 'getChatsUserMessage', name: 'Get by IDs', action: 'Get 1:1 messages by ID',
+		description: 'Get one or more messages of the 1:1 chat with a user by their IDs',
+		method: 'GET', path: `${CHATS}/users/{userId}/messages/{messageIds}`, permissions: ['chat:chat:access', 'chat:1on1Message:view'], userContext: true,
+		params: [userId, messageIds], output: { kind: 'itemsAt', path: 'entities' },
+	},
+	{
+		resource: 'userMessage', operation: 'getHistory', sdkMethod: 'getChatsUserMessages', name: 'Get History', action: 'Get the message history of a 1:1 chat',
+		description: 'Get the messages of the 1:1 chat with a user, oldest first',
+		method: 'GET', path: `${CHATS}/users/{userId}/messages`, permissions: ['chat:chat:access', 'chat:1on1Message:view'], userContext: true,
+		params: [userId, ...historyParams], paging: historyPaging,
+	},
+
+	// ── User (1:1) pin ──────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'userPin', operation: 'pin', sdkMethod: 'postChatsUserMessagesPins', name: 'Pin', action: 'Pin messages in a 1:1 chat',
+		description: 'Pin messages in the 1:1 chat with a user (at most 5 pinned messages)', preview: true,
+		method: 'POST', path: `${CHATS}/users/{userId}/messages/pins`, permissions: ['chat:chat:access', 'chat:1on1:edit'], userContext: true,
+		params: [userId, pinnedMessageIds], output: { kind: 'void' },
+	},
+	{
+		resource: 'userPin', operation: 'unpin', sdkMethod: 'deleteChatsUserMessagesPin', name: 'Unpin', action: 'Unpin a message in a 1:1 chat',
+		description: 'Unpin one pinned message in the 1:1 chat with a user', preview: true,
+		method: 'DELETE', path: `${CHATS}/users/{userId}/messages/pins/{pinnedMessageId}`, permissions: ['chat:chat:access', 'chat:1on1:edit'], userContext: true,
+		params: [userId, pinnedMessageId], output: { kind: 'void' },
+	},
+
+	// ── Thread, message, reaction ───────────────────────────────────────────────────────────────
+	{
+		resource: 'thread', operation: 'getMessages', sdkMethod: 'getChatsThreadMessages', name: 'Get Messages', action: 'Get the messages of a thread',
+		description: 'Get the messages of one thread, oldest first',
+		method: 'GET', path: `${CHATS}/threads/{threadId}/messages`, permissions: ['chat:chat:access', 'chat:room:view'], userContext: true,
+		params: [{ name: 'threadId', location: 'path', type: 'string', label: 'Thread ID', required: true, description: 'Thread ID, as in a message\'s thread.id' }, ...historyParams],
+		paging: historyPaging,
+	},
+	{
+		resource: 'message', operation: 'get', sdkMethod: 'getChatsMessage', name: 'Get', action: 'Get a message',
+		description: 'Get one message by ID, whether it lives in a room or a 1:1 chat',
+		method: 'GET', path: `${CHATS}/messages/{messageId}`, permissions: ['chat:chat:access', 'chat:1on1Message:view', 'chat:room:view'], userContext: true, params: [messageId],
+	},
+	{
+		resource: 'reaction', operation: 'set', sdkMethod: 'putChatsMessageReactions', name: 'Set', action: 'Set reactions on a message',
+		description: 'Set the caller\'s emoji reactions on a message (replaces them; an empty list clears them)',
+		method: 'PUT', path: `${CHATS}/messages/{messageId}/reactions`, permissions: ['chat:chat:access', 'chat:reactions:edit'], userContext: true,
+		params: [messageId, { name: 'reactions', location: 'body', type: 'stringList', label: 'Reactions', required: true, description: 'Emoji characters, e.g. 👍,🎉' }],
+		output: { kind: 'void' },
+	},
+
+	// ── Settings ────────────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'settings', operation: 'get', sdkMethod: 'getChatsSettings', name: 'Get', action: 'Get the organization chat settings',
+		description: 'Get the organization\'s chat settings',
+		method: 'GET', path: `${CHATS}/settings`, permissions: ['chat:setting:view', 'chat:setting:edit'], params: [],
+	},
+	{
+		resource: 'settings', operation: 'update', sdkMethod: 'patchChatsSettings', name: 'Update', action: 'Update the organization chat settings',
+		description: 'Change some of the organization\'s chat settings',
+		method: 'PATCH', path: `${CHATS}/settings`, permissions: ['chat:setting:edit'], params: chatSettingsBody,
+	},
+	{
+		resource: 'settings', operation: 'replace', sdkMethod: 'putChatsSettings', name: 'Replace', action: 'Replace the organization chat settings',
+		description: 'Replace the organization\'s chat settings (omitted fields may be reset)',
+		method: 'PUT', path: `${CHATS}/settings`, permissions: ['chat:setting:edit'], params: chatSettingsBody,
+	},
+
+	// ── User settings ───────────────────────────────────────────────────────────────────────────
+	{
+		resource: 'userSettings', operation: 'get', sdkMethod: 'getChatsUserSettings', name: 'Get', action: 'Get a user\'s chat settings',
+		description: 'Get a user\'s chat settings (admin view)', preview: true,
+		method: 'GET', path: `${CHATS}/users/{userId}/settings`, permissions: ['chat:usersettings:view', 'chat:setting:view'], params: [settingsUserId],
+	},
+	{
+		resource: 'userSettings', operation: 'update', sdkMethod: 'patchChatsUserSettings', name: 'Update', action: 'Update a user\'s chat settings',
+		description: 'Update a user\'s chat settings (admin)', preview: true,
+		method: 'PATCH', path: `${CHATS}/users/{userId}/settings`, permissions: ['chat:usersettings:edit', 'chat:setting:edit'], params: [settingsUserId, mobileWhen],
+	},
+	{
+		resource: 'userSettings', operation: 'getMine', sdkMethod: 'getChatsUsersMeSettings', name: 'Get Mine', action: 'Get my chat settings',
+		description: 'Get the calling user\'s own chat settings', preview: true,
+		method: 'GET', path: `${CHATS}/users/me/settings`, permissions: [], userContext: true, params: [],
+	},
+	{
+		resource: 'userSettings', operation: 'updateMine', sdkMethod: 'patchChatsUsersMeSettings', name: 'Update Mine', action: 'Update my chat settings',
+		description: 'Update the calling user\'s own chat settings', preview: true,
+		method: 'PATCH', path: `${CHATS}/users/me/settings`, permissions: [], userContext: true, params: [mobileWhen, ...userSettingsExtras],
+	},
+];
