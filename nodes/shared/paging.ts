@@ -104,21 +104,34 @@ export async function collectPages({ paging, returnAll, limit, userValues, fetch
 			break;
 		}
 		case 'dateWindow': {
+			// Walk backwards with before = oldest date seen. Servers treat `before` as exclusive, so
+			// messages sharing that timestamp across a page boundary would be skipped: ask with 1 ms of
+			// overlap and dedupe by id; when an overlapping page brings nothing new (a run of equal
+			// timestamps as long as a page), step past it once with the strict bound.
 			let before = userValues.get(paging.beforeParam);
+			let oldest: number | undefined;
+			let overlapping = false;
 			const seen = new Set<string>();
 			for (let page = 0; page < MAX_PAGES && !full(); page++) {
 				const answer = await fetch({ set: { [paging.beforeParam]: before, [paging.sizeParam]: size } });
 				const all = itemsOf(answer, paging.itemsPath);
 				const fresh = all.filter((item) => !seen.has(String(item[paging.idField])));
-				if (fresh.length === 0) break;
+				if (fresh.length === 0) {
+					if (!overlapping || oldest === undefined) break;
+					overlapping = false;
+					before = new Date(oldest).toISOString();
+					continue;
+				}
 				for (const item of fresh) seen.add(String(item[paging.idField]));
 				out.push(...fresh);
-				const oldest = all
+				const pageOldest = all
 					.map((item) => Date.parse(String(item[paging.dateField])))
 					.filter((t) => !Number.isNaN(t))
 					.reduce((a, b) => Math.min(a, b), Infinity);
-				if (!Number.isFinite(oldest)) break;
-				before = new Date(oldest).toISOString();
+				if (!Number.isFinite(pageOldest)) break;
+				oldest = oldest === undefined ? pageOldest : Math.min(oldest, pageOldest);
+				overlapping = true;
+				before = new Date(oldest + 1).toISOString();
 			}
 			// Keep the newest `wanted` whatever order the server used, then output oldest → newest.
 			const time = (item: IDataObject) => Date.parse(String(item[paging.dateField]));
