@@ -1,0 +1,53 @@
+'use strict';
+/**
+ * Jest reporter that ends the run with one machine-readable line:
+ *
+ *   N passed, N failed            (jest's numPassedTests / numFailedTests)
+ *   N passed, N failed, N skipped (when tests were skipped or marked todo)
+ *
+ * Jest always runs its own summary reporter after every configured reporter, so printing from
+ * onRunComplete would land above "Test Suites: ... / Ran all test suites". The line is therefore
+ * written when the jest process exits (synchronously, from the 'exit' event), which makes it the
+ * very last line of the run. In watch mode (no exit) it is printed right after each run.
+ *
+ * A test file that cannot run at all (syntax or type error, failing import) counts no test; that
+ * case gets a warning line just above the summary line instead of silently reading "0 failed".
+ */
+const fs = require('node:fs');
+
+class SummaryReporter {
+	constructor(globalConfig, reporterOptions, reporterContext) {
+		this.globalConfig = globalConfig;
+		this.reporterOptions = reporterOptions;
+		this.reporterContext = reporterContext;
+		this.pending = undefined;
+		this.exitHookInstalled = false;
+	}
+
+	onRunComplete(_testContexts, results) {
+		const passed = results.numPassedTests;
+		const failed = results.numFailedTests;
+		const skipped = results.numPendingTests + (results.numTodoTests ?? 0);
+		const brokenSuites = results.numRuntimeErrorTestSuites ?? 0;
+
+		let text = '';
+		if (brokenSuites > 0) {
+			text += `${brokenSuites} test file${brokenSuites === 1 ? '' : 's'} failed to run (not counted below)\n`;
+		}
+		text += `${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`;
+
+		if (this.globalConfig.watch || this.globalConfig.watchAll) {
+			setImmediate(() => process.stdout.write(text));
+			return;
+		}
+		this.pending = text;
+		if (!this.exitHookInstalled) {
+			this.exitHookInstalled = true;
+			process.once('exit', () => {
+				if (this.pending !== undefined) fs.writeSync(1, this.pending);
+			});
+		}
+	}
+}
+
+module.exports = SummaryReporter;
