@@ -9,12 +9,12 @@
  *   `httpRequestWithAuthentication` → `requestOAuth2` (sign, refresh on 401, retry, persist via
  *   `credentialsHelper.updateCredentialsOauthTokenData`), binary data helpers.
  * - Stand-ins for what lives in n8n's CLI package (`n8n`), which a community package cannot
- *   depend on: NodeTypes / CredentialTypes over the loaders (copied from the CLI's logic), a
- *   CredentialsHelper whose database is an in-memory store (its logic follows
- *   `packages/cli/src/credentials-helper.ts` of n8n 2.41.1 line by line), and the
+ *   depend on: NodeTypes / CredentialTypes over the loaders, a small CredentialsHelper of our
+ *   own whose database is an in-memory store (defaults, `$self` expressions, parent types and
+ *   token persistence: what OAuth2 credentials need), and the
  *   `additionalData` object (`WorkflowExecuteAdditionalData.getBase` of 2.41.1).
  * - Test-only support package (test/harness/fixture/support): the start node that feeds input
- *   items, and a verbatim copy of n8n-nodes-base's `oAuth2Api` credential type, the parent that
+ *   items, and our own minimal stand-in for n8n-nodes-base's `oAuth2Api` credential type, the parent that
  *   OAuth2 credentials extend (n8n-nodes-base is not installed here).
  *
  * How a node runs (runNode): the workflow is `Harness Input → <node under test>`. The harness
@@ -72,7 +72,6 @@ import {
 	createRunExecutionData,
 	deepCopy,
 	fileTypeFromMimeType,
-	getCredentialOwnRequestAllowedDomains,
 	injectDomainRestrictionFields,
 	isExpression,
 	jsonParse,
@@ -87,7 +86,6 @@ import type {
 	ICredentialsExpressionResolveValues,
 	IDataObject,
 	IExecuteData,
-	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
 	INodeCredentialsDetails,
@@ -102,7 +100,6 @@ import type {
 	IRunData,
 	IVersionedNodeType,
 	IWorkflowBase,
-	IWorkflowDataProxyAdditionalKeys,
 	IWorkflowExecuteAdditionalData,
 	IWorkflowSettings,
 	KnownNodesAndCredentials,
@@ -584,72 +581,24 @@ class StoredCredentials extends ICredentials {
 	}
 }
 
-/** n8n CLI 2.41.1 `OAUTH_PINNED_FIELDS`: when the type declares them hidden, stored values are ignored. */
-const OAUTH_PINNED_FIELDS = [
-	'useDynamicClientRegistration',
-	'authUrl',
-	'accessTokenUrl',
-	'grantType',
-	'authentication',
-	'usePkce',
-	'requestTokenUrl',
-	'signatureMethod',
-];
-const DCR_MANAGED_CREDENTIAL_FIELDS = [
-	'authUrl',
-	'accessTokenUrl',
-	'grantType',
-	'authentication',
-	'usePkce',
-	'clientId',
-	'clientSecret',
-];
-
-/** n8n CLI's `createMockNodeTypes()`: the node types of the throw-away workflow used to resolve credential expressions. */
-const mockNode: INode = {
-	id: 'mock',
-	name: '',
-	typeVersion: 1,
-	type: 'mock',
-	position: [0, 0],
-	parameters: {},
-};
-const mockNodeTypes: INodeTypes = {
+/** A one-node workflow used only to evaluate credential expressions outside an execution. */
+const expressionNode: INode = { id: 'credential-expressions', name: '', typeVersion: 1, type: 'harness.expressions', position: [0, 0], parameters: {} };
+const expressionNodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
-	getByName: (nodeType) => {
-		if (nodeType !== 'mock') throw new UnexpectedError('Unknown node type', { tags: { nodeType } });
-		return { description: { properties: [] } } as unknown as INodeType;
-	},
-	getByNameAndVersion: (nodeType, version) =>
-		NodeHelpers.getVersionedNodeType(mockNodeTypes.getByName(nodeType), version),
+	getByName: () => ({ description: { properties: [] } }) as unknown as INodeType,
+	getByNameAndVersion: () => ({ description: { properties: [] } }) as unknown as INodeType,
 };
-
-/** n8n CLI's `restrictToCredentialDomains`: a credential's own requests honour its domain allowlist. */
-function restrictToCredentialDomains(
-	helpers: IHttpRequestHelper,
-	credentials: ICredentialDataDecryptedObject,
-): IHttpRequestHelper {
-	return {
-		helpers: {
-			httpRequest: async (requestOptions: IHttpRequestOptions) => {
-				const allowedDomains = getCredentialOwnRequestAllowedDomains(credentials);
-				if (allowedDomains === undefined) return await helpers.helpers.httpRequest(requestOptions);
-				if (requestOptions.allowedDomains !== undefined) {
-					throw new UserError(
-						'This credential restricts requests to specific domains, which cannot be combined with the domains its authentication step asks for.',
-					);
-				}
-				return await helpers.helpers.httpRequest({ ...requestOptions, allowedDomains });
-			},
-		},
-	};
-}
 
 /**
- * n8n's CredentialsHelper (packages/cli/src/credentials-helper.ts, n8n 2.41.1) with the database
- * replaced by a CredentialStore. Left out because they do not exist outside n8n's server:
- * credential overwrites, dynamic (per-user) credentials, external secrets licensing, the AI
- * gateway and the credential-usage policy. Everything else follows the original line by line.
+ * The CredentialsHelper n8n-core talks to, over the in-memory CredentialStore. It does what the
+ * credentials of OAuth2 community packages need from n8n's server:
+ * - `getDecrypted`: the stored data with the type's property defaults filled in (own properties
+ *   over the `extends` parents') and `={{ … }}` expressions resolved with `$self` = the credential,
+ *   so hidden fields such as a token URL built from a site URL come out as n8n computes them;
+ * - `getParentTypes`: the `extends` chain, which makes n8n-core take its OAuth2 path;
+ * - `updateCredentialsOauthTokenData`: persists the token data n8n fetched or refreshed.
+ * Credentials with a generic `authenticate` block get it applied; pre-authentication (expirable
+ * session tokens) is not used by this package and is not offered.
  */
 export class HarnessCredentialsHelper extends ICredentialsHelper {
 	constructor(
@@ -659,117 +608,43 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		super();
 	}
 
-	/** Generic `authenticate` definitions (`{ type: 'generic', properties: { headers|qs|body|auth } }`) or functions. */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,
-		incomingRequestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
+		incoming: IHttpRequestOptions | IRequestOptionsSimplified,
 		workflow?: Workflow,
 		node?: INode,
 	): Promise<IHttpRequestOptions> {
-		const requestOptions = incomingRequestOptions as IHttpRequestOptions;
-		const credentialType = this.credentialTypes.getByName(typeName);
-		if (credentialType.authenticate) {
-			if (typeof credentialType.authenticate === 'function') {
-				return await credentialType.authenticate(credentials, requestOptions);
-			}
-			if (typeof credentialType.authenticate === 'object') {
-				if (!workflow || !node) {
-					throw new UnexpectedError('Workflow and node are required for declarative credential authentication');
-				}
-				const { authenticate } = credentialType;
-				if (requestOptions.headers === undefined) requestOptions.headers = {};
-				if (authenticate.type === 'generic') {
-					for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
-						for (const [key, value] of Object.entries(outerValue as IDataObject)) {
-							const keyResolved = this.resolveValue(key, { $credentials: credentials }, workflow, node);
-							const valueResolved = this.resolveValue(value as string, { $credentials: credentials }, workflow, node);
-							const target = requestOptions as unknown as Record<string, IDataObject>;
-							if (!target[outerKey]) target[outerKey] = {};
-							target[outerKey][keyResolved] = valueResolved;
-						}
-					}
-				}
+		const options = incoming as IHttpRequestOptions;
+		const { authenticate } = this.credentialTypes.getByName(typeName);
+		if (typeof authenticate === 'function') return await authenticate(credentials, options);
+		if (authenticate?.type !== 'generic' || !workflow || !node) return options;
+		const target = options as unknown as Record<string, IDataObject>;
+		for (const [where, entries] of Object.entries(authenticate.properties)) {
+			target[where] = target[where] ?? {};
+			for (const [key, value] of Object.entries(entries as IDataObject)) {
+				const resolve = (v: string) =>
+					isExpression(v) ? String(workflow.expression.getSimpleParameterValue(node, v, 'internal', { $credentials: credentials }, undefined, '') ?? '') : v;
+				target[where][resolve(key)] = resolve(String(value));
 			}
 		}
-		return requestOptions;
+		return options;
 	}
 
-	/** Expirable-token credentials (`preAuthentication` + hidden `typeOptions.expirable` field). */
-	async preAuthentication(
-		helpers: IHttpRequestHelper,
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-		node: INode,
-		credentialsExpired: boolean,
-	): Promise<ICredentialDataDecryptedObject | undefined> {
-		const credentialType = this.credentialTypes.getByName(typeName);
-		const expirableProperty = credentialType.properties.find(
-			(property) => property.type === 'hidden' && property?.typeOptions?.expirable === true,
-		);
-		if (expirableProperty?.name === undefined) return undefined;
-
-		const isTestingCredentials = node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
-		if (typeof credentialType.preAuthentication === 'function') {
-			if (credentials[expirableProperty.name] === '' || credentialsExpired || isTestingCredentials) {
-				const output = await credentialType.preAuthentication.call(
-					restrictToCredentialDomains(helpers, credentials),
-					credentials,
-				);
-				if (output[expirableProperty.name] === undefined) return undefined;
-				if (node.credentials) {
-					const nodeCredentials = node.credentials[credentialType.name];
-					const storedData = await (await this.getCredentials(nodeCredentials, credentialType.name)).getData();
-					const dataToPersist: ICredentialDataDecryptedObject = { ...storedData };
-					for (const [key, value] of Object.entries(output)) {
-						if (key === expirableProperty.name || !isExpression(storedData[key])) {
-							dataToPersist[key] = value as ICredentialDataDecryptedObject[string];
-						}
-					}
-					await this.updateCredentials(nodeCredentials, credentialType.name, dataToPersist);
-					return Object.assign(credentials, output);
-				}
-			}
-		}
+	async preAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
 		return undefined;
 	}
 
-	/** Called by requestOAuth2 on every request (in-memory token transformation, no persistence). */
-	async runPreAuthentication(
-		helpers: IHttpRequestHelper,
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-	): Promise<ICredentialDataDecryptedObject | undefined> {
-		const credentialType = this.credentialTypes.getByName(typeName);
-		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		const output = await credentialType.preAuthentication.call(
-			restrictToCredentialDomains(helpers, credentials),
-			credentials,
-		);
-		return (output as ICredentialDataDecryptedObject) ?? undefined;
-	}
-
-	private resolveValue(
-		parameterValue: string,
-		additionalKeys: IWorkflowDataProxyAdditionalKeys,
-		workflow: Workflow,
-		node: INode,
-	): string {
-		if (!isExpression(parameterValue)) return parameterValue;
-		const returnValue = workflow.expression.getSimpleParameterValue(
-			node,
-			parameterValue,
-			'internal',
-			additionalKeys,
-			undefined,
-			'',
-		);
-		if (!returnValue) return '';
-		return returnValue.toString();
+	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
 	}
 
 	getParentTypes(typeName: string): string[] {
 		return this.credentialTypes.getParentTypes(typeName);
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
 	}
 
 	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
@@ -777,35 +652,15 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return new StoredCredentials({ id: record.id, name: record.name }, record.type, record.data);
 	}
 
-	isCredentialUsableByNode(credentialType: string, nodeType: string): boolean {
-		let typeDef: ICredentialType;
-		try {
-			typeDef = this.credentialTypes.getByName(credentialType);
-		} catch {
-			return true;
-		}
-		if (!typeDef.restrictToSupportedNodes) return true;
-		return this.credentialTypes.getSupportedNodes(credentialType).includes(nodeType);
-	}
-
-	/** Own properties merged over the parents' (`extends`), parents' `doNotInherit` fields dropped. */
+	/** The type's own properties over its parents' (a parent's `doNotInherit` fields stay with the parent). */
 	getCredentialsProperties(type: string): INodeProperties[] {
-		const credentialTypeData = this.credentialTypes.getByName(type);
-		if (credentialTypeData.extends === undefined) {
-			if (['oAuth1Api', 'oAuth2Api'].includes(type)) {
-				return [
-					...credentialTypeData.properties,
-					{ displayName: 'oauthTokenData', name: 'oauthTokenData', type: 'json', required: false, default: {} },
-				];
-			}
-			return credentialTypeData.properties;
+		const credentialType = this.credentialTypes.getByName(type);
+		const merged: INodeProperties[] = [];
+		for (const parent of credentialType.extends ?? []) {
+			NodeHelpers.mergeNodeProperties(merged, this.getCredentialsProperties(parent));
 		}
-		const combineProperties: INodeProperties[] = [];
-		for (const credentialsTypeName of credentialTypeData.extends) {
-			NodeHelpers.mergeNodeProperties(combineProperties, this.getCredentialsProperties(credentialsTypeName));
-		}
-		NodeHelpers.mergeNodeProperties(combineProperties, credentialTypeData.properties);
-		return combineProperties;
+		NodeHelpers.mergeNodeProperties(merged, credentialType.properties);
+		return merged;
 	}
 
 	async getDecrypted(
@@ -817,182 +672,56 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		raw?: boolean,
 		expressionResolveValues?: ICredentialsExpressionResolveValues,
 	): Promise<ICredentialDataDecryptedObject> {
-		const decryptedDataOriginal = await (await this.getCredentials(nodeCredentials, type)).getData();
-		if (raw === true) return decryptedDataOriginal;
-		return await this.applyDefaultsAndOverwrites(
-			additionalData,
-			decryptedDataOriginal,
-			type,
-			mode,
-			executeData,
-			expressionResolveValues,
-		);
+		const stored = await (await this.getCredentials(nodeCredentials, type)).getData();
+		if (raw === true) return stored;
+		return await this.applyDefaultsAndOverwrites(additionalData, stored, type, mode, executeData, expressionResolveValues);
 	}
 
-	/** Type defaults (incl. hidden fields and expressions over `$self`) applied to the stored data. */
 	async applyDefaultsAndOverwrites(
 		additionalData: IWorkflowExecuteAdditionalData,
-		decryptedDataOriginal: ICredentialDataDecryptedObject,
+		stored: ICredentialDataDecryptedObject,
 		type: string,
 		mode: WorkflowExecuteMode,
 		executeData?: IExecuteData,
 		expressionResolveValues?: ICredentialsExpressionResolveValues,
 	): Promise<ICredentialDataDecryptedObject> {
-		const credentialsProperties = this.getCredentialsProperties(type);
+		const properties = this.getCredentialsProperties(type);
+		// Hidden fields are the credential type's to decide: a stored value never replaces them.
+		const visible = { ...stored };
+		for (const property of properties) if (property.type === 'hidden') delete visible[property.name];
+		const data = NodeHelpers.getNodeParameters(properties, visible as INodeParameters, true, false, null, null) as ICredentialDataDecryptedObject;
+		if (stored.oauthTokenData !== undefined) data.oauthTokenData = stored.oauthTokenData;
 
-		const storedData = { ...decryptedDataOriginal };
-		for (const field of OAUTH_PINNED_FIELDS) {
-			if (credentialsProperties.some((p) => p.name === field && p.type === 'hidden')) delete storedData[field];
-		}
-		// (n8n applies admin credential overwrites here; the harness has none.)
-
-		let decryptedData = NodeHelpers.getNodeParameters(
-			credentialsProperties,
-			storedData as INodeParameters,
-			true,
-			false,
-			null,
-			null,
-		) as ICredentialDataDecryptedObject;
-
-		if (decryptedDataOriginal.oauthTokenData !== undefined) {
-			decryptedData.oauthTokenData = decryptedDataOriginal.oauthTokenData;
-		}
-		if (decryptedData.allowedHttpRequestDomains === undefined && decryptedDataOriginal.allowedHttpRequestDomains !== undefined) {
-			decryptedData.allowedHttpRequestDomains = decryptedDataOriginal.allowedHttpRequestDomains;
-		}
-		if (decryptedData.allowedDomains === undefined && decryptedDataOriginal.allowedDomains !== undefined) {
-			decryptedData.allowedDomains = decryptedDataOriginal.allowedDomains;
-		}
-		if (decryptedData.useDynamicClientRegistration) {
-			for (const field of DCR_MANAGED_CREDENTIAL_FIELDS) decryptedData[field] = decryptedDataOriginal[field];
-		}
-
-		const parsedJsonLeafFields = this.parseJsonLeafExpressionFields(credentialsProperties, decryptedData);
 		const additionalKeys = getAdditionalKeys(additionalData, mode, null, { isCredential: true });
-
 		if (expressionResolveValues) {
-			// Inside an execution: resolved against the running workflow, `$self` = the credential.
-			try {
-				decryptedData = expressionResolveValues.workflow.expression.getParameterValue(
-					decryptedData as INodeParameters,
-					expressionResolveValues.runExecutionData,
-					expressionResolveValues.runIndex,
-					expressionResolveValues.itemIndex,
-					expressionResolveValues.node.name,
-					expressionResolveValues.connectionInputData,
-					mode,
-					additionalKeys,
-					executeData,
-					false,
-					decryptedData,
-				) as ICredentialDataDecryptedObject;
-			} catch (e) {
-				(e as Error).message += ' [Error resolving credentials]';
-				throw e;
-			}
-		} else {
-			// Outside an execution (poll/trigger contexts, `store.resolve`): a throw-away workflow.
-			const workflow = new Workflow({ nodes: [mockNode], connections: {}, active: false, nodeTypes: mockNodeTypes });
-			await workflow.expression.acquireIsolate();
-			try {
-				decryptedData = this.resolveCredentialExpressions(workflow, credentialsProperties, decryptedData, mode, additionalKeys);
-			} finally {
-				await workflow.expression.releaseIsolate();
-			}
-		}
-
-		for (const [propertyName, originalValue] of parsedJsonLeafFields) {
-			decryptedData[propertyName] = JSON.stringify(decryptedData[propertyName]) ?? originalValue;
-		}
-		return decryptedData;
-	}
-
-	private resolveCredentialExpressions(
-		workflow: Workflow,
-		credentialsProperties: INodeProperties[],
-		decryptedData: ICredentialDataDecryptedObject,
-		mode: WorkflowExecuteMode,
-		additionalKeys: IWorkflowDataProxyAdditionalKeys,
-	): ICredentialDataDecryptedObject {
-		try {
-			return workflow.expression.getComplexParameterValue(
-				mockNode,
-				decryptedData as INodeParameters,
-				mode,
-				additionalKeys,
-				undefined,
-				undefined,
-				decryptedData,
+			const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } = expressionResolveValues;
+			return workflow.expression.getParameterValue(
+				data as INodeParameters, runExecutionData, runIndex, itemIndex, node.name, connectionInputData, mode, additionalKeys, executeData, false, data,
 			) as ICredentialDataDecryptedObject;
-		} catch (originalError) {
-			// Per field, so that fields flagged ignoreCredentialExpressionResolveError can be dropped.
-			const propertiesByName = new Map(credentialsProperties.map((property) => [property.name, property]));
-			const resolvedData: ICredentialDataDecryptedObject = {};
-			for (const [propertyName, propertyValue] of Object.entries(decryptedData)) {
-				try {
-					const resolved = workflow.expression.getComplexParameterValue(
-						mockNode,
-						{ [propertyName]: propertyValue } as INodeParameters,
-						mode,
-						additionalKeys,
-						undefined,
-						undefined,
-						decryptedData,
-					) as ICredentialDataDecryptedObject;
-					if (Object.prototype.hasOwnProperty.call(resolved, propertyName)) {
-						resolvedData[propertyName] = resolved[propertyName];
-					}
-				} catch {
-					if (propertiesByName.get(propertyName)?.typeOptions?.ignoreCredentialExpressionResolveError === true) continue;
-					throw originalError;
-				}
-			}
-			return resolvedData;
+		}
+		const workflow = new Workflow({ nodes: [expressionNode], connections: {}, active: false, nodeTypes: expressionNodeTypes });
+		await workflow.expression.acquireIsolate();
+		try {
+			return workflow.expression.getComplexParameterValue(expressionNode, data as INodeParameters, mode, additionalKeys, undefined, undefined, data) as ICredentialDataDecryptedObject;
+		} finally {
+			await workflow.expression.releaseIsolate();
 		}
 	}
 
-	private parseJsonLeafExpressionFields(
-		credentialsProperties: INodeProperties[],
-		decryptedData: ICredentialDataDecryptedObject,
-	): Map<string, string> {
-		const parsedFields = new Map<string, string>();
-		const invalid = Symbol('invalidJsonValue');
-		for (const property of credentialsProperties) {
-			if (!property.typeOptions?.resolveCredentialJsonLeaves) continue;
-			const value = decryptedData[property.name];
-			if (typeof value !== 'string' || value === '') continue;
-			const parsed = jsonParse<unknown>(value, { fallbackValue: invalid });
-			if (parsed === invalid) continue;
-			parsedFields.set(property.name, value);
-			decryptedData[property.name] = parsed as ICredentialDataDecryptedObject[string];
-		}
-		return parsedFields;
-	}
-
-	async updateCredentials(
-		nodeCredentials: INodeCredentialsDetails,
-		type: string,
-		data: ICredentialDataDecryptedObject,
-	): Promise<void> {
+	async updateCredentials(nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
 		const record = this.store.read(nodeCredentials, type);
 		this.store.write(record, data, { type, id: record.id, data: deepCopy(data), via: 'updateCredentials' });
 	}
 
-	/** What requestOAuth2 calls after fetching/refreshing a token: only `oauthTokenData` is written. */
+	/** What n8n-core calls after fetching or refreshing a token: only `oauthTokenData` changes. */
 	async updateCredentialsOauthTokenData(
 		nodeCredentials: INodeCredentialsDetails,
 		type: string,
 		data: ICredentialDataDecryptedObject,
-		_additionalData: IWorkflowExecuteAdditionalData,
 	): Promise<void> {
 		const record = this.store.read(nodeCredentials, type);
 		const stored = jsonParse<ICredentialDataDecryptedObject>(record.data);
-		this.store.write(
-			record,
-			{ ...stored, oauthTokenData: data.oauthTokenData },
-			{ type, id: record.id, data: deepCopy(data), via: 'updateCredentialsOauthTokenData' },
-		);
+		this.store.write(record, { ...stored, oauthTokenData: data.oauthTokenData }, { type, id: record.id, data: deepCopy(data), via: 'updateCredentialsOauthTokenData' });
 	}
 }
 

@@ -10,8 +10,9 @@
  * written when the jest process exits (synchronously, from the 'exit' event), which makes it the
  * very last line of the run. In watch mode (no exit) it is printed right after each run.
  *
- * A test file that cannot run at all (syntax or type error, failing import) counts no test; that
- * case gets a warning line just above the summary line instead of silently reading "0 failed".
+ * A test file that cannot run at all (syntax or type error, failing import) counts no test; each
+ * such file is counted as one failure (and named on a line above), so the line never reads
+ * "0 failed" for a broken run.
  */
 const fs = require('node:fs');
 
@@ -26,14 +27,11 @@ class SummaryReporter {
 
 	onRunComplete(_testContexts, results) {
 		const passed = results.numPassedTests;
-		const failed = results.numFailedTests;
+		const brokenFiles = results.testResults.filter((r) => r.testExecError).map((r) => r.testFilePath);
+		const failed = results.numFailedTests + brokenFiles.length;
 		const skipped = results.numPendingTests + (results.numTodoTests ?? 0);
-		const brokenSuites = results.numRuntimeErrorTestSuites ?? 0;
-
 		let text = '';
-		if (brokenSuites > 0) {
-			text += `${brokenSuites} test file${brokenSuites === 1 ? '' : 's'} failed to run (not counted below)\n`;
-		}
+		for (const file of brokenFiles) text += `test file failed to run (counted as 1 failed): ${file}\n`;
 		text += `${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`;
 
 		if (this.globalConfig.watch || this.globalConfig.watchAll) {
