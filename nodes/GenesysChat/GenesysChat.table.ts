@@ -31,7 +31,7 @@ const historyParams: ParamDef[] = [
 	{ name: 'after', location: 'query', type: 'dateTime', label: 'After', description: 'Only messages newer than this date' },
 	{ name: 'excludeMetadata', location: 'query', type: 'boolean', label: 'Exclude Metadata', description: 'Whether to leave message metadata out (SDK 228+)' },
 ];
-const historyPaging: Paging = { style: 'dateWindow', beforeParam: 'before', sizeParam: 'limit', itemsPath: 'entities', dateField: 'dateCreated', idField: 'id', pageSize: 100 };
+const historyPaging: Paging = { style: 'dateWindow', beforeParam: 'before', afterParam: 'after', sizeParam: 'limit', itemsPath: 'entities', dateField: 'dateCreated', idField: 'id', pageSize: 100 };
 
 const chatSettingsBody: ParamDef[] = [
 	{ name: 'messageRetentionPeriodDays', location: 'body', type: 'integer', label: 'Message Retention Period (Days)', min: 10, max: 3650, description: 'How many days messages are kept (10–3650)' },

@@ -30,6 +30,15 @@ export function normalizeSiteUrl(value: unknown, node: INode): string {
 	return url.origin;
 }
 
+/**
+ * Removes token values from text the service sends back: ASP.NET echoes the request URI in some
+ * errors ("No HTTP resource was found that matches the request URI '…?access_token=…'"), and with
+ * query signing that URI carries the access token.
+ */
+export function redactTokens(text: string): string {
+	return text.replace(/\b(access_token|refresh_token|client_secret)=[^&\s'"#]*/gi, '$1=[redacted]');
+}
+
 export const itslearningService: ServiceDefinition = {
 	displayName: 'itslearning',
 	credentialType: 'itslearningOAuth2Api',
@@ -46,8 +55,14 @@ export const itslearningService: ServiceDefinition = {
 			(typeof body === 'string' && body.trim() && body.trim().slice(0, 500)) ||
 			`HTTP ${status}`;
 		const details: IDataObject = {};
-		for (const key of ['MessageDetail', 'ExceptionMessage', 'ExceptionType']) if (data[key] !== undefined) details[key] = data[key];
-		return { message, code: typeof data.error === 'string' ? data.error : undefined, details: Object.keys(details).length ? details : undefined };
+		for (const key of ['MessageDetail', 'ExceptionMessage', 'ExceptionType']) {
+			if (data[key] !== undefined) details[key] = typeof data[key] === 'string' ? redactTokens(data[key]) : data[key];
+		}
+		return {
+			message: redactTokens(message),
+			code: typeof data.error === 'string' ? data.error : undefined,
+			details: Object.keys(details).length ? details : undefined,
+		};
 	},
 	hint(status, row) {
 		if (status === 401) return 'The access token was refused. Reconnect the itslearning credential (its refresh token may have expired or been rotated elsewhere).';

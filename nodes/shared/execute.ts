@@ -36,6 +36,8 @@ function readParams(ctx: IExecuteFunctions, row: EndpointRow, itemIndex: number)
 		: {}) as IDataObject;
 	const values: ParamValues = new Map();
 	const binaryParams: ParamDef[] = [];
+	// Dates without an offset (n8n's date picker) are wall-clock times of the workflow's time zone.
+	const timezone = ctx.getTimezone();
 	for (const param of row.params) {
 		if (managed.has(param.name)) continue;
 		if (param.location === 'binary') {
@@ -48,7 +50,7 @@ function readParams(ctx: IExecuteFunctions, row: EndpointRow, itemIndex: number)
 			if (param.required && param.type !== 'boolean') fail(param, 'a value is required');
 			continue;
 		}
-		values.set(param.name, coerce(param, raw, fail));
+		values.set(param.name, coerce(param, raw, fail, { timezone }));
 	}
 	return { values, binaryParams };
 }

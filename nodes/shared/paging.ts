@@ -108,33 +108,40 @@ export async function collectPages({ paging, returnAll, limit, userValues, fetch
 			// messages sharing that timestamp across a page boundary would be skipped: ask with 1 ms of
 			// overlap and dedupe by id; when an overlapping page brings nothing new (a run of equal
 			// timestamps as long as a page), step past it once with the strict bound.
-			let before = userValues.get(paging.beforeParam);
-			let oldest: number | undefined;
+			// With only `after` set the service answers the OLDEST messages after it, so walk forwards
+			// the same way: after = newest date seen - 1 ms, then strictly.
+			const forward = paging.afterParam !== undefined && userValues.has(paging.afterParam) && !userValues.has(paging.beforeParam);
+			const boundParam = forward ? paging.afterParam! : paging.beforeParam;
+			const overlap = forward ? -1 : 1;
+			let bound = userValues.get(boundParam);
+			let edge: number | undefined;
 			let overlapping = false;
 			const seen = new Set<string>();
+			const time = (item: IDataObject) => Date.parse(String(item[paging.dateField]));
 			for (let page = 0; page < MAX_PAGES && !full(); page++) {
-				const answer = await fetch({ set: { [paging.beforeParam]: before, [paging.sizeParam]: size } });
+				const answer = await fetch({ set: { [boundParam]: bound, [paging.sizeParam]: size } });
 				const all = itemsOf(answer, paging.itemsPath);
 				const fresh = all.filter((item) => !seen.has(String(item[paging.idField])));
 				if (fresh.length === 0) {
-					if (!overlapping || oldest === undefined) break;
+					if (!overlapping || edge === undefined) break;
 					overlapping = false;
-					before = new Date(oldest).toISOString();
+					bound = new Date(edge).toISOString();
 					continue;
 				}
 				for (const item of fresh) seen.add(String(item[paging.idField]));
-				out.push(...fresh);
-				const pageOldest = all
-					.map((item) => Date.parse(String(item[paging.dateField])))
-					.filter((t) => !Number.isNaN(t))
-					.reduce((a, b) => Math.min(a, b), Infinity);
-				if (!Number.isFinite(pageOldest)) break;
-				oldest = oldest === undefined ? pageOldest : Math.min(oldest, pageOldest);
+				// Pages come newest first: backwards, `out` stays newest → oldest; forwards, each page is
+				// reversed so `out` runs oldest → newest (keeps the server's order of equal timestamps).
+				out.push(...(forward ? [...fresh].reverse() : fresh));
+				const times = all.map(time).filter((t) => !Number.isNaN(t));
+				if (times.length === 0) break;
+				const pageEdge = forward ? Math.max(...times) : Math.min(...times);
+				edge = edge === undefined ? pageEdge : forward ? Math.max(edge, pageEdge) : Math.min(edge, pageEdge);
 				overlapping = true;
-				before = new Date(oldest + 1).toISOString();
+				bound = new Date(edge + overlap).toISOString();
 			}
-			// Keep the newest `wanted` whatever order the server used, then output oldest → newest.
-			const time = (item: IDataObject) => Date.parse(String(item[paging.dateField]));
+			// Whatever order the server used: backwards keep the newest `wanted`, forwards the oldest
+			// `wanted` (the ones right after `after`); output oldest → newest.
+			if (forward) return out.sort((a, b) => time(a) - time(b)).slice(0, wanted);
 			return out
 				.sort((a, b) => time(b) - time(a))
 				.slice(0, wanted)

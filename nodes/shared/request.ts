@@ -94,6 +94,10 @@ export function buildRequest(row: EndpointRow, values: ParamValues, files: FileP
 		}
 	}
 
+	// A row with a JSON body model always sends an object, even when no field is set (as the SDKs
+	// do): `PATCH` with nothing to change is `{}`, not a request without a body.
+	if (body === undefined && row.params.some((p) => p.location === 'body')) body = {};
+
 	const headers: Record<string, string> = { Accept: 'application/json' };
 	if (files.length) {
 		const boundary = `----n8nFormBoundary${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;

@@ -65,6 +65,33 @@ export function retryAfterSeconds(value: string | undefined, now = Date.now()): 
 	return Number.isNaN(at) ? undefined : Math.max(0, (at - now) / 1000);
 }
 
+/**
+ * Works around n8n's OAuth2 query signing (`@n8n/client-oauth2` ClientOAuth2Token.sign with
+ * tokenType 'query'): it appends `access_token=…` to `options.url` IN PLACE, and when it signs the
+ * same options again after refreshing an expired token, its clean-up regex removes only the first
+ * character of the old token, so the retry would go out as `…/v1<rest of old token>?access_token=<new>`
+ * (a wrong path, or a corrupted last query value). Here `url` is an accessor: whatever n8n writes,
+ * the URL becomes the unsigned one plus the LAST access_token n8n appended.
+ */
+function guardQuerySigning(options: IHttpRequestOptions): IHttpRequestOptions {
+	const unsigned = options.url;
+	let current = unsigned;
+	Object.defineProperty(options, 'url', {
+		enumerable: true,
+		configurable: true,
+		get: () => current,
+		set: (value: string) => {
+			const token = /[?&]access_token=([^&#]*)(#.*)?$/.exec(String(value))?.[1];
+			current = token === undefined ? value : `${unsigned}${unsigned.includes('?') ? '&' : '?'}access_token=${token}`;
+		},
+	});
+	return options;
+}
+
+/** n8n's HTTP client leaves out a body that is `{}`; such a body is sent as JSON text instead. */
+const emptyObject = (body: unknown) =>
+	body !== null && typeof body === 'object' && Object.getPrototypeOf(body) === Object.prototype && Object.keys(body).length === 0;
+
 function parseBody(response: IN8nHttpFullResponse): unknown {
 	const { body } = response;
 	const type = header(response.headers as IDataObject, 'content-type') ?? '';
@@ -93,17 +120,18 @@ export class Transport {
 			method: request.method,
 			url: `${this.baseUrl}${request.url}`,
 			headers: request.headers,
-			body: request.body as IHttpRequestOptions['body'],
+			body: emptyObject(request.body) ? '{}' : (request.body as IHttpRequestOptions['body']),
 			returnFullResponse: true,
 			timeout: this.service.timeoutMs,
 		};
 		for (let attempt = 0; ; attempt++) {
 			let failure: Failure;
 			try {
+				const attemptOptions = { ...options, headers: { ...options.headers } };
 				const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
 					this.ctx,
 					this.service.credentialType,
-					{ ...options, headers: { ...options.headers } },
+					this.oauth2?.tokenType === 'query' ? guardQuerySigning(attemptOptions) : attemptOptions,
 					this.oauth2 ? { oauth2: this.oauth2 } : undefined,
 				)) as IN8nHttpFullResponse;
 				return parseBody(response);

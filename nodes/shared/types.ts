@@ -99,9 +99,14 @@ export type Paging =
 			pageSize: number;
 	  }
 	| {
-			/** Date window walked backwards: `before` = oldest `dateField` seen, dedupe by id, sort ascending. */
+			/**
+			 * Date window walked backwards: `before` = oldest `dateField` seen, dedupe by id, sort ascending.
+			 * When the user sets only `afterParam`, the walk goes forwards instead (`after` = newest seen),
+			 * as a service answers an after-only window with the oldest messages after it.
+			 */
 			style: 'dateWindow';
 			beforeParam: string;
+			afterParam?: string;
 			sizeParam: string;
 			itemsPath: string;
 			dateField: string;

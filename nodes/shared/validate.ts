@@ -15,7 +15,68 @@ export function invalidMessage(param: ParamDef, reason: string): string {
 const INTEGER = /^-?\d+$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** ISO-8601 date or date-time, optionally with fraction and zone (what n8n's dateTime field and Luxon produce). */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Options that depend on where the value comes from. */
+export interface CoerceOptions {
+	/**
+	 * IANA time zone for dates without an offset (n8n's date picker stores `2026-03-07T16:36:58`,
+	 * meaning that wall-clock time in the workflow's time zone). UTC when not given.
+	 */
+	timezone?: string;
+}
+
+/** Milliseconds `timeZone` is ahead of UTC at the instant `time`. */
+function zoneOffset(time: number, timeZone: string): number {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: 'numeric',
+		day: 'numeric',
+		hour: 'numeric',
+		minute: 'numeric',
+		second: 'numeric',
+	}).formatToParts(new Date(time));
+	const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+	const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+	return wall - Math.floor(time / 1000) * 1000;
+}
+
+/** The instant a wall-clock time (given as if it were UTC) has in `timeZone`. */
+function fromWallClock(wall: number, timeZone: string): number {
+	let time = wall - zoneOffset(wall, timeZone);
+	const offset = zoneOffset(time, timeZone);
+	if (wall - offset !== time) time = wall - offset;
+	return time;
+}
+
+/** Parses an ISO-8601 date/date-time strictly (real calendar days, hours 0–23); NaN when it is not one. */
+function parseIsoDate(text: string, timezone: string | undefined): number {
+	const m = ISO_DATE.exec(text);
+	if (!m) return NaN;
+	const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = m;
+	const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number);
+	const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+	const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+	if (daysInMonth === undefined || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return NaN;
+	const wallDate = new Date(0);
+	wallDate.setUTCFullYear(year, month - 1, day);
+	wallDate.setUTCHours(hour, minute, second, Number(`${fraction}000`.slice(0, 3)));
+	const wall = wallDate.getTime();
+	if (zone === 'Z') return wall;
+	if (zone) {
+		const [, sign, hh, mm] = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+		if (Number(hh) > 23 || Number(mm) > 59) return NaN;
+		return wall - (sign === '-' ? -1 : 1) * (Number(hh) * 60 + Number(mm)) * 60_000;
+	}
+	if (!timezone) return wall;
+	try {
+		return fromWallClock(wall, timezone);
+	} catch {
+		return wall; // unknown time zone name: read it as UTC
+	}
+}
 
 function describe(value: unknown): string {
 	return typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
@@ -69,7 +130,7 @@ export function isUnset(value: unknown): boolean {
 }
 
 /** Validates one value for its parameter and returns what goes on the wire. */
-export function coerce(param: ParamDef, value: unknown, fail: Fail): unknown {
+export function coerce(param: ParamDef, value: unknown, fail: Fail, options: CoerceOptions = {}): unknown {
 	switch (param.type) {
 		case 'integer':
 		case 'int64':
@@ -90,9 +151,10 @@ export function coerce(param: ParamDef, value: unknown, fail: Fail): unknown {
 			if (value === 'true' || value === 'false') return value === 'true';
 			return fail(param, `expected true or false, got ${describe(value)}`);
 		case 'dateTime': {
-			const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value.trim() : '';
-			const time = Date.parse(text);
-			if (!ISO_DATE.test(text) || Number.isNaN(time)) {
+			const isDate = value instanceof Date || Object.prototype.toString.call(value) === '[object Date]';
+			const text = isDate ? (Number.isNaN((value as Date).getTime()) ? '' : (value as Date).toISOString()) : typeof value === 'string' ? value.trim() : '';
+			const time = parseIsoDate(text, options.timezone);
+			if (Number.isNaN(time)) {
 				fail(param, `expected an ISO-8601 date such as 2026-03-07T16:36:58.123Z, got ${describe(value)}`);
 			}
 			return new Date(time).toISOString();
