@@ -26,7 +26,8 @@ const REGIONS: Array<[string, string]> = [
 const LOGIN =
 	"{{ $self.region === 'custom' ? String($self.customLoginUrl || $self.customBaseUrl || '').trim().replace(/\\/+$/, '') : 'https://login.' + $self.region }}";
 /** API host of the chosen region or the custom base URL, no trailing slash. */
-const API = "{{ $self.region === 'custom' ? String($self.customBaseUrl || '').trim().replace(/\\/+$/, '') : 'https://api.' + $self.region }}";
+const api = (data: '$self' | '$credentials') =>
+	`{{ ${data}.region === 'custom' ? String(${data}.customBaseUrl || '').trim().replace(/\\/+$/, '') : 'https://api.' + ${data}.region }}`;
 
 export class GenesysCloudOAuth2Api implements ICredentialType {
 	name = 'genesysCloudOAuth2Api';
@@ -143,7 +144,8 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: `=${API}`,
+			// The test request is resolved with the credential as `$credentials` (not `$self`).
+			baseURL: `=${api('$credentials')}`,
 			url: '/api/v2/tokens/me',
 			method: 'GET',
 		},

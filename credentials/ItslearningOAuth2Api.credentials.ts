@@ -8,7 +8,9 @@ const OTHER_SCOPES = [
 ];
 
 /** The site origin without a trailing slash, used by the hidden URL expressions below. */
-const SITE = "{{ String($self.siteUrl || '').trim().replace(/\\/+$/, '') }}";
+const site = (data: '$self' | '$credentials') => `{{ String(${data}.siteUrl || '').trim().replace(/\\/+$/, '') }}`;
+/** In the credential's own fields n8n exposes the credential as `$self`… */
+const SITE = site('$self');
 
 export class ItslearningOAuth2Api implements ICredentialType {
 	name = 'itslearningOAuth2Api';
@@ -105,7 +107,8 @@ export class ItslearningOAuth2Api implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: `=${SITE}`,
+			// …in its test request as `$credentials` (n8n's credential tester runs it as a routing request).
+			baseURL: `=${site('$credentials')}`,
 			url: '/restapi/personal/instantmessages/permissions/v1',
 			method: 'GET',
 		},

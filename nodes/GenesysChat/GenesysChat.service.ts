@@ -6,23 +6,17 @@
 import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObject, type INode } from 'n8n-workflow';
 
 import type { ServiceDefinition } from '../shared/service';
+import { checkServiceUrl } from '../shared/url';
 import { genesysChatTable, genesysResources } from './GenesysChat.table';
 
 /** Checks a custom base URL: https (http only for 127.0.0.1 / localhost), no query or fragment. */
 export function normalizeBaseUrl(value: unknown, node: INode): string {
-	const text = typeof value === 'string' ? value.trim().replace(/\/+$/, '') : '';
-	const invalid = (reason: string) =>
-		new NodeOperationError(node, `The Genesys Cloud custom base URL ${reason}`, { description: 'Fix the Base URL in the Genesys Cloud credential, e.g. https://api.mypurecloud.com' });
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
-		throw invalid(`"${text}" is not a URL`);
-	}
-	const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
-	if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) throw invalid(`must use https (got ${url.protocol}//${url.host})`);
-	if (url.search || url.hash || url.username || url.password) throw invalid('must not contain a query, fragment or login');
-	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+	return checkServiceUrl(value, node, {
+		subject: 'The Genesys Cloud custom base URL',
+		fix: 'Fix the Base URL in the Genesys Cloud credential, e.g. https://api.mypurecloud.com',
+		example: 'https://api.mypurecloud.com',
+		allowPath: true,
+	});
 }
 
 export function genesysApiBase(credentials: ICredentialDataDecryptedObject, node: INode): string {

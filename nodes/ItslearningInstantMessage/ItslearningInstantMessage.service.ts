@@ -2,32 +2,20 @@
  * itslearning specifics for the engine: the site URL from the credential, the token placement
  * option, ASP.NET / OAuth2 error bodies, and advice for 401/403.
  */
-import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObject, type INode } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
 
 import type { ServiceDefinition } from '../shared/service';
+import { checkServiceUrl } from '../shared/url';
 import { itslearningInstantMessageTable, itslearningResources } from './ItslearningInstantMessage.table';
 
-/**
- * Normalises and checks a site URL: https origin only (`https://school.itslearning.com`), with
- * http allowed for 127.0.0.1 / localhost so a local emulator works.
- */
+/** The site origin from the credential: https (http for 127.0.0.1 / localhost), no path. */
 export function normalizeSiteUrl(value: unknown, node: INode): string {
-	const invalid = (message: string) => new NodeOperationError(node, message, { description: 'Fix the Site URL in the itslearning credential' });
-	const text = typeof value === 'string' ? value.trim().replace(/\/+$/, '') : '';
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
-		throw invalid(`The itslearning Site URL "${text}" is not a URL. Use the origin of your school's site, e.g. https://yourschool.itslearning.com`);
-	}
-	const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
-	if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
-		throw invalid(`The itslearning Site URL must use https (got ${url.protocol}//${url.host})`);
-	}
-	if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
-		throw invalid(`The itslearning Site URL must be an origin only, e.g. https://yourschool.itslearning.com (got a path, query or login in "${text}")`);
-	}
-	return url.origin;
+	return checkServiceUrl(value, node, {
+		subject: 'The itslearning Site URL',
+		fix: 'Fix the Site URL in the itslearning credential',
+		example: 'https://yourschool.itslearning.com',
+		allowPath: false,
+	});
 }
 
 /**

@@ -65,6 +65,7 @@ import type { DirectoryLoader, ExecuteContext } from 'n8n-core';
 import {
 	ICredentials,
 	ICredentialsHelper,
+	NodeConnectionTypes,
 	NodeHelpers,
 	UnexpectedError,
 	UserError,
@@ -80,6 +81,7 @@ import type {
 	ExecutionError,
 	IBinaryData,
 	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
 	ICredentialType,
 	ICredentialTypes,
 	ICredentialsEncrypted,
@@ -382,10 +384,19 @@ function isDeclarativeWithoutExecute(nodeType: INodeType): boolean {
 
 /** INodeTypes over n8n-core loaders; follows the n8n CLI's NodeTypes (tool variants left out). */
 export class HarnessNodeTypes implements INodeTypes {
+	/** Node types made at run time (the CLI's credential tester does this), by full name. */
+	private readonly defined = new Map<string, INodeType>();
+
 	constructor(
 		private readonly loaders: Record<string, DirectoryLoader>,
 		private readonly known: KnownNodesAndCredentials,
 	) {}
+
+	/** Registers a node type that no package file declares (see runCredentialTest). */
+	define(fullName: string, type: INodeType): void {
+		this.defined.set(fullName, type);
+		this.known.nodes[fullName] = { className: 'Defined', sourcePath: '' };
+	}
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
 		return this.getNode(nodeType).type;
@@ -408,6 +419,8 @@ export class HarnessNodeTypes implements INodeTypes {
 	}
 
 	private getNode(fullNodeType: string): LoadedClass<INodeType | IVersionedNodeType> {
+		const defined = this.defined.get(fullNodeType);
+		if (defined) return { type: defined, sourcePath: '' };
 		const dot = fullNodeType.lastIndexOf('.');
 		const packageName = fullNodeType.slice(0, dot);
 		const nodeType = fullNodeType.slice(dot + 1);
@@ -1042,4 +1055,64 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 		staticData,
 		staticDataChanged: Boolean((workflow.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged),
 	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// runCredentialTest
+// ---------------------------------------------------------------------------------------------
+
+export interface RunCredentialTestOptions {
+	pkg?: LoadedPackage;
+	store: CredentialStore;
+	credentialType: string;
+	credential: CredentialReference;
+}
+
+export interface RunCredentialTestResult {
+	/** What n8n's credential dialog shows: 'OK' or 'Error' with a message. */
+	status: 'OK' | 'Error';
+	message: string;
+	run: RunNodeResult;
+}
+
+/**
+ * Runs a credential type's `test` request the way the n8n CLI's CredentialsTester (2.41) does for
+ * request-style tests: a temporary copy of the NoOp node whose only property `temp` carries
+ * `routing.request = test.request`, the credential attached, executed by n8n-core's RoutingNode
+ * (so `={{$credentials.x}}` expressions resolve and n8n signs / refreshes the OAuth2 token).
+ * The test passes when the request does not fail.
+ */
+export async function runCredentialTest(options: RunCredentialTestOptions): Promise<RunCredentialTestResult> {
+	const pkg = options.pkg ?? options.store.pkg;
+	const credentialType = pkg.credentialTypes.getByName(options.credentialType);
+	const test = credentialType.test as ICredentialTestRequest | undefined;
+	if (!test?.request) throw new UserError(`Credential type "${options.credentialType}" has no test request`);
+	const name = `${SUPPORT_PACKAGE_NAME}.credentialTest_${options.credentialType}`;
+	const nodeType: INodeType = {
+		description: {
+			displayName: 'Temp-Node',
+			name,
+			group: ['transform'],
+			version: 1,
+			description: 'Credential test (as n8n builds it from NoOp)',
+			defaults: { name: 'Temp-Node' },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [{ name: options.credentialType, required: true }],
+			properties: [
+				{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' },
+			],
+		},
+	};
+	pkg.nodeTypes.define(name, nodeType);
+	const run = await runNode({
+		pkg,
+		store: options.store,
+		nodeType: name,
+		typeVersion: 1,
+		parameters: {},
+		credentials: { [options.credentialType]: options.credential },
+	});
+	if (run.error) return { status: 'Error', message: run.error.message, run };
+	return { status: 'OK', message: 'Connection tested successfully', run };
 }
