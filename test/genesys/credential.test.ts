@@ -28,13 +28,7 @@ describe('credential test (the "Test" button)', () => {
 	});
 
 	it('a token and refresh token the service no longer knows fail the test, without leaking them', async () => {
-		const ref = env.store.add(CREDENTIAL_TYPE, {
-			region: 'custom',
-			customBaseUrl: env.emu.url,
-			grantType: 'authorizationCode',
-			clientId: env.emu.clientId,
-			clientSecret: env.emu.clientSecret,
-			scopes: ['chat'],
+		const { ref } = userCredential(env, env.me.id, {
 			oauthTokenData: { access_token: 'revoked-access', refresh_token: 'revoked-refresh', token_type: 'bearer' },
 		});
 		const result = await testCredential(ref);

@@ -271,14 +271,7 @@ describe('grants', () => {
 
 	it('a token without the chat scope gets the 403 with the permissions the operation needs', async () => {
 		const readOnly = env.emu.issueUserToken(env.me.id, { scopes: ['chat:readonly'] });
-		const ref = env.store.add(CREDENTIAL_TYPE, {
-			region: 'custom',
-			customBaseUrl: env.emu.url,
-			grantType: 'authorizationCode',
-			clientId: env.emu.clientId,
-			clientSecret: env.emu.clientSecret,
-			oauthTokenData: { ...readOnly },
-		});
+		const { ref } = userCredential(env, env.me.id, { oauthTokenData: { ...readOnly } });
 		const jid = env.emu.createRoom(env.me.id, 'Read only');
 		const { result, requests } = await capture(env, () => run(env, { ...select('postChatsRoomMessages'), roomJid: jid, message: 'nope' }, { credential: ref }));
 		expect(requests).toHaveLength(1);
