@@ -31,6 +31,7 @@ const USER_CONTEXT = /user context|client credentials/i;
 export const genesysService: ServiceDefinition = {
 	displayName: 'Genesys Cloud',
 	credentialType: 'genesysCloudOAuth2Api',
+	credentialDisplayName: 'Genesys Cloud OAuth2 API',
 	resources: genesysResources,
 	table: genesysChatTable,
 	baseUrl: genesysApiBase,

@@ -30,6 +30,7 @@ export function redactTokens(text: string): string {
 export const itslearningService: ServiceDefinition = {
 	displayName: 'itslearning',
 	credentialType: 'itslearningOAuth2Api',
+	credentialDisplayName: 'Itslearning OAuth2 API',
 	resources: itslearningResources,
 	table: itslearningInstantMessageTable,
 	baseUrl: (credentials: ICredentialDataDecryptedObject, node: INode) => normalizeSiteUrl(credentials.siteUrl, node),

@@ -97,6 +97,9 @@ function toItems(row: EndpointRow, answer: unknown, values: ParamValues): IDataO
 	return [{ value: list as IDataObject[keyof IDataObject] }];
 }
 
+/** The value n8n gives the "Custom API Call" option it adds to resource and operation lists. */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
 export class TableExecutor {
 	private readonly rows: Map<string, EndpointRow>;
 	private readonly bySdkMethod: Map<string, EndpointRow>;
@@ -138,7 +141,16 @@ export class TableExecutor {
 
 	private async runItem(ctx: IExecuteFunctions, transport: Transport, itemIndex: number): Promise<IDataObject[]> {
 		const resource = ctx.getNodeParameter('resource', itemIndex) as string;
-		const operation = ctx.getNodeParameter('operation', itemIndex) as string;
+		// With resource "Custom API Call" n8n shows no operation field.
+		const operation = resource === CUSTOM_API_CALL ? CUSTOM_API_CALL : (ctx.getNodeParameter('operation', itemIndex) as string);
+		if (resource === CUSTOM_API_CALL || operation === CUSTOM_API_CALL) {
+			// n8n adds "Custom API Call" to nodes whose credential can sign any request; such calls
+			// are made with the HTTP Request node, which reuses this node's credential.
+			throw new NodeOperationError(ctx.getNode(), 'Custom API Call is made with the HTTP Request node', {
+				itemIndex,
+				description: `Add an HTTP Request node, set Authentication to "Predefined Credential Type" and choose "${this.service.credentialDisplayName}": it signs any ${this.service.displayName} API request with this credential.`,
+			});
+		}
 		const row = this.rows.get(`${resource}:${operation}`);
 		if (!row) throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported for resource "${resource}"`, { itemIndex });
 		const { values, binaryParams } = readParams(ctx, row, itemIndex);

@@ -10,6 +10,8 @@ export interface ServiceDefinition {
 	/** Service name used in messages ("itslearning", "Genesys Cloud"). */
 	displayName: string;
 	credentialType: string;
+	/** The credential's name in n8n's UI ("Itslearning OAuth2 API"), for advice in messages. */
+	credentialDisplayName: string;
 	resources: ResourceDef[];
 	table: EndpointRow[];
 	/** API origin (no trailing slash) from the credential; throws a clear error for a bad one. */

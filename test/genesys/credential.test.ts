@@ -64,3 +64,12 @@ describe('custom Base URL checks, before any request', () => {
 		expect(apiCalls()).toEqual(['GET /api/v2/chats/settings']);
 	});
 });
+
+describe('Custom API Call (the option n8n adds to nodes with an OAuth2 credential)', () => {
+	it('points to the HTTP Request node with this credential instead of sending anything', async () => {
+		const result = await run(env, { resource: 'room', operation: '__CUSTOM_API_CALL__' });
+		expect(result.error?.message).toBe('Custom API Call is made with the HTTP Request node');
+		expect(result.error?.description).toMatch(/Predefined Credential Type.*Genesys Cloud OAuth2 API/);
+		expect(env.emu.requests).toHaveLength(0);
+	});
+});

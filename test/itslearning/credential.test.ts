@@ -80,3 +80,15 @@ describe('Site URL checks, before any request', () => {
 		expect(site.apiRequests().map((r) => r.rawPath)).toEqual([`${API}/messagethreads/unread/count/v1`]);
 	});
 });
+
+describe('Custom API Call (the option n8n adds to nodes with an OAuth2 credential)', () => {
+	it('is offered, and points to the HTTP Request node with this credential instead of sending anything', async () => {
+		const { properties } = site.pkg.nodeTypes.getByNameAndVersion(site.pkg.nodeTypeName('itslearningInstantMessage')).description;
+		const resource = properties.find((p) => p.name === 'resource')!;
+		expect((resource.options as Array<{ value: string }>).map((o) => o.value)).toContain('__CUSTOM_API_CALL__');
+		const result = await site.run({ resource: '__CUSTOM_API_CALL__', operation: '__CUSTOM_API_CALL__' });
+		expect(result.error?.message).toBe('Custom API Call is made with the HTTP Request node');
+		expect(result.error?.description).toMatch(/Predefined Credential Type.*Itslearning OAuth2 API/);
+		expect(site.emu.requests).toHaveLength(0);
+	});
+});
