@@ -25,9 +25,11 @@ const REGIONS: Array<[string, string]> = [
 /** Login host (token / authorize endpoints) of the chosen region or of the custom URLs, no trailing slash. */
 const LOGIN =
 	"{{ $self.region === 'custom' ? String($self.customLoginUrl || $self.customBaseUrl || '').trim().replace(/\\/+$/, '') : 'https://login.' + $self.region }}";
-/** API host of the chosen region or the custom base URL, no trailing slash. */
-const api = (data: '$self' | '$credentials') =>
-	`{{ ${data}.region === 'custom' ? String(${data}.customBaseUrl || '').trim().replace(/\\/+$/, '') : 'https://api.' + ${data}.region }}`;
+/**
+ * API host of the chosen region or the custom base URL, no trailing slash. Used by the test
+ * request, which n8n resolves with the credential as `$credentials` (not `$self`).
+ */
+const API = "{{ $credentials.region === 'custom' ? String($credentials.customBaseUrl || '').trim().replace(/\\/+$/, '') : 'https://api.' + $credentials.region }}";
 
 export class GenesysCloudOAuth2Api implements ICredentialType {
 	name = 'genesysCloudOAuth2Api';
@@ -144,8 +146,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			// The test request is resolved with the credential as `$credentials` (not `$self`).
-			baseURL: `=${api('$credentials')}`,
+			baseURL: `=${API}`,
 			url: '/api/v2/tokens/me',
 			method: 'GET',
 		},

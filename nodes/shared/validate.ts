@@ -45,10 +45,9 @@ function zoneOffset(time: number, timeZone: string): number {
 
 /** The instant a wall-clock time (given as if it were UTC) has in `timeZone`. */
 function fromWallClock(wall: number, timeZone: string): number {
-	let time = wall - zoneOffset(wall, timeZone);
-	const offset = zoneOffset(time, timeZone);
-	if (wall - offset !== time) time = wall - offset;
-	return time;
+	// The offset at the wall time read as UTC is a first guess; the offset at that guess is right
+	// except within a DST change.
+	return wall - zoneOffset(wall - zoneOffset(wall, timeZone), timeZone);
 }
 
 /** Parses an ISO-8601 date/date-time strictly (real calendar days, hours 0–23); NaN when it is not one. */

@@ -3,6 +3,8 @@
  * every request exactly as it arrived on the wire, fault injection and an optional rate limit.
  * Service emulators (itslearning.ts, genesys.ts) register their routes on `app` and build on this.
  */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 export interface RecordedRequest {
@@ -235,4 +237,66 @@ export function parseMultipart(raw: Buffer, contentType: string): MultipartBody 
 		pos = next;
 	}
 	return result;
+}
+
+/** One answer as an emulator sent it on the wire. */
+export interface WireResponse {
+	method: string;
+	/** Raw request target: path plus query. */
+	url: string;
+	rawPath: string;
+	status: number;
+	/** Header names in lower case, values as text. */
+	headers: Record<string, string>;
+	/** The body exactly as sent (utf8). */
+	body: string;
+}
+
+/**
+ * Logs every answer an emulator's HTTP server sends (its request log has no answers): the
+ * listener goes before Fastify's and wraps the response's writeHead/write/end, so the log holds
+ * the status, headers and body as written, in order. Dropped connections write nothing.
+ */
+export function recordResponses(server: Server): WireResponse[] {
+	const log: WireResponse[] = [];
+	server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+		const chunks: Buffer[] = [];
+		const keep = (chunk: unknown, encoding?: unknown) => {
+			if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+			chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
+		};
+		const headers: Record<string, string> = {};
+		const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+		res.writeHead = ((status: number, ...rest: unknown[]) => {
+			const given = rest.find((arg) => arg && typeof arg === 'object') as Record<string, unknown> | unknown[] | undefined;
+			if (Array.isArray(given)) {
+				for (let i = 0; i + 1 < given.length; i += 2) headers[String(given[i]).toLowerCase()] = String(given[i + 1]);
+			} else if (given) {
+				for (const [name, value] of Object.entries(given)) headers[name.toLowerCase()] = String(value);
+			}
+			return writeHead(status, ...rest);
+		}) as ServerResponse['writeHead'];
+		const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+		const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+		res.write = ((chunk: unknown, ...rest: unknown[]) => {
+			keep(chunk, rest[0]);
+			return write(chunk, ...rest);
+		}) as ServerResponse['write'];
+		res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+			keep(chunk, rest[0]);
+			const url = req.url ?? '/';
+			const set: Record<string, string> = {};
+			for (const [name, value] of Object.entries(res.getHeaders())) set[name.toLowerCase()] = String(value);
+			log.push({
+				method: req.method ?? '',
+				url,
+				rawPath: url.split('?')[0],
+				status: res.statusCode,
+				headers: { ...set, ...headers },
+				body: Buffer.concat(chunks).toString('utf8'),
+			});
+			return end(chunk, ...rest);
+		}) as ServerResponse['end'];
+	});
+	return log;
 }

@@ -7,13 +7,12 @@
  * node's own table: the table is only used to learn which resource/operation selects a row.
  */
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 
 import type { IDataObject, INodeExecutionData, INodeParameters, IWorkflowSettings } from 'n8n-workflow';
 
 import type { EndpointRow } from '../../nodes/shared/types';
-import type { RecordedRequest } from '../emulator/core';
+import { recordResponses, type RecordedRequest, type WireResponse } from '../emulator/core';
 import { startGenesysEmulator, type EmulatorUser, type GenesysEmulator, type IssuedToken } from '../emulator/genesys';
 import {
 	CredentialStore,
@@ -107,12 +106,8 @@ export function expectedRawPath(entry: SpecEntry, values: Record<string, unknown
 // Emulator, store, credentials, runs
 // ---------------------------------------------------------------------------------------------
 
-export interface ResponseRecord {
-	method: string;
-	url: string;
-	status: number;
-	headers: Record<string, string>;
-}
+/** An answer the emulator sent (status, headers, body). */
+export type ResponseRecord = WireResponse;
 
 export interface GenesysTestEnv {
 	emu: GenesysEmulator;
@@ -141,7 +136,7 @@ export function useGenesys(): GenesysTestEnv {
 		env.pkg = await loadPackage();
 		env.store = new CredentialStore(env.pkg);
 		[env.me, env.other, env.third, env.fourth] = env.emu.users;
-		env.responses = recordResponses(env.emu);
+		env.responses = recordResponses(env.emu.app.server);
 		const user = userCredential(env);
 		env.userCred = user.ref;
 		env.userToken = user.token;
@@ -154,31 +149,6 @@ export function useGenesys(): GenesysTestEnv {
 		env.emu?.setRateLimit(undefined);
 	});
 	return env;
-}
-
-/**
- * A log of what the emulator answered, read off its HTTP server: the status line and headers of
- * every response (the emulator's own request log has no responses). The listener runs right
- * after Fastify's, before Fastify (which works asynchronously) writes the response head.
- */
-function recordResponses(emu: GenesysEmulator): ResponseRecord[] {
-	const log: ResponseRecord[] = [];
-	emu.app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-		const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-		(res as unknown as { writeHead: (...args: unknown[]) => ServerResponse }).writeHead = (status: unknown, ...rest: unknown[]) => {
-			const headers: Record<string, string> = {};
-			for (const [name, value] of Object.entries(res.getHeaders())) headers[name.toLowerCase()] = String(value);
-			const passed = rest.find((r) => r && typeof r === 'object') as Record<string, unknown> | unknown[] | undefined;
-			if (Array.isArray(passed)) {
-				for (let i = 0; i + 1 < passed.length; i += 2) headers[String(passed[i]).toLowerCase()] = String(passed[i + 1]);
-			} else if (passed) {
-				for (const [name, value] of Object.entries(passed)) headers[name.toLowerCase()] = String(value);
-			}
-			log.push({ method: req.method ?? '', url: req.url ?? '', status: Number(status), headers });
-			return writeHead(status, ...rest);
-		};
-	});
-	return log;
 }
 
 /** An Authorization Code credential on the emulator (region Custom), holding a fresh user token. */
@@ -262,7 +232,7 @@ export async function replay(env: GenesysTestEnv, request: RecordedRequest): Pro
 }
 
 /** The JSON of the node's output items. */
-export const jsonOf = (result: RunNodeResult): IDataObject[] => result.items.map((item) => item.json);
+export { jsonOf } from '../harness/n8n';
 
 /** Everything about an n8n error a user can see, as one text (to look for leaked secrets). */
 export function errorText(error: unknown): string {

@@ -971,6 +971,9 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	};
 }
 
+/** The JSON of a run's output items. */
+export const jsonOf = (result: RunNodeResult): IDataObject[] => result.items.map((item) => item.json);
+
 // ---------------------------------------------------------------------------------------------
 // runPoll
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@
  * to the emulator (test/emulator/itslearning.ts), and OAuth2 refreshes go through n8n-core.
  */
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 
 import type { IDataObject, INodeExecutionData, INodeParameters, INodeProperties } from 'n8n-workflow';
@@ -19,7 +18,7 @@ import {
 	type ItslearningEmulator,
 	type ItslearningEmulatorOptions,
 } from '../emulator/itslearning';
-import type { RecordedRequest } from '../emulator/core';
+import { recordResponses, type RecordedRequest, type WireResponse } from '../emulator/core';
 import {
 	CredentialStore,
 	REPO_ROOT,
@@ -78,54 +77,6 @@ export function rowOf(sdkMethod: string): EndpointRow {
 // ---------------------------------------------------------------------------------------------
 // What the emulator answered (captured on its HTTP server, before Fastify sees the request)
 
-export interface WireResponse {
-	method: string;
-	url: string;
-	rawPath: string;
-	status: number;
-	headers: Record<string, unknown>;
-	/** The body exactly as sent (utf8). */
-	body: string;
-}
-
-function captureResponses(emu: ItslearningEmulator): WireResponse[] {
-	const log: WireResponse[] = [];
-	emu.app.server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
-		const chunks: Buffer[] = [];
-		const keep = (chunk: unknown, encoding?: unknown) => {
-			if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
-			chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
-		};
-		let headers: Record<string, unknown> = {};
-		const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-		res.writeHead = ((status: number, ...rest: unknown[]) => {
-			const given = rest.find((arg) => arg && typeof arg === 'object') as Record<string, unknown> | undefined;
-			if (given) for (const [name, value] of Object.entries(given)) headers[name.toLowerCase()] = value;
-			return writeHead(status, ...rest);
-		}) as ServerResponse['writeHead'];
-		const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-		const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-		res.write = ((chunk: unknown, ...rest: unknown[]) => {
-			keep(chunk, rest[0]);
-			return write(chunk, ...rest);
-		}) as ServerResponse['write'];
-		res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-			keep(chunk, rest[0]);
-			const url = req.url ?? '/';
-			log.push({
-				method: req.method ?? '',
-				url,
-				rawPath: url.split('?')[0],
-				status: res.statusCode,
-				headers: { ...res.getHeaders(), ...headers },
-				body: Buffer.concat(chunks).toString('utf8'),
-			});
-			return end(chunk, ...rest);
-		}) as ServerResponse['end'];
-	});
-	return log;
-}
-
 /** The JSON value of an answer; undefined for an empty body. */
 export function answerOf(response: WireResponse): unknown {
 	return response.body === '' ? undefined : (JSON.parse(response.body) as unknown);
@@ -180,7 +131,7 @@ export interface Site {
 export async function startSite(options: ItslearningEmulatorOptions = {}): Promise<Site> {
 	const pkg = await loadPackage();
 	const emu = await startItslearningEmulator(options);
-	const responses = captureResponses(emu);
+	const responses = recordResponses(emu.app.server);
 	const store = new CredentialStore(pkg);
 	const isToken = (rawPath: string) => rawPath === TOKEN_PATH;
 
@@ -258,7 +209,8 @@ export function paramsFor(pkg: LoadedPackage, sdkMethod: string, values: IDataOb
 }
 
 /** The JSON of the output items. */
-export const jsonOf = (result: RunNodeResult): IDataObject[] => result.items.map((item) => item.json);
+export { jsonOf } from '../harness/n8n';
+export type { WireResponse } from '../emulator/core';
 
 /** Everything an error carries that a user could see (message, description, context, cause…). */
 export function errorText(error: unknown): string {
