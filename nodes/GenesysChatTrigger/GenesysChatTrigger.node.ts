@@ -1,0 +1,87 @@
+import { NodeConnectionTypes, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
+
+import { exclusivePoll } from '../shared/poll';
+import { pollGenesys } from './GenesysChatTrigger.poll';
+
+export class GenesysChatTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Genesys Chat Trigger',
+		name: 'genesysChatTrigger',
+		icon: { light: 'file:genesys.svg', dark: 'file:genesys.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["event"] }}',
+		description: 'Starts the workflow when new Genesys Cloud chat messages arrive in rooms or 1:1 chats',
+		defaults: { name: 'Genesys Chat Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'genesysCloudOAuth2Api', required: true }],
+		properties: [
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				default: 'newMessageAnyChat',
+				options: [
+					{
+						name: 'New 1:1 Message',
+						value: 'newOneOnOneMessage',
+						description: 'New messages in the 1:1 chats with the chosen users',
+					},
+					{
+						name: 'New Message in Any Chat',
+						value: 'newMessageAnyChat',
+						description: 'New messages in every room and 1:1 chat of the connected user',
+					},
+					{
+						name: 'New Room Message',
+						value: 'newRoomMessage',
+						description: 'New messages in the chosen rooms',
+					},
+				],
+			},
+			{
+				displayName: 'Room JIDs',
+				name: 'roomJids',
+				type: 'string',
+				required: true,
+				default: '',
+				placeholder: 'adhoc-1234@conference.example.orgspan.com',
+				description: 'Comma-separated JIDs of the rooms to watch',
+				displayOptions: { show: { event: ['newRoomMessage'] } },
+			},
+			{
+				displayName: 'User IDs',
+				name: 'userIds',
+				type: 'string',
+				required: true,
+				default: '',
+				placeholder: '3f6e1c2a-8b4d-4a7e-9c1f-2d5b6a7c8e90',
+				description: 'Comma-separated user IDs (GUIDs) of the people whose 1:1 chats to watch',
+				displayOptions: { show: { event: ['newOneOnOneMessage'] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Include My Own Messages',
+						name: 'includeOwnMessages',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to emit the messages the connected user sent as well',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await exclusivePoll(this, async () => await pollGenesys(this));
+	}
+}

@@ -1,0 +1,272 @@
+/**
+ * What one poll of the Genesys Chat trigger does. Genesys has no unread counter in its REST API, so
+ * the trigger emits the messages that arrived since the last poll:
+ * 1. `GET /api/v2/users/chats/me` (genesysSupportRows) lists every chat of the user with
+ *    `dateLastMessage`: an idle poll is this one request;
+ * 2. only chats whose `dateLastMessage` moved are read, with the history rows of the action node's
+ *    table (`after` = the chat's watermark, forwards while full pages come back).
+ *
+ * Cursor (static data key `chatCursor`, JSON only), per chat:
+ * - `last`: the newest `dateLastMessage` (or message time) seen, in ms; the cheap "anything new?" check;
+ * - `mark`: watermark, the newest `dateCreated` handled (server time, ms; never the local clock);
+ * - `ids`: ids of the handled messages created exactly at `mark` (the next read starts 1 ms before
+ *   `mark` and skips them, so messages sharing a timestamp are neither lost nor repeated);
+ * - `strict`: set when seeded from `dateLastMessage` without reading (read strictly after `mark`).
+ * and `floor`: the newest `dateLastMessage` of the last complete listing; a chat seen for the first
+ * time is read from there (messages of a chat that appears later are new, older ones are not).
+ */
+import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
+
+import { genesysService } from '../GenesysChat/GenesysChat.service';
+import { genesysChatTable, genesysSupportRows } from '../GenesysChat/GenesysChat.table';
+import { copyJson, emit, listAt, PollClient, readList } from '../shared/poll';
+import type { ParamDef } from '../shared/types';
+
+export type GenesysEvent = 'newRoomMessage' | 'newOneOnOneMessage' | 'newMessageAnyChat';
+
+const HISTORY_PAGE = 100;
+const MAX_PAGES = 1000;
+const MAX_CHATS_KEPT = 2000;
+const SAMPLE_CHATS = 3;
+
+const roomJidsParam: ParamDef = { name: 'roomJids', location: 'query', type: 'stringList', label: 'Room JIDs', description: 'Comma-separated room JIDs, e.g. adhoc-1234@conference.example.orgspan.com' };
+const userIdsParam: ParamDef = { name: 'userIds', location: 'query', type: 'guidList', label: 'User IDs', description: 'Comma-separated user IDs (GUIDs) of the people whose 1:1 chats to watch' };
+
+interface ChatMark {
+	last: number;
+	mark?: number;
+	ids: string[];
+	strict?: boolean;
+}
+
+interface ChatCursor {
+	v: 1;
+	floor?: number;
+	me?: string;
+	chats: Record<string, ChatMark>;
+}
+
+interface Chat {
+	key: string;
+	type: 'room' | 'oneOnOne';
+	/** Room JID or the other user's id. */
+	target: string;
+	name: string | null;
+	last?: number;
+}
+
+interface Options {
+	event: GenesysEvent;
+	roomJids: string[];
+	userIds: string[];
+	includeOwnMessages: boolean;
+}
+
+const time = (value: unknown) => (typeof value === 'string' ? Date.parse(value) : NaN);
+
+function toChat(item: IDataObject): Chat | undefined {
+	const user = item.user as IDataObject | undefined;
+	const room = item.room as IDataObject | undefined;
+	const last = time(item.dateLastMessage);
+	const base = { name: typeof item.name === 'string' ? item.name : null, ...(Number.isNaN(last) ? {} : { last }) };
+	if (item.chatType === 'oneOnOne' || (user && !room)) {
+		const id = typeof user?.id === 'string' ? user.id : typeof item.id === 'string' ? item.id : undefined;
+		return id ? { key: `user:${id}`, type: 'oneOnOne', target: id, ...base } : undefined;
+	}
+	const jid = typeof room?.jid === 'string' ? room.jid : typeof item.id === 'string' ? item.id : undefined;
+	return jid ? { key: `room:${jid}`, type: 'room', target: jid, ...base } : undefined;
+}
+
+/** Every chat of the user (all pages of users/chats/me); `complete` when it came in one page. */
+async function listChats(client: PollClient): Promise<{ chats: Chat[]; complete: boolean }> {
+	const chats = new Map<string, Chat>();
+	let after: string | undefined;
+	let pages = 0;
+	for (; pages < MAX_PAGES; pages++) {
+		const answer = (await client.call('getUsersChatsMe', { after })) as IDataObject;
+		for (const item of listAt(answer, 'entities')) {
+			const chat = toChat(item);
+			if (chat) chats.set(chat.key, chat);
+		}
+		const nextUri = typeof answer?.nextUri === 'string' ? answer.nextUri : '';
+		const next = /[?&]after=([^&]+)/.exec(nextUri)?.[1];
+		if (!next || decodeURIComponent(next) === after) break;
+		after = decodeURIComponent(next);
+	}
+	return { chats: [...chats.values()], complete: pages === 0 };
+}
+
+function watches(options: Options, chat: Chat): boolean {
+	switch (options.event) {
+		case 'newRoomMessage':
+			return chat.type === 'room' && options.roomJids.includes(chat.target);
+		case 'newOneOnOneMessage':
+			return chat.type === 'oneOnOne' && options.userIds.map((id) => id.toLowerCase()).includes(chat.target.toLowerCase());
+		default:
+			return true;
+	}
+}
+
+const historyRow = (chat: Chat) => (chat.type === 'room' ? 'getChatsRoomMessages' : 'getChatsUserMessages');
+const historyTarget = (chat: Chat) => (chat.type === 'room' ? { roomJid: chat.target } : { userId: chat.target });
+
+/**
+ * Messages of a chat created at or after `from` (or strictly after, when `strict`), oldest first:
+ * `after` walks forwards while full pages come back, starting 1 ms early and deduplicating by id.
+ */
+async function readSince(client: PollClient, chat: Chat, from: number | undefined, strict: boolean): Promise<IDataObject[]> {
+	const seen = new Map<string, IDataObject>();
+	let after = from === undefined ? 0 : strict ? from : from - 1;
+	for (let page = 0; page < MAX_PAGES; page++) {
+		const answer = await client.call(historyRow(chat), { ...historyTarget(chat), after: new Date(after).toISOString(), limit: HISTORY_PAGE });
+		const messages = listAt(answer, 'entities');
+		let fresh = 0;
+		let newest = after;
+		for (const message of messages) {
+			const id = String(message.id);
+			const created = time(message.dateCreated);
+			if (!Number.isNaN(created) && created > newest) newest = created;
+			if (!seen.has(id)) {
+				seen.set(id, message);
+				fresh++;
+			}
+		}
+		if (messages.length < HISTORY_PAGE) break;
+		// A full page: go on from its newest time (1 ms early, to keep equal timestamps); a page of
+		// only known ids steps strictly past its time (a run of equal timestamps longer than a page).
+		const next = fresh === 0 ? newest : newest - 1;
+		if (next <= after && fresh === 0) break;
+		after = Math.max(next, after + (fresh === 0 ? 1 : 0));
+	}
+	return [...seen.values()].sort((a, b) => time(a.dateCreated) - time(b.dateCreated) || String(a.id).localeCompare(String(b.id)));
+}
+
+function messageItem(message: IDataObject, chat: Chat): IDataObject {
+	const user = message.user as IDataObject | undefined;
+	const item: IDataObject = {
+		messageId: message.id,
+		chatType: chat.type,
+		...(chat.type === 'room' ? { roomJid: chat.target } : { userId: chat.target }),
+		chatName: chat.name,
+		text: message.body ?? '',
+		senderId: user?.id ?? null,
+		senderJid: message.jid ?? null,
+		created: message.dateCreated,
+		edited: message.edited === true,
+		threadId: (message.thread as IDataObject | undefined)?.id ?? null,
+	};
+	const parent = (message.parentThread as IDataObject | undefined)?.id;
+	if (parent) item.parentThreadId = parent;
+	if (message.mentions) item.mentions = message.mentions;
+	return item;
+}
+
+async function myUserId(client: PollClient, cursor: ChatCursor | undefined): Promise<string> {
+	if (cursor?.me) return cursor.me;
+	const me = (await client.call('getUsersMe')) as IDataObject;
+	return String(me?.id ?? '');
+}
+
+/** Fetch Test Event: the newest message(s) of the most recently active watched chats; the cursor is not touched. */
+async function sampleNewest(ctx: IPollFunctions, client: PollClient, chats: Chat[], options: Options, cursor: ChatCursor | undefined): Promise<INodeExecutionData[][] | null> {
+	const recent = chats.filter((c) => c.last !== undefined).sort((a, b) => b.last! - a.last!).slice(0, SAMPLE_CHATS);
+	const me = options.includeOwnMessages ? '' : await myUserId(client, cursor);
+	let best: { message: IDataObject; chat: Chat } | undefined;
+	for (const chat of recent) {
+		const page = listAt(await client.call(historyRow(chat), { ...historyTarget(chat), limit: 25 }), 'entities');
+		for (const message of page) {
+			if (!options.includeOwnMessages && (message.user as IDataObject | undefined)?.id === me) continue;
+			if (!best || time(message.dateCreated) > time(best.message.dateCreated)) best = { message, chat };
+		}
+	}
+	return best ? emit(ctx, [{ ...messageItem(best.message, best.chat), newMessagesInChat: 1 }]) : null;
+}
+
+export async function pollGenesys(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(genesysService.credentialType);
+	if (credentials.grantType === 'clientCredentials') {
+		throw new NodeOperationError(ctx.getNode(), 'The Genesys Chat Trigger needs a credential with the Authorization Code or PKCE grant', {
+			description:
+				'It reads the chats of a user, and a Client Credentials token has no user. Create a Genesys Cloud OAuth2 API credential with Grant Type "Authorization Code" (or "PKCE"), connect it as the user whose chats to watch, and select it here.',
+		});
+	}
+	const event = ctx.getNodeParameter('event', 'newMessageAnyChat') as GenesysEvent;
+	const raw = ctx.getNodeParameter('options', {}) as IDataObject;
+	const options: Options = {
+		event,
+		roomJids: event === 'newRoomMessage' ? readList(ctx, roomJidsParam, ctx.getNodeParameter('roomJids', '')) : [],
+		userIds: event === 'newOneOnOneMessage' ? readList(ctx, userIdsParam, ctx.getNodeParameter('userIds', '')) : [],
+		includeOwnMessages: raw.includeOwnMessages === true,
+	};
+	if (event === 'newRoomMessage' && options.roomJids.length === 0) {
+		throw new NodeOperationError(ctx.getNode(), 'Room JIDs are required for "New Room Message"', { description: 'Enter the JIDs of the rooms to watch, separated by commas.' });
+	}
+	if (event === 'newOneOnOneMessage' && options.userIds.length === 0) {
+		throw new NodeOperationError(ctx.getNode(), 'User IDs are required for "New 1:1 Message"', { description: 'Enter the user IDs of the people whose 1:1 chats to watch, separated by commas.' });
+	}
+
+	const client = await PollClient.open(ctx, genesysService, [...genesysChatTable, ...genesysSupportRows], credentials);
+	const data = ctx.getWorkflowStaticData('node');
+	const saved = copyJson<ChatCursor>(data.chatCursor);
+	const listing = await listChats(client);
+	const chats = listing.chats.filter((chat) => watches(options, chat));
+	if (ctx.getMode() === 'manual') return await sampleNewest(ctx, client, chats, options, saved);
+
+	const newestListed = chats.reduce<number | undefined>((max, c) => (c.last !== undefined && (max === undefined || c.last > max) ? c.last : max), undefined);
+	if (!saved || saved.v !== 1) {
+		// First production poll: every chat starts at its last message; nothing old is emitted.
+		const marks: Record<string, ChatMark> = {};
+		for (const chat of chats) if (chat.last !== undefined) marks[chat.key] = { last: chat.last, mark: chat.last, ids: [], strict: true };
+		data.chatCursor = { v: 1, ...(newestListed !== undefined ? { floor: newestListed } : {}), chats: marks } satisfies ChatCursor;
+		return null;
+	}
+
+	const moved = chats.filter((chat) => chat.last !== undefined && (saved.chats[chat.key] === undefined || chat.last > saved.chats[chat.key].last));
+	if (moved.length === 0) return null;
+
+	const marks: Record<string, ChatMark> = { ...saved.chats };
+	let me = saved.me;
+	const perChat: Array<{ chat: Chat; items: IDataObject[] }> = [];
+	for (const chat of moved) {
+		const known = saved.chats[chat.key];
+		const from = known ? known.mark : saved.floor;
+		const strict = known ? known.strict === true || known.mark === undefined : true;
+		const skip = new Set(known && !known.strict ? known.ids : []);
+		const messages = (await readSince(client, chat, from, strict)).filter((m) => !skip.has(String(m.id)));
+		let mark = known?.mark ?? saved.floor;
+		let ids = known && !known.strict ? known.ids : [];
+		let strictNext = strict && known?.strict === true;
+		for (const message of messages) {
+			const created = time(message.dateCreated);
+			if (Number.isNaN(created)) continue;
+			if (mark === undefined || created > mark) {
+				mark = created;
+				ids = [String(message.id)];
+				strictNext = false;
+			} else if (created === mark && !strictNext) {
+				ids = [...ids, String(message.id)];
+			}
+		}
+		const last = Math.max(chat.last!, mark ?? chat.last!);
+		marks[chat.key] = { last, ...(mark !== undefined ? { mark } : {}), ids, ...(strictNext ? { strict: true } : {}) };
+		let own = messages;
+		if (!options.includeOwnMessages && messages.length) {
+			me ??= await myUserId(client, saved);
+			own = messages.filter((m) => (m.user as IDataObject | undefined)?.id !== me);
+		}
+		if (own.length) perChat.push({ chat, items: own.map((m) => messageItem(m, chat)) });
+	}
+
+	// Keep the cursor bounded: the most recently active chats.
+	const keys = Object.keys(marks);
+	if (keys.length > MAX_CHATS_KEPT) {
+		for (const key of keys.sort((a, b) => marks[b].last - marks[a].last).slice(MAX_CHATS_KEPT)) delete marks[key];
+	}
+	const floor = listing.complete && newestListed !== undefined && (saved.floor === undefined || newestListed > saved.floor) ? newestListed : saved.floor;
+	data.chatCursor = { v: 1, ...(floor !== undefined ? { floor } : {}), ...(me ? { me } : {}), chats: marks } satisfies ChatCursor;
+
+	const items = perChat
+		.flatMap(({ items: list }) => list.map((item): IDataObject => ({ ...item, newMessagesInChat: list.length })))
+		.sort((a, b) => time(a.created) - time(b.created));
+	return emit(ctx, items);
+}

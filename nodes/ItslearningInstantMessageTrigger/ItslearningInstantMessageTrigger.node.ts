@@ -1,0 +1,99 @@
+import { NodeConnectionTypes, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
+
+import { exclusivePoll } from '../shared/poll';
+import { pollItslearning } from './ItslearningInstantMessageTrigger.poll';
+
+export class ItslearningInstantMessageTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Itslearning Instant Message Trigger',
+		name: 'itslearningInstantMessageTrigger',
+		icon: { light: 'file:itslearning.svg', dark: 'file:itslearning.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["event"] }}',
+		description: 'Starts the workflow when itslearning instant messages arrive or unread counts change',
+		defaults: { name: 'Itslearning Instant Message Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'itslearningOAuth2Api', required: true }],
+		properties: [
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				default: 'newMessage',
+				options: [
+					{
+						name: 'New Message',
+						value: 'newMessage',
+						description: 'Every message that arrived since the last poll, in any thread or in the chosen threads',
+					},
+					{
+						name: 'Starred Count Changed',
+						value: 'starredCountChanged',
+						description: 'The number of messages the user has starred went up or down',
+					},
+					{
+						name: 'Thread Unread Count Changed',
+						value: 'threadUnreadCountChanged',
+						description: 'The number of unread messages in one of the chosen threads went up or down',
+					},
+					{
+						name: 'Unread Count Changed',
+						value: 'unreadCountChanged',
+						description: 'The number of threads with unread messages went up or down',
+					},
+				],
+			},
+			{
+				displayName: 'Thread IDs',
+				name: 'threadIds',
+				type: 'string',
+				default: '',
+				placeholder: '12345, 67890',
+				description: 'Comma-separated IDs of the threads to watch. Leave empty to watch all threads.',
+				displayOptions: { show: { event: ['newMessage'] } },
+			},
+			{
+				displayName: 'Thread IDs',
+				name: 'threadIds',
+				type: 'string',
+				required: true,
+				default: '',
+				placeholder: '12345, 67890',
+				description: 'Comma-separated IDs of the threads to watch',
+				displayOptions: { show: { event: ['threadUnreadCountChanged'] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				displayOptions: { show: { event: ['newMessage'] } },
+				options: [
+					{
+						displayName: 'Include My Own Messages',
+						name: 'includeOwnMessages',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to emit the messages the connected user sent as well',
+					},
+					{
+						displayName: 'Mark as Read',
+						name: 'markAsRead',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to mark each thread as read up to its newest emitted message (Unread → Mark as Read)',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await exclusivePoll(this, async () => await pollItslearning(this));
+	}
+}

@@ -1,0 +1,128 @@
+/**
+ * Engine helpers for the polling triggers: requests by table row (the rows of the action nodes,
+ * sent through the same Transport with its retries, errors and redaction), user input checked with
+ * the table's validation, one poll at a time per trigger node, and small helpers for the JSON-only
+ * cursors kept in the node's static data.
+ *
+ * Cursor rules every trigger follows (n8n saves static data only after a poll that returns items,
+ * and reliably only what was assigned to a top-level key):
+ * - a poll reads its cursor, works on copies and assigns the new cursor to a top-level key once,
+ *   at the end; a poll that throws leaves the cursor as it was;
+ * - losing the cursor of a poll that returned null only makes the next poll read again what it
+ *   read (and filtered out), never skip or repeat an emitted item.
+ */
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type INodeExecutionData,
+	type IPollFunctions,
+} from 'n8n-workflow';
+
+import { buildRequest, type ParamValues } from './request';
+import type { ServiceDefinition } from './service';
+import { Transport } from './transport';
+import type { EndpointRow, ParamDef } from './types';
+import { coerce, invalidMessage, isUnset } from './validate';
+
+/** Sends rows of a service's tables by SDK method name, with engine-built values. */
+export class PollClient {
+	private readonly rows: Map<string, EndpointRow>;
+
+	/** Requests sent by this client (retries not counted). */
+	requests = 0;
+
+	private constructor(
+		private readonly transport: Transport,
+		rows: EndpointRow[],
+	) {
+		this.rows = new Map(rows.map((row) => [row.sdkMethod, row]));
+	}
+
+	static async open(ctx: IPollFunctions, service: ServiceDefinition, rows: EndpointRow[] = service.table, credentials?: ICredentialDataDecryptedObject): Promise<PollClient> {
+		const creds: ICredentialDataDecryptedObject = credentials ?? (await ctx.getCredentials<ICredentialDataDecryptedObject>(service.credentialType));
+		const transport = new Transport(ctx, service, service.baseUrl(creds, ctx.getNode()), service.oauth2Options?.(creds));
+		return new PollClient(transport, rows);
+	}
+
+	row(sdkMethod: string): EndpointRow {
+		const row = this.rows.get(sdkMethod);
+		if (!row) throw new Error(`The trigger needs the row ${sdkMethod}, which is not in the table`);
+		return row;
+	}
+
+	/** Sends the row with these values (undefined values are left out) and returns the parsed answer. */
+	async call(sdkMethod: string, values: Record<string, unknown> = {}): Promise<unknown> {
+		const row = this.row(sdkMethod);
+		const params: ParamValues = new Map(Object.entries(values).filter(([, value]) => value !== undefined));
+		this.requests++;
+		return await this.transport.send(row, buildRequest(row, params), 0);
+	}
+}
+
+/** Reads a list field of the trigger (comma-separated text or an array), validated like the action node's fields. */
+export function readList(ctx: IPollFunctions, param: ParamDef, raw: unknown): string[] {
+	if (isUnset(raw)) return [];
+	const fail = (p: ParamDef, reason: string): never => {
+		throw new NodeOperationError(ctx.getNode(), invalidMessage(p, reason), { description: p.description });
+	};
+	const list = coerce(param, raw, fail) as unknown[];
+	return [...new Set(list.map((value) => String(value)))];
+}
+
+/** Triggers (workflow id + node id) with a poll in progress in this process. */
+const running = new Set<string>();
+
+/**
+ * Runs one production poll at a time per trigger node: n8n does not skip a poll whose predecessor
+ * is still running, and two polls working from the same cursor would emit the same items. A poll
+ * that finds another one running returns null (it has nothing to save). Manual runs always run.
+ */
+export async function exclusivePoll(ctx: IPollFunctions, poll: () => Promise<INodeExecutionData[][] | null>): Promise<INodeExecutionData[][] | null> {
+	if (ctx.getMode() === 'manual') return await poll();
+	const key = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+	if (running.has(key)) return null;
+	running.add(key);
+	try {
+		return await poll();
+	} finally {
+		running.delete(key);
+	}
+}
+
+/** The items of a poll, or null when there are none (n8n starts no execution then). */
+export function emit(ctx: IPollFunctions, items: IDataObject[]): INodeExecutionData[][] | null {
+	return items.length ? [ctx.helpers.returnJsonArray(items)] : null;
+}
+
+/** A whole-number id from the API (number or digit string) as a bigint; undefined otherwise. */
+export function idOf(value: unknown): bigint | undefined {
+	if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+	if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+	return undefined;
+}
+
+/** A bigint id as JSON: a number when exact, else its digit string. */
+export function idJson(id: bigint): number | string {
+	const n = Number(id);
+	return Number.isSafeInteger(n) ? n : id.toString();
+}
+
+/** The bigger of two ids (undefined counts as absent). */
+export function maxId(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
+	if (a === undefined) return b;
+	if (b === undefined) return a;
+	return a > b ? a : b;
+}
+
+/** A deep copy of a JSON value from static data (never hands out the saved object itself). */
+export function copyJson<T>(value: unknown): T | undefined {
+	if (value === undefined || value === null) return undefined;
+	return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The list at a dotted path of an answer (empty when absent). */
+export function listAt(answer: unknown, path: string): IDataObject[] {
+	const value = path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as IDataObject)[key] : undefined), answer);
+	return Array.isArray(value) ? (value.filter((entry) => entry && typeof entry === 'object') as IDataObject[]) : [];
+}
