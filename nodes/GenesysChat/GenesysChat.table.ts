@@ -291,3 +291,24 @@ export const genesysChatTable: EndpointRow[] = [
 		method: 'PATCH', path: `${CHATS}/users/me/settings`, permissions: [], userContext: true, params: [mobileWhen, ...userSettingsExtras],
 	},
 ];
+
+/**
+ * Calls outside the 32 ChatApi operations that the trigger (and list searches) use. Kept apart
+ * from `genesysChatTable` so the action node's operations stay exactly the SDK's ChatApi.
+ */
+export const genesysSupportRows: EndpointRow[] = [
+	{
+		resource: 'support', operation: 'listMyChats', sdkMethod: 'getUsersChatsMe', name: 'List My Chats', action: 'List the chats of the calling user',
+		description: 'Every room and 1:1 chat of the calling user with the time of its last message (UsersApi, SDK 207+)',
+		method: 'GET', path: '/api/v2/users/chats/me', permissions: ['chat:chat:access', 'user:chats:view'], userContext: true,
+		params: [
+			{ name: 'after', location: 'query', type: 'string', label: 'After', description: 'Cursor: the key to start after (from nextUri)' },
+			{ name: 'excludeClosed', location: 'query', type: 'boolean', label: 'Exclude Closed', description: 'Whether to leave closed chats out' },
+		],
+	},
+	{
+		resource: 'support', operation: 'getMe', sdkMethod: 'getUsersMe', name: 'Get Me', action: 'Get the calling user',
+		description: 'The user the token acts for (UsersApi)',
+		method: 'GET', path: '/api/v2/users/me', permissions: [], userContext: true, params: [],
+	},
+];

@@ -1,6 +1,7 @@
 /**
  * Genesys Cloud Chat emulator: the 32 ChatApi operations of `shared/spec/genesys-chat.json`, the
- * OAuth2 login host (`/oauth/token`, `/oauth/authorize`) and `GET /api/v2/tokens/me`, on one
+ * OAuth2 login host (`/oauth/token`, `/oauth/authorize`), `GET /api/v2/tokens/me` and, for the
+ * trigger, `GET /api/v2/users/chats/me` and `GET /api/v2/users/me` (UsersApi), on one
  * Fastify server (region-independent: it is both the "login" and the "api" host).
  *
  * Built on `core.ts` (request log, faults, rate limit). Everything under `/api/v2/` goes through one
@@ -30,6 +31,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { installChaos, type ChaosControl } from './chaos';
 import { createEmulatorCore, type EmulatorCore, type RecordedRequest } from './core';
 
 // ---------------------------------------------------------------------------------------------
@@ -171,7 +173,7 @@ export interface GenesysErrorBody {
 	errors: unknown[];
 }
 
-export interface GenesysEmulator extends EmulatorCore {
+export interface GenesysEmulator extends EmulatorCore, ChaosControl {
 	clientId: string;
 	clientSecret: string;
 	organization: { id: string; name: string };
@@ -211,6 +213,8 @@ const MAX_PINS = 5;
 const MAX_CREATE_USER_IDS = 25;
 const PARTICIPANT_LIMIT = 1000;
 const DEFAULT_HISTORY_LIMIT = 25;
+/** Chats per page of `GET /api/v2/users/chats/me`. */
+const CHATS_PAGE = 100;
 const MAX_HISTORY_LIMIT = 100;
 const AUTH_CODE_LIFETIME_MS = 5 * 60 * 1000;
 const USER_CONTEXT_MESSAGE = 'This request requires a user context. Client credentials cannot be used for requests to this resource.';
@@ -1004,6 +1008,67 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		},
 	};
 
+	// ----- the user's chats (UsersApi, for the trigger) -----
+	/**
+	 * `GET /api/v2/users/chats/me`: every room the user is in and every 1on1 of the user that has
+	 * messages, newest `dateLastMessage` first, in pages of CHATS_PAGE with an opaque `after` cursor
+	 * in `nextUri`. `dateLastMessage` is the `dateCreated` of the chat's newest message (edits do
+	 * not move it; deleting the newest message moves it back).
+	 */
+	const chatHandlers = {
+		mine(ctx: UserCtx): Result {
+			const meId = ctx.me.id;
+			const items: Array<{ sortKey: number; item: Record<string, unknown> }> = [];
+			for (const conversation of conversations.values()) {
+				const newest = conversation.messages[conversation.messages.length - 1];
+				const dateLastMessage = newest?.dateCreated.toISOString();
+				if (conversation.kind === 'room') {
+					if (!conversation.participantIds.includes(meId)) continue;
+					items.push({
+						sortKey: newest?.dateCreated.getTime() ?? conversation.dateCreated.getTime(),
+						item: {
+							id: conversation.jid,
+							name: conversation.subject,
+							open: true,
+							chatType: 'adhoc',
+							...(dateLastMessage ? { dateLastMessage } : {}),
+							room: roomView(conversation),
+							selfUri: `/api/v2/chats/rooms/${conversation.jid}`,
+						},
+					});
+				} else {
+					if (!conversation.userIds.includes(meId) || !newest) continue;
+					const otherId = conversation.userIds.find((id) => id !== meId) ?? meId;
+					const other = usersById.get(otherId);
+					items.push({
+						sortKey: newest.dateCreated.getTime(),
+						item: {
+							id: otherId,
+							name: other?.name,
+							open: true,
+							chatType: 'oneOnOne',
+							dateLastMessage,
+							user: { id: otherId, name: other?.name, jid: other?.jid, selfUri: userSelfUri(otherId), inactive: false },
+							selfUri: `/api/v2/chats/users/${otherId}`,
+						},
+					});
+				}
+			}
+			items.sort((a, b) => b.sortKey - a.sortKey);
+			const afterText = ctx.query.get('after');
+			const start = afterText === null ? 0 : Number(Buffer.from(afterText, 'base64url').toString('utf8'));
+			if (!Number.isInteger(start) || start < 0) throw invalidValue('after', `'${afterText}' is not a cursor of this listing`);
+			const page = items.slice(start, start + CHATS_PAGE).map((i) => i.item);
+			const next = start + CHATS_PAGE < items.length ? Buffer.from(String(start + CHATS_PAGE)).toString('base64url') : undefined;
+			return ok({
+				entities: page,
+				selfUri: '/api/v2/users/chats/me',
+				...(next ? { nextUri: `/api/v2/users/chats/me?after=${next}` } : {}),
+			});
+		},
+		me: (ctx: UserCtx): Result => ok({ id: ctx.me.id, name: ctx.me.name, chat: { jabberId: ctx.me.jid }, selfUri: userSelfUri(ctx.me.id) }),
+	};
+
 	// ----- the route table -----
 	const room = (ctx: UserCtx) => roomByJid(ctx.params.roomJid);
 	const oneOnOneWith = (ctx: UserCtx) => oneOnOne(ctx.me.id, userById(ctx.params.userId).id);
@@ -1030,6 +1095,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		asUser('PATCH', '/api/v2/chats/users/me/settings', 'patchChatsUsersMeSettings', 'none', settingsHandlers.patchMe),
 		asAny('GET', '/api/v2/tokens/me', 'getTokensMe', 'none', tokenHandlers.me),
 		asAny('DELETE', '/api/v2/tokens/me', 'deleteTokensMe', 'none', tokenHandlers.revoke),
+		asUser('GET', '/api/v2/users/chats/me', 'getUsersChatsMe', 'read', chatHandlers.mine),
+		asUser('GET', '/api/v2/users/me', 'getUsersMe', 'none', chatHandlers.me),
 	];
 	const matchRoute = createRouter(routes);
 
@@ -1040,6 +1107,7 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		tokenOf: bearerOf,
 	});
 	const { app } = core;
+	const chaos = installChaos(app, (rawPath) => rawPath.startsWith('/oauth/'), (status, message) => errorBody(status, message));
 
 	// Every response carries `inin-correlation-id`; error bodies get the same value as `contextId`.
 	app.addHook('onRequest', async (req: RequestWithExtras, reply) => {
@@ -1231,6 +1299,7 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 
 	return {
 		...listening,
+		...chaos,
 		clientId,
 		clientSecret,
 		organization: ORGANIZATION,

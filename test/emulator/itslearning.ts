@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 
+import { installChaos, type ChaosControl } from './chaos';
 import { createEmulatorCore, type EmulatorCore, type MultipartBody, type RecordedRequest } from './core';
 
 const API = '/restapi/personal/instantmessages';
@@ -145,7 +146,7 @@ export interface RouteInfo {
 	path: string;
 }
 
-export interface ItslearningEmulator extends EmulatorCore {
+export interface ItslearningEmulator extends EmulatorCore, ChaosControl {
 	issueToken(options: IssueTokenOptions): IssuedToken;
 	persons: Map<number, EmulatedPerson>;
 	courses: Map<number, EmulatedLocation>;
@@ -1666,6 +1667,7 @@ export async function startItslearningEmulator(options: ItslearningEmulatorOptio
 		errorBody: (_status, message) => ({ Message: message }),
 		tokenOf,
 	});
+	const chaos = installChaos(core.app, (rawPath) => rawPath === TOKEN_PATH || rawPath === AUTHORIZE_PATH, (_status, message) => ({ Message: message }));
 	const routes = apiRoutes(world);
 	registerOAuthRoutes(core.app, tokens, settings);
 	registerApiRoutes(core.app, world, tokens, routes);
@@ -1684,6 +1686,7 @@ export async function startItslearningEmulator(options: ItslearningEmulatorOptio
 
 	return {
 		...started,
+		...chaos,
 		persons: world.persons,
 		courses: world.courses,
 		projects: world.projects,
