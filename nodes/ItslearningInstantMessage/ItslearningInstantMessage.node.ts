@@ -1,8 +1,10 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { TableExecutor } from '../shared/execute';
+import { listSearchMethods } from '../shared/listSearch';
 import { buildProperties } from '../shared/properties';
 import { itslearningService } from './ItslearningInstantMessage.service';
+import { itslearningListSearch } from './ItslearningInstantMessage.table';
 
 const executor = new TableExecutor(itslearningService);
 
@@ -21,6 +23,10 @@ export class ItslearningInstantMessage implements INodeType {
 		usableAsTool: true,
 		credentials: [{ name: 'itslearningOAuth2Api', required: true }],
 		properties: buildProperties(itslearningService.resources, itslearningService.table),
+	};
+
+	methods = {
+		listSearch: listSearchMethods(itslearningService, itslearningListSearch),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

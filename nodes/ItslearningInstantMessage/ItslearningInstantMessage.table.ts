@@ -3,47 +3,132 @@
  * (45), with the HTTP method, path, parameters and paging of `shared/spec/itslearning-instant-message.json`.
  * Parameter names are the camelCase of the API's own names; `wireName` keeps the API's spelling.
  */
-import type { EndpointRow, ParamDef, ResourceDef } from '../shared/types';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ListSearchDef } from '../shared/listSearch';
+import { simplifyList } from '../shared/simplify';
+import type { ChoiceDef, EndpointRow, LocatorDef, ParamDef, ResourceDef, Simplifier } from '../shared/types';
 
 const IM = '/restapi/personal/instantmessages';
 const SCOPE = 'InstantMessage';
 
+// ── Pick from a list (resource locators) ────────────────────────────────────────────────────────
+const PERSON_URL = { regex: '[?&][Pp]erson[Ii]d=(\\d+)', placeholder: 'https://yourschool.itslearning.com/Person/show.aspx?PersonId=12345', hint: 'The address of the person\'s profile page' };
+const COURSE_URL = { regex: '[?&][Cc]ourse[Ii][Dd]=(\\d+)', placeholder: 'https://yourschool.itslearning.com/main.aspx?CourseID=12345', hint: 'The address of a page of the course' };
+const threadLocator: LocatorDef = { search: 'searchThreads', idPlaceholder: 'e.g. 4711' };
+const personLocator: LocatorDef = { search: 'searchPeople', searchRequired: true, idPlaceholder: 'e.g. 12345', url: PERSON_URL };
+const peopleLocator: LocatorDef = { ...personLocator, idPlaceholder: 'e.g. 12345, 23456', idHint: 'One or more person IDs separated by commas' };
+const courseLocator: LocatorDef = { search: 'searchCourses', searchRequired: true, idPlaceholder: 'e.g. 100', url: COURSE_URL };
+const projectLocator: LocatorDef = { search: 'searchProjects', searchRequired: true, idPlaceholder: 'e.g. 200' };
+
 // ── Parameters used by several rows ─────────────────────────────────────────────────────────────
-const threadId: ParamDef = { name: 'threadId', location: 'path', type: 'integer', label: 'Thread ID', required: true, description: 'ID of the conversation thread' };
-const instantMessageId: ParamDef = { name: 'instantMessageId', location: 'path', type: 'int64', label: 'Message ID', required: true, description: 'ID of the instant message' };
-const personId: ParamDef = { name: 'personId', location: 'path', type: 'integer', label: 'Person ID', required: true, description: 'itslearning person ID' };
+const threadId: ParamDef = { name: 'threadId', location: 'path', type: 'integer', label: 'Thread ID', required: true, description: 'The conversation thread', locator: threadLocator };
+const instantMessageId: ParamDef = { name: 'instantMessageId', location: 'path', type: 'int64', label: 'Message ID', required: true, description: 'ID of the message (MessageId in the output of Message → Get Many)' };
+const personId: ParamDef = { name: 'personId', location: 'path', type: 'integer', label: 'Person ID', required: true, description: 'The itslearning person', locator: personLocator };
 const searchText: ParamDef = { name: 'searchText', location: 'query', type: 'string', label: 'Search Text', required: true, description: 'Text to look for' };
 const maxMessagesPerThread: ParamDef = { name: 'maxMessages', location: 'query', type: 'integer', label: 'Max Messages per Thread', min: 0, description: 'How many recent messages to include with each thread' };
 
 /** Body of the thread-update routes (InstantMessageThreadUpdateV1). */
 function threadUpdateBody(personIdsRequired: boolean, personIdsDescription: string): ParamDef[] {
 	return [
-		{ name: 'personIds', wireName: 'PersonIds', location: 'body', type: 'integerList', label: 'Person IDs', required: personIdsRequired, description: personIdsDescription },
-		{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', label: 'Thread ID in Body', description: 'Thread ID repeated in the body (the API ignores a different value)' },
-		{ name: 'updateName', wireName: 'UpdateName', location: 'body', type: 'boolean', label: 'Update Name', description: 'Whether to apply Name' },
-		{ name: 'name', wireName: 'Name', location: 'body', type: 'string', label: 'Name', description: 'New thread name' },
-		{ name: 'updateParticipants', wireName: 'UpdateParticipants', location: 'body', type: 'boolean', label: 'Update Participants', description: 'Whether to apply Person IDs' },
-		{ name: 'toggleEnableDisableReplies', wireName: 'ToggleEnableDisableReplies', location: 'body', type: 'boolean', label: 'Toggle Enable Disable Replies', description: 'Whether to apply Replies Are Enabled' },
-		{ name: 'repliesAreEnabled', wireName: 'RepliesAreEnabled', location: 'body', type: 'boolean', label: 'Replies Are Enabled', description: 'Whether students may reply' },
+		{ name: 'personIds', wireName: 'PersonIds', location: 'body', type: 'integerList', label: 'People', required: personIdsRequired, description: personIdsDescription, locator: peopleLocator },
+		{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', label: 'Thread ID in Body', description: 'The thread ID repeated in the request body; the API uses the thread chosen above' },
+		{ name: 'updateName', wireName: 'UpdateName', location: 'body', type: 'boolean', label: 'Update Name', description: 'Whether to rename the thread to Name' },
+		{ name: 'name', wireName: 'Name', location: 'body', type: 'string', label: 'Name', description: 'New name of the thread' },
+		{ name: 'updateParticipants', wireName: 'UpdateParticipants', location: 'body', type: 'boolean', label: 'Update Participants', description: 'Whether to replace the participants with People' },
+		{ name: 'toggleEnableDisableReplies', wireName: 'ToggleEnableDisableReplies', location: 'body', type: 'boolean', label: 'Change Replies Setting', description: 'Whether to apply Replies Are Enabled' },
+		{ name: 'repliesAreEnabled', wireName: 'RepliesAreEnabled', location: 'body', type: 'boolean', label: 'Replies Are Enabled', description: 'Whether students may reply in the thread' },
 	];
 }
 
 /** Message-id window of the older thread-message routes. */
 function messageWindow(max?: number): ParamDef[] {
 	return [
-		{ name: 'maxMessages', location: 'query', type: 'integer', label: 'Max Messages', min: 1, max, description: 'Messages per request' },
-		{ name: 'upperBoundInstantMessageId', location: 'query', type: 'int64', label: 'Older Than Message ID', description: 'Only messages with a lower ID (do not combine with Newer Than)' },
-		{ name: 'lowerBoundInstantMessageId', location: 'query', type: 'int64', label: 'Newer Than Message ID', description: 'Only messages with a higher ID (do not combine with Older Than)' },
+		{ name: 'maxMessages', location: 'query', type: 'integer', label: 'Max Messages', min: 1, max, description: 'How many messages to fetch' },
+		{ name: 'upperBoundInstantMessageId', location: 'query', type: 'int64', label: 'Older Than Message ID', description: 'Only messages with a lower ID; do not combine with Newer Than Message ID' },
+		{ name: 'lowerBoundInstantMessageId', location: 'query', type: 'int64', label: 'Newer Than Message ID', description: 'Only messages with a higher ID; do not combine with Older Than Message ID' },
 	];
 }
 
 const messageWindowPaging = { style: 'idBounds', olderParam: 'upperBoundInstantMessageId', newerParam: 'lowerBoundInstantMessageId', sizeParam: 'maxMessages', itemsPath: 'EntityArray', idField: 'MessageId', pageSize: 100 } as const;
 const threadPagePaging = { style: 'pageIndex', pageParam: 'threadPage', sizeParam: 'maxThreadCount', itemsPath: 'EntityArray', totalPath: 'Total', pageSize: 100 } as const;
 const threadPageParams: ParamDef[] = [
-	{ name: 'maxThreadCount', location: 'query', type: 'integer', label: 'Threads per Page', min: 1 },
-	{ name: 'threadPage', location: 'query', type: 'integer', label: 'Page', min: 0 },
+	{ name: 'maxThreadCount', location: 'query', type: 'integer', label: 'Threads per Page', min: 1, description: 'How many threads one request returns' },
+	{ name: 'threadPage', location: 'query', type: 'integer', label: 'Page', min: 0, description: 'Page number, starting at 0' },
 	maxMessagesPerThread,
 ];
+
+// ── Simplify: the fields a workflow needs, camelCase ────────────────────────────────────────────
+const simpleMessage: Simplifier = {
+	messageId: 'MessageId',
+	threadId: 'InstantMessageThreadId',
+	text: 'Text',
+	fromPersonId: 'CreatedBy',
+	fromName: 'CreatedByName',
+	createdAt: 'Created',
+	isEdited: 'IsEdited',
+	isDeleted: 'IsDeleted',
+	isStarred: 'IsStarred',
+	attachmentName: 'AttachmentName',
+	attachmentUrl: 'AttachmentUrl',
+};
+const participantNames = (thread: IDataObject) =>
+	Array.isArray(thread.Participants) ? (thread.Participants as IDataObject[]).map((p) => p.FullName).filter((name) => typeof name === 'string') : undefined;
+const simpleThread: Simplifier = {
+	threadId: 'InstantMessageThreadId',
+	name: 'Name',
+	type: 'Type',
+	participants: participantNames,
+	participantCount: 'ParticipantsCount',
+	lastMessageId: 'LastMessage.MessageId',
+	lastMessageText: 'LastMessage.Text',
+	lastMessageFromName: 'LastMessage.CreatedByName',
+	lastMessageAt: 'LastMessage.Created',
+	lastReadMessageId: 'LastReadInstantMessageId',
+	repliesAreEnabled: 'RepliesAreEnabled',
+	createdAt: 'Created',
+};
+/** A thread with the messages it came with (Thread → Get), messages simplified too. */
+const simpleThreadWithMessages: Simplifier = {
+	...simpleThread,
+	messages: (thread) => {
+		const messages = thread.Messages as IDataObject | IDataObject[] | null | undefined;
+		return simplifyList(Array.isArray(messages) ? messages : messages?.EntityArray, simpleMessage);
+	},
+};
+const simpleRecipient: Simplifier = {
+	type: 'TypeName',
+	id: 'Id',
+	name: 'Label',
+	role: 'RoleInHierarchyTitle',
+	organization: 'Organization',
+	canReceive: 'CanReceive',
+	participantCount: 'ParticipantsCount',
+};
+
+// ── "One of these is needed" ────────────────────────────────────────────────────────────────────
+const sendTo = (courseParam: string, projectParam: string, coursesLabel: string, projectsLabel: string): ChoiceDef => ({
+	name: 'sendTo',
+	label: 'Send To',
+	description: 'Where the message goes: into a thread that exists, or to people, a course or a project (a new thread)',
+	options: [
+		{ value: 'thread', name: 'Existing Thread', description: 'Post in a thread the user already has', params: ['instantMessageThreadId'] },
+		{ value: 'people', name: 'People', description: 'Start a conversation with one or more people', params: ['toPersonIds'] },
+		{ value: 'course', name: 'Course', description: `Message the members of ${coursesLabel}`, params: [courseParam] },
+		{ value: 'project', name: 'Project', description: `Message the members of ${projectsLabel}`, params: [projectParam] },
+	],
+});
+const threadChanges: ChoiceDef = {
+	name: 'updateFields',
+	label: 'Update',
+	description: 'What to change in the thread',
+	multiple: true,
+	options: [
+		{ value: 'name', name: 'Name', description: 'Rename the thread', params: ['name'], set: { updateName: true } },
+		{ value: 'participants', name: 'Participants', description: 'Replace the people in the thread', params: ['personIds'], set: { updateParticipants: true } },
+		{ value: 'replies', name: 'Replies Setting', description: 'Allow or stop replies from students', params: ['repliesAreEnabled'], set: { toggleEnableDisableReplies: true } },
+	],
+};
 
 const recipientRoleOptions = ['Guest', 'Student', 'Teacher', 'Administrator', 'Parent'].map((role) => ({ name: role, value: role }));
 
@@ -67,31 +152,33 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		method: 'GET', path: `${IM}/messagethreads/v3`, scope: SCOPE,
 		params: [
 			{ name: 'fromSortIndex', location: 'query', type: 'int64', label: 'Older Than Sort Index', description: 'Start below this thread sort index (leave empty for the newest threads)' },
-			{ name: 'pageSize', location: 'query', type: 'integer', label: 'Page Size', default: 100, sendDefault: true },
+			{ name: 'pageSize', location: 'query', type: 'integer', label: 'Page Size', default: 100, sendDefault: true, description: 'How many threads one request returns' },
 		],
+		simplify: simpleThread,
 		paging: { style: 'cursor', cursorParam: 'fromSortIndex', sizeParam: 'pageSize', itemsPath: 'Threads.EntityArray', hasMorePath: 'HasMore', cursorField: 'SortIndex', pageSize: 100 },
 	},
 	{
 		resource: 'thread', operation: 'getManyV2', sdkMethod: 'getMessageThreadsV2', name: 'Get Many (Page Numbers)', action: 'Get many threads by page number',
 		description: 'List the user\'s threads page by page, each with a few recent messages',
-		method: 'GET', path: `${IM}/messagethreads/v2`, scope: SCOPE, params: threadPageParams, paging: threadPagePaging,
+		method: 'GET', path: `${IM}/messagethreads/v2`, scope: SCOPE, params: threadPageParams, paging: threadPagePaging, simplify: simpleThread,
 	},
 	{
-		resource: 'thread', operation: 'getManyV1', sdkMethod: 'getMessageThreadsV1', name: 'Get Many V1', action: 'Get many threads (V1)',
-		description: 'List the user\'s threads page by page (old version)', deprecated: 'use Thread → Get Many',
-		method: 'GET', path: `${IM}/messagethreads/v1`, scope: SCOPE, params: threadPageParams, paging: threadPagePaging,
+		resource: 'thread', operation: 'getManyV1', sdkMethod: 'getMessageThreadsV1', name: 'Get Many V1', action: 'Get many threads by page number, old version',
+		description: 'List the user\'s threads page by page (old API version)', deprecated: 'use Thread → Get Many instead',
+		method: 'GET', path: `${IM}/messagethreads/v1`, scope: SCOPE, params: threadPageParams, paging: threadPagePaging, simplify: simpleThread,
 	},
 	{
 		resource: 'thread', operation: 'get', sdkMethod: 'getThreadAndMessagesV2', name: 'Get', action: 'Get a thread with its messages',
 		description: 'Get one thread together with a window of its messages',
 		method: 'GET', path: `${IM}/messagethreads/{threadId}/v2`, scope: SCOPE,
 		params: [threadId, ...messageWindow(500).map((p) => (p.name === 'maxMessages' ? { ...p, default: 100, sendDefault: true } : p))],
+		simplify: simpleThreadWithMessages,
 	},
 	{
 		resource: 'thread', operation: 'update', sdkMethod: 'updateThread', name: 'Update', action: 'Update a thread',
-		description: 'Rename a thread and/or replace its participant list (set Update Name / Update Participants)',
-		method: 'PUT', path: `${IM}/messagethreads/{threadId}/v1`, scope: SCOPE,
-		params: [threadId, ...threadUpdateBody(false, 'New participant list (with Update Participants)')],
+		description: 'Rename a thread, replace its participants or change whether students may reply',
+		method: 'PUT', path: `${IM}/messagethreads/{threadId}/v1`, scope: SCOPE, choice: threadChanges,
+		params: [threadId, ...threadUpdateBody(false, 'The people the thread should have')],
 	},
 	{
 		resource: 'thread', operation: 'delete', sdkMethod: 'deleteThread', name: 'Delete', action: 'Delete a thread',
@@ -113,29 +200,30 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Search the user\'s threads by text and filters',
 		method: 'POST', path: `${IM}/messagethreads/search/v1`, scope: SCOPE,
 		params: [
-			{ name: 'maxThreadCount', wireName: 'MaxThreadCount', location: 'body', type: 'integer', label: 'Threads per Page', min: 1 },
-			{ name: 'threadPage', wireName: 'ThreadPage', location: 'body', type: 'integer', label: 'Page', min: 0 },
+			{ name: 'maxThreadCount', wireName: 'MaxThreadCount', location: 'body', type: 'integer', label: 'Threads per Page', min: 1, description: 'How many threads one request returns' },
+			{ name: 'threadPage', wireName: 'ThreadPage', location: 'body', type: 'integer', label: 'Page', min: 0, description: 'Page number, starting at 0' },
 			{ name: 'searchText', wireName: 'SearchText', location: 'body', type: 'string', label: 'Search Text', description: 'Text to look for in messages' },
-			{ name: 'maxMessages', wireName: 'MaxMessages', location: 'body', type: 'integer', label: 'Max Messages per Thread', description: 'Messages preloaded per thread' },
+			{ name: 'maxMessages', wireName: 'MaxMessages', location: 'body', type: 'integer', label: 'Max Messages per Thread', description: 'How many recent messages to include with each thread' },
 			{ name: 'personIdFilter', wireName: 'PersonIdFilter', location: 'body', type: 'integer', label: 'From Person ID', description: 'Only messages from this person' },
-			{ name: 'threadIdFilter', wireName: 'ThreadIdFilter', location: 'body', type: 'integer', label: 'In Thread ID', description: 'Only this thread' },
+			{ name: 'threadIdFilter', wireName: 'ThreadIdFilter', location: 'body', type: 'integer', label: 'In Thread ID', description: 'Only messages in this thread' },
 			{ name: 'attachmentFilter', wireName: 'AttachmentFilter', location: 'body', type: 'boolean', label: 'With Attachments Only', description: 'Whether to return only threads with an attachment' },
 			{ name: 'sentFilter', wireName: 'SentFilter', location: 'body', type: 'boolean', label: 'Sent by Me Only', description: 'Whether to return only threads where the user sent a message' },
 			{ name: 'unreadFilter', wireName: 'UnreadFilter', location: 'body', type: 'boolean', label: 'Unread Only', description: 'Whether to return only threads with unread messages' },
 			{ name: 'starredFilter', wireName: 'StarredFilter', location: 'body', type: 'boolean', label: 'Starred Only', description: 'Whether to return only starred messages' },
 		],
 		paging: { style: 'pageIndex', pageParam: 'threadPage', sizeParam: 'maxThreadCount', itemsPath: 'EntityArray', totalPath: 'Total', pageSize: 50 },
+		simplify: simpleThread,
 	},
 	{
 		resource: 'thread', operation: 'getSuggestions', sdkMethod: 'getThreadSuggestions', name: 'Get Suggestions', action: 'Suggest threads by name',
 		description: 'Suggest conversations whose name contains a text',
-		method: 'GET', path: `${IM}/messagethreads/suggestions/v1`, scope: SCOPE, params: [searchText],
+		method: 'GET', path: `${IM}/messagethreads/suggestions/v1`, scope: SCOPE, params: [{ ...searchText, description: 'Text to look for in thread names and participant names' }], simplify: simpleThread,
 	},
 	{
 		resource: 'thread', operation: 'getFilterSuggestions', sdkMethod: 'getSuggestions', name: 'Get Filter Suggestions', action: 'Suggest people or threads to filter by',
 		description: 'Suggest people or thread names matching a text, for use as search filters',
 		method: 'GET', path: `${IM}/suggestions/v1`, scope: SCOPE,
-		params: [searchText, { name: 'maxSuggestions', location: 'query', type: 'integer', label: 'Max Suggestions', min: 1, default: 10, sendDefault: true }],
+		params: [searchText, { name: 'maxSuggestions', location: 'query', type: 'integer', label: 'Max Suggestions', min: 1, default: 10, sendDefault: true, description: 'How many suggestions to return' }],
 	},
 	{
 		resource: 'thread', operation: 'getOneToOne', sdkMethod: 'getOneToOneThreadId', name: 'Get One-to-One Thread ID', action: 'Get the one-to-one thread ID with a person',
@@ -146,44 +234,52 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		resource: 'thread', operation: 'getCollaboration', sdkMethod: 'getCollaborationThreadId', name: 'Get Collaboration Thread', action: 'Get the thread of a collaboration',
 		description: 'Get (creating it on first use) the thread of a group-assignment collaboration',
 		method: 'GET', path: `${IM}/messagethreads/collaborations/{collaborationId}/v1`, scope: SCOPE,
-		params: [{ name: 'collaborationId', location: 'path', type: 'integer', label: 'Collaboration ID', required: true }],
+		params: [{ name: 'collaborationId', location: 'path', type: 'integer', label: 'Collaboration ID', required: true, description: 'ID of the group-assignment collaboration' }],
+		simplify: simpleThread,
 	},
 
 	// ── Message ─────────────────────────────────────────────────────────────────────────────────
 	{
 		resource: 'message', operation: 'send', sdkMethod: 'sendInstantMessageV2', name: 'Send', action: 'Send a message',
 		description: 'Send a message (text and/or uploaded files) to a thread or to new recipients; returns the thread',
-		method: 'POST', path: `${IM}/v2`, scope: SCOPE,
+		method: 'POST', path: `${IM}/v2`, scope: SCOPE, choice: sendTo('courseIds', 'projectIds', 'one or more courses', 'one or more projects'),
 		params: [
-			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'Message text' },
-			{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', label: 'Thread ID', description: 'Existing thread to post in (leave empty for a new thread)' },
-			{ name: 'toPersonIds', wireName: 'ToPersonIds', location: 'body', type: 'integerList', label: 'To Person IDs', description: 'People to message' },
-			{ name: 'courseIds', wireName: 'CourseIds', location: 'body', type: 'integerList', label: 'Course IDs', description: 'Courses to message' },
-			{ name: 'projectIds', wireName: 'ProjectIds', location: 'body', type: 'integerList', label: 'Project IDs', description: 'Projects to message' },
-			{ name: 'fileIds', wireName: 'FileIds', location: 'body', type: 'guidList', label: 'File IDs', description: 'GUIDs returned by Attachment → Upload' },
+			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'The message text' },
+			{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', label: 'Thread', description: 'The thread to post in', locator: threadLocator },
+			{ name: 'toPersonIds', wireName: 'ToPersonIds', location: 'body', type: 'integerList', label: 'People', description: 'The people to message', locator: peopleLocator },
+			{ name: 'courseIds', wireName: 'CourseIds', location: 'body', type: 'integerList', label: 'Courses', description: 'The courses whose members get the message', locator: { ...courseLocator, idPlaceholder: 'e.g. 100, 101' } },
+			{ name: 'projectIds', wireName: 'ProjectIds', location: 'body', type: 'integerList', label: 'Projects', description: 'The projects whose members get the message', locator: { ...projectLocator, idPlaceholder: 'e.g. 200, 201' } },
+			{ name: 'fileIds', wireName: 'FileIds', location: 'body', type: 'guidList', label: 'File IDs', description: 'Files to attach: the GUIDs (Item1) returned by Attachment → Upload' },
 			{ name: 'sendAsIndividualMessages', wireName: 'SendAsIndividualMessages', location: 'body', type: 'boolean', label: 'Send as Individual Messages', description: 'Whether to send one message per recipient instead of a group thread' },
-			{ name: 'instantMessageIdToReplyTo', wireName: 'InstantMessageIdToReplyTo', location: 'body', type: 'int64', label: 'Reply to Message ID' },
-			{ name: 'instantMessageIdToShare', wireName: 'InstantMessageIdToShare', location: 'body', type: 'int64', label: 'Share Message ID' },
-			{ name: 'originInstantMessageId', wireName: 'OriginInstantMessageId', location: 'body', type: 'int64', label: 'Origin Message ID', description: 'Message this one references' },
-			{ name: 'originMessageThreadId', wireName: 'OriginMessageThreadId', location: 'body', type: 'integer', label: 'Origin Thread ID', description: 'Thread of the referenced message' },
+			{ name: 'instantMessageIdToReplyTo', wireName: 'InstantMessageIdToReplyTo', location: 'body', type: 'int64', label: 'Reply to Message ID', description: 'The message this one answers (use with Reference Type: Reply)' },
+			{ name: 'instantMessageIdToShare', wireName: 'InstantMessageIdToShare', location: 'body', type: 'int64', label: 'Share Message ID', description: 'A message to forward with this one (use with Reference Type: Shared Message)' },
+			{ name: 'originInstantMessageId', wireName: 'OriginInstantMessageId', location: 'body', type: 'int64', label: 'Origin Message ID', description: 'The message this one refers to' },
+			{ name: 'originMessageThreadId', wireName: 'OriginMessageThreadId', location: 'body', type: 'integer', label: 'Origin Thread ID', description: 'The thread of the message this one refers to' },
 			{
 				name: 'referencedInstantMessageType', wireName: 'ReferencedInstantMessageType', location: 'body', type: 'options', label: 'Reference Type', default: 'None',
-				options: ['None', 'Shared', 'Replied', 'AbuseReported', 'AbuseReportedThread'].map((v) => ({ name: v, value: v })),
+				description: 'How this message relates to the referenced one',
+				options: [
+					{ name: 'Abuse Report (Message)', value: 'AbuseReported', description: 'Reports the referenced message as abuse' },
+					{ name: 'Abuse Report (Thread)', value: 'AbuseReportedThread', description: 'Reports the referenced thread as abuse' },
+					{ name: 'None', value: 'None', description: 'A plain message' },
+					{ name: 'Reply', value: 'Replied', description: 'Answers the referenced message' },
+					{ name: 'Shared Message', value: 'Shared', description: 'Forwards the referenced message' },
+				],
 			},
 			{ name: 'hasYourFilesAttachment', wireName: 'HasYourFilesAttachment', location: 'body', type: 'boolean', label: 'Has Your Files Attachment', description: 'Whether a file comes from the user\'s "Your files"' },
 		],
 	},
 	{
-		resource: 'message', operation: 'sendV1', sdkMethod: 'sendInstantMessageV1', name: 'Send V1', action: 'Send a message (V1)',
-		description: 'Send a message to a thread or to new recipients (old version)', deprecated: 'use Message → Send',
-		method: 'POST', path: `${IM}/v1`, scope: SCOPE,
+		resource: 'message', operation: 'sendV1', sdkMethod: 'sendInstantMessageV1', name: 'Send V1', action: 'Send a message, old version',
+		description: 'Send a message to a thread or to new recipients (old API version)', deprecated: 'use Message → Send instead',
+		method: 'POST', path: `${IM}/v1`, scope: SCOPE, choice: sendTo('courseId', 'projectId', 'a course', 'a project'),
 		params: [
-			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'Message text' },
-			{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', label: 'Thread ID', description: 'Existing thread (leave empty for a new thread)' },
-			{ name: 'toPersonIds', wireName: 'ToPersonIds', location: 'body', type: 'integerList', label: 'To Person IDs' },
-			{ name: 'courseId', wireName: 'CourseId', location: 'body', type: 'integer', label: 'Course ID' },
-			{ name: 'projectId', wireName: 'ProjectId', location: 'body', type: 'integer', label: 'Project ID' },
-			{ name: 'fileId', wireName: 'FileId', location: 'body', type: 'guidList', label: 'File IDs', description: 'GUIDs returned by Attachment → Upload' },
+			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'The message text' },
+			{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', label: 'Thread', description: 'The thread to post in', locator: threadLocator },
+			{ name: 'toPersonIds', wireName: 'ToPersonIds', location: 'body', type: 'integerList', label: 'People', description: 'The people to message', locator: peopleLocator },
+			{ name: 'courseId', wireName: 'CourseId', location: 'body', type: 'integer', label: 'Course', description: 'The course whose members get the message', locator: courseLocator },
+			{ name: 'projectId', wireName: 'ProjectId', location: 'body', type: 'integer', label: 'Project', description: 'The project whose members get the message', locator: projectLocator },
+			{ name: 'fileId', wireName: 'FileId', location: 'body', type: 'guidList', label: 'File IDs', description: 'Files to attach: the GUIDs (Item1) returned by Attachment → Upload' },
 			{ name: 'sendAsIndividualMessages', wireName: 'SendAsIndividualMessages', location: 'body', type: 'boolean', label: 'Send as Individual Messages', description: 'Whether to send one message per recipient' },
 		],
 	},
@@ -192,8 +288,8 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Edit the text of a message the user sent',
 		method: 'PATCH', path: `${IM}/v1`, scope: SCOPE,
 		params: [
-			{ name: 'instantMessageId', wireName: 'InstantMessageId', location: 'body', type: 'int64', label: 'Message ID', required: true },
-			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'New message text' },
+			{ name: 'instantMessageId', wireName: 'InstantMessageId', location: 'body', type: 'int64', label: 'Message ID', required: true, description: 'ID of the message to edit; only the sender can edit it' },
+			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'The new message text' },
 		],
 	},
 	{
@@ -212,20 +308,21 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		method: 'GET', path: `${IM}/messagethreads/{threadId}/messages/v3`, scope: SCOPE,
 		params: [
 			threadId,
-			{ name: 'pageSize', location: 'query', type: 'integer', label: 'Page Size' },
+			{ name: 'pageSize', location: 'query', type: 'integer', label: 'Page Size', description: 'How many messages one request returns' },
 			{ name: 'fromId', location: 'query', type: 'int64', label: 'Older Than Message ID', description: 'Start below this message ID (leave empty for the newest messages)' },
 		],
 		paging: { style: 'cursor', cursorParam: 'fromId', sizeParam: 'pageSize', itemsPath: 'Messages.EntityArray', hasMorePath: 'HasMore', cursorField: 'MessageId', pageSize: 100 },
+		simplify: simpleMessage,
 	},
 	{
-		resource: 'message', operation: 'getManyV2', sdkMethod: 'getThreadMessagesV2', name: 'Get Many V2', action: 'Get many messages of a thread (V2)',
-		description: 'Get a window of messages from one thread, bounded by message ID', deprecated: 'use Message → Get Many',
-		method: 'GET', path: `${IM}/messagethreads/{threadId}/messages/v2`, scope: SCOPE, params: [threadId, ...messageWindow(500)], paging: messageWindowPaging,
+		resource: 'message', operation: 'getManyV2', sdkMethod: 'getThreadMessagesV2', name: 'Get Many V2', action: 'Get many messages of a thread by message ID window',
+		description: 'Get a window of messages from one thread, bounded by message ID', deprecated: 'use Message → Get Many instead',
+		method: 'GET', path: `${IM}/messagethreads/{threadId}/messages/v2`, scope: SCOPE, params: [threadId, ...messageWindow(500)], paging: messageWindowPaging, simplify: simpleMessage,
 	},
 	{
-		resource: 'message', operation: 'getManyV1', sdkMethod: 'getThreadMessagesV1', name: 'Get Many V1', action: 'Get many messages of a thread (V1)',
-		description: 'Get messages of a thread (oldest API version)', deprecated: 'use Message → Get Many',
-		method: 'GET', path: `${IM}/messagethreads/{threadId}/v1`, scope: SCOPE, params: [threadId, ...messageWindow()], paging: messageWindowPaging,
+		resource: 'message', operation: 'getManyV1', sdkMethod: 'getThreadMessagesV1', name: 'Get Many V1', action: 'Get many messages of a thread, oldest version',
+		description: 'Get messages of a thread (oldest API version)', deprecated: 'use Message → Get Many instead',
+		method: 'GET', path: `${IM}/messagethreads/{threadId}/v1`, scope: SCOPE, params: [threadId, ...messageWindow()], paging: messageWindowPaging, simplify: simpleMessage,
 	},
 	{
 		resource: 'message', operation: 'search', sdkMethod: 'searchMessagesInThread', name: 'Search in Thread', action: 'Search messages in a thread',
@@ -261,7 +358,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		params: [
 			threadId,
 			{ name: 'lastReadInstantMessageId', location: 'path', type: 'int64', label: 'Last Read Message ID', required: true, description: 'Newest message the user has read' },
-			{ name: 'sortIndex', location: 'query', type: 'int64', label: 'Sort Index' },
+			{ name: 'sortIndex', location: 'query', type: 'int64', label: 'Sort Index', description: 'SortIndex of the thread, as in the output of Thread → Get Many' },
 		],
 		output: { kind: 'void' },
 	},
@@ -299,7 +396,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		resource: 'attachment', operation: 'delete', sdkMethod: 'deleteAttachment', name: 'Delete', action: 'Delete an uploaded file',
 		description: 'Remove an uploaded file that was not sent yet',
 		method: 'DELETE', path: `${IM}/attachment/v1`, scope: SCOPE,
-		params: [{ name: 'fileId', location: 'query', type: 'guid', label: 'File ID', required: true, description: 'GUID returned by Attachment → Upload' }],
+		params: [{ name: 'fileId', location: 'query', type: 'guid', label: 'File ID', required: true, description: 'The GUID (Item1) returned by Attachment → Upload' }],
 	},
 
 	// ── Recipient ───────────────────────────────────────────────────────────────────────────────
@@ -308,26 +405,29 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Resolve lists of people, courses and projects into recipient records',
 		method: 'GET', path: `${IM}/recipients/v2`, scope: SCOPE,
 		params: [
-			{ name: 'personIds', location: 'query', type: 'integerList', label: 'Person IDs' },
-			{ name: 'courseIds', location: 'query', type: 'integerList', label: 'Course IDs' },
-			{ name: 'projectIds', location: 'query', type: 'integerList', label: 'Project IDs' },
+			{ name: 'personIds', location: 'query', type: 'integerList', label: 'Person IDs', description: 'People to look up' },
+			{ name: 'courseIds', location: 'query', type: 'integerList', label: 'Course IDs', description: 'Courses to look up' },
+			{ name: 'projectIds', location: 'query', type: 'integerList', label: 'Project IDs', description: 'Projects to look up' },
 		],
+		simplify: simpleRecipient,
 	},
 	{
-		resource: 'recipient', operation: 'resolveV1', sdkMethod: 'getRecipientsV1', name: 'Resolve V1', action: 'Resolve people, a course or a project (V1)',
-		description: 'Resolve people, one course or one project into recipient records (old version)',
+		resource: 'recipient', operation: 'resolveV1', sdkMethod: 'getRecipientsV1', name: 'Resolve V1', action: 'Resolve people, a course or a project, old version',
+		description: 'Resolve people, one course or one project into recipient records (old API version)',
 		method: 'GET', path: `${IM}/recipients/v1`, scope: SCOPE,
 		params: [
-			{ name: 'courseId', location: 'query', type: 'integer', label: 'Course ID' },
-			{ name: 'projectId', location: 'query', type: 'integer', label: 'Project ID' },
-			{ name: 'personIds', location: 'query', type: 'integerList', label: 'Person IDs' },
+			{ name: 'courseId', location: 'query', type: 'integer', label: 'Course ID', description: 'A course to look up' },
+			{ name: 'projectId', location: 'query', type: 'integer', label: 'Project ID', description: 'A project to look up' },
+			{ name: 'personIds', location: 'query', type: 'integerList', label: 'Person IDs', description: 'People to look up' },
 		],
+		simplify: simpleRecipient,
 	},
 	{
 		resource: 'recipient', operation: 'getPersons', sdkMethod: 'getRecipientPersons', name: 'Get Persons', action: 'Get recipient details for people',
 		description: 'Fetch recipient details for a list of person IDs in one call',
 		method: 'POST', path: `${IM}/recipients/persons/v1`, scope: SCOPE,
-		params: [{ name: 'personIds', location: 'bodyRoot', type: 'integerList', label: 'Person IDs', required: true }],
+		params: [{ name: 'personIds', location: 'bodyRoot', type: 'integerList', label: 'People', required: true, description: 'The people to look up', locator: peopleLocator }],
+		simplify: simpleRecipient,
 	},
 	{
 		resource: 'recipient', operation: 'search', sdkMethod: 'searchRecipients', name: 'Search', action: 'Search people to message',
@@ -336,8 +436,9 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		params: [
 			searchText,
 			{ name: 'instantMessageThreadId', location: 'query', type: 'integer', label: 'Exclude Members of Thread ID', description: 'People already in this thread are left out' },
-			{ name: 'recipientRoles', location: 'query', type: 'stringList', label: 'Recipient Roles', description: `Roles to include: ${recipientRoleOptions.map((o) => o.name).join(', ')}` },
+			{ name: 'recipientRoles', location: 'query', type: 'stringList', label: 'Recipient Roles', description: `Only people with these roles (${recipientRoleOptions.map((o) => o.name).join(', ')}); without roles, courses and projects are found too` },
 		],
+		simplify: simpleRecipient,
 	},
 
 	// ── Person ──────────────────────────────────────────────────────────────────────────────────
@@ -371,8 +472,8 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		method: 'GET', path: `${IM}/settings/v2`, scope: SCOPE, params: [],
 	},
 	{
-		resource: 'settings', operation: 'getV1', sdkMethod: 'getSettingsV1', name: 'Get V1', action: 'Get messaging settings (V1)',
-		description: 'Read messaging limits for the user (old version)',
+		resource: 'settings', operation: 'getV1', sdkMethod: 'getSettingsV1', name: 'Get V1', action: 'Get messaging settings, old version',
+		description: 'Read messaging limits for the user (old API version)',
 		method: 'GET', path: `${IM}/settings/v1`, scope: SCOPE, params: [],
 	},
 	{
@@ -385,9 +486,53 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Register a SignalR connection ID so the server can push messaging events to it',
 		method: 'POST', path: `${IM}/communicationchannel/{channelId}/v1`, scope: SCOPE,
 		params: [
-			{ name: 'channelId', location: 'path', type: 'string', label: 'Channel ID', required: true, description: 'SignalR connection ID' },
+			{ name: 'channelId', location: 'path', type: 'string', label: 'Channel ID', required: true, description: 'The connection ID of the SignalR client' },
 			{ name: 'unregister', location: 'query', type: 'boolean', label: 'Unregister', default: false, sendDefault: true, description: 'Whether to remove the registration instead' },
 		],
 		output: { kind: 'void' },
 	},
 ];
+
+// ── Pick from a list: the node's methods.listSearch ─────────────────────────────────────────────
+const ALL_ROLES = recipientRoleOptions.map((o) => o.value);
+const LIST_PAGE_SIZE = 50;
+
+/** People, courses or projects from searchRecipients (the API returns every match at once). */
+function recipientSearch(typeName: 'Person' | 'Course' | 'Project', url?: (id: unknown, baseUrl: string) => string): ListSearchDef {
+	return {
+		sdkMethod: 'searchRecipients',
+		needsFilter: true,
+		// A role filter makes the API return people only; courses and projects come without one.
+		values: ({ filter }) => ({ searchText: filter ?? '', recipientRoles: typeName === 'Person' ? ALL_ROLES : undefined }),
+		items: '',
+		toItem: (entry, { baseUrl }) => {
+			if (entry.TypeName !== typeName || entry.Id === undefined || entry.Id === null) return undefined;
+			const detail = typeName === 'Person' ? [entry.RoleInHierarchyTitle, entry.Organization] : [entry.Code];
+			const extra = detail.filter((d) => typeof d === 'string' && d !== '').join(', ');
+			return { name: `${String(entry.Label ?? entry.Id)}${extra ? ` (${extra})` : ''}`, value: String(entry.Id), ...(url && { url: url(entry.Id, baseUrl) }) };
+		},
+	};
+}
+
+const threadItem = (thread: IDataObject) => {
+	const name = typeof thread.Name === 'string' && thread.Name.trim() ? thread.Name : typeof thread.Tooltip === 'string' && thread.Tooltip ? thread.Tooltip : `Thread ${String(thread.InstantMessageThreadId)}`;
+	return { name, value: String(thread.InstantMessageThreadId) };
+};
+
+export const itslearningListSearch: Record<string, ListSearchDef> = {
+	/** The user's threads, newest activity first (cursor: SortIndex); with search text, threads whose name or participants match. */
+	searchThreads: {
+		sdkMethod: ({ filter }) => (filter ? 'getThreadSuggestions' : 'getMessageThreadsV3'),
+		values: ({ filter, token }) => (filter ? { searchText: filter } : { pageSize: LIST_PAGE_SIZE, fromSortIndex: token }),
+		items: ({ filter }) => (filter ? '' : 'Threads.EntityArray'),
+		toItem: (thread) => (thread.InstantMessageThreadId === undefined ? undefined : threadItem(thread)),
+		next: (answer, threads, { filter }) => {
+			if (filter || !(answer as IDataObject | undefined)?.HasMore) return undefined;
+			const lowest = threads.map((t) => Number(t.SortIndex)).filter(Number.isFinite).sort((a, b) => a - b)[0];
+			return lowest === undefined ? undefined : String(lowest);
+		},
+	},
+	searchPeople: recipientSearch('Person', (id, baseUrl) => `${baseUrl}/Person/show.aspx?PersonId=${String(id)}`),
+	searchCourses: recipientSearch('Course', (id, baseUrl) => `${baseUrl}/main.aspx?CourseID=${String(id)}`),
+	searchProjects: recipientSearch('Project'),
+};

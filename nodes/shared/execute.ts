@@ -13,6 +13,8 @@ import {
 } from 'n8n-workflow';
 
 import { at, collectPages } from './paging';
+import { choiceValues, sentences } from './text';
+import { simplifyItem } from './simplify';
 import { buildRequest, type FilePart, type ParamValues } from './request';
 import { indexTable, type ServiceDefinition } from './service';
 import { Transport } from './transport';
@@ -34,6 +36,11 @@ function readParams(ctx: IExecuteFunctions, row: EndpointRow, itemIndex: number)
 	const additional = (row.params.some((p) => !p.required && !managed.has(p.name) && p.location !== 'binary')
 		? ctx.getNodeParameter('additionalFields', itemIndex, {})
 		: {}) as IDataObject;
+	// "One of these is needed": the options chosen ask for their fields at the top (empty in
+	// workflows saved before the choice existed: their values come from Additional Fields).
+	const choice = row.choice;
+	const chosen = choice ? choice.options.filter((o) => choiceValues(ctx.getNodeParameter(choice.name, itemIndex, choice.multiple ? [] : '')).includes(o.value)) : [];
+	const asked = new Set(chosen.flatMap((o) => o.params));
 	const values: ParamValues = new Map();
 	const binaryParams: ParamDef[] = [];
 	// Dates without an offset (n8n's date picker) are wall-clock times of the workflow's time zone.
@@ -44,13 +51,27 @@ function readParams(ctx: IExecuteFunctions, row: EndpointRow, itemIndex: number)
 			binaryParams.push(param);
 			continue;
 		}
-		let raw: unknown = param.required ? ctx.getNodeParameter(param.name, itemIndex) : additional[param.name];
+		const required = param.required || asked.has(param.name);
+		// extractValue: a resource locator gives its ID (a plain value from an older workflow passes as is).
+		let raw: unknown = required ? ctx.getNodeParameter(param.name, itemIndex, undefined, { extractValue: true }) : additional[param.name];
 		if (isUnset(raw) && param.sendDefault) raw = param.default;
 		if (isUnset(raw)) {
-			if (param.required && param.type !== 'boolean') fail(param, 'a value is required');
+			if (required && param.type !== 'boolean') fail(param, 'a value is required');
 			continue;
 		}
 		values.set(param.name, coerce(param, raw, fail, { timezone }));
+	}
+	for (const option of chosen) for (const [name, value] of Object.entries(option.set ?? {})) values.set(name, value);
+	if (choice && chosen.length === 0) {
+		const filled = choice.options.some(
+			(o) => o.params.some((name) => values.has(name)) || Object.entries(o.set ?? {}).some(([name, value]) => values.get(name) === value),
+		);
+		if (!filled) {
+			throw new NodeOperationError(ctx.getNode(), `Choose "${choice.label}" (${choice.name}) and fill in the field it asks for`, {
+				itemIndex,
+				description: sentences(choice.description, `Options: ${choice.options.map((o) => o.name).join(', ')}`),
+			});
+		}
 	}
 	return { values, binaryParams };
 }
@@ -183,6 +204,10 @@ export class TableExecutor {
 		if (row.followUp && result.length === 1) {
 			const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 			if (additional[row.followUp.option] === true) result = await this.followUp(transport, row, values, result[0], itemIndex);
+		}
+		if (row.simplify && ctx.getNodeParameter('simplify', itemIndex, false) === true) {
+			const simplifier = row.simplify;
+			result = result.map((item) => simplifyItem(item, simplifier));
 		}
 		return result;
 	}

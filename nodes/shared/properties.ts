@@ -3,10 +3,11 @@
  * resource (n8n style, with action texts), required parameters as top-level fields, Return All /
  * Limit for paged rows, and the optional parameters in an "Additional Fields" collection.
  */
-import type { INodeProperties, INodePropertyOptions, NodePropertyTypes } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, INodeProperties, INodePropertyMode, INodePropertyOptions, NodePropertyTypes } from 'n8n-workflow';
 
 import { managedParams } from './execute';
-import type { EndpointRow, ParamDef, ResourceDef } from './types';
+import { sentences } from './text';
+import type { ChoiceDef, EndpointRow, LocatorDef, ParamDef, ResourceDef } from './types';
 
 const LIST_TYPES = new Set(['integerList', 'stringList', 'guidList']);
 
@@ -40,10 +41,16 @@ function uiDefault(param: ParamDef): INodeProperties['default'] {
 	}
 }
 
+/** How to enter a list, e.g. "Enter one or more IDs separated by commas, e.g. 12, 34 (at most 5)". */
+function listHowTo(param: ParamDef): string {
+	const example = param.type === 'guidList' ? '3f2504e0-4f89-11d3-9a0c-0305e82c3301, 7c9e6679-7425-40de-944b-e07fc1f90ae7' : param.type === 'integerList' ? '12, 34' : 'a, b';
+	const entries = param.type === 'stringList' ? 'values' : 'IDs';
+	return `Enter one or more ${entries} separated by commas (e.g. ${example}) or an expression that returns a list${param.maxItems ? `; at most ${param.maxItems}` : ''}`;
+}
+
 function describeParam(param: ParamDef): string | undefined {
-	const parts = [param.description];
-	if (LIST_TYPES.has(param.type)) parts.push(`Comma-separated list${param.maxItems ? ` (at most ${param.maxItems})` : ''}.`);
-	return parts.filter(Boolean).join(' ') || undefined;
+	const text = sentences(param.description, LIST_TYPES.has(param.type) ? listHowTo(param) : undefined);
+	return text || undefined;
 }
 
 /** One UI field for a parameter (without display options). */
@@ -66,22 +73,120 @@ export function paramProperty(param: ParamDef): INodeProperties {
 	return property;
 }
 
+/** By ID check of a locator: the table's pattern, else whole numbers (lists: comma-separated). */
+function idPattern(param: ParamDef, locator: LocatorDef): string {
+	if (locator.idPattern) return locator.idPattern;
+	if (param.type === 'integerList') return '^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$';
+	if (param.type === 'integer' || param.type === 'int64') return '^\\s*\\d+\\s*$';
+	return '^\\s*\\S.*$';
+}
+
+/** A field the user picks from a list, by ID or by URL (n8n resource locator). */
+export function locatorProperty(param: ParamDef, locator: LocatorDef): INodeProperties {
+	const list: INodePropertyMode = {
+		displayName: 'From List',
+		name: 'list',
+		type: 'list',
+		placeholder: `Select ${/^[aeiou]/i.test(param.label) ? 'an' : 'a'} ${param.label.replace(/ IDs?$/, '').toLowerCase()}...`,
+		typeOptions: { searchListMethod: locator.search, searchable: true, ...(locator.searchRequired && { searchFilterRequired: true }) },
+	};
+	const pattern = idPattern(param, locator);
+	const id: INodePropertyMode = {
+		displayName: 'By ID',
+		name: 'id',
+		type: 'string',
+		placeholder: locator.idPlaceholder ?? (LIST_TYPES.has(param.type) ? 'e.g. 12, 34' : 'e.g. 12345'),
+		...(locator.idHint && { hint: locator.idHint }),
+		validation: [{ type: 'regex', properties: { regex: pattern, errorMessage: `Not a valid ${param.label}` } }],
+	};
+	const modes: INodePropertyMode[] = [list, id];
+	if (locator.url) {
+		modes.push({
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: locator.url.placeholder,
+			hint: locator.url.hint,
+			extractValue: { type: 'regex', regex: locator.url.regex },
+			validation: [{ type: 'regex', properties: { regex: `.*${locator.url.regex}.*`, errorMessage: `Not a URL that contains a ${param.label}` } }],
+		});
+	}
+	const description = describeParam(param);
+	return {
+		displayName: param.label,
+		name: param.name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		...(description && { description }),
+		modes,
+	};
+}
+
+/** A top-level field: a resource locator when the parameter has one, else the plain field. */
+function topProperty(param: ParamDef): INodeProperties {
+	return param.locator ? locatorProperty(param, param.locator) : paramProperty(param);
+}
+
 function operationName(row: EndpointRow): string {
 	return row.deprecated ? `${row.name} (Deprecated)` : row.name;
 }
 
+function operationAction(row: EndpointRow): string {
+	return row.deprecated ? `${row.action} (deprecated)` : row.action;
+}
+
 function operationDescription(row: EndpointRow): string {
-	const notes = [row.description];
-	if (row.deprecated) notes.push(`Deprecated: ${row.deprecated}`);
-	if (row.preview) notes.push('Preview API: may change without notice.');
-	return notes.join(' ');
+	return sentences(row.description, row.deprecated ? `Deprecated: ${row.deprecated}` : undefined, row.preview ? 'Preview API: may change without notice' : undefined);
+}
+
+/** Names of the parameters a choice can ask for. */
+export function choiceParams(choice: ChoiceDef): Set<string> {
+	return new Set(choice.options.flatMap((option) => option.params));
+}
+
+function choiceProperties(row: EndpointRow, choice: ChoiceDef, show: IDisplayOptions['show']): INodeProperties[] {
+	const byName = new Map(row.params.map((p) => [p.name, p]));
+	// Left empty on purpose, and not marked required: n8n fills a saved node's missing parameters
+	// with their defaults and refuses to run a workflow with an empty required field, so workflows
+	// saved before the choice existed (recipients in Additional Fields) must see an empty, optional
+	// choice. The engine checks before sending that an option is chosen or filled in.
+	const values = choice.options.map((o) => o.value);
+	const selector: INodeProperties = {
+		displayName: choice.label,
+		name: choice.name,
+		type: choice.multiple ? 'multiOptions' : 'options',
+		noDataExpression: true,
+		default: choice.multiple ? [] : '',
+		description: choice.description,
+		options: choice.options.map((option) => ({ name: option.name, value: option.value, description: option.description })),
+		displayOptions: { show },
+	};
+	const notice: INodeProperties = {
+		displayName: `Choose ${choice.label}: ${choice.description.charAt(0).toLowerCase()}${choice.description.slice(1)}`,
+		name: `${choice.name}Notice`,
+		type: 'notice',
+		default: '',
+		displayOptions: { show, hide: { [choice.name]: values } },
+	};
+	const properties: INodeProperties[] = [selector, notice];
+	for (const option of choice.options) {
+		for (const name of option.params) {
+			const param = byName.get(name);
+			if (!param) throw new Error(`Choice ${choice.name} of ${row.sdkMethod} names unknown parameter ${name}`);
+			properties.push({ ...topProperty(param), required: param.type !== 'boolean', displayOptions: { show: { ...show, [choice.name]: [option.value] } } });
+		}
+	}
+	return properties;
 }
 
 function rowProperties(row: EndpointRow): INodeProperties[] {
-	const show = { displayOptions: { show: { resource: [row.resource], operation: [row.operation] } } };
+	const showRow = { resource: [row.resource], operation: [row.operation] };
+	const show = { displayOptions: { show: showRow } };
 	const managed = managedParams(row);
 	const visible = row.params.filter((p) => !managed.has(p.name));
-	const properties: INodeProperties[] = visible.filter((p) => p.required || p.location === 'binary').map((p) => ({ ...paramProperty(p), required: p.required, ...show }));
+	const asked = row.choice ? choiceParams(row.choice) : new Set<string>();
+	const properties: INodeProperties[] = row.choice ? choiceProperties(row, row.choice, showRow) : [];
+	properties.push(...visible.filter((p) => p.required || p.location === 'binary').map((p) => ({ ...topProperty(p), required: p.required, ...show })));
 
 	if (row.paging) {
 		properties.push(
@@ -100,12 +205,21 @@ function rowProperties(row: EndpointRow): INodeProperties[] {
 				typeOptions: { minValue: 1 },
 				default: 50,
 				description: 'Max number of results to return',
-				displayOptions: { show: { ...show.displayOptions.show, returnAll: [false] } },
+				displayOptions: { show: { ...showRow, returnAll: [false] } },
 			},
 		);
 	}
 
-	const optional = visible.filter((p) => !p.required && p.location !== 'binary').map(paramProperty);
+	if (row.simplify) properties.push(...simplifyProperties(showRow));
+
+	const optional = visible
+		.filter((p) => !p.required && p.location !== 'binary')
+		.map((p): INodeProperties => {
+			const property = paramProperty(p);
+			// Asked for at the top once the choice is made; kept here for workflows saved before it existed.
+			if (asked.has(p.name)) property.displayOptions = { hide: { [`/${row.choice!.name}`]: row.choice!.options.map((o) => o.value) } };
+			return property;
+		});
 	if (row.followUp) {
 		optional.push({ displayName: row.followUp.label, name: row.followUp.option, type: 'boolean', default: false, description: row.followUp.description });
 	}
@@ -123,6 +237,26 @@ function rowProperties(row: EndpointRow): INodeProperties[] {
 	return properties;
 }
 
+/**
+ * The Simplify switch of read/list rows. As an AI agent's tool the node returns the simplified
+ * shape by default. In workflows the default stays off: n8n fills a saved node's missing
+ * parameters with their defaults, so a default of "on" would change the output of every workflow
+ * saved before the option existed (see README, Editor notes).
+ */
+export const SIMPLIFY_DESCRIPTION = 'Whether to return only the fields a workflow usually needs, in camelCase, instead of the raw API answer';
+
+function simplifyProperties(show: IDataObject): INodeProperties[] {
+	const property = (tool: boolean): INodeProperties => ({
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: tool,
+		description: SIMPLIFY_DESCRIPTION,
+		displayOptions: { show: { ...show, '@tool': [tool] } },
+	});
+	return [property(false), property(true)];
+}
+
 /** The node's full property list for a table. */
 export function buildProperties(resources: ResourceDef[], table: EndpointRow[]): INodeProperties[] {
 	const properties: INodeProperties[] = [
@@ -138,9 +272,10 @@ export function buildProperties(resources: ResourceDef[], table: EndpointRow[]):
 	];
 	for (const resource of resources) {
 		const rows = table.filter((row) => row.resource === resource.value);
-		const options: INodePropertyOptions[] = rows
-			.map((row) => ({ name: operationName(row), value: row.operation, description: operationDescription(row), action: row.action }))
-			.sort((a, b) => a.name.localeCompare(b.name));
+		// Current operations A–Z, then the deprecated ones (kept for saved workflows) A–Z.
+		const options: INodePropertyOptions[] = [...rows]
+			.sort((a, b) => Number(Boolean(a.deprecated)) - Number(Boolean(b.deprecated)) || a.name.localeCompare(b.name))
+			.map((row) => ({ name: operationName(row), value: row.operation, description: operationDescription(row), action: operationAction(row) }));
 		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is computed from the table (first current operation)
 		properties.push({
 			displayName: 'Operation',

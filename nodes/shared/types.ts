@@ -62,7 +62,60 @@ export interface ParamDef {
 	/** Lists in the query string (default `indexed`, as the itslearning SDK sends them). Path lists are always comma-joined. */
 	listStyle?: ListStyle;
 	placeholder?: string;
+	/**
+	 * Where the user can pick the value from a list (n8n resource locator). Used when the field is
+	 * shown at the top (required, or asked for by the row's `choice`); in Additional Fields it stays a
+	 * text field. Old workflows' plain values keep working: n8n passes them through unchanged.
+	 */
+	locator?: LocatorDef;
 }
+
+/** A resource locator: From List (the node's `methods.listSearch[search]`), By ID and, where the service has stable URLs, By URL. */
+export interface LocatorDef {
+	/** Name of the listSearch method (the service's `listSearch` map). */
+	search: string;
+	/** Whether the list needs search text before it can show anything (the API has no "list all"). */
+	searchRequired?: boolean;
+	/** By ID: placeholder and the regex a value must match (default from the parameter type). */
+	idPlaceholder?: string;
+	idPattern?: string;
+	idHint?: string;
+	/** By URL: the pattern (one capture group = the ID) and an example. */
+	url?: { regex: string; placeholder: string; hint: string };
+}
+
+/**
+ * "One of these is needed": a required choice shown first (e.g. Send To: Existing Thread / People /
+ * Course / Project). Choosing an option shows its parameters at the top, required, and sends its
+ * fixed values (e.g. `UpdateName: true`). Saved workflows from before the choice existed leave it
+ * empty: their values still come from Additional Fields and are checked the same way (one option
+ * must be filled) before anything is sent.
+ */
+export interface ChoiceDef {
+	/** n8n parameter name of the choice. */
+	name: string;
+	label: string;
+	description: string;
+	/** Several options may be chosen at once (multi-select), e.g. what to update. */
+	multiple?: boolean;
+	options: ChoiceOption[];
+}
+
+export interface ChoiceOption {
+	value: string;
+	name: string;
+	description: string;
+	/** Row parameters shown (required) when this option is chosen. */
+	params: string[];
+	/** Values sent when this option is chosen (by parameter name). */
+	set?: Record<string, string | number | boolean>;
+}
+
+/**
+ * The Simplify output of a read/list row: camelCase key → dotted path in the raw item, or a
+ * function of the raw item. Keys whose value is undefined are left out.
+ */
+export type Simplifier = Record<string, string | ((item: IDataObject) => unknown)>;
 
 /**
  * Paging styles, each driving Return All / Limit with the API's own cursors. Parameter names refer to
@@ -166,6 +219,10 @@ export interface EndpointRow {
 	permissions?: string[];
 	/** Needs a token that acts as a user (not a client-credentials token). */
 	userContext?: boolean;
+	/** "One of these is needed" choice shown first (see ChoiceDef). */
+	choice?: ChoiceDef;
+	/** Read/list rows: the Simplify option's output per item (see Simplifier). */
+	simplify?: Simplifier;
 }
 
 export interface ResourceDef {

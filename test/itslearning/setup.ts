@@ -177,12 +177,17 @@ export async function startSite(options: ItslearningEmulatorOptions = {}): Promi
 // ---------------------------------------------------------------------------------------------
 // Node parameters
 
-/** Names of the top-level (non-collection) fields the node shows for a resource/operation. */
+/**
+ * Names of the top-level (non-collection) fields the node always shows for a resource/operation.
+ * Fields that appear only after a further choice (e.g. Message → Send's "Send To") are left out:
+ * without that choice their values go into Additional Fields, as in workflows saved before it.
+ */
 export function topLevelFields(pkg: LoadedPackage, resource: string, operation: string): Set<string> {
 	const { properties } = pkg.nodeTypes.getByNameAndVersion(pkg.nodeTypeName(NODE_TYPE)).description;
 	const shown = (p: INodeProperties) => {
 		const show = p.displayOptions?.show;
-		return (show?.resource as string[] | undefined)?.includes(resource) && (show?.operation as string[] | undefined)?.includes(operation);
+		const always = Object.keys(show ?? {}).every((key) => key === 'resource' || key === 'operation');
+		return always && (show?.resource as string[] | undefined)?.includes(resource) && (show?.operation as string[] | undefined)?.includes(operation);
 	};
 	return new Set(properties.filter((p) => shown(p) && p.type !== 'collection').map((p) => p.name));
 }

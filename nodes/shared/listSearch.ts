@@ -1,0 +1,76 @@
+/**
+ * The "From List" mode of resource locators (n8n `methods.listSearch`), declared per service next
+ * to its table: which row to call for a page, with which values, where the entries are in the
+ * answer, how an entry is shown, and the API's own cursor for the next page. Requests go through
+ * the same transport as the node's operations (OAuth2 refresh, retries, error messages).
+ */
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+
+import { at } from './paging';
+import { buildRequest } from './request';
+import type { ServiceDefinition } from './service';
+import { Transport, type RequestContext } from './transport';
+
+export interface ListPage {
+	/** Search text typed by the user (trimmed; undefined when empty). */
+	filter?: string;
+	/** The token the previous page returned (undefined for the first page). */
+	token?: string;
+	/** API origin of the credential, for building links to entries. */
+	baseUrl: string;
+}
+
+export interface ListSearchDef {
+	/** sdkMethod of the row to call (may depend on the search text, e.g. list vs search endpoint). */
+	sdkMethod: string | ((page: ListPage) => string);
+	/** Parameter values of the request (by ParamDef name, as sent after validation). */
+	values(page: ListPage): Record<string, unknown>;
+	/** Dotted path of the entries in the answer; '' when the answer is the list. */
+	items: string | ((page: ListPage) => string);
+	/** An entry as a list item; undefined leaves it out. */
+	toItem(entry: IDataObject, page: ListPage): INodeListSearchItems | undefined;
+	/** Token for the next page, from the answer and its entries (undefined: last page). */
+	next?(answer: unknown, entries: IDataObject[], page: ListPage): string | undefined;
+	/** Keep only entries whose name contains the search text (when the API cannot search). */
+	filterByName?: boolean;
+	/** The API cannot list without search text: show nothing (no request) until the user types. */
+	needsFilter?: boolean;
+}
+
+export type ListSearchMethod = (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>;
+
+/** Runs one list search: one request, one page of results. */
+export async function runListSearch(ctx: ILoadOptionsFunctions, service: ServiceDefinition, def: ListSearchDef, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const credentials = await ctx.getCredentials(service.credentialType);
+	const baseUrl = service.baseUrl(credentials, ctx.getNode());
+	const page: ListPage = { filter: filter?.trim() || undefined, token: paginationToken || undefined, baseUrl };
+	if (def.needsFilter && !page.filter) return { results: [] };
+	const sdkMethod = typeof def.sdkMethod === 'function' ? def.sdkMethod(page) : def.sdkMethod;
+	const row = service.table.find((r) => r.sdkMethod === sdkMethod);
+	if (!row) throw new Error(`List search row ${sdkMethod} is not in the ${service.displayName} table`);
+	const values = new Map(Object.entries(def.values(page)).filter(([, value]) => value !== undefined));
+	// The load-options context offers what the transport uses (credentials, node, authenticated requests).
+	const transport = new Transport(ctx as unknown as RequestContext, service, baseUrl, service.oauth2Options?.(credentials));
+	const answer = await transport.send(row, buildRequest(row, values), 0);
+	const path = typeof def.items === 'function' ? def.items(page) : def.items;
+	const list = path ? at(answer, path) : answer;
+	const entries = (Array.isArray(list) ? list : []).filter((e): e is IDataObject => Boolean(e) && typeof e === 'object');
+	let results = entries.map((entry) => def.toItem(entry, page)).filter((item): item is INodeListSearchItems => item !== undefined);
+	if (def.filterByName && page.filter) {
+		const needle = page.filter.toLowerCase();
+		results = results.filter((item) => item.name.toLowerCase().includes(needle));
+	}
+	const next = def.next?.(answer, entries, page);
+	return { results, ...(next !== undefined && { paginationToken: next }) };
+}
+
+/** The node's `methods.listSearch` for a service's list-search definitions. */
+export function listSearchMethods(service: ServiceDefinition, defs: Record<string, ListSearchDef>): Record<string, ListSearchMethod> {
+	const methods: Record<string, ListSearchMethod> = {};
+	for (const [name, def] of Object.entries(defs)) {
+		methods[name] = async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+			return await runListSearch(this, service, def, filter, paginationToken);
+		};
+	}
+	return methods;
+}
