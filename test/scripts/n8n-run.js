@@ -1,0 +1,189 @@
+'use strict';
+// Runs a real n8n installed by n8n-install.js: CLI commands (import, execute, publish) and the
+// server (`n8n start`), each with its own user folder and in its own process group, so that
+// stopping it (or a timeout) ends n8n and every child it started (task runners).
+const fs = require('fs');
+const net = require('net');
+const path = require('path');
+const { spawn } = require('child_process');
+
+/** The environment n8n runs with: isolated user folder, offline-friendly, quiet. */
+function n8nEnv(n8n, userFolder, extra = {}) {
+	const env = { ...process.env };
+	for (const key of Object.keys(env)) if (/^(npm_|N8N_|DB_|NODE_OPTIONS$|NODE_ENV$)/.test(key)) delete env[key];
+	return {
+		...env,
+		PATH: `${n8n.nodeBinDir}${path.delimiter}${process.env.PATH}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		// n8n 2.x contacts its MCP registry at start; the machine may have no internet.
+		...(n8n.version.startsWith('1.') ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' }),
+		...extra,
+	};
+}
+
+/** Kills a detached child's whole process group. */
+function killGroup(child, signal = 'SIGTERM') {
+	if (!child || child.exitCode !== null || child.signalCode !== null) return;
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		// already gone
+	}
+}
+
+/** Runs `n8n <args>`; resolves with { code, stdout, stderr } (never rejects on a non-zero exit). */
+function n8nCli(n8n, userFolder, args, { timeoutMs = 180000, env = {} } = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(n8n.node, [n8n.n8nBin, ...args], { env: n8nEnv(n8n, userFolder, env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (c) => (stdout += c));
+		child.stderr.on('data', (c) => (stderr += c));
+		const timer = setTimeout(() => {
+			killGroup(child, 'SIGKILL');
+			reject(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
+		}, timeoutMs);
+		child.on('error', (error) => {
+			clearTimeout(timer);
+			reject(error);
+		});
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			killGroup(child, 'SIGKILL'); // leftovers (e.g. a task runner) of a finished command
+			resolve({ code, stdout, stderr });
+		});
+	});
+}
+
+/** Like n8nCli, but throws on a non-zero exit. */
+async function n8nCliOk(n8n, userFolder, args, options) {
+	const result = await n8nCli(n8n, userFolder, args, options);
+	if (result.code !== 0) throw new Error(`n8n ${args.join(' ')} exited with ${result.code}\n${result.stdout}\n${result.stderr}`);
+	return result;
+}
+
+/** A free TCP port on localhost. */
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts `n8n start` on `port` (localhost). Returns { url, child, output(), stop() } once
+ * /healthz/readiness answers 200. `logFile` (optional) receives n8n's output.
+ */
+async function startN8nServer(n8n, userFolder, { port, env = {}, logFile, timeoutMs = 180000, inheritOutput = false } = {}) {
+	port = port || (await freePort());
+	const url = `http://localhost:${port}`;
+	const child = spawn(n8n.node, [n8n.n8nBin, 'start'], {
+		env: n8nEnv(n8n, userFolder, { N8N_PORT: String(port), N8N_HOST: 'localhost', N8N_LISTEN_ADDRESS: '127.0.0.1', WEBHOOK_URL: `${url}/`, N8N_EDITOR_BASE_URL: `${url}/`, ...env }),
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let output = '';
+	const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
+	const keep = (chunk) => {
+		output = (output + chunk.toString()).slice(-200000);
+		if (log) log.write(chunk);
+		if (inheritOutput) process.stdout.write(chunk);
+	};
+	child.stdout.on('data', keep);
+	child.stderr.on('data', keep);
+	const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+	let stopped = false;
+	const stop = async () => {
+		if (stopped) return;
+		stopped = true;
+		killGroup(child, 'SIGTERM');
+		const done = await Promise.race([exited, sleep(15000).then(() => undefined)]);
+		if (!done) killGroup(child, 'SIGKILL');
+		await Promise.race([exited, sleep(5000)]);
+		killGroup(child, 'SIGKILL'); // task runner children, if any survived
+		if (log) log.end();
+	};
+	const started = Date.now();
+	for (;;) {
+		if (child.exitCode !== null || child.signalCode !== null) {
+			throw new Error(`n8n start exited early (${child.exitCode ?? child.signalCode}):\n${output.slice(-5000)}`);
+		}
+		try {
+			const res = await fetch(`${url}/healthz/readiness`);
+			if (res.status === 200) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() - started > timeoutMs) {
+			await stop();
+			throw new Error(`n8n start not ready after ${timeoutMs} ms:\n${output.slice(-5000)}`);
+		}
+		await sleep(500);
+	}
+	return { url, port, child, output: () => output, stop, exited };
+}
+
+/** Minimal cookie-keeping REST client for a running n8n (owner setup, login, REST calls). */
+class N8nRest {
+	constructor(url) {
+		this.url = url;
+		this.cookie = '';
+		this.browserId = 'n8n-nodes-itslearning-genesys-e2e';
+	}
+
+	async call(method, route, body) {
+		const res = await fetch(`${this.url}${route}`, {
+			method,
+			headers: { 'content-type': 'application/json', 'browser-id': this.browserId, ...(this.cookie ? { cookie: this.cookie } : {}) },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const setCookie = res.headers.getSetCookie ? res.headers.getSetCookie() : [];
+		for (const c of setCookie) {
+			const pair = c.split(';')[0];
+			if (pair.startsWith('n8n-auth=')) this.cookie = pair;
+		}
+		const text = await res.text();
+		let json;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = undefined;
+		}
+		return { status: res.status, json, text };
+	}
+
+	async ok(method, route, body) {
+		const res = await this.call(method, route, body);
+		if (res.status >= 300) throw new Error(`${method} ${route} → ${res.status}: ${res.text.slice(0, 2000)}`);
+		return res.json && 'data' in res.json ? res.json.data : res.json;
+	}
+
+	/** Creates the owner account (first start only), else logs in with the same login. */
+	async setupOwnerOrLogin(owner) {
+		const setup = await this.call('POST', '/rest/owner/setup', owner);
+		if (setup.status < 300) return 'created';
+		await this.login(owner);
+		return 'logged-in';
+	}
+
+	async login({ email, password }) {
+		// n8n 2.x names the field emailOrLdapLoginId, 1.x email; sending both works on both.
+		return this.ok('POST', '/rest/login', { email, emailOrLdapLoginId: email, password });
+	}
+}
+
+module.exports = { n8nEnv, n8nCli, n8nCliOk, startN8nServer, freePort, killGroup, N8nRest, sleep };
