@@ -1,0 +1,272 @@
+/**
+ * Editor experience of the itslearning node, checked with n8n's own functions on the BUILT node:
+ * every operation shows its required fields and has no parameter issues once they are filled;
+ * Message → Send asks where the message goes; threads, people, courses and projects are picked from
+ * lists (listSearch in n8n-core's LoadOptionsContext against the emulator, with paging and search
+ * text); saved workflows from before these changes still send the same requests.
+ */
+import type { IDataObject, INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+
+import type { EndpointRow, ParamDef } from '../../nodes/shared/types';
+import { CREDENTIAL_TYPE, NODE_TYPE, jsonOf, startSite, type Site } from '../itslearning/setup';
+import { builtTable, displayedProperties, listSearch, makeNode, nodeTypeOf, parameterIssues, resolveParameters, rl, toolDescription } from './helpers';
+
+const table = builtTable('ItslearningInstantMessage/ItslearningInstantMessage.table.js', 'itslearningInstantMessageTable');
+const GUID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
+
+let site: Site;
+let description: INodeTypeDescription;
+beforeAll(async () => {
+	site = await startSite();
+	description = nodeTypeOf(site.pkg, NODE_TYPE).description;
+});
+afterAll(async () => await site.close());
+afterEach(() => site.clearLogs());
+
+/** A value a user would enter for a field of this parameter. */
+function sample(param: ParamDef | undefined, property: INodeProperties): unknown {
+	if (property.type === 'resourceLocator') return rl(param?.type === 'guid' ? GUID : '12');
+	if (property.type === 'boolean') return true;
+	if (property.type === 'options') return (property.options as Array<{ value: string }>)[0].value;
+	if (param?.type === 'guid' || param?.type === 'guidList') return GUID;
+	if (param?.type === 'string' || param?.type === 'stringList') return 'text';
+	return property.type === 'number' ? 12 : '12';
+}
+
+/** Fills every displayed required top-level field, as a user would before running. */
+function fill(row: EndpointRow, parameters: INodeParameters): INodeParameters {
+	const out: INodeParameters = { ...parameters };
+	for (const property of displayedProperties(description, out)) {
+		if (property.required && property.type !== 'collection' && !(property.name in parameters)) {
+			out[property.name] = sample(row.params.find((p) => p.name === property.name), property) as INodeParameters[string];
+		}
+	}
+	return out;
+}
+
+const rowParams = (row: EndpointRow): INodeParameters => ({ resource: row.resource, operation: row.operation });
+
+describe('properties through n8n-workflow (getNodeParameters, displayParameter, getNodeParametersIssues)', () => {
+	it.each(table.map((row) => [`${row.resource} → ${row.operation}`, row] as const))('%s: required fields shown at the top, no issues once filled', (_, row) => {
+		const shown = displayedProperties(description, rowParams(row)).map((p) => p.name);
+		for (const param of row.params.filter((p) => p.required)) expect(shown).toContain(param.name);
+		const variants: INodeParameters[] = row.choice ? row.choice.options.map((o) => ({ [row.choice!.name]: row.choice!.multiple ? [o.value] : o.value })) : [{}];
+		for (const variant of variants) {
+			const parameters = fill(row, { ...rowParams(row), ...variant });
+			expect(parameterIssues(description, makeNode(site.pkg, NODE_TYPE, parameters))).toBeNull();
+		}
+	});
+
+	it('Message → Send asks where the message goes and shows that field right below, required', () => {
+		const base = { resource: 'message', operation: 'send' };
+		const fresh = displayedProperties(description, base);
+		const sendTo = fresh.find((p) => p.name === 'sendTo')!;
+		expect(sendTo.displayName).toBe('Send To');
+		expect((sendTo.options as Array<{ name: string }>).map((o) => o.name)).toEqual(['Existing Thread', 'People', 'Course', 'Project']);
+		// A new node says what to do; no recipient field yet, and Additional Fields still offers them for old workflows only.
+		expect(fresh.map((p) => p.name)).toContain('sendToNotice');
+		const cases: Array<[string, string, string]> = [
+			['thread', 'instantMessageThreadId', 'searchThreads'],
+			['people', 'toPersonIds', 'searchPeople'],
+			['course', 'courseIds', 'searchCourses'],
+			['project', 'projectIds', 'searchProjects'],
+		];
+		for (const [choice, field, search] of cases) {
+			const names = displayedProperties(description, { ...base, sendTo: choice }).map((p) => p.name);
+			expect(names.slice(0, 5)).toEqual(['resource', 'operation', 'sendTo', field, 'text']);
+			const property = displayedProperties(description, { ...base, sendTo: choice }).find((p) => p.name === field)!;
+			expect(property).toMatchObject({ type: 'resourceLocator', required: true });
+			expect(property.modes?.find((m) => m.name === 'list')?.typeOptions?.searchListMethod).toBe(search);
+			expect(nodeTypeOf(site.pkg, NODE_TYPE).methods?.listSearch?.[search]).toBeInstanceOf(Function);
+			// Empty → n8n flags it; filled → no issues.
+			const issues = parameterIssues(description, makeNode(site.pkg, NODE_TYPE, { ...base, sendTo: choice, text: 'Hi' }));
+			expect(Object.keys(issues?.parameters ?? {})).toEqual([field]);
+			expect(parameterIssues(description, makeNode(site.pkg, NODE_TYPE, { ...base, sendTo: choice, text: 'Hi', [field]: rl('12', 'list', 'Alan Turing') }))).toBeNull();
+			// Once chosen, Additional Fields no longer offers any recipient field.
+			const collection = displayedProperties(description, { ...base, sendTo: choice }).find((p) => p.name === 'additionalFields')!;
+			const resolved = resolveParameters(description, { ...base, sendTo: choice, additionalFields: { toPersonIds: '2', instantMessageThreadId: '3', fileIds: GUID } });
+			expect(Object.keys(resolved.additionalFields as IDataObject)).toEqual(['fileIds']);
+			expect((collection.options as INodeProperties[]).map((o) => o.name)).toContain('fileIds');
+		}
+	});
+
+	it('a workflow saved before Send To existed loads without issues and keeps its recipients', () => {
+		const old = { resource: 'message', operation: 'send', text: 'Hi', additionalFields: { instantMessageThreadId: '7', toPersonIds: '2, 3' } };
+		expect(parameterIssues(description, makeNode(site.pkg, NODE_TYPE, old))).toBeNull();
+		expect(resolveParameters(description, old).additionalFields).toEqual({ instantMessageThreadId: '7', toPersonIds: '2, 3' });
+		// A plain ID saved in a field that is now a resource locator is kept as it was.
+		const plain = { resource: 'message', operation: 'getMany', threadId: '7' };
+		expect(resolveParameters(description, plain).threadId).toBe('7');
+		expect(parameterIssues(description, makeNode(site.pkg, NODE_TYPE, plain))).toBeNull();
+	});
+
+	it('Thread → Update asks what to change; each change shows its field', () => {
+		const base = { resource: 'thread', operation: 'update', threadId: rl('12') };
+		const names = (extra: INodeParameters) => displayedProperties(description, { ...base, ...extra }).map((p) => p.name);
+		expect(names({})).toContain('updateFieldsNotice');
+		expect(names({ updateFields: ['name'] })).toEqual(expect.arrayContaining(['updateFields', 'name']));
+		expect(names({ updateFields: ['name', 'participants'] })).toEqual(expect.arrayContaining(['name', 'personIds']));
+		expect(names({ updateFields: ['name'] })).not.toContain('updateFieldsNotice');
+	});
+
+	it('Simplify: off by default in workflows (saved workflows keep their output), on for AI agents', () => {
+		const params: INodeParameters = { resource: 'message', operation: 'getMany', threadId: rl('12') };
+		expect(resolveParameters(description, params).simplify).toBe(false);
+		const tool = toolDescription(description);
+		expect(resolveParameters(tool, params, makeNode(site.pkg, NODE_TYPE, params)).simplify).toBe(true);
+		for (const row of table) {
+			const shown = displayedProperties(description, rowParams(row)).some((p) => p.name === 'simplify');
+			expect([row.sdkMethod, shown]).toEqual([row.sdkMethod, Boolean(row.simplify)]);
+		}
+	});
+
+	it('deprecated operations come last and say so in the action list', () => {
+		for (const property of description.properties.filter((p) => p.name === 'operation')) {
+			// n8n adds "Custom API Call" to nodes with an OAuth2 credential (last); the table's own options come first.
+			const options = (property.options as Array<{ name: string; value: string; action: string }>).filter((o) => o.value !== '__CUSTOM_API_CALL__');
+			const deprecated = options.map((o) => o.name.endsWith('(Deprecated)'));
+			expect(deprecated).toEqual([...deprecated].sort((a, b) => Number(a) - Number(b)));
+			for (const option of options) {
+				const row = table.find((r) => r.resource === (property.displayOptions!.show!.resource as string[])[0] && r.operation === option.value)!;
+				expect(option.action.endsWith('(deprecated)')).toBe(Boolean(row.deprecated));
+				expect(option.action).not.toMatch(/\(V\d\)/);
+			}
+		}
+		const messageOps = description.properties.find((p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[])[0] === 'message')!;
+		expect((messageOps.options as Array<{ action: string; value: string }>).filter((o) => o.value !== '__CUSTOM_API_CALL__').slice(-3).map((o) => o.action)).toEqual([
+			'Get many messages of a thread, oldest version (deprecated)',
+			'Get many messages of a thread by message ID window (deprecated)',
+			'Send a message, old version (deprecated)',
+		]);
+	});
+});
+
+describe('runs through n8n-core against the emulator', () => {
+	it('"send a message to a person picked from a list": Send To = People with a From List value', async () => {
+		const picked = await listSearch({ pkg: site.pkg, store: site.store, nodeType: NODE_TYPE, method: 'searchPeople', credentials: { [CREDENTIAL_TYPE]: site.me.ref }, filter: 'turing' });
+		expect(picked.results).toEqual([{ name: 'Alan Turing (Student, Emulator High School)', value: '2', url: `${site.emu.url}/Person/show.aspx?PersonId=2` }]);
+		site.clearLogs();
+		const result = await site.run({ resource: 'message', operation: 'send', sendTo: 'people', toPersonIds: rl(String(picked.results[0].value), 'list', picked.results[0].name), text: 'Hello Alan' });
+		expect(result.error).toBeUndefined();
+		const [request] = site.apiRequests();
+		expect(request.body).toEqual({ Text: 'Hello Alan', ToPersonIds: [2] });
+	});
+
+	it('By URL and By ID modes send the same IDs; expressions still work', async () => {
+		await site.run({ resource: 'message', operation: 'send', sendTo: 'people', toPersonIds: rl(`${site.emu.url}/Person/show.aspx?PersonId=3`, 'url'), text: 'A' });
+		await site.run({ resource: 'message', operation: 'send', sendTo: 'people', toPersonIds: rl('2, 3', 'id'), text: 'B' });
+		await site.run({ resource: 'message', operation: 'send', sendTo: 'course', courseIds: rl('={{ $json.course }}', 'id'), text: 'C' }, { input: [{ json: { course: 100 } }] });
+		expect(site.apiRequests().map((r) => r.body)).toEqual([
+			{ Text: 'A', ToPersonIds: [3] },
+			{ Text: 'B', ToPersonIds: [2, 3] },
+			{ Text: 'C', CourseIds: [100] },
+		]);
+	});
+
+	it('Send To = Existing Thread posts in the thread; an old workflow with Thread ID in Additional Fields sends the same request', async () => {
+		const thread = site.emu.createThread(1, [2, 3], 'Editor thread');
+		const id = thread.InstantMessageThreadId;
+		await site.run({ resource: 'message', operation: 'send', sendTo: 'thread', instantMessageThreadId: rl(String(id), 'list', 'Editor thread'), text: 'New style' });
+		await site.run({ resource: 'message', operation: 'send', text: 'New style', additionalFields: { instantMessageThreadId: String(id) } });
+		const [a, b] = site.apiRequests();
+		expect(a.body).toEqual({ Text: 'New style', InstantMessageThreadId: id });
+		expect(b.body).toEqual(a.body);
+		expect(b.rawPath).toBe(a.rawPath);
+	});
+
+	it('Send without a recipient stops before anything is sent and names the Send To field', async () => {
+		const result = await site.run({ resource: 'message', operation: 'send', text: 'to nobody' });
+		expect(result.error?.message).toBe('Choose "Send To" (sendTo) and fill in the field it asks for');
+		expect(site.apiRequests()).toHaveLength(0);
+	});
+
+	it('Thread → Update with Update: Name sends UpdateName and Name', async () => {
+		const thread = site.emu.createThread(1, [2, 3], 'Before');
+		const result = await site.run({ resource: 'thread', operation: 'update', threadId: rl(String(thread.InstantMessageThreadId), 'list'), updateFields: ['name'], name: 'After' });
+		expect(result.error).toBeUndefined();
+		expect(site.apiRequests()[0].body).toEqual({ Name: 'After', UpdateName: true });
+		expect(jsonOf(result)[0].Name).toBe('After');
+	});
+
+	it('"read a thread picked from a list": Message → Get Many with Simplify returns the fields a workflow needs', async () => {
+		const thread = site.emu.createThread(1, [2], 'Readable');
+		site.emu.addMessages(thread.InstantMessageThreadId, 2, 2, 'Hi');
+		const page = await listSearch({ pkg: site.pkg, store: site.store, nodeType: NODE_TYPE, method: 'searchThreads', credentials: { [CREDENTIAL_TYPE]: site.me.ref }, filter: 'Readable' });
+		expect(page.results).toEqual([{ name: 'Readable', value: String(thread.InstantMessageThreadId) }]);
+		const result = await site.run({ resource: 'message', operation: 'getMany', threadId: rl(String(page.results[0].value), 'list', 'Readable'), returnAll: true, simplify: true });
+		expect(result.error).toBeUndefined();
+		const items = jsonOf(result);
+		expect(items).toHaveLength(2);
+		for (const item of items) {
+			expect(Object.keys(item).sort()).toEqual(['attachmentName', 'attachmentUrl', 'createdAt', 'fromName', 'fromPersonId', 'isDeleted', 'isEdited', 'isStarred', 'messageId', 'text', 'threadId'].sort());
+			expect(item).toMatchObject({ threadId: thread.InstantMessageThreadId, fromPersonId: 2, fromName: 'Alan Turing' });
+		}
+		// Simplify off: the raw answer, as before.
+		const raw = jsonOf(await site.run({ resource: 'message', operation: 'getMany', threadId: String(thread.InstantMessageThreadId), returnAll: true }));
+		expect(raw[0]).toHaveProperty('MessageId');
+		expect(raw[0]).toHaveProperty('CreatedByName', 'Alan Turing');
+	});
+
+	it('Simplify on a thread read gives the thread and its messages in camelCase', async () => {
+		const thread = site.emu.createThread(1, [2, 3], 'Team');
+		site.emu.addMessages(thread.InstantMessageThreadId, 3, 1, 'Yo');
+		const [item] = jsonOf(await site.run({ resource: 'thread', operation: 'get', threadId: rl(String(thread.InstantMessageThreadId)), simplify: true }));
+		expect(item).toMatchObject({ threadId: thread.InstantMessageThreadId, name: 'Team', participantCount: 3, lastMessageText: 'Yo 1', lastMessageFromName: 'Grace Hopper' });
+		expect(item.participants).toEqual(expect.arrayContaining(['Ada Lovelace', 'Alan Turing', 'Grace Hopper']));
+		expect((item.messages as IDataObject[]).map((m) => m.text)).toEqual(['Yo 1']);
+	});
+});
+
+describe('list searches (methods.listSearch in n8n-core LoadOptionsContext, against the emulator)', () => {
+	const search = async (method: string, filter?: string, paginationToken?: string) =>
+		await listSearch({ pkg: site.pkg, store: site.store, nodeType: NODE_TYPE, method, credentials: { [CREDENTIAL_TYPE]: site.me.ref }, filter, paginationToken });
+
+	it('threads page with the API cursor (SortIndex) until HasMore is false, newest first, no duplicates', async () => {
+		const fresh = await startSite();
+		try {
+			const created = Array.from({ length: 120 }, (_, i) => fresh.emu.createThread(1, [2, 3], `Paged ${i}`));
+			const seen: string[] = [];
+			let token: string | undefined;
+			let pages = 0;
+			do {
+				const page = await listSearch({ pkg: fresh.pkg, store: fresh.store, nodeType: NODE_TYPE, method: 'searchThreads', credentials: { [CREDENTIAL_TYPE]: fresh.me.ref }, paginationToken: token });
+				seen.push(...page.results.map((r) => String(r.value)));
+				token = page.paginationToken as string | undefined;
+				pages++;
+			} while (token && pages < 10);
+			expect(pages).toBe(3);
+			expect(seen).toEqual(created.map((t) => String(t.InstantMessageThreadId)).reverse());
+			// Each page is one request with the API's own cursor.
+			const queries = fresh.apiRequests().map((r) => r.rawQuery);
+			expect(queries[0]).toBe('pageSize=50');
+			expect(queries[1]).toMatch(/^fromSortIndex=\d+&pageSize=50$/);
+		} finally {
+			await fresh.close();
+		}
+	});
+
+	it('search text finds threads by name or participant (server-side)', async () => {
+		site.emu.createThread(1, [6], 'Guest talk');
+		const byName = await search('searchThreads', 'guest talk');
+		expect(byName.results.map((r) => r.name)).toContain('Guest talk');
+		expect(byName.paginationToken).toBeUndefined();
+		expect(site.apiRequests().at(-1)!.rawPath).toMatch(/\/messagethreads\/suggestions\/v1$/);
+	});
+
+	it('people, courses and projects by search text; nothing is requested before text is typed', async () => {
+		expect((await search('searchPeople')).results).toEqual([]);
+		expect(site.apiRequests()).toHaveLength(0);
+		expect((await search('searchPeople', 'a')).results.map((r) => r.value)).toEqual(['2', '3', '4', '5', '6']);
+		expect(site.apiRequests()[0].rawQuery).toBe('searchText=a&recipientRoles%5B0%5D=Guest&recipientRoles%5B1%5D=Student&recipientRoles%5B2%5D=Teacher&recipientRoles%5B3%5D=Administrator&recipientRoles%5B4%5D=Parent');
+		expect((await search('searchCourses', 'math')).results).toEqual([{ name: 'Mathematics 101 (MATH101)', value: '100', url: `${site.emu.url}/main.aspx?CourseID=100` }]);
+		expect((await search('searchProjects', 'fair')).results).toEqual([{ name: 'Science Fair', value: '200' }]);
+	});
+
+	it('an API error reaches the editor as the service message (no token in it)', async () => {
+		const noScope = site.signIn({ scopes: ['Courses'] });
+		const error = await listSearch({ pkg: site.pkg, store: site.store, nodeType: NODE_TYPE, method: 'searchThreads', credentials: { [CREDENTIAL_TYPE]: noScope.ref } }).catch((e: Error) => e);
+		expect(error).toBeInstanceOf(Error);
+		expect(JSON.stringify({ message: (error as Error).message, description: (error as { description?: string }).description })).toMatch(/InstantMessage/);
+		expect(JSON.stringify(error)).not.toContain(noScope.token.access_token);
+	});
+});
