@@ -1,5 +1,7 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { guardedUrlExpression } from '../nodes/shared/url';
+
 /** Every region of the official Genesys Cloud SDK (PureCloudRegionHosts), by its domain. */
 const REGIONS: Array<[string, string]> = [
 	['Americas (US East)', 'mypurecloud.com'],
@@ -22,14 +24,20 @@ const REGIONS: Array<[string, string]> = [
 	['EMEA (EU Sovereign Cloud, Germany East)', 'edee1.eusc-pure.cloud'],
 ];
 
-/** Login host (token / authorize endpoints) of the chosen region or of the custom URLs, no trailing slash. */
-const LOGIN =
-	"{{ $self.region === 'custom' ? String($self.customLoginUrl || $self.customBaseUrl || '').trim().replace(/\\/+$/, '') : 'https://login.' + $self.region }}";
+/** `String(x || '').trim()` without trailing slashes, as an expression snippet. */
+const trimmed = (expression: string) => `String(${expression} || '').trim().replace(/\\/+$/, '')`;
+
 /**
- * API host of the chosen region or the custom base URL, no trailing slash. Used by the test
- * request, which n8n resolves with the credential as `$credentials` (not `$self`).
+ * Login host (token / authorize endpoints) of the chosen region or of the custom URLs, no trailing
+ * slash. A custom URL that is not https (or http on 127.0.0.1 / localhost) becomes an unresolvable
+ * `.invalid` host, so OAuth connect and token refreshes never send a code or secret over plain http.
  */
-const API = "{{ $credentials.region === 'custom' ? String($credentials.customBaseUrl || '').trim().replace(/\\/+$/, '') : 'https://api.' + $credentials.region }}";
+const LOGIN = `{{ $self.region === 'custom' ? ${guardedUrlExpression(trimmed('($self.customLoginUrl || $self.customBaseUrl)'), true, 'login-url-must-use-https')} : 'https://login.' + $self.region }}`;
+/**
+ * API host of the chosen region or the custom base URL, no trailing slash, guarded the same way. Used by
+ * the test request, which n8n resolves with the credential as `$credentials` (not `$self`).
+ */
+const API = `{{ $credentials.region === 'custom' ? ${guardedUrlExpression(trimmed('$credentials.customBaseUrl'), true, 'base-url-must-use-https')} : 'https://api.' + $credentials.region }}`;
 
 export class GenesysCloudOAuth2Api implements ICredentialType {
 	name = 'genesysCloudOAuth2Api';

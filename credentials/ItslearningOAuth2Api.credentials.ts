@@ -1,5 +1,7 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { guardedUrlExpression } from '../nodes/shared/url';
+
 /** Scopes of the itslearning REST API besides InstantMessage (official list, plus the all-access ones real clients use). */
 const OTHER_SCOPES = [
 	'All', 'Assignment', 'Calendar', 'Children', 'CkEditor', 'Courses', 'FileUpload', 'Hierarchies', 'LearningObjectiveRepository',
@@ -7,8 +9,13 @@ const OTHER_SCOPES = [
 	'Statistics', 'StudentPlan', 'Supervisor', 'TaskListDailyWorkflow', 'Tasks', 'Workload',
 ];
 
-/** The site origin without a trailing slash, used by the hidden URL expressions below. */
-const site = (data: '$self' | '$credentials') => `{{ String(${data}.siteUrl || '').trim().replace(/\\/+$/, '') }}`;
+/**
+ * The site origin without a trailing slash, used by the hidden URL expressions below. A Site URL that
+ * is not https (or http on 127.0.0.1 / localhost) becomes https://site-url-must-use-https.invalid, so
+ * n8n's credential Test and OAuth connect never send a token, code or secret over plain http.
+ */
+const site = (data: '$self' | '$credentials') =>
+	`{{ ${guardedUrlExpression(`String(${data}.siteUrl || '').trim().replace(/\\/+$/, '')`, false, 'site-url-must-use-https')} }}`;
 /** In the credential's own fields n8n exposes the credential as `$self`… */
 const SITE = site('$self');
 

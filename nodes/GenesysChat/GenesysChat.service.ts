@@ -21,7 +21,18 @@ export function normalizeBaseUrl(value: unknown, node: INode): string {
 
 export function genesysApiBase(credentials: ICredentialDataDecryptedObject, node: INode): string {
 	const region = String(credentials.region ?? '');
-	if (region === 'custom') return normalizeBaseUrl(credentials.customBaseUrl, node);
+	if (region === 'custom') {
+		// The Login URL receives the client secret and refresh tokens: same rule as the Base URL.
+		if (typeof credentials.customLoginUrl === 'string' && credentials.customLoginUrl.trim() !== '') {
+			checkServiceUrl(credentials.customLoginUrl, node, {
+				subject: 'The Genesys Cloud custom login URL',
+				fix: 'Fix the Login URL in the Genesys Cloud credential, e.g. https://login.mypurecloud.com',
+				example: 'https://login.mypurecloud.com',
+				allowPath: true,
+			});
+		}
+		return normalizeBaseUrl(credentials.customBaseUrl, node);
+	}
 	if (!/^[a-z0-9.-]+$/i.test(region)) throw new NodeOperationError(node, `Unknown Genesys Cloud region "${region}"`);
 	return `https://api.${region}`;
 }

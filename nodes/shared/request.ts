@@ -26,8 +26,33 @@ export type ParamValues = Map<string, unknown>;
 
 const wire = (param: ParamDef) => param.wireName ?? param.name;
 
-function pathValue(value: unknown): string {
-	return encodeURIComponent(Array.isArray(value) ? value.join(',') : String(value));
+/**
+ * One path segment. Validation refuses unsafe values with a message naming the field; this is the
+ * last line of defence: a segment that is empty or a dot segment would let the request leave its
+ * path template (HTTP clients collapse `/a/../b` to `/b`), so it is never built.
+ */
+function pathValue(name: string, value: unknown): string {
+	const segment = encodeURIComponent(Array.isArray(value) ? value.join(',') : String(value));
+	if (segment === '' || segment === '.' || segment === '..') throw new Error(`Path parameter "${name}" must not be empty, "." or ".."`);
+	return segment;
+}
+
+/** `type/subtype` (with optional `; name=value` parameters) of safe token characters; anything else is octet-stream. */
+const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"\\\x00-\x1f\x7f]*"|[a-z0-9!#$&^_.+-]+))*$/i;
+
+/** The MIME type to put in a part header: the binary's own when it is well formed, else application/octet-stream. */
+export function safeMimeType(value: unknown): string {
+	const text = typeof value === 'string' ? value.trim() : '';
+	return MIME_TYPE.test(text) ? text : 'application/octet-stream';
+}
+
+/**
+ * A file name for a quoted `Content-Disposition` value: quotes, backslashes (which would escape the
+ * closing quote) and control characters are percent-encoded, as browsers encode `"`, CR and LF, so
+ * the name can neither end the quoted string nor inject a header line.
+ */
+export function quoteFileName(name: string): string {
+	return name.replace(/["\\\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 function queryPairs(param: ParamDef, value: unknown): string[] {
@@ -57,13 +82,13 @@ function setDotted(target: IDataObject, dotted: string, value: unknown) {
 
 /** A multipart/form-data body built in memory (no runtime dependency), one part per file. */
 export function multipartBody(files: FilePart[], boundary: string): Buffer {
-	const quote = (text: string) => text.replace(/["\r\n]/g, (c) => encodeURIComponent(c));
 	const chunks: Buffer[] = [];
 	for (const file of files) {
+		const name = quoteFileName(file.fileName);
 		chunks.push(
 			Buffer.from(
-				`--${boundary}\r\nContent-Disposition: form-data; name="${quote(file.fileName)}"; filename="${quote(file.fileName)}"\r\n` +
-					`Content-Type: ${file.mimeType}\r\n\r\n`,
+				`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}"\r\n` +
+					`Content-Type: ${safeMimeType(file.mimeType)}\r\n\r\n`,
 			),
 			file.data,
 			Buffer.from('\r\n'),
@@ -78,7 +103,7 @@ export function buildRequest(row: EndpointRow, values: ParamValues, files: FileP
 	const path = row.path.replace(/\{(\w+)\}/g, (_, name: string) => {
 		const param = byName.get(name);
 		if (!param || !values.has(name)) throw new Error(`Path parameter "${name}" of ${row.sdkMethod} has no value`);
-		return pathValue(values.get(name));
+		return pathValue(name, values.get(name));
 	});
 
 	const query: string[] = [];

@@ -1,11 +1,25 @@
 /**
- * Sends one prepared request through n8n's authenticated HTTP helper (OAuth2 refresh, proxy, SSRF
- * rules), waits and retries when the service asks for it, and turns failures into NodeApiErrors
+ * Sends prepared requests for one execution (or one poll) and turns failures into NodeApiErrors
  * carrying the service's own message, status, code and correlation id — never a token.
+ *
+ * Signing: the credential is read once per execution and each request is signed with its access
+ * token (Bearer header, or `access_token` in the URL when the credential asks for it), then sent
+ * through n8n's plain `httpRequest` helper (n8n's proxy settings and SSRF rules apply). On a 401
+ * the stored credential is read again (another execution or worker may have refreshed it already);
+ * only when it still holds the refused token does n8n refresh it (`refreshOAuth2Token`, which locks
+ * per credential and persists the new token), once per execution for all items. A refresh that
+ * fails because another process rotated the refresh token first falls back to the token that
+ * process stored.
+ *
+ * Time: every request has a timeout covering the whole response, body included; waits before a
+ * retry come out of a per-item wait budget, a Retry-After longer than what is left of it fails at
+ * once, and waits end when the execution is cancelled.
  */
 import {
 	NodeApiError,
+	NodeOperationError,
 	sleep,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
@@ -14,41 +28,48 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { Redactor } from './redact';
 import type { PreparedRequest } from './request';
 import type { ServiceDefinition } from './service';
 import type { EndpointRow } from './types';
 
 export type RequestContext = IExecuteFunctions | IPollFunctions;
 
+/** Limits the user can set (node options); defaults in DEFAULT_LIMITS. */
+export interface TransportLimits {
+	/** Total time one item may spend waiting before retries (Retry-After and back-off), in ms. */
+	maxWaitMs: number;
+	/** Time one request may take, from sending to the last byte of the answer, in ms. */
+	timeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: TransportLimits = { maxWaitMs: 120_000, timeoutMs: 60_000 };
+
 /** What a failed attempt looked like on the wire. */
 interface Failure {
 	status?: number;
 	headers: IDataObject;
 	body?: unknown;
-	/** Network error code (ECONNRESET, ECONNABORTED, ETIMEDOUT, …) when no answer arrived. */
+	/** Network error code (ECONNRESET, ETIMEDOUT, …) or MALFORMED_JSON when no usable answer arrived. */
 	networkCode?: string;
-	original: unknown;
+	/** Error raised by n8n itself (e.g. a token refresh that needs the credential reconnected). */
+	original?: unknown;
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
-const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'ERR_BAD_RESPONSE', 'EAI_AGAIN']);
+const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'ERR_BAD_RESPONSE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 const IDEMPOTENT = new Set(['GET', 'PUT', 'DELETE', 'HEAD']);
 const MALFORMED = 'MALFORMED_JSON';
+const TIMEOUT = 'ETIMEDOUT';
 
-/** Digs the HTTP answer out of what n8n threw (NodeApiError → cause → AxiosError.response). */
-function toFailure(error: unknown): Failure {
+/** The network error code inside what n8n / axios threw, if any. */
+function networkCodeOf(error: unknown): string | undefined {
 	let current = error as IDataObject | undefined;
 	for (let depth = 0; current && depth < 4; depth++) {
-		const response = current.response as IDataObject | undefined;
-		if (response && typeof response === 'object' && typeof response.status === 'number') {
-			return { status: response.status, headers: (response.headers as IDataObject) ?? {}, body: response.data, original: error };
-		}
-		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) {
-			return { networkCode: current.code, headers: {}, original: error };
-		}
+		if (typeof current.code === 'string' && /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(current.code)) return current.code;
 		current = current.cause as IDataObject | undefined;
 	}
-	return { headers: {}, original: error };
+	return undefined;
 }
 
 function header(headers: IDataObject, name: string): string | undefined {
@@ -57,86 +78,285 @@ function header(headers: IDataObject, name: string): string | undefined {
 	return Array.isArray(value) ? String(value[0]) : value === undefined || value === null ? undefined : String(value);
 }
 
-/** Seconds to wait from a Retry-After header (delta-seconds or an HTTP date). */
+const HTTP_DATE = /^[A-Za-z]{3},? +\d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} +\d{2}:\d{2}:\d{2} +GMT$|^[A-Za-z]{3} +[A-Za-z]{3} +\d{1,2} +\d{2}:\d{2}:\d{2} +\d{4}$/;
+
+/**
+ * Seconds to wait from a Retry-After header: delta-seconds (a non-negative number) or an HTTP date.
+ * Anything else — negative numbers, garbage, dates in the past — counts as absent (undefined), or 0
+ * for a past date.
+ */
 export function retryAfterSeconds(value: string | undefined, now = Date.now()): number | undefined {
-	if (value === undefined || value.trim() === '') return undefined;
-	if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value);
-	const at = Date.parse(value);
+	const text = value?.trim() ?? '';
+	if (text === '') return undefined;
+	if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+	if (!HTTP_DATE.test(text)) return undefined;
+	const at = Date.parse(text);
 	return Number.isNaN(at) ? undefined : Math.max(0, (at - now) / 1000);
 }
 
 /**
- * Works around n8n's OAuth2 query signing (`@n8n/client-oauth2` ClientOAuth2Token.sign with
- * tokenType 'query'): it appends `access_token=…` to `options.url` IN PLACE, and when it signs the
- * same options again after refreshing an expired token, its clean-up regex removes only the first
- * character of the old token, so the retry would go out as `…/v1<rest of old token>?access_token=<new>`
- * (a wrong path, or a corrupted last query value). Here `url` is an accessor: whatever n8n writes,
- * the URL becomes the unsigned one plus the LAST access_token n8n appended.
+ * JSON.parse that keeps integers beyond 2^53 exact: such numbers become digit strings (ids of
+ * itslearning messages are int64) instead of being rounded.
  */
-function guardQuerySigning(options: IHttpRequestOptions): IHttpRequestOptions {
-	const unsigned = options.url;
-	let current = unsigned;
-	Object.defineProperty(options, 'url', {
-		enumerable: true,
-		configurable: true,
-		get: () => current,
-		set: (value: string) => {
-			const token = /[?&]access_token=([^&#]*)(#.*)?$/.exec(String(value))?.[1];
-			current = token === undefined ? value : `${unsigned}${unsigned.includes('?') ? '&' : '?'}access_token=${token}`;
-		},
-	});
-	return options;
+export function parseJsonExact(text: string): unknown {
+	const safe = text.replace(/"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/g, (match) =>
+		match.startsWith('"') || Number.isSafeInteger(Number(match)) ? match : `"${match}"`,
+	);
+	return JSON.parse(safe) as unknown;
+}
+
+function parseBody(body: unknown, headers: IDataObject): unknown {
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : body;
+	if (typeof text !== 'string') return text;
+	const trimmed = text.trim();
+	if (trimmed === '') return '';
+	const json = (header(headers, 'content-type') ?? '').includes('json');
+	if (json || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+		try {
+			return parseJsonExact(trimmed);
+		} catch {
+			if (json) throw Object.assign(new Error('The service answered with malformed JSON'), { code: MALFORMED });
+		}
+	}
+	return text;
 }
 
 /** n8n's HTTP client leaves out a body that is `{}`; such a body is sent as JSON text instead. */
 const emptyObject = (body: unknown) =>
-	body !== null && typeof body === 'object' && Object.getPrototypeOf(body) === Object.prototype && Object.keys(body).length === 0;
+	body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && Object.getPrototypeOf(body) === Object.prototype && Object.keys(body).length === 0;
 
-function parseBody(response: IN8nHttpFullResponse): unknown {
-	const { body } = response;
-	const type = header(response.headers as IDataObject, 'content-type') ?? '';
-	if (typeof body === 'string' && body.trim() !== '' && type.includes('json')) {
-		try {
-			return JSON.parse(body) as unknown;
-		} catch {
-			throw Object.assign(new Error('The service answered with malformed JSON'), { code: MALFORMED });
-		}
-	}
-	return body;
-}
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 export class Transport {
+	readonly redactor = new Redactor();
+
+	readonly limits: TransportLimits;
+
+	private credentials: ICredentialDataDecryptedObject | undefined;
+
+	private accessToken: string | undefined;
+
+	/** One token renewal at a time for all items of this execution. */
+	private renewal: Promise<string> | undefined;
+
+	/** Wait budget left per item (ms). */
+	private readonly budgets = new Map<number, number>();
+
 	constructor(
 		private readonly ctx: RequestContext,
 		private readonly service: ServiceDefinition,
 		private readonly baseUrl: string,
 		private readonly oauth2: IDataObject | undefined,
-	) {}
+		limits: Partial<TransportLimits> = {},
+	) {
+		this.limits = { ...DEFAULT_LIMITS, ...limits };
+	}
+
+	/** Starts with the credential the caller has already read (saves reading it again). */
+	useCredentials(credentials: ICredentialDataDecryptedObject): void {
+		this.remember(credentials);
+	}
+
+	/** The execution's cancel signal (absent in polls and on older n8n versions). */
+	private get cancelSignal(): AbortSignal | undefined {
+		const ctx = this.ctx as Partial<IExecuteFunctions>;
+		return typeof ctx.getExecutionCancelSignal === 'function' ? ctx.getExecutionCancelSignal.call(this.ctx) : undefined;
+	}
+
+	private remember(credentials: ICredentialDataDecryptedObject): void {
+		this.credentials = credentials;
+		const token = (credentials.oauthTokenData ?? {}) as IDataObject;
+		this.accessToken = typeof token.access_token === 'string' && token.access_token !== '' ? token.access_token : undefined;
+		this.redactor.setSecrets(Redactor.secretsOf(credentials));
+	}
+
+	/** Reads the credential as n8n stores it now (after a refresh by anyone). */
+	private async reloadCredentials(): Promise<ICredentialDataDecryptedObject> {
+		const credentials = await this.ctx.getCredentials(this.service.credentialType);
+		this.remember(credentials);
+		return credentials;
+	}
+
+	/**
+	 * The access token to sign with, or undefined for a client-credentials credential that has no
+	 * token yet: that first request goes through n8n's authenticated helper, which fetches the token
+	 * and stores it (n8n's refresh helper cannot start from no token).
+	 */
+	private async currentToken(itemIndex: number): Promise<string | undefined> {
+		if (this.renewal) return await this.renewal;
+		if (!this.credentials) await this.reloadCredentials();
+		if (this.accessToken) return this.accessToken;
+		if (this.credentials?.grantType !== 'clientCredentials') {
+			throw new NodeOperationError(this.ctx.getNode(), `The ${this.service.credentialDisplayName} credential is not connected`, {
+				itemIndex,
+				description: 'Open the credential and click "Connect my account" (or "Reconnect") to sign in.',
+			});
+		}
+		return undefined;
+	}
+
+	/**
+	 * A token to replace `refused`: the stored one if someone else already replaced it, otherwise a
+	 * new one from n8n's refresh (persisted by n8n). Single flight for all items of the execution.
+	 */
+	private async renew(refused: string | undefined, itemIndex: number): Promise<string> {
+		this.renewal ??= (async () => {
+			try {
+				const stored = await this.reloadCredentials();
+				if (this.accessToken && this.accessToken !== refused) return this.accessToken;
+				try {
+					const data = (await this.ctx.helpers.refreshOAuth2Token.call(
+						this.ctx,
+						this.service.credentialType,
+						this.oauth2 ? { ...this.oauth2, tokenType: undefined } : undefined,
+					)) as IDataObject;
+					const token = typeof data?.access_token === 'string' ? data.access_token : undefined;
+					this.remember({ ...stored, oauthTokenData: { ...(stored.oauthTokenData as IDataObject), ...data } });
+					if (token) return token;
+					throw new Error('The token endpoint answered without an access_token');
+				} catch (error) {
+					// Another execution or worker may have rotated the refresh token a moment before:
+					// its new access token is in the store by now.
+					await this.reloadCredentials();
+					if (this.accessToken && this.accessToken !== refused) return this.accessToken;
+					throw error;
+				}
+			} finally {
+				this.renewal = undefined;
+			}
+		})();
+		try {
+			return await this.renewal;
+		} catch (error) {
+			throw this.refreshError(error, itemIndex);
+		}
+	}
+
+	private refreshError(error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+		const node = this.ctx.getNode();
+		const original = error as { message?: string; description?: string; httpCode?: string };
+		const message = this.redactor.text(String(original?.message ?? error));
+		const description = this.redactor.text(
+			[
+				original?.description,
+				`The ${this.service.credentialDisplayName} credential's token could not be renewed. If it keeps failing, open the credential and reconnect it.`,
+			]
+				.filter(Boolean)
+				.join('\n'),
+		);
+		return new NodeApiError(node, { message } as JsonObject, {
+			message,
+			description,
+			...(original?.httpCode ? { httpCode: original.httpCode } : {}),
+			itemIndex,
+		});
+	}
+
+	private budgetLeft(itemIndex: number): number {
+		return this.budgets.get(itemIndex) ?? this.limits.maxWaitMs;
+	}
+
+	/** Waits `ms`, ending early (with an error) when the execution is cancelled. */
+	private async wait(ms: number, itemIndex: number): Promise<void> {
+		this.budgets.set(itemIndex, this.budgetLeft(itemIndex) - ms);
+		const signal = this.cancelSignal;
+		if (!signal) return await sleep(ms);
+		if (signal.aborted) throw this.cancelled(itemIndex);
+		let onAbort: (() => void) | undefined;
+		try {
+			await Promise.race([
+				sleep(ms, signal),
+				new Promise<void>((_, reject) => {
+					onAbort = () => reject(this.cancelled(itemIndex));
+					signal.addEventListener('abort', onAbort, { once: true });
+				}),
+			]);
+		} catch {
+			throw this.cancelled(itemIndex);
+		} finally {
+			if (onAbort) signal.removeEventListener('abort', onAbort);
+		}
+	}
+
+	private cancelled(itemIndex: number): NodeOperationError {
+		return new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled', { itemIndex });
+	}
+
+	/** One attempt on the wire; resolves with the answer whatever its status, rejects on network failures. */
+	private async attempt(request: PreparedRequest, token: string | undefined): Promise<IN8nHttpFullResponse> {
+		let url = `${this.baseUrl}${request.url}`;
+		const headers: IDataObject = { ...request.headers };
+		if (token === undefined) {
+			// no token yet (client credentials): n8n signs this one after fetching a token
+		} else if (this.oauth2?.tokenType === 'query') {
+			url += `${url.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}`;
+			// As n8n does for query-signed requests: no caching of URLs that carry a token.
+			headers.Pragma = 'no-store';
+			headers['Cache-Control'] = 'no-store';
+		} else {
+			headers.Authorization = `Bearer ${token}`;
+		}
+		const cancel = this.cancelSignal;
+		const timeout = AbortSignal.timeout(this.limits.timeoutMs);
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url,
+			headers,
+			body: emptyObject(request.body) ? '{}' : (request.body as IHttpRequestOptions['body']),
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			encoding: 'text',
+			json: false,
+			timeout: this.limits.timeoutMs,
+			abortSignal: cancel ? AbortSignal.any([cancel, timeout]) : timeout,
+		};
+		try {
+			if (token !== undefined) return (await this.ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse;
+			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+				this.ctx,
+				this.service.credentialType,
+				options,
+				this.oauth2 ? { oauth2: this.oauth2 } : undefined,
+			)) as IN8nHttpFullResponse;
+			await this.reloadCredentials();
+			return response;
+		} catch (error) {
+			if (cancel?.aborted) throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });
+			if (timeout.aborted) throw Object.assign(new Error('timed out'), { code: TIMEOUT });
+			throw error;
+		}
+	}
 
 	/** Sends the request and returns the parsed answer (undefined or '' for empty answers). */
 	async send(row: EndpointRow, request: PreparedRequest, itemIndex: number): Promise<unknown> {
-		const { maxRetries, maxWaitSeconds } = this.service.retry;
-		const options: IHttpRequestOptions = {
-			method: request.method,
-			url: `${this.baseUrl}${request.url}`,
-			headers: request.headers,
-			body: emptyObject(request.body) ? '{}' : (request.body as IHttpRequestOptions['body']),
-			returnFullResponse: true,
-			timeout: this.service.timeoutMs,
-		};
+		const { maxRetries } = this.service.retry;
+		let token = await this.currentToken(itemIndex);
+		let renewed = false;
 		for (let attempt = 0; ; attempt++) {
 			let failure: Failure;
 			try {
-				const attemptOptions = { ...options, headers: { ...options.headers } };
-				const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-					this.ctx,
-					this.service.credentialType,
-					this.oauth2?.tokenType === 'query' ? guardQuerySigning(attemptOptions) : attemptOptions,
-					this.oauth2 ? { oauth2: this.oauth2 } : undefined,
-				)) as IN8nHttpFullResponse;
-				return parseBody(response);
+				const response = await this.attempt(request, token);
+				const headers = (response.headers ?? {}) as IDataObject;
+				const status = response.statusCode;
+				if (status === 401 && !renewed && token !== undefined) {
+					renewed = true;
+					token = await this.renew(token, itemIndex);
+					attempt--;
+					continue;
+				}
+				if (status >= 200 && status < 300) return parseBody(response.body, headers);
+				let body: unknown;
+				try {
+					body = parseBody(response.body, headers);
+				} catch {
+					body = typeof response.body === 'string' ? response.body : undefined;
+				}
+				failure = { status, headers, body };
 			} catch (error) {
-				failure = (error as IDataObject)?.code === MALFORMED ? { networkCode: MALFORMED, headers: {}, original: error } : toFailure(error);
+				const code = (error as IDataObject)?.code;
+				if (code === 'CANCELLED') throw this.cancelled(itemIndex);
+				if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
+				failure = { headers: {}, networkCode: code === MALFORMED ? MALFORMED : (networkCodeOf(error) ?? 'network error'), original: error };
 			}
 			const idempotent = IDEMPOTENT.has(request.method);
 			const retryable =
@@ -145,47 +365,71 @@ export class Transport {
 				(idempotent && failure.networkCode !== undefined && (RETRYABLE_NETWORK.has(failure.networkCode) || failure.networkCode === MALFORMED));
 			if (!retryable || attempt >= maxRetries) throw this.toError(row, failure, itemIndex, attempt);
 			const asked = retryAfterSeconds(header(failure.headers, 'retry-after'));
-			const wait = Math.min(asked ?? Math.min(2 ** attempt, 30), maxWaitSeconds);
-			await sleep(wait * 1000);
+			const waitMs = (asked ?? Math.min(2 ** attempt, 30)) * 1000;
+			const left = this.budgetLeft(itemIndex);
+			if (waitMs > left) throw this.toError(row, failure, itemIndex, attempt, { askedMs: asked === undefined ? undefined : waitMs, leftMs: left });
+			await this.wait(waitMs, itemIndex);
 		}
 	}
 
-	private toError(row: EndpointRow, failure: Failure, itemIndex: number, retries: number): NodeApiError {
+	/** Removes secrets from an error raised while handling an item, in place, and returns it. */
+	redactError<T extends Error>(error: T): T {
+		const target = error as T & { description?: unknown; messages?: unknown; context?: IDataObject; errorResponse?: unknown };
+		target.message = this.redactor.text(target.message);
+		if (typeof target.description === 'string') target.description = this.redactor.text(target.description);
+		if (Array.isArray(target.messages)) target.messages = target.messages.map((m) => (typeof m === 'string' ? this.redactor.text(m) : m));
+		if (target.context) target.context = this.redactor.deep(target.context);
+		if (target.errorResponse) target.errorResponse = this.redactor.deep(target.errorResponse);
+		return error;
+	}
+
+	private toError(
+		row: EndpointRow,
+		failure: Failure,
+		itemIndex: number,
+		retries: number,
+		budget?: { askedMs?: number; leftMs: number },
+	): NodeApiError {
 		const node = this.ctx.getNode();
-		if (failure.original instanceof NodeApiError && failure.status === undefined && failure.networkCode === undefined) {
-			// Raised by n8n itself (e.g. an OAuth2 refresh that needs the credential reconnected): keep its wording.
-			failure.original.context.itemIndex = itemIndex;
-			return failure.original;
-		}
+		const r = (text: string) => this.redactor.text(text);
 		const retried = retries > 0 ? ` (after ${retries} ${retries === 1 ? 'retry' : 'retries'})` : '';
+		const budgetNote = budget
+			? budget.askedMs !== undefined
+				? `The service asked to wait ${seconds(budget.askedMs)} before retrying (Retry-After), longer than the ${seconds(budget.leftMs)} left of this item's retry wait budget (Request Options → Max Retry Wait, ${seconds(this.limits.maxWaitMs)}).`
+				: `The retry wait budget of this item is used up (Request Options → Max Retry Wait, ${seconds(this.limits.maxWaitMs)}).`
+			: undefined;
 		if (failure.status === undefined) {
-			const reason = failure.networkCode === MALFORMED ? 'answered with malformed JSON' : `could not be reached (${failure.networkCode ?? 'network error'})`;
+			const reason =
+				failure.networkCode === MALFORMED
+					? 'answered with malformed JSON'
+					: failure.networkCode === TIMEOUT
+						? `did not answer completely within ${seconds(this.limits.timeoutMs)} (Request Options → Timeout)`
+						: `could not be reached (${failure.networkCode ?? 'network error'})`;
 			return new NodeApiError(node, { message: `${this.service.displayName} ${reason}` } as JsonObject, {
 				message: `${this.service.displayName} ${reason}${retried}`,
-				description: `${row.method} ${row.path} (${row.sdkMethod})`,
+				description: [`${row.method} ${row.path} (${row.sdkMethod})`, budgetNote].filter(Boolean).join('\n'),
 				itemIndex,
 			});
 		}
 		const parsed = this.service.parseError(failure.status, failure.body, failure.headers);
 		const correlationId = parsed.correlationId ?? (this.service.correlationHeader ? header(failure.headers, this.service.correlationHeader) : undefined);
 		const hint = this.service.hint?.(failure.status, row, parsed);
-		const description = [
-			parsed.code && `Code: ${parsed.code}`,
-			correlationId && `Correlation ID: ${correlationId}`,
-			`Request: ${row.method} ${row.path} (${row.sdkMethod})${retried}`,
-			hint,
-		]
-			.filter(Boolean)
-			.join('\n');
+		const message = r(parsed.message);
+		const code = parsed.code === undefined ? undefined : r(parsed.code);
+		const description = r(
+			[code && `Code: ${code}`, correlationId && `Correlation ID: ${correlationId}`, `Request: ${row.method} ${row.path} (${row.sdkMethod})${retried}`, budgetNote, hint]
+				.filter(Boolean)
+				.join('\n'),
+		);
 		const errorResponse: JsonObject = {
-			message: parsed.message,
+			message,
 			status: failure.status,
-			...(parsed.code ? { code: parsed.code } : {}),
-			...(correlationId ? { correlationId } : {}),
-			...(parsed.details ? { details: parsed.details as JsonObject } : {}),
+			...(code ? { code } : {}),
+			...(correlationId ? { correlationId: r(correlationId) } : {}),
+			...(parsed.details ? { details: this.redactor.deep(parsed.details) as JsonObject } : {}),
 		};
 		return new NodeApiError(node, errorResponse, {
-			message: `${this.service.displayName} error ${failure.status}: ${parsed.message}`,
+			message: `${this.service.displayName} error ${failure.status}: ${message}`,
 			description,
 			httpCode: String(failure.status),
 			itemIndex,

@@ -77,6 +77,24 @@ function parseIsoDate(text: string, timezone: string | undefined): number {
 	}
 }
 
+/** A lone UTF-16 surrogate: text that cannot be percent-encoded (encodeURIComponent throws on it). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * Rules for text that goes into a URL: no lone surrogates (path and query), and in the path no
+ * value that is empty after trimming or a dot segment (`.` / `..`), which HTTP clients collapse so
+ * the request would leave its path template (e.g. `/users/../settings` → `/settings`).
+ */
+function checkUrlText(param: ParamDef, text: string, fail: Fail, entry = false): void {
+	if (param.location !== 'path' && param.location !== 'query') return;
+	if (LONE_SURROGATE.test(text)) fail(param, `${entry ? 'an entry contains' : 'contains'} an invalid character (a lone UTF-16 surrogate)`);
+	if (param.location !== 'path') return;
+	const trimmed = text.trim();
+	if (trimmed === '') fail(param, entry ? 'list entries must not be empty' : 'must not be empty');
+	if (trimmed === '.' || trimmed === '..') fail(param, `${describe(text)} is not allowed: a path value cannot be "." or ".."`);
+	if (entry && text.includes(',')) fail(param, `the entry ${describe(text)} contains a comma, which separates the entries of this list`);
+}
+
 function describe(value: unknown): string {
 	return typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
 }
@@ -114,11 +132,13 @@ function toList(param: ParamDef, value: unknown, fail: Fail): unknown[] {
 	if (param.maxItems !== undefined && list.length > param.maxItems) {
 		fail(param, `at most ${param.maxItems} entries are allowed, got ${list.length}`);
 	}
+	if (param.location === 'path' && list.length === 0) fail(param, 'must not be empty');
 	return list.map((entry) => {
 		if (param.type === 'integerList') return toInteger(param, entry, fail);
 		const text = typeof entry === 'string' ? entry : typeof entry === 'number' ? String(entry) : undefined;
 		if (text === undefined || text === '') fail(param, `list entries must be non-empty text, got ${describe(entry)}`);
 		if (param.type === 'guidList' && !GUID.test(text)) fail(param, `${describe(text)} is not a GUID`);
+		checkUrlText(param, text, fail, true);
 		return text;
 	});
 }
@@ -137,7 +157,7 @@ export function coerce(param: ParamDef, value: unknown, fail: Fail, options: Coe
 		case 'string': {
 			if (typeof value !== 'string' && typeof value !== 'number') fail(param, `expected text, got ${describe(value)}`);
 			const text = String(value);
-			if (param.location === 'path' && text.trim() === '') fail(param, 'must not be empty');
+			checkUrlText(param, text, fail);
 			return text;
 		}
 		case 'guid': {

@@ -57,7 +57,7 @@ describe('validation', () => {
 	it('enforces the most entries of a list before sending', () => {
 		fc.assert(
 			fc.property(fc.array(fc.stringMatching(/^[a-z0-9]{1,8}$/), { minLength: 0, maxLength: 10 }), (ids) => {
-				const list = param('stringList', { name: 'pinnedMessageIds', label: 'Message IDs to Pin', maxItems: 5 });
+				const list = param('stringList', { name: 'pinnedMessageIds', label: 'Message IDs to Pin', maxItems: 5, location: 'body' });
 				if (ids.length <= 5) expect(coerce(list, ids.join(','), fail)).toEqual(ids);
 				else expect(() => coerce(list, ids.join(','), fail)).toThrow(`at most 5 entries are allowed, got ${ids.length}`);
 			}),

@@ -845,6 +845,8 @@ export interface RunNodeOptions {
 	nodeSettings?: Partial<Omit<INode, 'parameters' | 'type' | 'typeVersion' | 'credentials'>>;
 	/** Workflow settings (default `{ executionOrder: 'v1' }`, as new n8n workflows). */
 	workflowSettings?: IWorkflowSettings;
+	/** Cancels the execution this many ms after it started (as n8n's "Stop execution" does). */
+	cancelAfterMs?: number;
 }
 
 export interface RunNodeResult {
@@ -950,7 +952,14 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const workflowExecute = new WorkflowExecute(additionalData, mode, runExecutionData);
 	// Throws before running anything when n8n finds issues in the workflow (e.g. an empty
 	// required parameter), like n8n refusing to start such a workflow.
-	const returned = await workflowExecute.processRunExecutionData(workflow);
+	const pending = workflowExecute.processRunExecutionData(workflow);
+	const canceller = options.cancelAfterMs === undefined ? undefined : setTimeout(() => pending.cancel(), options.cancelAfterMs);
+	let returned: IRun;
+	try {
+		returned = await pending;
+	} finally {
+		if (canceller) clearTimeout(canceller);
+	}
 	// n8n-core 2.41 internals: processRunExecutionData awaits the workflowExecuteAfter hook (on
 	// success and on error) before it resolves, so the hook has run by now. Its IRun is what the
 	// CLI persists as the execution.
