@@ -119,7 +119,8 @@ async function readSince(client: PollClient, chat: Chat, from: number | undefine
 	let after = from === undefined ? 0 : strict ? from : from - 1;
 	for (let page = 0; page < MAX_PAGES; page++) {
 		const answer = await client.call(historyRow(chat), { ...historyTarget(chat), after: new Date(after).toISOString(), limit: HISTORY_PAGE });
-		const messages = listAt(answer, 'entities');
+		// Pages come newest first: reversed, equal timestamps keep the server's order.
+		const messages = listAt(answer, 'entities').reverse();
 		let fresh = 0;
 		let newest = after;
 		for (const message of messages) {
@@ -138,7 +139,8 @@ async function readSince(client: PollClient, chat: Chat, from: number | undefine
 		if (next <= after && fresh === 0) break;
 		after = Math.max(next, after + (fresh === 0 ? 1 : 0));
 	}
-	return [...seen.values()].sort((a, b) => time(a.dateCreated) - time(b.dateCreated) || String(a.id).localeCompare(String(b.id)));
+	// Oldest first; the sort is stable, so equal timestamps stay in the server's order.
+	return [...seen.values()].sort((a, b) => time(a.dateCreated) - time(b.dateCreated));
 }
 
 function messageItem(message: IDataObject, chat: Chat): IDataObject {
