@@ -55,6 +55,7 @@ it('emits every message sent during polling exactly once, through faults and res
 	emu.setChaos({
 		rate: 0.2,
 		seed: 7,
+		kinds: { '500': 15 },
 		applies: ({ rawPath, authorization }) => rawPath.startsWith(API) && !senderTokens.has(String(authorization).replace(/^Bearer /, '')),
 	});
 
