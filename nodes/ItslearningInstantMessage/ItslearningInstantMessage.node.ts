@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 
 import { TableExecutor } from '../shared/execute';
 import { listSearchMethods } from '../shared/listSearch';
+import { requestOptionsProperty } from '../shared/options';
 import { buildProperties } from '../shared/properties';
 import { itslearningService } from './ItslearningInstantMessage.service';
 import { itslearningListSearch } from './ItslearningInstantMessage.table';
@@ -22,7 +23,7 @@ export class ItslearningInstantMessage implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [{ name: 'itslearningOAuth2Api', required: true }],
-		properties: buildProperties(itslearningService.resources, itslearningService.table),
+		properties: [...buildProperties(itslearningService.resources, itslearningService.table), requestOptionsProperty],
 	};
 
 	methods = {

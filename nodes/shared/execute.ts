@@ -12,6 +12,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
+import { readConcurrency, readLimits } from './options';
 import { at, collectPages } from './paging';
 import { choiceValues, sentences } from './text';
 import { simplifyItem } from './simplify';
@@ -83,6 +84,13 @@ async function readFiles(ctx: IExecuteFunctions, params: ParamDef[], itemIndex: 
 			.split(',')
 			.map((n) => n.trim())
 			.filter(Boolean);
+		// An upload without a file would post an empty body and report success.
+		if (names.length === 0) {
+			throw new NodeOperationError(ctx.getNode(), invalidMessage(param, 'name at least one input binary field holding a file'), {
+				itemIndex,
+				description: param.description,
+			});
+		}
 		for (const name of names) {
 			const binary = ctx.helpers.assertBinaryData(itemIndex, name);
 			const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, name);
@@ -133,22 +141,41 @@ export class TableExecutor {
 	async execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = ctx.getInputData();
 		const credentials = await ctx.getCredentials(this.service.credentialType);
-		const transport = new Transport(ctx, this.service, this.service.baseUrl(credentials, ctx.getNode()), this.service.oauth2Options?.(credentials));
-		const out: INodeExecutionData[] = [];
-		for (let i = 0; i < items.length; i++) {
+		const transport = new Transport(ctx, this.service, this.service.baseUrl(credentials, ctx.getNode()), this.service.oauth2Options?.(credentials), readLimits(ctx));
+		transport.useCredentials(credentials);
+		const continueOnFail = ctx.continueOnFail();
+		// Output per input item, joined in input order at the end whatever order items finish in.
+		const results: INodeExecutionData[][] = new Array(items.length);
+		let failed: { index: number; error: Error } | undefined;
+
+		const handle = async (i: number) => {
 			try {
 				const json = await this.runItem(ctx, transport, i);
-				out.push(...ctx.helpers.constructExecutionMetaData(ctx.helpers.returnJsonArray(json), { itemData: { item: i } }));
+				results[i] = ctx.helpers.constructExecutionMetaData(ctx.helpers.returnJsonArray(json), { itemData: { item: i } });
 			} catch (caught) {
-				const error = this.asNodeError(ctx, caught, i);
-				if (!ctx.continueOnFail()) throw error;
-				const json: IDataObject = { error: error.message };
-				if (error.description) json.description = error.description;
+				// One redaction step for everything that leaves the node: no token or secret in errors.
+				const error = transport.redactError(this.asNodeError(ctx, caught, i));
+				if (!continueOnFail) {
+					if (!failed || i < failed.index) failed = { index: i, error };
+					return;
+				}
+				const json: IDataObject = { error: transport.redactor.text(error.message) };
+				if (error.description) json.description = transport.redactor.text(error.description);
 				if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
-				out.push({ json, pairedItem: { item: i } });
+				results[i] = [{ json, pairedItem: { item: i } }];
 			}
-		}
-		return [out];
+		};
+
+		// Concurrency 1 = strictly one item after the other; N = up to N items in flight. Without
+		// Continue On Fail no new item starts after a failure, and the first failing item's error is thrown.
+		let next = 0;
+		const worker = async () => {
+			while (!failed && next < items.length) await handle(next++);
+		};
+		const lanes = Math.min(readConcurrency(ctx), items.length);
+		await Promise.all(Array.from({ length: lanes }, worker));
+		if (failed) throw failed.error;
+		return [results.flat()];
 	}
 
 	private asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
@@ -180,6 +207,15 @@ export class TableExecutor {
 		let result: IDataObject[];
 		if (row.paging) {
 			const paging = row.paging;
+			if (paging.style === 'idBounds' && values.has(paging.olderParam) && values.has(paging.newerParam)) {
+				// The API takes one bound at a time; silently dropping one would return other messages than asked.
+				const label = (name: string) => row.params.find((p) => p.name === name)?.label ?? name;
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`"${label(paging.olderParam)}" (${paging.olderParam}) and "${label(paging.newerParam)}" (${paging.newerParam}) cannot be used together`,
+					{ itemIndex, description: 'Set only one of them: the service reads messages older than one ID or newer than one ID, not between two.' },
+				);
+			}
 			const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
 			const limit = returnAll ? 0 : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
 			result = await collectPages({

@@ -1,7 +1,7 @@
 /**
- * The node-wide "Request Options": limits on time that apply to every operation of a node
- * (and, with their defaults, to the triggers): how long one item may wait before retries in all,
- * and how long one request may take, answer body included.
+ * The node-wide "Request Options", for every operation of a node (the triggers use the defaults):
+ * how many items are sent at once, a cap on requests per second, how long one item may wait
+ * before retries in all, and how long one request may take, answer body included.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
@@ -16,6 +16,23 @@ export const requestOptionsProperty: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 64 },
+			default: 1,
+			description:
+				'How many input items are sent at the same time. 1 keeps the strict order of sending; with more, the output keeps the input order and pairing, a rate limit (429) makes every item wait, and items after a failing one may already have been sent.',
+		},
+		{
+			displayName: 'Max Requests per Second',
+			name: 'maxRequestsPerSecond',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description: 'Most requests this node sends per second in one execution, retries and pages included (0 = no cap). Set it below the service\'s rate limit to avoid 429 answers.',
+		},
 		{
 			displayName: 'Max Retry Wait (Seconds)',
 			name: 'maxWaitSeconds',
@@ -44,5 +61,13 @@ export function readLimits(ctx: IExecuteFunctions): TransportLimits {
 	return {
 		maxWaitMs: number(options.maxWaitSeconds, DEFAULT_LIMITS.maxWaitMs / 1000, 0) * 1000,
 		timeoutMs: number(options.timeoutSeconds, DEFAULT_LIMITS.timeoutMs / 1000, 1) * 1000,
+		maxRequestsPerSecond: number(options.maxRequestsPerSecond, 0, 0),
 	};
+}
+
+/** How many items run at once (Request Options → Concurrency; 1 = one after the other). */
+export function readConcurrency(ctx: IExecuteFunctions): number {
+	const options = ctx.getNodeParameter(REQUEST_OPTIONS, 0, {}) as IDataObject;
+	const value = Number(options.concurrency ?? 1);
+	return Number.isInteger(value) && value >= 1 ? Math.min(value, 64) : 1;
 }

@@ -41,9 +41,11 @@ export interface TransportLimits {
 	maxWaitMs: number;
 	/** Time one request may take, from sending to the last byte of the answer, in ms. */
 	timeoutMs: number;
+	/** Most requests per second this execution sends (0 = no cap). */
+	maxRequestsPerSecond: number;
 }
 
-export const DEFAULT_LIMITS: TransportLimits = { maxWaitMs: 120_000, timeoutMs: 60_000 };
+export const DEFAULT_LIMITS: TransportLimits = { maxWaitMs: 120_000, timeoutMs: 60_000, maxRequestsPerSecond: 0 };
 
 /** What a failed attempt looked like on the wire. */
 interface Failure {
@@ -142,6 +144,18 @@ export class Transport {
 	/** Wait budget left per item (ms). */
 	private readonly budgets = new Map<number, number>();
 
+	/**
+	 * Shared back-off: when the service answers 429 (or 503) with Retry-After, no request of this
+	 * execution goes out before this time (ms since epoch), whichever item it belongs to.
+	 */
+	private pausedUntil = 0;
+
+	/** Rate cap: the earliest time the next request may start (ms since epoch). */
+	private nextSlot = 0;
+
+	/** Requests sent and 429 answers seen by this execution (for the benchmark and tests). */
+	readonly stats = { requests: 0, rateLimited: 0, refreshes: 0 };
+
 	constructor(
 		private readonly ctx: RequestContext,
 		private readonly service: ServiceDefinition,
@@ -205,6 +219,7 @@ export class Transport {
 				const stored = await this.reloadCredentials();
 				if (this.accessToken && this.accessToken !== refused) return this.accessToken;
 				try {
+					this.stats.refreshes++;
 					const data = (await this.ctx.helpers.refreshOAuth2Token.call(
 						this.ctx,
 						this.service.credentialType,
@@ -256,9 +271,31 @@ export class Transport {
 		return this.budgets.get(itemIndex) ?? this.limits.maxWaitMs;
 	}
 
-	/** Waits `ms`, ending early (with an error) when the execution is cancelled. */
+	/** Waits out the shared back-off and the rate cap before a request goes out. */
+	private async beforeSending(itemIndex: number): Promise<void> {
+		for (;;) {
+			const now = Date.now();
+			if (this.pausedUntil > now) {
+				await this.sleep(this.pausedUntil - now, itemIndex);
+				continue;
+			}
+			if (this.limits.maxRequestsPerSecond > 0) {
+				const slot = Math.max(now, this.nextSlot);
+				this.nextSlot = slot + 1000 / this.limits.maxRequestsPerSecond;
+				if (slot > now) await this.sleep(slot - now, itemIndex);
+			}
+			return;
+		}
+	}
+
+	/** Waits `ms` out of the item's retry wait budget, ending early (with an error) when the execution is cancelled. */
 	private async wait(ms: number, itemIndex: number): Promise<void> {
 		this.budgets.set(itemIndex, this.budgetLeft(itemIndex) - ms);
+		await this.sleep(ms, itemIndex);
+	}
+
+	/** Sleeps `ms`, ending early (with an error) when the execution is cancelled. */
+	private async sleep(ms: number, itemIndex: number): Promise<void> {
 		const signal = this.cancelSignal;
 		if (!signal) return await sleep(ms);
 		if (signal.aborted) throw this.cancelled(itemIndex);
@@ -335,6 +372,8 @@ export class Transport {
 		for (let attempt = 0; ; attempt++) {
 			let failure: Failure;
 			try {
+				await this.beforeSending(itemIndex);
+				this.stats.requests++;
 				const response = await this.attempt(request, token);
 				const headers = (response.headers ?? {}) as IDataObject;
 				const status = response.statusCode;
@@ -365,9 +404,12 @@ export class Transport {
 				(idempotent && failure.networkCode !== undefined && (RETRYABLE_NETWORK.has(failure.networkCode) || failure.networkCode === MALFORMED));
 			if (!retryable || attempt >= maxRetries) throw this.toError(row, failure, itemIndex, attempt);
 			const asked = retryAfterSeconds(header(failure.headers, 'retry-after'));
+			if (failure.status === 429) this.stats.rateLimited++;
 			const waitMs = (asked ?? Math.min(2 ** attempt, 30)) * 1000;
 			const left = this.budgetLeft(itemIndex);
 			if (waitMs > left) throw this.toError(row, failure, itemIndex, attempt, { askedMs: asked === undefined ? undefined : waitMs, leftMs: left });
+			// A rate limit holds for the whole execution: items running alongside wait too.
+			if (asked !== undefined && (failure.status === 429 || failure.status === 503)) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
 			await this.wait(waitMs, itemIndex);
 		}
 	}

@@ -23,6 +23,8 @@ export interface RecordedRequest {
 	rawBody?: Buffer;
 	/** Set by a service emulator: the access token that authenticated the request, if any. */
 	token?: string;
+	/** When the request arrived (ms since epoch). */
+	receivedAt?: number;
 }
 
 export type FaultKind = 'status' | 'delay' | 'drop' | 'malformed';
@@ -122,6 +124,7 @@ export async function createEmulatorCore(options: CoreOptions): Promise<Omit<Emu
 			headers: { ...req.headers },
 			body,
 			rawBody,
+			receivedAt: Date.now(),
 		};
 		requests.push(record);
 		(req as FastifyRequest & { record?: RecordedRequest }).record = record;
@@ -250,6 +253,8 @@ export interface WireResponse {
 	headers: Record<string, string>;
 	/** The body exactly as sent (utf8). */
 	body: string;
+	/** When the answer was sent (ms since epoch). */
+	sentAt?: number;
 }
 
 /**
@@ -294,6 +299,7 @@ export function recordResponses(server: Server): WireResponse[] {
 				status: res.statusCode,
 				headers: { ...set, ...headers },
 				body: Buffer.concat(chunks).toString('utf8'),
+				sentAt: Date.now(),
 			});
 			return end(chunk, ...rest);
 		}) as ServerResponse['end'];
