@@ -33,7 +33,9 @@ describe('package.json', () => {
 		expect(manifest.n8n.n8nNodesApiVersion).toBe(1);
 		expect(manifest.n8n.nodes.sort()).toEqual([
 			'dist/nodes/GenesysChat/GenesysChat.node.js',
+			'dist/nodes/GenesysChatTrigger/GenesysChatTrigger.node.js',
 			'dist/nodes/ItslearningInstantMessage/ItslearningInstantMessage.node.js',
+			'dist/nodes/ItslearningInstantMessageTrigger/ItslearningInstantMessageTrigger.node.js',
 		]);
 		expect(manifest.n8n.credentials.sort()).toEqual([
 			'dist/credentials/GenesysCloudOAuth2Api.credentials.js',
@@ -69,7 +71,7 @@ describe('index.js', () => {
 });
 
 describe('dist/', () => {
-	const nodeDirs = ['GenesysChat', 'ItslearningInstantMessage'];
+	const nodeDirs = ['GenesysChat', 'GenesysChatTrigger', 'ItslearningInstantMessage', 'ItslearningInstantMessageTrigger'];
 
 	it('holds each node’s icons (light and dark) and codex file next to it, and the credentials’ icons', () => {
 		for (const dir of nodeDirs) {
