@@ -1,8 +1,10 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { TableExecutor } from '../shared/execute';
+import { listSearchMethods } from '../shared/listSearch';
 import { buildProperties } from '../shared/properties';
 import { genesysService } from './GenesysChat.service';
+import { genesysListSearch, genesysSupportRows } from './GenesysChat.table';
 
 const executor = new TableExecutor(genesysService);
 
@@ -21,6 +23,10 @@ export class GenesysChat implements INodeType {
 		usableAsTool: true,
 		credentials: [{ name: 'genesysCloudOAuth2Api', required: true }],
 		properties: buildProperties(genesysService.resources, genesysService.table),
+	};
+
+	methods = {
+		listSearch: listSearchMethods(genesysService, genesysListSearch, genesysSupportRows),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -4,32 +4,49 @@
  * encoded like the SDK (encodeURIComponent: a JID's `@` becomes `%40`, a comma list `%2C`);
  * optional query parameters are sent only when set.
  */
-import type { EndpointRow, ParamDef, Paging, ResourceDef } from '../shared/types';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ListSearchDef } from '../shared/listSearch';
+import type { EndpointRow, LocatorDef, ParamDef, Paging, ResourceDef, Simplifier } from '../shared/types';
 
 const CHATS = '/api/v2/chats';
 
+// ── Pick from a list (resource locators) ────────────────────────────────────────────────────────
+const GUID_PATTERN = '^\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*$';
+const roomLocator: LocatorDef = { search: 'searchRooms', idPlaceholder: 'e.g. adhoc-1234@conference.example.orgspan.com', idPattern: '^\\s*[^\\s@]+@[^\\s@]+\\s*$', idHint: 'The room JID (as returned by Room → Create), not a GUID' };
+const userLocator: LocatorDef = {
+	search: 'searchChatPartners',
+	idPlaceholder: 'e.g. 3f2504e0-4f89-11d3-9a0c-0305e82c3301',
+	idPattern: GUID_PATTERN,
+	url: {
+		regex: '/person/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})',
+		placeholder: 'https://apps.mypurecloud.com/directory/#/person/3f2504e0-4f89-11d3-9a0c-0305e82c3301',
+		hint: 'The address of the person\'s profile in the Genesys Cloud directory',
+	},
+};
+
 // ── Parameters used by several rows ─────────────────────────────────────────────────────────────
-const roomJid: ParamDef = { name: 'roomJid', location: 'path', type: 'string', label: 'Room JID', required: true, placeholder: 'adhoc-1234@conference.example.orgspan.com', description: 'JID of the room (as returned by Room → Create), not a GUID' };
-const userId: ParamDef = { name: 'userId', location: 'path', type: 'string', label: 'User ID', required: true, description: 'Genesys user ID (GUID) of the other person in the 1:1 chat' };
-const messageId: ParamDef = { name: 'messageId', location: 'path', type: 'string', label: 'Message ID', required: true };
-const messageIds: ParamDef = { name: 'messageIds', location: 'path', type: 'stringList', label: 'Message IDs', required: true, description: 'One or more message IDs' };
-const pinnedMessageId: ParamDef = { name: 'pinnedMessageId', location: 'path', type: 'string', label: 'Pinned Message ID', required: true };
-const pinnedMessageIds: ParamDef = { name: 'pinnedMessageIds', location: 'body', type: 'stringList', label: 'Message IDs to Pin', required: true, maxItems: 5, description: 'A room or 1:1 chat holds at most 5 pinned messages.' };
-const settingsUserId: ParamDef = { ...userId, description: 'User ID (GUID) whose chat settings to use' };
+const roomJid: ParamDef = { name: 'roomJid', location: 'path', type: 'string', label: 'Room', required: true, description: 'The chat room', locator: roomLocator };
+const userId: ParamDef = { name: 'userId', location: 'path', type: 'string', label: 'User', required: true, description: 'The other person in the 1:1 chat', locator: userLocator };
+const messageId: ParamDef = { name: 'messageId', location: 'path', type: 'string', label: 'Message ID', required: true, description: 'ID of the message (id in the output of Send or Get History)' };
+const messageIds: ParamDef = { name: 'messageIds', location: 'path', type: 'stringList', label: 'Message IDs', required: true, description: 'The messages to fetch' };
+const pinnedMessageId: ParamDef = { name: 'pinnedMessageId', location: 'path', type: 'string', label: 'Pinned Message ID', required: true, description: 'ID of the pinned message to unpin' };
+const pinnedMessageIds: ParamDef = { name: 'pinnedMessageIds', location: 'body', type: 'stringList', label: 'Message IDs to Pin', required: true, maxItems: 5, description: 'A room or 1:1 chat holds at most 5 pinned messages' };
+const settingsUserId: ParamDef = { ...userId, description: 'The user whose chat settings to use' };
 
 /** SendMessageBody, shared by send and edit in rooms and 1:1 chats. */
 const messageBody: ParamDef[] = [
-	{ name: 'message', location: 'body', type: 'string', label: 'Message', required: true, description: 'Text of the message' },
-	{ name: 'threadId', location: 'body', type: 'string', label: 'Thread ID', description: 'Post into this thread (a reply); leave empty for a top-level message' },
-	{ name: 'mentions', location: 'body', type: 'stringList', label: 'Mentions', description: 'User IDs (GUIDs) to mention' },
+	{ name: 'message', location: 'body', type: 'string', label: 'Message', required: true, description: 'The message text' },
+	{ name: 'threadId', location: 'body', type: 'string', label: 'Thread ID', description: 'Reply in this thread (thread.id of a message); leave empty for a top-level message' },
+	{ name: 'mentions', location: 'body', type: 'stringList', label: 'Mentions', description: 'User IDs (GUIDs) of the people to mention' },
 ];
 
 /** limit / before / after history window, walked backwards by date for Return All. */
 const historyParams: ParamDef[] = [
-	{ name: 'limit', location: 'query', type: 'integer', label: 'Page Size', min: 1 },
+	{ name: 'limit', location: 'query', type: 'integer', label: 'Page Size', min: 1, description: 'How many messages one request returns (at most 100)' },
 	{ name: 'before', location: 'query', type: 'dateTime', label: 'Before', description: 'Only messages older than this date' },
 	{ name: 'after', location: 'query', type: 'dateTime', label: 'After', description: 'Only messages newer than this date' },
-	{ name: 'excludeMetadata', location: 'query', type: 'boolean', label: 'Exclude Metadata', description: 'Whether to leave message metadata out (SDK 228+)' },
+	{ name: 'excludeMetadata', location: 'query', type: 'boolean', label: 'Exclude Metadata', description: 'Whether to leave out message metadata (reactions, mentions and similar details), for smaller answers' },
 ];
 const historyPaging: Paging = { style: 'dateWindow', beforeParam: 'before', afterParam: 'after', sizeParam: 'limit', itemsPath: 'entities', dateField: 'dateCreated', idField: 'id', pageSize: 100 };
 
@@ -51,6 +68,35 @@ const userSettingsExtras: ParamDef[] = [
 	{ name: 'mentionsOnly', location: 'body', type: 'boolean', label: 'Mentions Only', description: 'Whether to notify only on mentions' },
 	{ name: 'notifyOnReactions', location: 'body', type: 'boolean', label: 'Notify on Reactions', description: 'Whether to notify when someone reacts to the user\'s messages' },
 ];
+
+// ── Simplify: the fields a workflow needs, camelCase ────────────────────────────────────────────
+const ids = (list: unknown) => (Array.isArray(list) ? (list as IDataObject[]).map((ref) => ref?.id).filter((id) => id !== undefined) : undefined);
+const simpleMessage: Simplifier = {
+	messageId: 'id',
+	text: 'body',
+	fromUserId: 'user.id',
+	fromName: 'user.name',
+	createdAt: 'dateCreated',
+	modifiedAt: 'dateModified',
+	isEdited: 'edited',
+	threadId: 'thread.id',
+	parentThreadId: 'parentThread.id',
+	toJid: 'toJid',
+	toUserId: 'toUser.id',
+	mentionedUserIds: (m) => (m.mentions && typeof m.mentions === 'object' ? Object.keys(m.mentions) : undefined),
+	reactions: (m) => (Array.isArray(m.reactions) ? (m.reactions as IDataObject[]).map((r) => ({ emoji: r.emoji, count: Array.isArray(r.users) ? r.users.length : 0 })) : undefined),
+};
+const simpleRoom: Simplifier = {
+	roomJid: 'jid',
+	subject: 'subject',
+	description: 'description',
+	createdAt: 'dateCreated',
+	ownerIds: (room) => ids(room.owners),
+	pinnedMessageIds: (room) => ids(room.pinnedMessages),
+	participantLimit: 'participantLimit',
+};
+const simpleParticipant: Simplifier = { userId: 'user.id', name: 'user.name', jid: 'jid' };
+const simpleOneToOne: Simplifier = { pinnedMessageIds: (chat) => ids(chat.pinnedMessages) };
 
 const fullMessage = {
 	option: 'returnFullMessage',
@@ -82,15 +128,15 @@ export const genesysChatTable: EndpointRow[] = [
 		description: 'Create an ad-hoc room; returns its JID',
 		method: 'POST', path: `${CHATS}/rooms`, permissions: ['chat:chat:access', 'chat:room:add'], userContext: true,
 		params: [
-			{ name: 'subject', location: 'body', type: 'string', label: 'Subject', required: true },
-			{ name: 'description', location: 'body', type: 'string', label: 'Description' },
-			{ name: 'userIds', location: 'body', type: 'stringList', label: 'User IDs', maxItems: 25, description: 'Users (GUIDs) to add at creation' },
+			{ name: 'subject', location: 'body', type: 'string', label: 'Subject', required: true, description: 'The room\'s name as people see it' },
+			{ name: 'description', location: 'body', type: 'string', label: 'Description', description: 'What the room is about' },
+			{ name: 'userIds', location: 'body', type: 'stringList', label: 'User IDs', maxItems: 25, description: 'User IDs (GUIDs) of the people to add to the room' },
 		],
 	},
 	{
 		resource: 'room', operation: 'get', sdkMethod: 'getChatsRoom', name: 'Get', action: 'Get a room',
 		description: 'Get a room\'s details, including its pinned messages',
-		method: 'GET', path: `${CHATS}/rooms/{roomJid}`, permissions: ['chat:chat:access', 'chat:room:view'], userContext: true, params: [roomJid],
+		method: 'GET', path: `${CHATS}/rooms/{roomJid}`, permissions: ['chat:chat:access', 'chat:room:view'], userContext: true, params: [roomJid], simplify: simpleRoom,
 	},
 	{
 		resource: 'room', operation: 'update', sdkMethod: 'patchChatsRoom', name: 'Update', action: 'Update a room',
@@ -98,10 +144,10 @@ export const genesysChatTable: EndpointRow[] = [
 		method: 'PATCH', path: `${CHATS}/rooms/{roomJid}`, permissions: ['chat:chat:access', 'chat:room:edit'], userContext: true, output: { kind: 'void' },
 		params: [
 			roomJid,
-			{ name: 'subject', location: 'body', type: 'string', label: 'Subject' },
-			{ name: 'description', location: 'body', type: 'string', label: 'Description' },
-			{ name: 'pinnedMessageIds', location: 'body', type: 'stringList', label: 'Pinned Message IDs', maxItems: 5 },
-			{ name: 'ownerIds', location: 'body', type: 'stringList', label: 'Owner IDs', description: 'User IDs (GUIDs) to make room owners' },
+			{ name: 'subject', location: 'body', type: 'string', label: 'Subject', description: 'New name of the room' },
+			{ name: 'description', location: 'body', type: 'string', label: 'Description', description: 'New description of the room' },
+			{ name: 'pinnedMessageIds', location: 'body', type: 'stringList', label: 'Pinned Message IDs', maxItems: 5, description: 'The messages the room should have pinned' },
+			{ name: 'ownerIds', location: 'body', type: 'stringList', label: 'Owner IDs', description: 'User IDs (GUIDs) of the people to make room owners' },
 		],
 	},
 
@@ -128,13 +174,13 @@ export const genesysChatTable: EndpointRow[] = [
 		resource: 'roomMessage', operation: 'getByIds', sdkMethod: 'getChatsRoomMessage', name: 'Get by IDs', action: 'Get room messages by ID',
 		description: 'Get one or more messages of a room by their IDs',
 		method: 'GET', path: `${CHATS}/rooms/{roomJid}/messages/{messageIds}`, permissions: ['chat:chat:access', 'chat:room:view'], userContext: true,
-		params: [roomJid, messageIds], output: { kind: 'itemsAt', path: 'entities' },
+		params: [roomJid, messageIds], output: { kind: 'itemsAt', path: 'entities' }, simplify: simpleMessage,
 	},
 	{
 		resource: 'roomMessage', operation: 'getHistory', sdkMethod: 'getChatsRoomMessages', name: 'Get History', action: 'Get the message history of a room',
 		description: 'Get a room\'s messages, oldest first',
 		method: 'GET', path: `${CHATS}/rooms/{roomJid}/messages`, permissions: ['chat:chat:access', 'chat:room:view'], userContext: true,
-		params: [roomJid, ...historyParams], paging: historyPaging,
+		params: [roomJid, ...historyParams], paging: historyPaging, simplify: simpleMessage,
 	},
 
 	// ── Room participant ────────────────────────────────────────────────────────────────────────
@@ -154,14 +200,14 @@ export const genesysChatTable: EndpointRow[] = [
 		resource: 'roomParticipant', operation: 'get', sdkMethod: 'getChatsRoomParticipant', name: 'Get', action: 'Get a room participant',
 		description: 'Get one participant of a room by JID',
 		method: 'GET', path: `${CHATS}/rooms/{roomJid}/participants/{participantJid}`, permissions: [], userContext: true,
-		params: [roomJid, { name: 'participantJid', location: 'path', type: 'string', label: 'Participant JID', required: true, description: 'Chat JID of the participant (not the user GUID)' }],
+		params: [roomJid, { name: 'participantJid', location: 'path', type: 'string', label: 'Participant JID', required: true, description: 'Chat JID of the participant (jid in the output of Get Many), not the user GUID' }],
 	},
 	{
 		resource: 'roomParticipant', operation: 'getMany', sdkMethod: 'getChatsRoomParticipants', name: 'Get Many', action: 'Get the participants of a room',
 		description: 'List the participants of a room',
 		method: 'GET', path: `${CHATS}/rooms/{roomJid}/participants`, permissions: ['chat:chat:access', 'chat:room:view'], userContext: true,
-		params: [roomJid, { name: 'notify', location: 'query', type: 'boolean', label: 'Notify', description: 'Whether to return the users who should be notified (SDK 221+)' }],
-		output: { kind: 'itemsAt', path: 'participants' },
+		params: [roomJid, { name: 'notify', location: 'query', type: 'boolean', label: 'Notify', description: 'Whether to return only the participants who should be notified of new messages' }],
+		output: { kind: 'itemsAt', path: 'participants' }, simplify: simpleParticipant,
 	},
 
 	// ── Room pin ────────────────────────────────────────────────────────────────────────────────
@@ -182,7 +228,7 @@ export const genesysChatTable: EndpointRow[] = [
 	{
 		resource: 'userChat', operation: 'get', sdkMethod: 'getChatsUser', name: 'Get', action: 'Get a 1:1 chat',
 		description: 'Get information about the 1:1 chat with a user (its pinned messages)', preview: true,
-		method: 'GET', path: `${CHATS}/users/{userId}`, permissions: ['chat:chat:access', 'chat:1on1:view'], userContext: true, params: [userId],
+		method: 'GET', path: `${CHATS}/users/{userId}`, permissions: ['chat:chat:access', 'chat:1on1:view'], userContext: true, params: [userId], simplify: simpleOneToOne,
 	},
 
 	// ── User (1:1) message ──────────────────────────────────────────────────────────────────────
@@ -208,13 +254,13 @@ export const genesysChatTable: EndpointRow[] = [
 		resource: 'userMessage', operation: 'getByIds', sdkMethod: 'getChatsUserMessage', name: 'Get by IDs', action: 'Get 1:1 messages by ID',
 		description: 'Get one or more messages of the 1:1 chat with a user by their IDs',
 		method: 'GET', path: `${CHATS}/users/{userId}/messages/{messageIds}`, permissions: ['chat:chat:access', 'chat:1on1Message:view'], userContext: true,
-		params: [userId, messageIds], output: { kind: 'itemsAt', path: 'entities' },
+		params: [userId, messageIds], output: { kind: 'itemsAt', path: 'entities' }, simplify: simpleMessage,
 	},
 	{
 		resource: 'userMessage', operation: 'getHistory', sdkMethod: 'getChatsUserMessages', name: 'Get History', action: 'Get the message history of a 1:1 chat',
 		description: 'Get the messages of the 1:1 chat with a user, oldest first',
 		method: 'GET', path: `${CHATS}/users/{userId}/messages`, permissions: ['chat:chat:access', 'chat:1on1Message:view'], userContext: true,
-		params: [userId, ...historyParams], paging: historyPaging,
+		params: [userId, ...historyParams], paging: historyPaging, simplify: simpleMessage,
 	},
 
 	// ── User (1:1) pin ──────────────────────────────────────────────────────────────────────────
@@ -236,19 +282,20 @@ export const genesysChatTable: EndpointRow[] = [
 		resource: 'thread', operation: 'getMessages', sdkMethod: 'getChatsThreadMessages', name: 'Get Messages', action: 'Get the messages of a thread',
 		description: 'Get the messages of one thread, oldest first',
 		method: 'GET', path: `${CHATS}/threads/{threadId}/messages`, permissions: ['chat:chat:access', 'chat:room:view'], userContext: true,
-		params: [{ name: 'threadId', location: 'path', type: 'string', label: 'Thread ID', required: true, description: 'Thread ID, as in a message\'s thread.id' }, ...historyParams],
+		params: [{ name: 'threadId', location: 'path', type: 'string', label: 'Thread ID', required: true, description: 'The thread, as in a message\'s thread.id' }, ...historyParams],
 		paging: historyPaging,
+		simplify: simpleMessage,
 	},
 	{
 		resource: 'message', operation: 'get', sdkMethod: 'getChatsMessage', name: 'Get', action: 'Get a message',
 		description: 'Get one message by ID, whether it lives in a room or a 1:1 chat',
-		method: 'GET', path: `${CHATS}/messages/{messageId}`, permissions: ['chat:chat:access', 'chat:1on1Message:view', 'chat:room:view'], userContext: true, params: [messageId],
+		method: 'GET', path: `${CHATS}/messages/{messageId}`, permissions: ['chat:chat:access', 'chat:1on1Message:view', 'chat:room:view'], userContext: true, params: [messageId], simplify: simpleMessage,
 	},
 	{
 		resource: 'reaction', operation: 'set', sdkMethod: 'putChatsMessageReactions', name: 'Set', action: 'Set reactions on a message',
 		description: 'Set the caller\'s emoji reactions on a message (replaces them; an empty list clears them)',
 		method: 'PUT', path: `${CHATS}/messages/{messageId}/reactions`, permissions: ['chat:chat:access', 'chat:reactions:edit'], userContext: true,
-		params: [messageId, { name: 'reactions', location: 'body', type: 'stringList', label: 'Reactions', required: true, description: 'Emoji characters, e.g. 👍,🎉' }],
+		params: [messageId, { name: 'reactions', location: 'body', type: 'stringList', label: 'Reactions', required: true, description: 'Emoji characters, e.g. 👍, 🎉' }],
 		output: { kind: 'void' },
 	},
 
@@ -312,3 +359,38 @@ export const genesysSupportRows: EndpointRow[] = [
 		method: 'GET', path: '/api/v2/users/me', permissions: [], userContext: true, params: [],
 	},
 ];
+
+// ── Pick from a list: the node's methods.listSearch ─────────────────────────────────────────────
+/** The `after` cursor of a listing's nextUri (undefined on the last page). */
+function afterCursor(answer: unknown): string | undefined {
+	const nextUri = (answer as IDataObject | undefined)?.nextUri;
+	if (typeof nextUri !== 'string' || !nextUri) return undefined;
+	return new URL(nextUri, 'https://api.invalid').searchParams.get('after') ?? undefined;
+}
+
+/** The calling user's chats (GET /api/v2/users/chats/me), one kind of chat at a time; names filtered here (the API has no search). */
+function myChats(kind: 'room' | 'oneOnOne'): ListSearchDef {
+	return {
+		sdkMethod: 'getUsersChatsMe',
+		values: ({ token }) => ({ after: token }),
+		items: 'entities',
+		filterByName: true,
+		toItem: (chat) => {
+			const isRoom = chat.chatType !== 'oneOnOne' && !chat.user;
+			if ((kind === 'room') !== isRoom) return undefined;
+			const user = (chat.user ?? {}) as IDataObject;
+			const id = kind === 'room' ? ((chat.room as IDataObject | undefined)?.jid ?? chat.id) : (user.id ?? chat.id);
+			if (typeof id !== 'string' || !id) return undefined;
+			const name = typeof chat.name === 'string' && chat.name ? chat.name : typeof user.name === 'string' && user.name ? user.name : id;
+			return { name, value: id };
+		},
+		next: (answer) => afterCursor(answer),
+	};
+}
+
+export const genesysListSearch: Record<string, ListSearchDef> = {
+	/** Rooms the user is in, most recent activity first. */
+	searchRooms: myChats('room'),
+	/** People the user has 1:1 chats with, most recent first. */
+	searchChatPartners: myChats('oneOnOne'),
+};

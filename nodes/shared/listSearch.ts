@@ -4,11 +4,12 @@
  * answer, how an entry is shown, and the API's own cursor for the next page. Requests go through
  * the same transport as the node's operations (OAuth2 refresh, retries, error messages).
  */
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IDataObject, type ILoadOptionsFunctions, type INodeListSearchItems, type INodeListSearchResult } from 'n8n-workflow';
 
 import { at } from './paging';
 import { buildRequest } from './request';
 import type { ServiceDefinition } from './service';
+import type { EndpointRow } from './types';
 import { Transport, type RequestContext } from './transport';
 
 export interface ListPage {
@@ -37,39 +38,65 @@ export interface ListSearchDef {
 	needsFilter?: boolean;
 }
 
+/** Pages read at most for one name search that the API cannot do itself. */
+const MAX_FILTER_PAGES = 10;
+
 export type ListSearchMethod = (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>;
 
 /** Runs one list search: one request, one page of results. */
-export async function runListSearch(ctx: ILoadOptionsFunctions, service: ServiceDefinition, def: ListSearchDef, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function runListSearch(
+	ctx: ILoadOptionsFunctions,
+	service: ServiceDefinition,
+	def: ListSearchDef,
+	filter?: string,
+	paginationToken?: string,
+	extraRows: EndpointRow[] = [],
+): Promise<INodeListSearchResult> {
 	const credentials = await ctx.getCredentials(service.credentialType);
 	const baseUrl = service.baseUrl(credentials, ctx.getNode());
 	const page: ListPage = { filter: filter?.trim() || undefined, token: paginationToken || undefined, baseUrl };
 	if (def.needsFilter && !page.filter) return { results: [] };
 	const sdkMethod = typeof def.sdkMethod === 'function' ? def.sdkMethod(page) : def.sdkMethod;
-	const row = service.table.find((r) => r.sdkMethod === sdkMethod);
+	const row = [...service.table, ...extraRows].find((r) => r.sdkMethod === sdkMethod);
 	if (!row) throw new Error(`List search row ${sdkMethod} is not in the ${service.displayName} table`);
-	const values = new Map(Object.entries(def.values(page)).filter(([, value]) => value !== undefined));
 	// The load-options context offers what the transport uses (credentials, node, authenticated requests).
 	const transport = new Transport(ctx as unknown as RequestContext, service, baseUrl, service.oauth2Options?.(credentials));
-	const answer = await transport.send(row, buildRequest(row, values), 0);
-	const path = typeof def.items === 'function' ? def.items(page) : def.items;
-	const list = path ? at(answer, path) : answer;
-	const entries = (Array.isArray(list) ? list : []).filter((e): e is IDataObject => Boolean(e) && typeof e === 'object');
-	let results = entries.map((entry) => def.toItem(entry, page)).filter((item): item is INodeListSearchItems => item !== undefined);
-	if (def.filterByName && page.filter) {
-		const needle = page.filter.toLowerCase();
-		results = results.filter((item) => item.name.toLowerCase().includes(needle));
+	transport.useCredentials(credentials);
+	const needle = def.filterByName && page.filter ? page.filter.toLowerCase() : undefined;
+	let results: INodeListSearchItems[] = [];
+	let next: string | undefined;
+	// Searching by name here (the API cannot): follow the API's cursor until a page has a match, so
+	// the editor does not show an empty list while more pages exist (at most MAX_FILTER_PAGES requests).
+	for (let fetched = 0; fetched < (needle ? MAX_FILTER_PAGES : 1); fetched++) {
+		const values = new Map(Object.entries(def.values(page)).filter(([, value]) => value !== undefined));
+		let answer: unknown;
+		try {
+			answer = await transport.send(row, buildRequest(row, values), 0);
+		} catch (error) {
+			// The editor shows this message in the list: the service's words, no token or secret.
+			throw transport.redactError(error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(ctx.getNode(), error as Error));
+		}
+		const path = typeof def.items === 'function' ? def.items(page) : def.items;
+		const list = path ? at(answer, path) : answer;
+		const entries = (Array.isArray(list) ? list : []).filter((e): e is IDataObject => Boolean(e) && typeof e === 'object');
+		results = entries.map((entry) => def.toItem(entry, page)).filter((item): item is INodeListSearchItems => item !== undefined);
+		if (needle) results = results.filter((item) => item.name.toLowerCase().includes(needle));
+		next = def.next?.(answer, entries, page);
+		if (results.length > 0 || next === undefined) break;
+		page.token = next;
 	}
-	const next = def.next?.(answer, entries, page);
 	return { results, ...(next !== undefined && { paginationToken: next }) };
 }
 
-/** The node's `methods.listSearch` for a service's list-search definitions. */
-export function listSearchMethods(service: ServiceDefinition, defs: Record<string, ListSearchDef>): Record<string, ListSearchMethod> {
+/**
+ * The node's `methods.listSearch` for a service's list-search definitions. `extraRows` are calls
+ * outside the node's operations that only the lists use (e.g. the user's chats).
+ */
+export function listSearchMethods(service: ServiceDefinition, defs: Record<string, ListSearchDef>, extraRows: EndpointRow[] = []): Record<string, ListSearchMethod> {
 	const methods: Record<string, ListSearchMethod> = {};
 	for (const [name, def] of Object.entries(defs)) {
 		methods[name] = async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-			return await runListSearch(this, service, def, filter, paginationToken);
+			return await runListSearch(this, service, def, filter, paginationToken, extraRows);
 		};
 	}
 	return methods;

@@ -83,6 +83,7 @@ function idPattern(param: ParamDef, locator: LocatorDef): string {
 
 /** A field the user picks from a list, by ID or by URL (n8n resource locator). */
 export function locatorProperty(param: ParamDef, locator: LocatorDef): INodeProperties {
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- a resource-locator mode, not a parameter: modes have no default
 	const list: INodePropertyMode = {
 		displayName: 'From List',
 		name: 'list',
@@ -91,6 +92,7 @@ export function locatorProperty(param: ParamDef, locator: LocatorDef): INodeProp
 		typeOptions: { searchListMethod: locator.search, searchable: true, ...(locator.searchRequired && { searchFilterRequired: true }) },
 	};
 	const pattern = idPattern(param, locator);
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- a resource-locator mode, not a parameter
 	const id: INodePropertyMode = {
 		displayName: 'By ID',
 		name: 'id',
@@ -101,6 +103,7 @@ export function locatorProperty(param: ParamDef, locator: LocatorDef): INodeProp
 	};
 	const modes: INodePropertyMode[] = [list, id];
 	if (locator.url) {
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- a resource-locator mode, not a parameter
 		modes.push({
 			displayName: 'By URL',
 			name: 'url',
@@ -250,6 +253,7 @@ function simplifyProperties(show: IDataObject): INodeProperties[] {
 		displayName: 'Simplify',
 		name: 'simplify',
 		type: 'boolean',
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-boolean -- the default is a boolean: on for AI agents, off in workflows
 		default: tool,
 		description: SIMPLIFY_DESCRIPTION,
 		displayOptions: { show: { ...show, '@tool': [tool] } },

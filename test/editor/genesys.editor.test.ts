@@ -1,0 +1,127 @@
+/**
+ * Editor experience of the Genesys Chat node on the BUILT node, with n8n's own functions: every
+ * operation shows its required fields and has no issues once filled; rooms and 1:1 partners are
+ * picked from the user's chats (GET /api/v2/users/chats/me, paged with its `after` cursor) through
+ * methods.listSearch in n8n-core's LoadOptionsContext; Simplify gives camelCase messages.
+ */
+import type { INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+
+import type { EndpointRow, ParamDef } from '../../nodes/shared/types';
+import { CREDENTIAL_TYPE, NODE_TYPE, capture, jsonOf, run, useGenesys } from '../genesys/setup';
+import { builtTable, displayedProperties, listSearch, makeNode, nodeTypeOf, parameterIssues, resolveParameters, rl, toolDescription } from './helpers';
+
+const table = builtTable('GenesysChat/GenesysChat.table.js', 'genesysChatTable');
+const GUID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
+const env = useGenesys();
+let description: INodeTypeDescription;
+beforeAll(() => {
+	description = nodeTypeOf(env.pkg, NODE_TYPE).description;
+});
+
+function sample(param: ParamDef | undefined, property: INodeProperties): unknown {
+	if (property.type === 'resourceLocator') return rl(param?.name === 'roomJid' ? 'adhoc-1@conference.example.orgspan.com' : GUID);
+	if (property.type === 'boolean') return true;
+	if (property.type === 'options') return (property.options as Array<{ value: string }>)[0].value;
+	return 'text';
+}
+
+function fill(row: EndpointRow, parameters: INodeParameters): INodeParameters {
+	const out: INodeParameters = { ...parameters };
+	for (const property of displayedProperties(description, out)) {
+		if (property.required && property.type !== 'collection' && !(property.name in parameters)) {
+			out[property.name] = sample(row.params.find((p) => p.name === property.name), property) as INodeParameters[string];
+		}
+	}
+	return out;
+}
+
+const search = async (method: string, filter?: string, paginationToken?: string) =>
+	await listSearch({ pkg: env.pkg, store: env.store, nodeType: NODE_TYPE, method, credentials: { [CREDENTIAL_TYPE]: env.userCred }, filter, paginationToken });
+
+describe('properties through n8n-workflow', () => {
+	it.each(table.map((row) => [`${row.resource} → ${row.operation}`, row] as const))('%s: required fields shown, no issues once filled', (_, row) => {
+		const base = { resource: row.resource, operation: row.operation };
+		const shown = displayedProperties(description, base).map((p) => p.name);
+		for (const param of row.params.filter((p) => p.required)) expect(shown).toContain(param.name);
+		expect(parameterIssues(description, makeNode(env.pkg, NODE_TYPE, fill(row, base)))).toBeNull();
+	});
+
+	it('rooms and users are resource locators: From List (the user\'s chats), By ID; users also By URL', () => {
+		const props = (resource: string, operation: string) => displayedProperties(description, { resource, operation });
+		const room = props('roomMessage', 'getHistory').find((p) => p.name === 'roomJid')!;
+		expect(room.type).toBe('resourceLocator');
+		expect(room.modes!.map((m) => m.name)).toEqual(['list', 'id']);
+		expect(room.modes![0].typeOptions?.searchListMethod).toBe('searchRooms');
+		const user = props('userMessage', 'send').find((p) => p.name === 'userId')!;
+		expect(user.modes!.map((m) => m.name)).toEqual(['list', 'id', 'url']);
+		expect(user.modes![0].typeOptions?.searchListMethod).toBe('searchChatPartners');
+		// By ID checks the shape: a JID for rooms, a GUID for users.
+		const issues = (parameters: INodeParameters) => parameterIssues(description, makeNode(env.pkg, NODE_TYPE, parameters));
+		expect(issues({ resource: 'roomMessage', operation: 'getHistory', roomJid: rl(GUID) })?.parameters?.roomJid).toBeDefined();
+		expect(issues({ resource: 'userMessage', operation: 'getHistory', userId: rl('not-a-guid') })?.parameters?.userId).toBeDefined();
+		expect(issues({ resource: 'userMessage', operation: 'getHistory', userId: rl(`https://apps.mypurecloud.com/directory/#/person/${GUID}`, 'url') })).toBeNull();
+		// A JID saved as plain text by an older workflow stays as it was.
+		expect(resolveParameters(description, { resource: 'room', operation: 'get', roomJid: 'adhoc-9@conference.x' }).roomJid).toBe('adhoc-9@conference.x');
+	});
+
+	it('Simplify on read/list operations: off in workflows, on for AI agents', () => {
+		const params: INodeParameters = { resource: 'roomMessage', operation: 'getHistory', roomJid: rl('adhoc-1@c.x') };
+		expect(resolveParameters(description, params).simplify).toBe(false);
+		expect(resolveParameters(toolDescription(description), params, makeNode(env.pkg, NODE_TYPE, params)).simplify).toBe(true);
+		for (const row of table) {
+			const shown = displayedProperties(description, { resource: row.resource, operation: row.operation }).some((p) => p.name === 'simplify');
+			expect([row.sdkMethod, shown]).toEqual([row.sdkMethod, Boolean(row.simplify)]);
+		}
+	});
+});
+
+describe('list searches against the emulator', () => {
+	it('rooms of the user, newest activity first, paged with the API cursor, with search text', async () => {
+		const jids = Array.from({ length: 130 }, (_, i) => env.emu.createRoom(env.me.id, `Paging room ${String(i).padStart(3, '0')}`, [env.other.id]));
+		jids.forEach((jid, i) => env.emu.addRoomMessages(jid, env.me.id, 1, { start: new Date(Date.UTC(2026, 0, 1, 0, i)) }));
+		const { result: first, requests } = await capture(env, async () => await search('searchRooms'));
+		expect(requests.map((r) => r.rawPath + (r.rawQuery ? `?${r.rawQuery}` : ''))).toEqual(['/api/v2/users/chats/me']);
+		expect(first.paginationToken).toEqual(expect.any(String));
+		const second = await search('searchRooms', undefined, first.paginationToken as string);
+		const all = [...first.results, ...second.results].filter((r) => r.name.startsWith('Paging room'));
+		expect(all.map((r) => r.value).sort()).toEqual([...jids].sort());
+		expect(new Set(all.map((r) => r.value)).size).toBe(130);
+		expect(second.paginationToken).toBeUndefined();
+		const filtered = await search('searchRooms', 'paging room 007');
+		expect(filtered.results).toEqual([{ name: 'Paging room 007', value: jids[7] }]);
+	});
+
+	it('1:1 partners from the user\'s chats', async () => {
+		env.emu.addUserMessages(env.other.id, env.me.id, 1);
+		const { results } = await search('searchChatPartners', env.other.name.slice(0, 4));
+		expect(results).toEqual([{ name: env.other.name, value: env.other.id }]);
+	});
+});
+
+describe('runs through n8n-core', () => {
+	it('"read a room picked from a list": Room Message → Get History with Simplify', async () => {
+		const jid = env.emu.createRoom(env.me.id, 'Readable room', [env.other.id]);
+		env.emu.addRoomMessages(jid, env.other.id, 3);
+		const { results } = await search('searchRooms', 'Readable room');
+		expect(results.map((r) => r.value)).toEqual([jid]);
+		const { result, requests } = await capture(env, async () => await run(env, { resource: 'roomMessage', operation: 'getHistory', roomJid: rl(String(results[0].value), 'list', results[0].name), returnAll: true, simplify: true }));
+		expect(result.error).toBeUndefined();
+		expect(requests[0].rawPath).toBe(`/api/v2/chats/rooms/${encodeURIComponent(jid)}/messages`);
+		const items = jsonOf(result);
+		expect(items).toHaveLength(3);
+		for (const item of items) {
+			expect(item).toMatchObject({ fromUserId: env.other.id, toJid: jid, isEdited: false });
+			expect(Object.keys(item)).toEqual(expect.arrayContaining(['messageId', 'text', 'createdAt', 'threadId']));
+			expect(Object.keys(item).every((key) => /^[a-z][A-Za-z]*$/.test(key))).toBe(true);
+		}
+	});
+
+	it('send a 1:1 message to a partner picked from the list (value on the wire as before)', async () => {
+		env.emu.addUserMessages(env.third.id, env.me.id, 1);
+		const { results } = await search('searchChatPartners', env.third.name);
+		const { result, requests } = await capture(env, async () => await run(env, { resource: 'userMessage', operation: 'send', userId: rl(String(results[0].value), 'list', results[0].name), message: 'Hi' }));
+		expect(result.error).toBeUndefined();
+		expect(requests[0].rawPath).toBe(`/api/v2/chats/users/${env.third.id}/messages`);
+		expect(requests[0].body).toEqual({ message: 'Hi' });
+	});
+});
