@@ -62,6 +62,8 @@ export interface EmulatorCore {
 	injectFault(fault: Fault): void;
 	clearFaults(): void;
 	setRateLimit(limit: RateLimit | undefined): void;
+	/** Constant emulated latency: every API request (token endpoints excluded) waits this many ms before it is handled (0 = none, the default). */
+	setLatency(ms: number): void;
 	close(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function createEmulatorCore(options: CoreOptions): Promise<Omit<Emu
 	const requests: RecordedRequest[] = [];
 	let faults: Array<Fault & { left: number }> = [];
 	let rateLimit: RateLimit | undefined;
+	let latencyMs = 0;
 	const windows = new Map<string, { start: number; count: number }>();
 
 	// Keep bodies as buffers so the log holds exactly what arrived; parse JSON ourselves.
@@ -130,6 +133,7 @@ export async function createEmulatorCore(options: CoreOptions): Promise<Omit<Emu
 		(req as FastifyRequest & { record?: RecordedRequest }).record = record;
 
 		const isToken = options.isTokenPath(rawPath);
+		if (latencyMs > 0 && !isToken) await delay(latencyMs);
 		const fault = faults.find(
 			(f) =>
 				f.left > 0 &&
@@ -197,6 +201,9 @@ export async function createEmulatorCore(options: CoreOptions): Promise<Omit<Emu
 		setRateLimit: (limit: RateLimit | undefined) => {
 			rateLimit = limit;
 			windows.clear();
+		},
+		setLatency: (ms: number) => {
+			latencyMs = Math.max(0, ms);
 		},
 	};
 	return {
