@@ -190,6 +190,8 @@ describe('state and failures', () => {
 		['a 500', { kind: 'status' as const, status: 500 }, /Genesys Cloud error 500/],
 		['a 429 after every retry', { kind: 'status' as const, status: 429, retryAfter: 0, times: 6 }, /Genesys Cloud error 429/],
 		['a 401 that a refreshed token does not cure', { kind: 'status' as const, status: 401, times: 2 }, /Genesys Cloud error 401/],
+		// Back-off 1 + 2 + 4 + 8 + 16 s: the slowest test here.
+		['a connection dropped on every retry', { kind: 'drop' as const, times: 6 }, /connection to the server was closed|could not be reached/],
 	])('%s throws a NodeApiError and leaves the cursor, so the next poll emits everything', async (_name, fault, message) => {
 		const { me, other } = env;
 		const room = env.emu.createRoom(other.id, 'Failures', [me.id]);
@@ -207,5 +209,23 @@ describe('state and failures', () => {
 		const next = await t.poll();
 		expect(next.error).toBeUndefined();
 		expect(ids(next.items)).toEqual(sent);
+	}, 60_000);
+});
+
+describe('many chats', () => {
+	// Last in this file: it leaves the user in more than one page of chats.
+	it('follows nextUri through every page of users/chats/me', async () => {
+		const { me, other } = env;
+		const t = trigger({ event: 'newMessageAnyChat' });
+		const rooms = Array.from({ length: 110 }, (_, i) => env.emu.createRoom(other.id, `Crowd ${i}`, [me.id]));
+		await t.poll();
+		const sent = [...(await send(other.id, { roomJid: rooms[0] }, 1, 'first')), ...(await send(other.id, { roomJid: rooms[109] }, 1, 'last'))];
+		const { result, requests } = await requestsDuring(async () => await t.poll());
+		expect(ids(result.items)).toEqual(sent);
+		expect(requests.filter((r) => r.url.startsWith('/api/v2/users/chats/me')).map((r) => r.url)).toEqual([
+			'/api/v2/users/chats/me',
+			expect.stringMatching(/^\/api\/v2\/users\/chats\/me\?after=/),
+		]);
+		expect((await t.poll()).items).toBeNull();
 	});
 });
