@@ -118,7 +118,8 @@ it('emits every message sent during polling exactly once, through faults and res
 	const record = (items: IDataObject[] | null) => {
 		for (const item of items ?? []) emitted.set(item.messageId as string, (emitted.get(item.messageId as string) ?? 0) + 1);
 	};
-	const deadline = Date.now() + 50_000;
+	// Normally done in ~25 s; the cap only matters when something is wrong.
+	const deadline = Date.now() + 80_000;
 	let quiet = 0;
 	let ticks = 0;
 	while (Date.now() < deadline && !senderError) {
@@ -158,4 +159,4 @@ it('emits every message sent during polling exactly once, through faults and res
 	expect(trigger.stats.restarts).toBeGreaterThan(0);
 	// Bounded state: per chat a watermark and the ids at it, never every id.
 	expect(JSON.stringify(trigger.saved).length).toBeLessThan(3000);
-}, 90_000);
+}, 120_000);
