@@ -38,7 +38,7 @@ export const requestOptionsProperty: INodeProperties = {
 			name: 'maxWaitSeconds',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: DEFAULT_LIMITS.maxWaitMs / 1000,
+			default: 120,
 			description:
 				'How long one item may wait in total before retries when the service is rate limited (429) or briefly unavailable (502, 503, 504, dropped connections). A Retry-After longer than what is left fails the item at once with a message saying how long the service asked to wait.',
 		},
@@ -47,7 +47,7 @@ export const requestOptionsProperty: INodeProperties = {
 			name: 'timeoutSeconds',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: DEFAULT_LIMITS.timeoutMs / 1000,
+			default: 60,
 			description: 'How long one request may take, from sending it to the last byte of the answer; a request that takes longer is cut off and, if it only reads data, retried',
 		},
 	],

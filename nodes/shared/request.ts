@@ -38,7 +38,7 @@ function pathValue(name: string, value: unknown): string {
 }
 
 /** `type/subtype` (with optional `; name=value` parameters) of safe token characters; anything else is octet-stream. */
-const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"\\\x00-\x1f\x7f]*"|[a-z0-9!#$&^_.+-]+))*$/i;
+const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;\s*[a-z0-9!#$&^_.+-]+=("[ !#-[\]-~]*"|[a-z0-9!#$&^_.+-]+))*$/i;
 
 /** The MIME type to put in a part header: the binary's own when it is well formed, else application/octet-stream. */
 export function safeMimeType(value: unknown): string {
@@ -52,7 +52,13 @@ export function safeMimeType(value: unknown): string {
  * the name can neither end the quoted string nor inject a header line.
  */
 export function quoteFileName(name: string): string {
-	return name.replace(/["\\\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+	let out = '';
+	for (const char of name) {
+		const code = char.charCodeAt(0);
+		const unsafe = char === '"' || char === '\\' || code < 0x20 || code === 0x7f;
+		out += unsafe ? `%${code.toString(16).toUpperCase().padStart(2, '0')}` : char;
+	}
+	return out;
 }
 
 function queryPairs(param: ParamDef, value: unknown): string[] {

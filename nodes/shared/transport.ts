@@ -139,7 +139,7 @@ export class Transport {
 	private accessToken: string | undefined;
 
 	/** One token renewal at a time for all items of this execution. */
-	private renewal: Promise<string> | undefined;
+	private renewal: Promise<{ token?: string; error?: unknown }> | undefined;
 
 	/** Wait budget left per item (ms). */
 	private readonly budgets = new Map<number, number>();
@@ -197,7 +197,11 @@ export class Transport {
 	 * and stores it (n8n's refresh helper cannot start from no token).
 	 */
 	private async currentToken(itemIndex: number): Promise<string | undefined> {
-		if (this.renewal) return await this.renewal;
+		if (this.renewal) {
+			const outcome = await this.renewal;
+			if (outcome.token !== undefined) return outcome.token;
+			throw this.refreshError(outcome.error, itemIndex);
+		}
 		if (!this.credentials) await this.reloadCredentials();
 		if (this.accessToken) return this.accessToken;
 		if (this.credentials?.grantType !== 'clientCredentials') {
@@ -216,34 +220,40 @@ export class Transport {
 	private async renew(refused: string | undefined, itemIndex: number): Promise<string> {
 		this.renewal ??= (async () => {
 			try {
-				const stored = await this.reloadCredentials();
-				if (this.accessToken && this.accessToken !== refused) return this.accessToken;
-				try {
-					this.stats.refreshes++;
-					const data = (await this.ctx.helpers.refreshOAuth2Token.call(
-						this.ctx,
-						this.service.credentialType,
-						this.oauth2 ? { ...this.oauth2, tokenType: undefined } : undefined,
-					)) as IDataObject;
-					const token = typeof data?.access_token === 'string' ? data.access_token : undefined;
-					this.remember({ ...stored, oauthTokenData: { ...(stored.oauthTokenData as IDataObject), ...data } });
-					if (token) return token;
-					throw new Error('The token endpoint answered without an access_token');
-				} catch (error) {
-					// Another execution or worker may have rotated the refresh token a moment before:
-					// its new access token is in the store by now.
-					await this.reloadCredentials();
-					if (this.accessToken && this.accessToken !== refused) return this.accessToken;
-					throw error;
-				}
+				return await this.renewOnce(refused);
 			} finally {
 				this.renewal = undefined;
 			}
 		})();
+		const outcome = await this.renewal;
+		if (outcome.token !== undefined) return outcome.token;
+		throw this.refreshError(outcome.error, itemIndex);
+	}
+
+	/** One renewal: the stored token if someone else replaced `refused`, else n8n's refresh. Never throws. */
+	private async renewOnce(refused: string | undefined): Promise<{ token?: string; error?: unknown }> {
 		try {
-			return await this.renewal;
+			const stored = await this.reloadCredentials();
+			if (this.accessToken && this.accessToken !== refused) return { token: this.accessToken };
+			this.stats.refreshes++;
+			const data = (await this.ctx.helpers.refreshOAuth2Token.call(
+				this.ctx,
+				this.service.credentialType,
+				this.oauth2 ? { ...this.oauth2, tokenType: undefined } : undefined,
+			)) as IDataObject;
+			const token = typeof data?.access_token === 'string' ? data.access_token : undefined;
+			this.remember({ ...stored, oauthTokenData: { ...(stored.oauthTokenData as IDataObject), ...data } });
+			return token ? { token } : { error: new Error('The token endpoint answered without an access_token') };
 		} catch (error) {
-			throw this.refreshError(error, itemIndex);
+			// Another execution or worker may have rotated the refresh token a moment before:
+			// its new access token is in the store by now.
+			try {
+				await this.reloadCredentials();
+			} catch {
+				// keep the refresh error
+			}
+			if (this.accessToken && this.accessToken !== refused) return { token: this.accessToken };
+			return { error };
 		}
 	}
 
@@ -319,8 +329,8 @@ export class Transport {
 		return new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled', { itemIndex });
 	}
 
-	/** One attempt on the wire; resolves with the answer whatever its status, rejects on network failures. */
-	private async attempt(request: PreparedRequest, token: string | undefined): Promise<IN8nHttpFullResponse> {
+	/** One attempt on the wire: the answer whatever its status, or what went wrong before one arrived. Never throws. */
+	private async attempt(request: PreparedRequest, token: string | undefined): Promise<{ response?: IN8nHttpFullResponse; code?: string; error?: unknown }> {
 		let url = `${this.baseUrl}${request.url}`;
 		const headers: IDataObject = { ...request.headers };
 		if (token === undefined) {
@@ -348,7 +358,7 @@ export class Transport {
 			abortSignal: cancel ? AbortSignal.any([cancel, timeout]) : timeout,
 		};
 		try {
-			if (token !== undefined) return (await this.ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse;
+			if (token !== undefined) return { response: (await this.ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse };
 			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
 				this.ctx,
 				this.service.credentialType,
@@ -356,11 +366,11 @@ export class Transport {
 				this.oauth2 ? { oauth2: this.oauth2 } : undefined,
 			)) as IN8nHttpFullResponse;
 			await this.reloadCredentials();
-			return response;
+			return { response };
 		} catch (error) {
-			if (cancel?.aborted) throw Object.assign(new Error('cancelled'), { code: 'CANCELLED' });
-			if (timeout.aborted) throw Object.assign(new Error('timed out'), { code: TIMEOUT });
-			throw error;
+			if (cancel?.aborted) return { code: 'CANCELLED', error };
+			if (timeout.aborted) return { code: TIMEOUT, error };
+			return { code: networkCodeOf(error), error };
 		}
 	}
 
@@ -371,10 +381,11 @@ export class Transport {
 		let renewed = false;
 		for (let attempt = 0; ; attempt++) {
 			let failure: Failure;
-			try {
-				await this.beforeSending(itemIndex);
-				this.stats.requests++;
-				const response = await this.attempt(request, token);
+			await this.beforeSending(itemIndex);
+			this.stats.requests++;
+			const { response, code, error } = await this.attempt(request, token);
+			if (code === 'CANCELLED') throw this.cancelled(itemIndex);
+			if (response) {
 				const headers = (response.headers ?? {}) as IDataObject;
 				const status = response.statusCode;
 				if (status === 401 && !renewed && token !== undefined) {
@@ -383,19 +394,21 @@ export class Transport {
 					attempt--;
 					continue;
 				}
-				if (status >= 200 && status < 300) return parseBody(response.body, headers);
 				let body: unknown;
+				let malformed = false;
 				try {
 					body = parseBody(response.body, headers);
 				} catch {
+					malformed = true;
 					body = typeof response.body === 'string' ? response.body : undefined;
 				}
-				failure = { status, headers, body };
-			} catch (error) {
-				const code = (error as IDataObject)?.code;
-				if (code === 'CANCELLED') throw this.cancelled(itemIndex);
-				if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
-				failure = { headers: {}, networkCode: code === MALFORMED ? MALFORMED : (networkCodeOf(error) ?? 'network error'), original: error };
+				if (status >= 200 && status < 300 && !malformed) return body;
+				failure = status >= 200 && status < 300 ? { headers, networkCode: MALFORMED } : { status, headers, body };
+			} else if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+				// Raised by n8n itself (e.g. fetching a first client-credentials token): keep its words, redacted.
+				throw this.refreshError(error, itemIndex);
+			} else {
+				failure = { headers: {}, networkCode: code ?? 'network error', original: error };
 			}
 			const idempotent = IDEMPOTENT.has(request.method);
 			const retryable =
