@@ -123,7 +123,7 @@ describe('1. path values never leave their template', () => {
 	it('any text as a path value stays one path segment, encoded as the SDKs encode it, or is refused before sending', async () => {
 		raw.handle((_request, response) => json(response, 200, { id: 'x' }));
 		await fc.assert(
-			fc.asyncProperty(fc.oneof(fc.string(), fc.constantFrom('.', '..', '%2e%2e', './..', '/..', '..%2f', ' .. ', '\\..', '?a=b', '#x', '%')), async (value) => {
+			fc.asyncProperty(fc.oneof(fc.string().filter((text) => !text.startsWith('=')) /* n8n reads a leading '=' as an expression */, fc.constantFrom('.', '..', '%2e%2e', './..', '/..', '..%2f', ' .. ', '\\..', '?a=b', '#x', '%')), async (value) => {
 				raw.requests.length = 0;
 				let result: RunNodeResult;
 				try {
