@@ -68,7 +68,8 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://api.mypurecloud.com',
-			description: 'API base URL; https (http only for 127.0.0.1 or localhost)',
+			required: true,
+			description: 'Address of the Genesys Cloud API to use: https (plain http only for 127.0.0.1 or localhost)',
 			displayOptions: { show: { region: ['custom'] } },
 		},
 		{
@@ -77,7 +78,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://login.mypurecloud.com',
-			description: 'Host of the OAuth endpoints (/oauth/token, /oauth/authorize); leave empty to use the Base URL',
+			description: 'Address of the Genesys Cloud login (where /oauth/token and /oauth/authorize are); leave empty to use the Base URL',
 			displayOptions: { show: { region: ['custom'] } },
 		},
 		{
@@ -102,7 +103,29 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 				},
 			],
 			default: 'authorizationCode',
+			description: 'How n8n gets its access token: as a signed-in user (Authorization Code, PKCE) or as the OAuth client itself',
 			hint: 'Chat messages are sent as a user. Client credentials work only for organization and user chat settings.',
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The client ID of the OAuth client (Genesys Cloud: Admin → Integrations → OAuth)',
+		},
+		{
+			// Replaces the OAuth2 base field, which is required for every grant type: a PKCE client has
+			// no secret, so the field is not shown for PKCE (n8n offers Connect once every shown
+			// required field is filled).
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The secret of the OAuth client (Genesys Cloud: Admin → Integrations → OAuth)',
+			displayOptions: { show: { grantType: ['authorizationCode', 'clientCredentials'] } },
 		},
 		{
 			displayName: 'Authorization URL',

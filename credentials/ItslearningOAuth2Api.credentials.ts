@@ -38,7 +38,7 @@ export class ItslearningOAuth2Api implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'https://yourschool.itslearning.com',
-			description: "Origin of your school's itslearning site: https, no path (http is accepted only for 127.0.0.1 or localhost, for testing)",
+			description: "The address of your school's itslearning site: https, no path (plain http only for 127.0.0.1 or localhost, for testing)",
 		},
 		{
 			displayName: 'Grant Type',
@@ -57,6 +57,15 @@ export class ItslearningOAuth2Api implements ICredentialType {
 			name: 'accessTokenUrl',
 			type: 'hidden',
 			default: `=${SITE}/restapi/oauth2/token`,
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. 3f2504e0-4f89-11d3-9a0c-0305e82c3301',
+			description: 'The ID (a GUID) of the API client itslearning registered for you',
 		},
 		{
 			displayName: 'Client Secret',
@@ -105,7 +114,7 @@ export class ItslearningOAuth2Api implements ICredentialType {
 			type: 'options',
 			options: [
 				{ name: 'Authorization Header (Bearer)', value: 'header', description: 'Keeps the token out of URLs and logs' },
-				{ name: 'Query Parameter (Access_token)', value: 'query', description: 'What the itslearning SDK and apps do' },
+				{ name: 'Query Parameter', value: 'query', description: 'Adds access_token=… to the address of each request, as the itslearning SDK and apps do' },
 			],
 			default: 'header',
 			description: 'How API requests carry the access token',
