@@ -343,8 +343,16 @@ export class Transport {
 		} else {
 			headers.Authorization = `Bearer ${token}`;
 		}
+		// One signal for this attempt: the execution's cancel signal or the whole-response timeout.
+		// (Joined by hand rather than with AbortSignal.any, so nothing stays attached to the
+		// long-lived cancel signal after the attempt.)
 		const cancel = this.cancelSignal;
 		const timeout = AbortSignal.timeout(this.limits.timeoutMs);
+		const controller = new AbortController();
+		const abort = () => controller.abort();
+		cancel?.addEventListener('abort', abort, { once: true });
+		timeout.addEventListener('abort', abort, { once: true });
+		if (cancel?.aborted) controller.abort();
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url,
@@ -355,7 +363,7 @@ export class Transport {
 			encoding: 'text',
 			json: false,
 			timeout: this.limits.timeoutMs,
-			abortSignal: cancel ? AbortSignal.any([cancel, timeout]) : timeout,
+			abortSignal: controller.signal,
 		};
 		try {
 			if (token !== undefined) return { response: (await this.ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse };
@@ -371,6 +379,9 @@ export class Transport {
 			if (cancel?.aborted) return { code: 'CANCELLED', error };
 			if (timeout.aborted) return { code: TIMEOUT, error };
 			return { code: networkCodeOf(error), error };
+		} finally {
+			cancel?.removeEventListener('abort', abort);
+			timeout.removeEventListener('abort', abort);
 		}
 	}
 
