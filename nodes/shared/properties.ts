@@ -233,6 +233,7 @@ function rowProperties(row: EndpointRow): INodeProperties[] {
 			type: 'collection',
 			placeholder: 'Add Field',
 			default: {},
+			description: 'Optional fields of this operation',
 			options: optional.sort((a, b) => a.displayName.localeCompare(b.displayName)),
 			...show,
 		});
