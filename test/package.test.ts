@@ -111,12 +111,13 @@ describe('dist/', () => {
 		}
 	});
 
-	it('npm pack ships dist/, the entry index.js, README and package.json only', () => {
+	it('npm pack ships dist/, the entry index.js, README, LICENSE and package.json only', () => {
 		const [report] = JSON.parse(
 			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
 		) as Array<{ files: Array<{ path: string }> }>;
 		const shipped = report.files.map((f) => f.path);
-		expect(shipped.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['README.md', 'index.js', 'package.json']);
+		// index.js is the package's `main`, which npm always ships
+		expect(shipped.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'index.js', 'package.json']);
 		for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) expect(shipped).toContain(file);
 		expect(shipped.some((f) => f.startsWith('dist/test') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(false);
 	});

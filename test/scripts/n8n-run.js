@@ -39,9 +39,15 @@ function killGroup(child, signal = 'SIGTERM') {
 }
 
 /** Runs `n8n <args>`; resolves with { code, stdout, stderr } (never rejects on a non-zero exit). */
-function n8nCli(n8n, userFolder, args, { timeoutMs = 180000, env = {} } = {}) {
-	return new Promise((resolve, reject) => {
-		const child = spawn(n8n.node, [n8n.n8nBin, ...args], { env: n8nEnv(n8n, userFolder, env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+async function n8nCli(n8n, userFolder, args, { timeoutMs = 180000, env = {} } = {}) {
+	// Its own task-broker port: the default 5679 may be taken by a running n8n (e.g. `npm start`).
+	const brokerPort = String(await freePort());
+	return await new Promise((resolve, reject) => {
+		const child = spawn(n8n.node, [n8n.n8nBin, ...args], {
+			env: n8nEnv(n8n, userFolder, { N8N_RUNNERS_BROKER_PORT: brokerPort, ...env }),
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (c) => (stdout += c));
@@ -83,16 +89,18 @@ function freePort() {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A sleep that does not keep the process alive (for timeouts raced against an exit). */
+const idle = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * Starts `n8n start` on `port` (localhost). Returns { url, child, output(), stop() } once
- * /healthz/readiness answers 200. `logFile` (optional) receives n8n's output.
+ * /healthz/readiness and /rest/settings answer 200. `logFile` (optional) receives n8n's output.
  */
 async function startN8nServer(n8n, userFolder, { port, env = {}, logFile, timeoutMs = 180000, inheritOutput = false } = {}) {
 	port = port || (await freePort());
 	const url = `http://localhost:${port}`;
 	const child = spawn(n8n.node, [n8n.n8nBin, 'start'], {
-		env: n8nEnv(n8n, userFolder, { N8N_PORT: String(port), N8N_HOST: 'localhost', N8N_LISTEN_ADDRESS: '127.0.0.1', WEBHOOK_URL: `${url}/`, N8N_EDITOR_BASE_URL: `${url}/`, ...env }),
+		env: n8nEnv(n8n, userFolder, { N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_PORT: String(port), N8N_HOST: 'localhost', N8N_LISTEN_ADDRESS: '127.0.0.1', WEBHOOK_URL: `${url}/`, N8N_EDITOR_BASE_URL: `${url}/`, ...env }),
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -111,9 +119,9 @@ async function startN8nServer(n8n, userFolder, { port, env = {}, logFile, timeou
 		if (stopped) return;
 		stopped = true;
 		killGroup(child, 'SIGTERM');
-		const done = await Promise.race([exited, sleep(15000).then(() => undefined)]);
+		const done = await Promise.race([exited, idle(15000).then(() => undefined)]);
 		if (!done) killGroup(child, 'SIGKILL');
-		await Promise.race([exited, sleep(5000)]);
+		await Promise.race([exited, idle(5000)]);
 		killGroup(child, 'SIGKILL'); // task runner children, if any survived
 		if (log) log.end();
 	};
@@ -123,8 +131,10 @@ async function startN8nServer(n8n, userFolder, { port, env = {}, logFile, timeou
 			throw new Error(`n8n start exited early (${child.exitCode ?? child.signalCode}):\n${output.slice(-5000)}`);
 		}
 		try {
-			const res = await fetch(`${url}/healthz/readiness`);
-			if (res.status === 200) break;
+			// n8n 1.x answers /healthz/readiness before its REST routes exist: wait for /rest/settings too.
+			const ready = await fetch(`${url}/healthz/readiness`);
+			const settings = ready.status === 200 ? await fetch(`${url}/rest/settings`) : undefined;
+			if (settings?.status === 200) break;
 		} catch {
 			// not listening yet
 		}
@@ -141,21 +151,18 @@ async function startN8nServer(n8n, userFolder, { port, env = {}, logFile, timeou
 class N8nRest {
 	constructor(url) {
 		this.url = url;
-		this.cookie = '';
+		this.cookies = new Map();
 		this.browserId = 'n8n-nodes-itslearning-genesys-e2e';
 	}
 
 	async call(method, route, body) {
 		const res = await fetch(`${this.url}${route}`, {
 			method,
-			headers: { 'content-type': 'application/json', 'browser-id': this.browserId, ...(this.cookie ? { cookie: this.cookie } : {}) },
+			headers: { 'content-type': 'application/json', 'browser-id': this.browserId, ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}) },
 			body: body === undefined ? undefined : JSON.stringify(body),
+			redirect: 'manual',
 		});
-		const setCookie = res.headers.getSetCookie ? res.headers.getSetCookie() : [];
-		for (const c of setCookie) {
-			const pair = c.split(';')[0];
-			if (pair.startsWith('n8n-auth=')) this.cookie = pair;
-		}
+		this.keepCookies(res);
 		const text = await res.text();
 		let json;
 		try {
@@ -164,6 +171,25 @@ class N8nRest {
 			json = undefined;
 		}
 		return { status: res.status, json, text };
+	}
+
+	cookieHeader() {
+		return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+	}
+
+	keepCookies(res) {
+		for (const c of res.headers.getSetCookie()) {
+			const pair = c.split(';')[0];
+			const eq = pair.indexOf('=');
+			this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+		}
+	}
+
+	/** A browser-like GET of a full URL with this session's cookies (no redirects followed). */
+	async browserGet(url) {
+		const res = await fetch(url, { headers: { cookie: this.cookieHeader(), 'browser-id': this.browserId }, redirect: 'manual' });
+		this.keepCookies(res);
+		return { status: res.status, location: res.headers.get('location'), text: await res.text() };
 	}
 
 	async ok(method, route, body) {

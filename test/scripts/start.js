@@ -1,66 +1,162 @@
 #!/usr/bin/env node
 'use strict';
-// `npm start`: starts the emulators of both APIs on 127.0.0.1 and prints what an n8n credential
-// needs to talk to them (URLs, demo client ids/secrets, demo access tokens). Runs until Ctrl+C.
-// The emulators are TypeScript test code; they are compiled on the fly with the project's
-// TypeScript (a dev dependency), so no separate build step is needed for them.
+// `npm start` (after `npm run build`): a real n8n in the browser with this pack, demo credentials
+// already connected to local emulators of both APIs, and the example workflows.
+//
+//   1. starts the itslearning and Genesys emulators (127.0.0.1, free ports) with demo data;
+//   2. installs n8n 2.41.1 on the first run into the git-ignored cache `.cache/` (Node 24 from the
+//      npm package `node`, n8n with --ignore-scripts, then `npm rebuild sqlite3`), reused after;
+//   3. installs the pack into the n8n user folder (.cache/n8n-user) with the README's tarball
+//      commands, i.e. the layout of n8n's community install;
+//   4. imports the demo credentials (token data included) and the example workflows;
+//   5. starts n8n on http://localhost:5678 (or a free port), creates the owner account and prints
+//      the demo login and what to click first. Ctrl+C stops n8n and the emulators.
+//
+// Environment: N8N_CACHE_DIR (install cache), N8N_START_USER_FOLDER (n8n data, default
+// .cache/n8n-user), N8N_START_PORT (default 5678), N8N_START_VERSION (default 2.41.1).
+const crypto = require('crypto');
 const fs = require('fs');
-const ts = require('typescript');
+const net = require('net');
+const path = require('path');
 
-require.extensions['.ts'] = (module, filename) => {
-	const source = fs.readFileSync(filename, 'utf8');
-	const { outputText } = ts.transpileModule(source, {
-		fileName: filename,
-		compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+const { ensureN8n, cacheDir, DEFAULT_N8N_VERSION } = require('./n8n-install');
+const { n8nCliOk, startN8nServer, freePort, N8nRest } = require('./n8n-run');
+const { installPack } = require('./install-pack');
+const demoLib = require('./demo');
+
+const REPO = path.resolve(__dirname, '..', '..');
+
+function step(label) {
+	const started = Date.now();
+	process.stdout.write(`• ${label} ...\n`);
+	return (detail = '') => process.stdout.write(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s${detail ? ` (${detail})` : ''}\n`);
+}
+
+function portIsFree(port) {
+	return new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
 	});
-	module._compile(outputText, filename);
-};
+}
 
-const { startItslearningEmulator } = require('../emulator/itslearning.ts');
-const { startGenesysEmulator } = require('../emulator/genesys.ts');
+/** Set once things run: stops what was started (also on a failure half-way). */
+let cleanup = async () => {};
 
 async function main() {
-	const its = await startItslearningEmulator({ tokenLifetimeSeconds: 24 * 3600 });
-	const gen = await startGenesysEmulator();
-	const itsToken = its.issueToken({ personId: 1, lifetimeSeconds: 24 * 3600 });
-	const genToken = gen.issueUserToken(gen.userIds[0], { lifetimeSeconds: 24 * 3600 });
-	const thread = its.createThread(1, [2, 3], 'Welcome thread');
-	its.addMessages(thread.InstantMessageThreadId, 2, 5, 'Hello from Alan');
-	const room = gen.createRoom(gen.userIds[0], 'Demo room', gen.userIds.slice(1, 3));
-	gen.addRoomMessages(room, gen.userIds[1], 5);
+	const t0 = Date.now();
+	if (!fs.existsSync(path.join(REPO, 'dist'))) throw new Error('dist/ is missing: run `npm start` (it builds first) or `npm run build`');
+	const version = process.env.N8N_START_VERSION || DEFAULT_N8N_VERSION;
+	const userFolder = path.resolve(process.env.N8N_START_USER_FOLDER || path.join(cacheDir(), 'n8n-user'));
+	fs.mkdirSync(userFolder, { recursive: true });
 
+	let done = step('Starting the itslearning and Genesys emulators with demo data');
+	const demo = await demoLib.startDemoEmulators({ tokenLifetimeSeconds: 7 * 24 * 3600 });
+	done(`${demo.its.url}, ${demo.gen.url}`);
+
+	let server;
+	let stopping = false;
+	const stop = async (code = 0) => {
+		if (stopping) return;
+		stopping = true;
+		process.stdout.write('\nStopping n8n and the emulators ...\n');
+		await server?.stop();
+		await demo.close();
+		process.stdout.write('Stopped.\n');
+		process.exit(code);
+	};
+	cleanup = async () => {
+		await server?.stop();
+		await demo.close();
+	};
+	process.on('SIGINT', () => void stop(0));
+	process.on('SIGTERM', () => void stop(0));
+
+	done = step(`n8n ${version}: install into ${cacheDir()} on the first run (about 4-5 min), else reuse`);
+	const n8n = await ensureN8n(version);
+	done(n8n.dir);
+
+	done = step(`Installing the pack the way n8n's community install does (${path.join(userFolder, '.n8n', 'nodes')})`);
+	installPack(userFolder);
+	done();
+
+	done = step('Importing the demo credentials (connected to the emulators, token data included)');
+	const credentialsFile = demoLib.writeDemoCredentials(demo, path.join(userFolder, 'demo-credentials.json'));
+	await n8nCliOk(n8n, userFolder, ['import:credentials', `--input=${credentialsFile}`]);
+	fs.rmSync(credentialsFile, { force: true }); // it holds tokens
+	done(`${demoLib.CREDENTIAL_NAMES.itslearning}, ${demoLib.CREDENTIAL_NAMES.genesys}`);
+
+	// Example workflows: imported when new or changed in the repo, so edits made in n8n survive.
+	const markerFile = path.join(userFolder, 'examples-imported.json');
+	const imported = fs.existsSync(markerFile) ? JSON.parse(fs.readFileSync(markerFile, 'utf8')) : {};
+	const workflows = demoLib.exampleWorkflows();
+	const hashOf = (wf) => crypto.createHash('sha256').update(fs.readFileSync(wf.file)).digest('hex');
+	const changed = workflows.filter((wf) => imported[wf.id] !== hashOf(wf));
+	done = step(`Importing the example workflows (${changed.length} new or changed of ${workflows.length})`);
+	for (const wf of changed) {
+		await n8nCliOk(n8n, userFolder, ['import:workflow', `--input=${wf.file}`]);
+		imported[wf.id] = hashOf(wf);
+	}
+	fs.writeFileSync(markerFile, JSON.stringify(imported, null, 2));
+	done();
+
+	const wanted = Number(process.env.N8N_START_PORT || 5678);
+	const port = (await portIsFree(wanted)) ? wanted : await freePort();
+	const logFile = path.join(userFolder, 'n8n.log');
+	done = step(`Starting n8n on port ${port} (log: ${path.relative(REPO, logFile) || logFile})`);
+	server = await startN8nServer(n8n, userFolder, { port, logFile });
+	done();
+
+	done = step('Owner account');
+	const rest = new N8nRest(server.url);
+	const owner = demoLib.DEMO_OWNER;
+	let ownerState;
+	try {
+		ownerState = await rest.setupOwnerOrLogin(owner);
+	} catch (error) {
+		ownerState = `could not log in with the demo login (${error.message.split('\n')[0]}); use the login you set up`;
+	}
+	done(ownerState === 'created' ? 'created' : ownerState === 'logged-in' ? 'exists' : ownerState);
+
+	const alanToken = demo.its.issueToken({ personId: 2, lifetimeSeconds: 7 * 24 * 3600 });
+	const names = Object.fromEntries(workflows.map((wf) => [wf.id, wf.name]));
 	const lines = [
 		'',
-		'Emulators running (Ctrl+C to stop).',
+		`n8n ${version} is running with n8n-nodes-itslearning-genesys (ready after ${((Date.now() - t0) / 1000).toFixed(0)} s).`,
 		'',
-		'itslearning Instant Messages',
-		`  Site URL (credential "Itslearning OAuth2 API"): ${its.url}`,
-		`  Client ID: ${'n8n-test-client'}   Client Secret: (leave empty)`,
-		`  Demo access token (person 1): ${itsToken.access_token}`,
-		`  Demo thread ID: ${thread.InstantMessageThreadId}`,
-		`  Try: curl -H "Authorization: Bearer ${itsToken.access_token}" ${its.url}/restapi/personal/instantmessages/messagethreads/unread/count/v1`,
+		`  Open   ${server.url}      (use localhost, not 127.0.0.1: n8n's OAuth callback cookie needs it)`,
+		`  Login  ${owner.email}  /  ${owner.password}`,
 		'',
-		'Genesys Cloud Chat',
-		`  Region "Custom", Base URL (credential "Genesys Cloud OAuth2 API"): ${gen.url}`,
-		`  Client ID: ${gen.clientId}   Client Secret: ${gen.clientSecret}`,
-		`  Demo access token (user ${gen.userIds[0]}): ${genToken.access_token}`,
-		`  Demo room JID: ${room}`,
-		`  Try: curl -H "Authorization: Bearer ${genToken.access_token}" ${gen.url}/api/v2/chats/rooms/${encodeURIComponent(room)}/messages`,
+		'First steps:',
+		`  1. Open the workflow "${names.itsExampleFlow01 ?? 'itslearning example'}" and click "Execute workflow":`,
+		'     it finds Alan Turing, sends him a message and reads the thread back.',
+		`  2. Open "${names.genExampleFlow01 ?? 'Genesys example'}" and execute it: room, message, pin, reaction, history.`,
+		'  3. Credentials: "itslearning (emulator)" and "Genesys Cloud (emulator)" are connected already.',
+		'     "Connect my account" (Reconnect) signs in through the emulator without a password.',
+		'  4. The trigger workflows poll every 10 s once you activate (publish) them; new messages in the',
+		'     emulators (e.g. the curl lines below) start executions.',
 		'',
-		'In n8n, "Connect my account" on either credential signs in through the emulator without a password.',
+		'Emulators (restarted empty with every `npm start`; the credentials are re-pointed at them):',
+		`  itslearning  ${demo.its.url}   demo thread ${demo.threadId}, person 1 = Ada Lovelace (me)`,
+		`  Genesys      ${demo.gen.url}   demo room ${demo.roomJid}`,
+		'  Send a message as Alan Turing into the demo thread (the itslearning trigger picks it up):',
+		`  curl -X POST -H "Authorization: Bearer ${alanToken.access_token}" -H "Content-Type: application/json" \\`,
+		`       -d '{"Text":"Hello from Alan","InstantMessageThreadId":${demo.threadId}}' ${demo.its.url}/restapi/personal/instantmessages/v2`,
+		'',
+		'Ctrl+C stops n8n and the emulators.',
 		'',
 	];
 	process.stdout.write(lines.join('\n') + '\n');
 
-	const stop = async () => {
-		await Promise.allSettled([its.close(), gen.close()]);
-		process.exit(0);
-	};
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
+	server.exited.then(({ code, signal }) => {
+		if (stopping) return;
+		process.stdout.write(`n8n exited (${code ?? signal}); see ${logFile}\n`);
+		void stop(1);
+	});
 }
 
-main().catch((error) => {
-	console.error(error);
+main().catch(async (error) => {
+	console.error(error && error.stack ? error.stack : error);
+	await cleanup();
 	process.exit(1);
 });

@@ -4,7 +4,7 @@
 const fs = require('fs');
 const ts = require('typescript');
 
-if (!require.extensions['.ts']) {
+if (require.extensions && !require.extensions['.ts']) {
 	require.extensions['.ts'] = (module, filename) => {
 		const source = fs.readFileSync(filename, 'utf8');
 		const { outputText } = ts.transpileModule(source, {

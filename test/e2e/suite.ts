@@ -1,0 +1,318 @@
+/**
+ * The end-to-end suite, run once per n8n version (n8n-2.e2e.ts, n8n-1.e2e.ts): a real n8n
+ * installed by test/scripts/n8n-install.js (cached), the pack installed into a fresh user folder
+ * with the README's tarball commands, the demo credentials (token data included) imported with
+ * `n8n import:credentials`, every example workflow imported with `n8n import:workflow` and run with
+ * `n8n execute --id … --rawOutput` against the emulators. Then one `n8n start`: owner setup, the
+ * credential Test of both credentials, OAuth "Connect" against both emulators, and the polling
+ * triggers (when the pack has them) counting executions per message sent.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import type { GenesysEmulator } from '../emulator/genesys';
+import type { ItslearningEmulator } from '../emulator/itslearning';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { ensureN8n } = require('../scripts/n8n-install.js');
+const { n8nCli, n8nCliOk, startN8nServer, N8nRest, sleep } = require('../scripts/n8n-run.js');
+const { installPack, PACKAGE_NAME } = require('../scripts/install-pack.js');
+const demoLib = require('../scripts/demo.js');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Demo {
+	its: ItslearningEmulator;
+	gen: GenesysEmulator;
+	itsToken: { access_token: string; refresh_token: string };
+	genToken: { access_token: string; refresh_token?: string };
+	threadId: number;
+	roomJid: string;
+	close(): Promise<void>;
+}
+
+interface N8n {
+	version: string;
+	dir: string;
+}
+
+interface Workflow {
+	file: string;
+	id: string;
+	name: string;
+	nodes: Array<{ name: string; type: string; parameters: Json }>;
+}
+
+const REPO = path.resolve(__dirname, '..', '..');
+const TRIGGER_TYPES = {
+	itslearning: `${PACKAGE_NAME}.itslearningInstantMessageTrigger`,
+	genesys: `${PACKAGE_NAME}.genesysChatTrigger`,
+};
+
+/** The run data that `n8n execute --rawOutput` prints (n8n's log lines around it are skipped). */
+export function parseRawOutput(stdout: string): Json {
+	const start = stdout.search(/^\{$/m);
+	if (start === -1) throw new Error(`no JSON in n8n output:\n${stdout.slice(-3000)}`);
+	const end = stdout.indexOf('\n}', start);
+	return JSON.parse(stdout.slice(start, end + 2)) as Json;
+}
+
+/** The output items (json) of a node in a run. */
+function outputOf(run: Json, node: string): Json[] {
+	const runs = run.data.resultData.runData[node] as Json[] | undefined;
+	if (!runs) throw new Error(`node "${node}" did not run; ran: ${Object.keys(run.data.resultData.runData).join(', ')}`);
+	return (runs[0].data.main[0] as Json[]).map((item) => item.json as Json);
+}
+
+/**
+ * What the credential dialog sends to POST /rest/credentials/test for a stored credential: its
+ * redacted data, with the token data marked "unchanged" (n8n's blanking value), so that n8n
+ * merges the stored token back in before it runs the credential's test request.
+ */
+function testPayload(n8n: N8n, stored: Json): Json {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { CREDENTIAL_BLANKING_VALUE } = require(path.join(n8n.dir, 'node_modules', 'n8n-workflow')) as { CREDENTIAL_BLANKING_VALUE?: string };
+	const data = { ...(stored.data as Json) };
+	if (data.oauthTokenData === true && CREDENTIAL_BLANKING_VALUE) data.oauthTokenData = CREDENTIAL_BLANKING_VALUE;
+	return { id: stored.id, name: stored.name, type: stored.type, data };
+}
+
+const isTrigger = (wf: Workflow) => wf.nodes.some((n) => n.type === TRIGGER_TYPES.itslearning || n.type === TRIGGER_TYPES.genesys);
+
+export function defineN8nSuite(version: string): void {
+	describe(`real n8n ${version}`, () => {
+		let n8n: N8n;
+		let demo: Demo;
+		let userFolder: string;
+		let workflows: Workflow[];
+		const cli = async (args: string[]) => (await n8nCliOk(n8n, userFolder, args)) as { stdout: string; stderr: string };
+		const execute = async (id: string) => {
+			const result = (await n8nCli(n8n, userFolder, ['execute', `--id=${id}`, '--rawOutput'])) as { code: number; stdout: string; stderr: string };
+			const run = parseRawOutput(result.stdout);
+			const error = run.data.resultData.error as Json | undefined;
+			if (error || result.code !== 0) throw new Error(`workflow ${id} failed (exit ${result.code}): ${error?.message ?? result.stderr.slice(-2000)}`);
+			return run;
+		};
+
+		beforeAll(async () => {
+			const started = Date.now();
+			n8n = await ensureN8n(version); // installs on the first run (minutes), then reuses the cache
+			process.stdout.write(`n8n ${version} ready after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+			demo = (await demoLib.startDemoEmulators()) as Demo;
+			userFolder = mkdtempSync(path.join(tmpdir(), `n8n-e2e-${version}-`));
+			installPack(userFolder);
+			const credentialsFile = demoLib.writeDemoCredentials(demo, path.join(userFolder, 'demo-credentials.json'));
+			await cli(['import:credentials', `--input=${credentialsFile}`]);
+			await cli(['import:workflow', '--separate', `--input=${demoLib.WORKFLOW_DIR}`]);
+			workflows = demoLib.exampleWorkflows() as Workflow[];
+		}, 30 * 60 * 1000);
+
+		afterAll(async () => {
+			await demo?.close();
+			if (userFolder) rmSync(userFolder, { recursive: true, force: true });
+		});
+
+		it('holds the pack where n8n’s community install puts it, without dev/peer dependencies', () => {
+			const dir = path.join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
+			const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Json;
+			expect(manifest.name).toBe(PACKAGE_NAME);
+			expect(manifest.devDependencies).toBeUndefined();
+			expect(manifest.peerDependencies).toBeUndefined();
+			for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials] as string[]) expect(existsSync(path.join(dir, file))).toBe(true);
+			// n8n-workflow comes from n8n itself: nothing was installed next to the pack
+			expect(existsSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-workflow'))).toBe(false);
+			expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
+		});
+
+		it('imported the demo credentials and every example workflow', async () => {
+			const { stdout } = await cli(['export:workflow', '--all', '--output', path.join(userFolder, 'exported.json')]);
+			expect(stdout).toMatch(/Successfully exported/);
+			const exported = JSON.parse(readFileSync(path.join(userFolder, 'exported.json'), 'utf8')) as Json[];
+			expect(exported.map((w) => w.id).sort()).toEqual(workflows.map((w) => w.id).sort());
+			const nodeTypes = new Set(exported.flatMap((w) => (w.nodes as Json[]).map((n) => n.type as string)));
+			expect(nodeTypes).toContain(`${PACKAGE_NAME}.itslearningInstantMessage`);
+			expect(nodeTypes).toContain(`${PACKAGE_NAME}.genesysChat`);
+		});
+
+		it('itslearning example: finds Alan, sends him a message, reads the thread back (Return All)', async () => {
+			demo.its.clearRequests();
+			const run = await execute('itsExampleFlow01');
+			const [person] = outputOf(run, 'Find a person');
+			expect(person).toMatchObject({ Id: 2, Label: 'Alan Turing', CanReceive: true });
+			const sent = outputOf(run, 'Send a message');
+			expect(sent).toHaveLength(1);
+			const thread = sent[0];
+			expect(thread.LastMessage.Text).toBe('Hello Alan Turing, this message was sent by an n8n workflow.');
+			expect((thread.Participants as Json[]).map((p) => p.PersonId).sort()).toEqual([1, 2]);
+			const read = outputOf(run, 'Read the thread');
+			expect(read.map((m) => m.MessageId)).toContain(thread.LastMessage.MessageId);
+
+			// the emulator's state: a new thread between Ada (1) and Alan (2) holding exactly that message
+			const stored = demo.its.getThread(thread.InstantMessageThreadId as number);
+			expect(stored).toBeDefined();
+			expect([...stored!.Participants.keys()].sort()).toEqual([1, 2]);
+			expect(stored!.MessageIds).toEqual([thread.LastMessage.MessageId]);
+			const message = demo.its.getMessage(thread.LastMessage.MessageId as number)!;
+			expect([message.CreatedBy, message.Text]).toEqual([1, 'Hello Alan Turing, this message was sent by an n8n workflow.']);
+			// every API call carried the demo credential's token in the header
+			const calls = demo.its.apiRequests();
+			expect(calls.slice(0, 2).map((r) => `${r.method} ${r.rawPath}`)).toEqual([
+				'GET /restapi/personal/instantmessages/recipients/search/v1',
+				'POST /restapi/personal/instantmessages/v2',
+			]);
+			expect(calls.slice(2).length).toBeGreaterThanOrEqual(1);
+			for (const call of calls.slice(2)) expect(call.rawPath).toContain(`/messagethreads/${thread.InstantMessageThreadId}/`);
+			for (const call of calls) expect(call.headers.authorization).toBe(`Bearer ${demo.itsToken.access_token}`);
+		});
+
+		it('Genesys example: creates a room, sends, pins, reacts and reads the history', async () => {
+			demo.gen.clearRequests();
+			const run = await execute('genExampleFlow01');
+			const [{ jid }] = outputOf(run, 'Create a room');
+			expect(jid).toMatch(/@conference\./);
+			const [{ id: messageId }] = outputOf(run, 'Send a message');
+			expect(outputOf(run, 'Pin it')).toEqual([{ success: true, roomJid: jid, pinnedMessageIds: [messageId] }]);
+			expect(outputOf(run, 'React')).toEqual([{ success: true, messageId, reactions: ['👍', '🎉'] }]);
+			const history = outputOf(run, 'Read the history');
+			expect(history.map((m) => [m.id, m.body])).toEqual([[messageId, 'Welcome to the kickoff room!']]);
+			expect((history[0].reactions as Json[]).map((r) => r.emoji)).toEqual(['👍', '🎉']);
+
+			const room = demo.gen.getRoom(jid as string)!;
+			expect(room.subject).toBe('Project kickoff');
+			expect(room.description).toBe('Created by an n8n workflow');
+			expect([...room.participantIds].sort()).toEqual([demo.gen.userIds[0], demo.gen.userIds[1], demo.gen.userIds[2]].sort());
+			expect(room.pinnedMessageIds).toEqual([messageId]);
+			const stored = demo.gen.getMessage(messageId as string)!;
+			expect([stored.fromUserId, stored.body]).toEqual([demo.gen.userIds[0], 'Welcome to the kickoff room!']);
+			expect(stored.reactions.map((r) => [r.emoji, r.userIds])).toEqual([
+				['👍', [demo.gen.userIds[0]]],
+				['🎉', [demo.gen.userIds[0]]],
+			]);
+			for (const call of demo.gen.apiRequests()) expect(call.headers.authorization).toBe(`Bearer ${demo.genToken.access_token}`);
+		});
+
+		describe('in a running n8n (n8n start)', () => {
+			let server: { url: string; stop(): Promise<void>; output(): string };
+			let rest: InstanceType<typeof N8nRest>;
+
+			beforeAll(async () => {
+				// Triggers are activated before the start (2.x: publish:workflow; 1.x: update:workflow --active).
+				for (const wf of workflows.filter(isTrigger)) {
+					if (version.startsWith('1.')) await cli(['update:workflow', `--id=${wf.id}`, '--active=true']);
+					else await cli(['publish:workflow', `--id=${wf.id}`]);
+				}
+				server = await startN8nServer(n8n, userFolder, { logFile: path.join(tmpdir(), `n8n-e2e-${version}-server.log`) });
+				rest = new N8nRest(server.url);
+				expect(await rest.setupOwnerOrLogin(demoLib.DEMO_OWNER)).toBe('created');
+			}, 5 * 60 * 1000);
+
+			afterAll(async () => {
+				await server?.stop();
+			});
+
+			it('Test of both credentials succeeds through n8n’s credential test endpoint and calls the test URL', async () => {
+				for (const [id, type, emulator] of [
+					[demoLib.CREDENTIAL_IDS.itslearning, 'itslearningOAuth2Api', demo.its],
+					[demoLib.CREDENTIAL_IDS.genesys, 'genesysCloudOAuth2Api', demo.gen],
+				] as const) {
+					const stored = (await rest.ok('GET', `/rest/credentials/${id}?includeData=true`)) as Json;
+					expect(stored.type).toBe(type);
+					emulator.clearRequests();
+					const result = (await rest.ok('POST', '/rest/credentials/test', { credentials: testPayload(n8n, stored) })) as Json;
+					expect([type, result]).toEqual([type, expect.objectContaining({ status: 'OK' })]);
+					const testPath = type === 'itslearningOAuth2Api' ? '/restapi/personal/instantmessages/permissions/v1' : '/api/v2/tokens/me';
+					expect(emulator.apiRequests().map((r) => `${r.method} ${r.rawPath}`)).toEqual([`GET ${testPath}`]);
+				}
+			});
+
+			it('OAuth "Connect my account" works against both emulators and stores a new token', async () => {
+				for (const [id, emulator, tokenPath] of [
+					[demoLib.CREDENTIAL_IDS.itslearning, demo.its, '/restapi/oauth2/token'],
+					[demoLib.CREDENTIAL_IDS.genesys, demo.gen, '/oauth/token'],
+				] as const) {
+					emulator.clearRequests();
+					const authUrl = (await rest.ok('GET', `/rest/oauth2-credential/auth?id=${id}`)) as string;
+					expect(authUrl.startsWith(emulator.url)).toBe(true);
+					const consent = await fetch(authUrl, { redirect: 'manual' });
+					expect(consent.status).toBe(302);
+					const callback = consent.headers.get('location')!;
+					expect(callback.startsWith(`${server.url}/rest/oauth2-credential/callback?`)).toBe(true);
+					const done = await rest.browserGet(callback);
+					expect([done.status, done.text]).toEqual([200, expect.stringMatching(/success|oauth2-credential/i)]);
+					const exchange = emulator.requests.filter((r) => r.rawPath === tokenPath);
+					expect(exchange).toHaveLength(1);
+					expect(String(exchange[0].body)).toMatch(/grant_type=authorization_code/);
+				}
+				// the connected tokens are the ones n8n now uses: a test request carries a new token
+				demo.its.clearRequests();
+				const stored = (await rest.ok('GET', `/rest/credentials/${demoLib.CREDENTIAL_IDS.itslearning}?includeData=true`)) as Json;
+				expect(await rest.ok('POST', '/rest/credentials/test', { credentials: testPayload(n8n, stored) })).toMatchObject({ status: 'OK' });
+				const [testCall] = demo.its.apiRequests();
+				expect(testCall.headers.authorization).toMatch(/^Bearer /);
+				expect(testCall.headers.authorization).not.toBe(`Bearer ${demo.itsToken.access_token}`);
+			});
+
+			const triggerWorkflows = () => demoLib.exampleWorkflows().filter(isTrigger) as Workflow[];
+			const hasTriggers = existsSync(path.join(REPO, 'dist', 'nodes', 'ItslearningInstantMessageTrigger')) && triggerWorkflows().length > 0;
+			(hasTriggers ? it : it.skip)('both triggers run once per message sent to the emulators', async () => {
+				await triggerTest(n8n, rest, demo, triggerWorkflows());
+			});
+		});
+	});
+}
+
+/**
+ * Sends messages to both emulators while the triggers are active and counts, over every execution
+ * of each trigger workflow, how often each message came out of the trigger: exactly once.
+ */
+async function triggerTest(n8n: N8n, rest: InstanceType<typeof N8nRest>, demo: Demo, workflows: Workflow[]): Promise<void> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const flatted = require(path.join(n8n.dir, 'node_modules', 'flatted')) as { parse(text: string): Json };
+	const byType = (type: string) => {
+		const wf = workflows.find((w) => w.nodes.some((n) => n.type === type))!;
+		return { wf, trigger: wf.nodes.find((n) => n.type === type)!.name };
+	};
+	const its = byType(TRIGGER_TYPES.itslearning);
+	const gen = byType(TRIGGER_TYPES.genesys);
+	/** messageId → how many times the trigger node emitted it, over all executions of the workflow. */
+	const emitted = async ({ wf, trigger }: { wf: Workflow; trigger: string }) => {
+		const list = (await rest.ok('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: wf.id }))}&limit=100`)) as Json;
+		const counts = new Map<string, number>();
+		let executions = 0;
+		for (const execution of (list.results ?? list) as Json[]) {
+			const full = (await rest.ok('GET', `/rest/executions/${execution.id}`)) as Json;
+			const data = typeof full.data === 'string' ? flatted.parse(full.data) : full.data;
+			const runs = data.resultData.runData[trigger] as Json[] | undefined;
+			if (!runs) continue;
+			executions++;
+			for (const run of runs) for (const item of run.data.main[0] as Json[]) {
+				const id = String(item.json.messageId);
+				counts.set(id, (counts.get(id) ?? 0) + 1);
+			}
+		}
+		return { counts, executions };
+	};
+	// the first poll (inside the activation) has set the cursors: what exists now is not "new"
+	await sleep(8000);
+	const sentIts = demo.its.addMessages(demo.threadId, 2, 3, 'Trigger test from Alan').map((m) => String(m.MessageId));
+	const sentGen = demo.gen.addRoomMessages(demo.roomJid, demo.gen.userIds[1], 3, { body: (i) => `Trigger test ${i + 1}` }).map((m) => m.id);
+	const deadline = Date.now() + 120_000;
+	let seenIts = await emitted(its);
+	let seenGen = await emitted(gen);
+	while (Date.now() < deadline && !(sentIts.every((id) => seenIts.counts.has(id)) && sentGen.every((id) => seenGen.counts.has(id)))) {
+		await sleep(2000);
+		seenIts = await emitted(its);
+		seenGen = await emitted(gen);
+	}
+	// a few more polls: nothing is emitted twice
+	await sleep(12_000);
+	seenIts = await emitted(its);
+	seenGen = await emitted(gen);
+	expect(sentIts.map((id) => [id, seenIts.counts.get(id) ?? 0])).toEqual(sentIts.map((id) => [id, 1]));
+	expect(sentGen.map((id) => [id, seenGen.counts.get(id) ?? 0])).toEqual(sentGen.map((id) => [id, 1]));
+	// and nothing else: the seeded messages from before the activation are not emitted
+	expect([...seenIts.counts.keys()].sort()).toEqual([...sentIts].sort());
+	expect([...seenGen.counts.keys()].sort()).toEqual([...sentGen].sort());
+}
