@@ -1,0 +1,380 @@
+/**
+ * Scale suite (issue #11): the pack in n8n 2.41 queue mode — Postgres, Redis, one main
+ * (EXECUTIONS_MODE=queue) and two `n8n worker` processes — against the emulators with access
+ * tokens of a few seconds. Run alone with `npm run test:scale` (sizes: see README "Running at
+ * scale" and the SCALE_* variables below).
+ *
+ * 1. SCALE_SENDS sends (default 2,000) in webhook batches of SCALE_BATCH, spread over both workers,
+ *    while itslearning rotates refresh tokens every SCALE_TOKEN_SECONDS: every message delivered
+ *    exactly once, every execution successful, the stored credential still valid (its refresh
+ *    token is the newest one issued), refreshes and refresh conflicts printed.
+ * 2. Both polling triggers active in the main while the workers execute: every message emitted
+ *    exactly once, across a restart of the main in the middle of the run.
+ * 3. A worker killed (SIGKILL) in the middle of a batch: what n8n does is observed and written to
+ *    .tmp/scale-logs/scenario3.json; the pack adds no duplicate and the credential keeps working.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { startGenesysEmulator, type GenesysEmulator } from '../emulator/genesys';
+import { startItslearningEmulator, type ItslearningEmulator } from '../emulator/itslearning';
+import { Cluster, log } from './cluster';
+import { credentials, genTriggerWorkflow, itsTriggerWorkflow, SEND_PATH, sendWorkflow, TRIGGER_NODE, WORKFLOW_IDS, CREDENTIAL_IDS } from './workflows';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const int = (name: string, fallback: number) => {
+	const value = Number(process.env[name]);
+	return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+const SENDS = int('SCALE_SENDS', 2000);
+const BATCH = int('SCALE_BATCH', 25);
+const PARALLEL = int('SCALE_PARALLEL', 6);
+const TOKEN_SECONDS = int('SCALE_TOKEN_SECONDS', 2);
+const WORKER_CONCURRENCY = int('SCALE_WORKER_CONCURRENCY', 4);
+const TRIGGER_MESSAGES = int('SCALE_TRIGGER_MESSAGES', 60);
+const KILL_BATCH = int('SCALE_KILL_BATCH', 300);
+const SCENARIO_TIMEOUT_MS = int('SCALE_SCENARIO_TIMEOUT_S', 420) * 1000;
+
+const TOKEN_PATH = '/restapi/oauth2/token';
+const SLOW_PATH = 'scale-slow';
+const SLOW_WORKFLOW_ID = 'scaleSlowFlow001';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until `check` returns true (polling), or throws with `what` after `timeoutMs`. */
+async function until(what: string, timeoutMs: number, check: () => Promise<boolean> | boolean, everyMs = 1000): Promise<void> {
+	const started = Date.now();
+	while (!(await check())) {
+		if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await sleep(everyMs);
+	}
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time. */
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: Math.min(limit, items.length) }, async () => {
+			while (next < items.length) await fn(items[next++]);
+		}),
+	);
+}
+
+describe('n8n 2.41 queue mode: main + 2 workers, Postgres, Redis', () => {
+	const cluster = new Cluster({
+		workers: 2,
+		workerConcurrency: WORKER_CONCURRENCY,
+		env: {
+			// Bull: notice a dead worker's job within seconds (defaults: lock 60 s, stalled check 30 s).
+			QUEUE_WORKER_LOCK_DURATION: '10000',
+			QUEUE_WORKER_LOCK_RENEW_TIME: '3000',
+			QUEUE_WORKER_STALLED_INTERVAL: '5000',
+			// n8n's queue recovery (marks executions of vanished jobs as crashed): every 15 s, not 3 h.
+			N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '0.25',
+		},
+	});
+	let its: ItslearningEmulator;
+	let gen: GenesysEmulator;
+	let threadId: number;
+	let triggerThreadId: number;
+	let roomJid: string;
+	let flatted: { parse(text: string): Json };
+	const startedAt = Date.now();
+
+	/** Posts one batch of texts to a webhook of the main; answers at once (job enqueued). */
+	const post = async (webhookPath: string, texts: string[]) => {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				const res = await fetch(`${cluster.url}/webhook/${webhookPath}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ messages: texts.map((text) => ({ text })) }),
+					signal: AbortSignal.timeout(60_000),
+				});
+				const body = await res.text();
+				if (res.status === 200) return;
+				throw new Error(`webhook ${webhookPath} answered ${res.status}: ${body.slice(0, 500)}`);
+			} catch (error) {
+				if (attempt >= 2) throw error;
+				await sleep(1000);
+			}
+		}
+	};
+
+	/** Texts of the messages in a thread, with how often each occurs. */
+	const textCounts = (thread: number) => {
+		const counts = new Map<string, number>();
+		for (const id of its.getThread(thread)!.MessageIds) {
+			const text = its.getMessage(id)!.Text ?? '';
+			counts.set(text, (counts.get(text) ?? 0) + 1);
+		}
+		return counts;
+	};
+
+	/** Executions of a workflow in Postgres: id, status, and (when asked) the parsed run data. */
+	const executions = async (workflowId: string, withData = false) => {
+		const db = await cluster.pg();
+		try {
+			const { rows } = await db.query(
+				`select e.id, e.status, e."startedAt", e."stoppedAt"${withData ? ', d.data' : ''} from execution_entity e ${withData ? 'left join execution_data d on d."executionId" = e.id' : ''} where e."workflowId" = $1 order by e.id`,
+				[workflowId],
+			);
+			return rows.map((r) => ({ id: String(r.id), status: String(r.status), data: withData && r.data ? (flatted.parse(r.data as string) as Json) : undefined }));
+		} finally {
+			await db.end();
+		}
+	};
+
+	const statusCounts = (list: Array<{ status: string }>) => {
+		const counts: Record<string, number> = {};
+		for (const e of list) counts[e.status] = (counts[e.status] ?? 0) + 1;
+		return counts;
+	};
+
+	/** Refresh grants the itslearning emulator received, and how many of them it answered with a new token. */
+	const refreshCounts = () => {
+		const attempts = its.requests.filter((r) => r.rawPath === TOKEN_PATH && /grant_type=refresh_token/.test(String(r.body ?? r.rawBody ?? ''))).length;
+		const succeeded = its.tokensRefreshed.length;
+		return { attempts, succeeded, conflicts: attempts - succeeded };
+	};
+
+	/** "Worker started execution" lines per worker. */
+	const startedPerWorker = () => cluster.workers.map((w) => (w.output().match(/Worker started execution (\d+)/g) ?? []).map((l) => l.replace(/\D+/g, '')));
+
+	beforeAll(async () => {
+		await cluster.prepare();
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		flatted = require(path.join(cluster.n8n.dir, 'node_modules', 'flatted'));
+		its = await startItslearningEmulator({ tokenLifetimeSeconds: TOKEN_SECONDS });
+		gen = await startGenesysEmulator({ tokenLifetimeSeconds: TOKEN_SECONDS });
+		const itsToken = its.issueToken({ personId: 1, lifetimeSeconds: TOKEN_SECONDS });
+		const genToken = gen.issueUserToken(gen.userIds[0], { lifetimeSeconds: 3600, scopes: ['chat'] });
+		threadId = its.createThread(1, [2, 3], 'Scale sends').InstantMessageThreadId;
+		triggerThreadId = its.createThread(2, [1, 3], 'Scale trigger').InstantMessageThreadId;
+		its.addMessages(triggerThreadId, 2, 2, 'before activation');
+		roomJid = gen.createRoom(gen.userIds[0], 'Scale room', gen.userIds.slice(1, 3));
+		gen.addRoomMessages(roomJid, gen.userIds[1], 2);
+
+		await cluster.importJson('credentials', credentials({ url: its.url, token: itsToken }, { url: gen.url, clientId: gen.clientId, clientSecret: gen.clientSecret, token: genToken }));
+		const slow = sendWorkflow(threadId, { maxRequestsPerSecond: 40 }, { id: SLOW_WORKFLOW_ID, path: SLOW_PATH, name: 'scale: slow batch (40 sends/s)', hook: 2 });
+		await cluster.importJson('workflow', [sendWorkflow(threadId), slow, itsTriggerWorkflow(), genTriggerWorkflow()]);
+		for (const id of [WORKFLOW_IDS.send, SLOW_WORKFLOW_ID, WORKFLOW_IDS.itsTrigger, WORKFLOW_IDS.genTrigger]) await cluster.cli(['publish:workflow', `--id=${id}`]);
+		await cluster.startMain();
+		await Promise.all([cluster.startWorker(0), cluster.startWorker(1)]);
+		log(`cluster up after ${((Date.now() - startedAt) / 1000).toFixed(1)} s (logs: ${cluster.logDir})`);
+	}, 30 * 60 * 1000);
+
+	afterAll(async () => {
+		await cluster.stop();
+		await Promise.allSettled([its?.close(), gen?.close()]);
+		log(`suite done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+	}, 120_000);
+
+	it(`1. ${SENDS} sends over two workers with ${TOKEN_SECONDS}-second tokens: each delivered once, credential valid after`, async () => {
+		const t0 = Date.now();
+		const before = refreshCounts();
+		const texts = Array.from({ length: SENDS }, (_, i) => `scale-1 message ${i + 1}`);
+		const batches: string[][] = [];
+		for (let i = 0; i < texts.length; i += BATCH) batches.push(texts.slice(i, i + BATCH));
+		await pool(batches, PARALLEL, async (batch) => await post(SEND_PATH, batch));
+		const posted = Date.now();
+		await until('every execution of the send workflow to finish', SCENARIO_TIMEOUT_MS, async () => {
+			const list = await executions(WORKFLOW_IDS.send);
+			return list.length >= batches.length && list.every((e) => !['new', 'running', 'waiting'].includes(e.status));
+		}, 2000);
+		const done = Date.now();
+		const list = await executions(WORKFLOW_IDS.send);
+		const counts = textCounts(threadId);
+		const refresh = { attempts: refreshCounts().attempts - before.attempts, succeeded: refreshCounts().succeeded - before.succeeded, conflicts: refreshCounts().conflicts - before.conflicts };
+		const perWorker = startedPerWorker().map((ids) => ids.length);
+		const summary = {
+			sends: SENDS,
+			batches: batches.length,
+			batchSize: BATCH,
+			tokenSeconds: TOKEN_SECONDS,
+			workerConcurrency: WORKER_CONCURRENCY,
+			executionsPerWorker: perWorker,
+			executionStatus: statusCounts(list),
+			delivered: texts.filter((t) => counts.get(t) === 1).length,
+			duplicates: texts.filter((t) => (counts.get(t) ?? 0) > 1).length,
+			missing: texts.filter((t) => !counts.has(t)).length,
+			refreshGrants: refresh.attempts,
+			refreshesSucceeded: refresh.succeeded,
+			refreshConflicts: refresh.conflicts,
+			secondsToEnqueue: (posted - t0) / 1000,
+			secondsTotal: (done - t0) / 1000,
+			sendsPerSecond: Math.round(SENDS / ((done - t0) / 1000)),
+		};
+		log(`scenario 1: ${JSON.stringify(summary)}`);
+		writeFileSync(path.join(cluster.logDir, 'scenario1.json'), JSON.stringify(summary, null, 2));
+
+		expect(summary.executionStatus).toEqual({ success: batches.length });
+		expect({ duplicates: summary.duplicates, missing: summary.missing }).toEqual({ duplicates: 0, missing: 0 });
+		// both workers took part
+		expect(perWorker.every((n) => n > 0)).toBe(true);
+		// tokens did expire and were refreshed during the run
+		expect(refresh.succeeded).toBeGreaterThan(0);
+
+		// The stored credential holds the newest refresh token (not a revoked one, not overwritten by an older one) …
+		const stored = await cluster.exportCredential(CREDENTIAL_IDS.itslearning);
+		const newest = its.tokensRefreshed[its.tokensRefreshed.length - 1];
+		expect(stored.data.oauthTokenData.refresh_token).toBe(newest.new);
+		// … and works: after the access token expired, one more batch goes through (a refresh with it).
+		await sleep(TOKEN_SECONDS * 1000 + 500);
+		const after = refreshCounts();
+		await post(SEND_PATH, ['scale-1 after the run']);
+		await until('the check batch', 60_000, () => textCounts(threadId).get('scale-1 after the run') === 1);
+		await until('its execution to finish', 30_000, async () => (await executions(WORKFLOW_IDS.send)).every((e) => e.status === 'success'));
+		expect(refreshCounts().succeeded).toBeGreaterThan(after.succeeded - 1);
+	}, SCENARIO_TIMEOUT_MS + 180_000);
+
+	it('2. both triggers in the main while workers execute: each message emitted once across a main restart', async () => {
+		const sentIts: string[] = [];
+		const sentGen: string[] = [];
+		const waves = 6;
+		const perWave = Math.max(1, Math.ceil(TRIGGER_MESSAGES / waves));
+		const wave = (label: string) => {
+			sentIts.push(...its.addMessages(triggerThreadId, 2, Math.ceil(perWave / 2), `trigger ${label}`).map((m) => String(m.MessageId)));
+			sentGen.push(...gen.addRoomMessages(roomJid, gen.userIds[1], Math.floor(perWave / 2) || 1, { body: (i) => `trigger ${label} ${i}` }).map((m) => m.id));
+		};
+		// workers busy meanwhile: a background send load on the same itslearning credential
+		const load = Array.from({ length: 10 }, (_, b) => Array.from({ length: BATCH }, (_, i) => `scale-2 load ${b}-${i}`));
+		const loadDone = pool(load, 2, async (batch) => await post(SEND_PATH, batch));
+
+		for (let i = 0; i < 2; i++) {
+			wave(`a${i}`);
+			await sleep(4000);
+		}
+		log('scenario 2: restarting the main');
+		await cluster.main!.stop();
+		wave('while the main is down');
+		await sleep(2000);
+		await loadDone.catch(() => undefined); // (batches posted while the main was down are retried by post())
+		await cluster.startMain();
+		for (let i = 2; i < waves; i++) {
+			wave(`b${i}`);
+			await sleep(4000);
+		}
+		await loadDone;
+
+		const emitted = async (workflowId: string, nodeName: string) => {
+			const counts = new Map<string, number>();
+			for (const e of await executions(workflowId, true)) {
+				for (const run of (e.data?.resultData?.runData?.[nodeName] ?? []) as Json[]) {
+					for (const item of (run.data?.main?.[0] ?? []) as Json[]) {
+						const id = String(item.json.messageId);
+						counts.set(id, (counts.get(id) ?? 0) + 1);
+					}
+				}
+			}
+			return counts;
+		};
+		let itsSeen = new Map<string, number>();
+		let genSeen = new Map<string, number>();
+		await until('every trigger message to be emitted', 120_000, async () => {
+			itsSeen = await emitted(WORKFLOW_IDS.itsTrigger, TRIGGER_NODE.its);
+			genSeen = await emitted(WORKFLOW_IDS.genTrigger, TRIGGER_NODE.gen);
+			return sentIts.every((id) => itsSeen.has(id)) && sentGen.every((id) => genSeen.has(id));
+		}, 3000);
+		await sleep(12_000); // a few more polls: nothing comes twice
+		itsSeen = await emitted(WORKFLOW_IDS.itsTrigger, TRIGGER_NODE.its);
+		genSeen = await emitted(WORKFLOW_IDS.genTrigger, TRIGGER_NODE.gen);
+		const triggerExecutions = [...(await executions(WORKFLOW_IDS.itsTrigger)), ...(await executions(WORKFLOW_IDS.genTrigger))];
+		const summary = {
+			itslearningSent: sentIts.length,
+			genesysSent: sentGen.length,
+			itslearningEmitted: [...itsSeen.values()].reduce((a, b) => a + b, 0),
+			genesysEmitted: [...genSeen.values()].reduce((a, b) => a + b, 0),
+			triggerExecutions: statusCounts(triggerExecutions),
+		};
+		log(`scenario 2: ${JSON.stringify(summary)}`);
+		writeFileSync(path.join(cluster.logDir, 'scenario2.json'), JSON.stringify(summary, null, 2));
+		expect(sentIts.map((id) => [id, itsSeen.get(id) ?? 0])).toEqual(sentIts.map((id) => [id, 1]));
+		expect(sentGen.map((id) => [id, genSeen.get(id) ?? 0])).toEqual(sentGen.map((id) => [id, 1]));
+		// nothing from before the activation, nothing else
+		expect([...itsSeen.keys()].sort()).toEqual([...sentIts].sort());
+		expect([...genSeen.keys()].sort()).toEqual([...sentGen].sort());
+		// the background load went through too
+		const counts = textCounts(threadId);
+		expect(load.flat().filter((t) => counts.get(t) !== 1)).toEqual([]);
+	}, 300_000);
+
+	it('3. a worker killed mid-batch: n8n’s recovery observed, no duplicate from the pack, credential still works', async () => {
+		const texts = Array.from({ length: KILL_BATCH }, (_, i) => `scale-3 message ${i + 1}`);
+		const startedBefore = startedPerWorker().map((ids) => new Set(ids));
+		const slowBefore = new Set((await executions(SLOW_WORKFLOW_ID)).map((e) => e.id));
+		await post(SLOW_PATH, texts);
+		let victim = -1;
+		let executionId = '';
+		await until('a worker to start the slow batch', 60_000, async () => {
+			const now = startedPerWorker();
+			for (let w = 0; w < now.length; w++) {
+				const fresh = now[w].filter((id) => !startedBefore[w].has(id) && !slowBefore.has(id));
+				if (fresh.length) {
+					victim = w;
+					executionId = fresh[fresh.length - 1];
+					return true;
+				}
+			}
+			return false;
+		}, 200);
+		const deliveredNow = () => texts.filter((t) => textCounts(threadId).has(t)).length;
+		await until('a third of the batch to be delivered', 60_000, () => deliveredNow() >= KILL_BATCH / 3, 100);
+		cluster.workers[victim].kill();
+		const killedAt = Date.now();
+		const atKill = deliveredNow();
+		log(`scenario 3: killed worker-${victim} (execution ${executionId}) after ${atKill} of ${KILL_BATCH} sends`);
+		await cluster.workers[victim].exited;
+
+		// Watch the execution's status as n8n sees it until it stops changing (or 90 s).
+		const timeline: Array<{ afterSeconds: number; status: string; delivered: number }> = [];
+		let status = '';
+		const deadline = Date.now() + 90_000;
+		while (Date.now() < deadline) {
+			const e = (await executions(SLOW_WORKFLOW_ID)).find((x) => x.id === executionId);
+			const current = e?.status ?? 'missing';
+			if (current !== status) {
+				status = current;
+				timeline.push({ afterSeconds: Math.round((Date.now() - killedAt) / 100) / 10, status, delivered: deliveredNow() });
+			}
+			if (!['new', 'running', 'waiting'].includes(status)) break;
+			await sleep(1000);
+		}
+		await sleep(5000); // would anything re-run it?
+		const survivor = 1 - victim;
+		const rerun = startedPerWorker()[survivor].includes(executionId);
+		const counts = textCounts(threadId);
+		const delivered = texts.filter((t) => counts.has(t));
+		const observed = {
+			batch: KILL_BATCH,
+			victim: `worker-${victim}`,
+			executionId,
+			deliveredAtKill: atKill,
+			deliveredAfter: delivered.length,
+			duplicates: texts.filter((t) => (counts.get(t) ?? 0) > 1).length,
+			reRunByOtherWorker: rerun,
+			statusTimeline: timeline,
+			finalStatus: status,
+		};
+		log(`scenario 3: ${JSON.stringify(observed)}`);
+		writeFileSync(path.join(cluster.logDir, 'scenario3.json'), JSON.stringify(observed, null, 2));
+
+		// The pack adds nothing: no duplicate, what was delivered is the start of the batch in order
+		// (sequential sends), and nothing was sent after the worker died.
+		expect(observed.duplicates).toBe(0);
+		expect(delivered).toEqual(texts.slice(0, delivered.length));
+		expect(delivered.length).toBeLessThan(KILL_BATCH);
+		expect(delivered.length - atKill).toBeLessThanOrEqual(WORKER_CONCURRENCY + 2); // requests already on the wire
+		// n8n ends the execution (it does not stay "running"), and does not run it again elsewhere.
+		expect(['crashed', 'error', 'canceled']).toContain(status);
+		expect(rerun).toBe(false);
+
+		// The surviving worker and the credential keep working.
+		const check = Array.from({ length: BATCH }, (_, i) => `scale-3 after ${i + 1}`);
+		await sleep(TOKEN_SECONDS * 1000 + 500);
+		await post(SEND_PATH, check);
+		await until('the batch after the kill', 90_000, () => check.every((t) => textCounts(threadId).get(t) === 1));
+		const stored = await cluster.exportCredential(CREDENTIAL_IDS.itslearning);
+		expect(stored.data.oauthTokenData.refresh_token).toBe(its.tokensRefreshed[its.tokensRefreshed.length - 1].new);
+	}, 300_000);
+});
