@@ -29,9 +29,6 @@ import { coerce, invalidMessage, isUnset } from './validate';
 export class PollClient {
 	private readonly rows: Map<string, EndpointRow>;
 
-	/** Requests sent by this client (retries not counted). */
-	requests = 0;
-
 	private constructor(
 		private readonly transport: Transport,
 		rows: EndpointRow[],
@@ -55,7 +52,6 @@ export class PollClient {
 	async call(sdkMethod: string, values: Record<string, unknown> = {}): Promise<unknown> {
 		const row = this.row(sdkMethod);
 		const params: ParamValues = new Map(Object.entries(values).filter(([, value]) => value !== undefined));
-		this.requests++;
 		return await this.transport.send(row, buildRequest(row, params), 0);
 	}
 }
