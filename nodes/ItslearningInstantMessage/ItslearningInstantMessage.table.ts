@@ -111,6 +111,7 @@ const sendTo = (courseParam: string, projectParam: string, coursesLabel: string,
 	name: 'sendTo',
 	label: 'Send To',
 	description: 'Where the message goes: into a thread that exists, or to people, a course or a project (a new thread)',
+	prompt: 'Choose in "Send To" where the message goes; the field for the recipient then appears below',
 	options: [
 		{ value: 'thread', name: 'Existing Thread', description: 'Post in a thread the user already has', params: ['instantMessageThreadId'] },
 		{ value: 'people', name: 'People', description: 'Start a conversation with one or more people', params: ['toPersonIds'] },
@@ -122,6 +123,7 @@ const threadChanges: ChoiceDef = {
 	name: 'updateFields',
 	label: 'Update',
 	description: 'What to change in the thread',
+	prompt: 'Choose in "Update" what to change; the fields for it then appear below',
 	multiple: true,
 	options: [
 		{ value: 'name', name: 'Name', description: 'Rename the thread', params: ['name'], set: { updateName: true } },

@@ -165,7 +165,7 @@ function choiceProperties(row: EndpointRow, choice: ChoiceDef, show: IDisplayOpt
 		displayOptions: { show },
 	};
 	const notice: INodeProperties = {
-		displayName: `Choose ${choice.label}: ${choice.description.charAt(0).toLowerCase()}${choice.description.slice(1)}`,
+		displayName: choice.prompt,
 		name: `${choice.name}Notice`,
 		type: 'notice',
 		default: '',

@@ -96,6 +96,8 @@ export interface ChoiceDef {
 	name: string;
 	label: string;
 	description: string;
+	/** Shown above the fields until an option is chosen, e.g. "Choose where the message goes". */
+	prompt: string;
 	/** Several options may be chosen at once (multi-select), e.g. what to update. */
 	multiple?: boolean;
 	options: ChoiceOption[];
