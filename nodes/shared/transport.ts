@@ -62,6 +62,20 @@ const RETRYABLE_STATUS = new Set([502, 503, 504]);
 const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'ERR_BAD_RESPONSE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 const IDEMPOTENT = new Set(['GET', 'PUT', 'DELETE', 'HEAD']);
 const MALFORMED = 'MALFORMED_JSON';
+/** Network error codes in words, for messages. */
+const NETWORK_WORDS: Record<string, string> = {
+	ECONNRESET: 'the connection was closed',
+	EPIPE: 'the connection was closed',
+	UND_ERR_SOCKET: 'the connection was closed',
+	ECONNABORTED: 'the connection was aborted',
+	ECONNREFUSED: 'the connection was refused',
+	ENOTFOUND: 'host name not found',
+	EAI_AGAIN: 'host name lookup failed',
+	EHOSTUNREACH: 'host unreachable',
+	ENETUNREACH: 'network unreachable',
+	ERR_BAD_RESPONSE: 'bad response',
+	CERT_HAS_EXPIRED: 'TLS certificate expired',
+};
 const TIMEOUT = 'ETIMEDOUT';
 
 /** The network error code inside what n8n / axios threw, if any. */
@@ -470,10 +484,18 @@ export class Transport {
 					? 'answered with malformed JSON'
 					: failure.networkCode === TIMEOUT
 						? `did not answer completely within ${seconds(this.limits.timeoutMs)} (Request Options → Timeout)`
-						: `could not be reached (${failure.networkCode ?? 'network error'})`;
+						: `could not be reached (${NETWORK_WORDS[failure.networkCode ?? ''] ?? 'network error'})`;
+			// The code goes into the description only: n8n replaces a message that names one
+			// (ECONNRESET, …) with a generic text that hides which service failed.
 			return new NodeApiError(node, { message: `${this.service.displayName} ${reason}` } as JsonObject, {
 				message: `${this.service.displayName} ${reason}${retried}`,
-				description: [`${row.method} ${row.path} (${row.sdkMethod})`, budgetNote].filter(Boolean).join('\n'),
+				description: [
+					failure.networkCode && failure.networkCode !== MALFORMED && `Code: ${failure.networkCode}`,
+					`Request: ${row.method} ${row.path} (${row.sdkMethod})`,
+					budgetNote,
+				]
+					.filter(Boolean)
+					.join('\n'),
 				itemIndex,
 			});
 		}

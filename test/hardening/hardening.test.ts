@@ -375,6 +375,16 @@ describe('4. every wait has a budget', () => {
 		expect(result.error?.message).toBe('Genesys Cloud did not answer completely within 1 s (Request Options → Timeout)');
 	});
 
+	it('a connection dropped on every try ends in an error that names the service, with the network code in the description', async () => {
+		raw.handle((_request, response) => {
+			response.socket?.destroy();
+		});
+		const result = await runGen(gen('getChatsSettings', {}, { requestOptions: { maxWaitSeconds: 1 } }));
+		expect(raw.requests).toHaveLength(2);
+		expect(result.error?.message).toBe('Genesys Cloud could not be reached (the connection was closed) (after 1 retry)');
+		expect(result.error?.description).toMatch(/^Code: ECONNRESET\nRequest: GET \/api\/v2\/chats\/settings \(getChatsSettings\)\n/);
+	});
+
 	it('a wait for a retry ends when the execution is cancelled', async () => {
 		raw.handle((_request, response) => json(response, 429, { Message: 'slow down' }, { 'retry-after': '30' }));
 		const started = Date.now();
