@@ -154,8 +154,9 @@ export class Cluster {
 	private pgStarted = false;
 	main?: Proc;
 	workers: Proc[] = [];
+	private readonly extra: Proc[] = [];
 	private readonly encryptionKey = randomBytes(24).toString('hex');
-	private procCount = 0;
+	private mainStarts = 0;
 
 	constructor(readonly options: ClusterOptions) {}
 
@@ -228,7 +229,6 @@ export class Cluster {
 	}
 
 	private async spawnN8n(name: string, args: string[], extra: Record<string, string>): Promise<Proc> {
-		this.procCount++;
 		const env = n8nEnv(this.n8n, this.userFolder, this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extra })) as NodeJS.ProcessEnv;
 		return new Proc(name, this.n8n.node, [this.n8n.n8nBin, ...args], { env, cwd: this.root, logFile: path.join(this.logDir, `${name}.log`) });
 	}
@@ -236,7 +236,8 @@ export class Cluster {
 	/** `n8n start` in queue mode; resolves when /healthz/readiness answers 200. */
 	async startMain(timeoutMs = 180_000): Promise<Proc> {
 		const url = this.url;
-		const main = await this.spawnN8n(`main-${this.procCount + 1}`, ['start'], {
+		this.mainStarts++;
+		const main = await this.spawnN8n(`main-${this.mainStarts}`, ['start'], {
 			N8N_PORT: String(this.mainPort),
 			N8N_HOST: '127.0.0.1',
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -270,6 +271,16 @@ export class Cluster {
 		await worker.waitFor(/n8n worker is now ready|Worker ready|ready to process/i, timeoutMs);
 		log(`worker-${index} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 		return worker;
+	}
+
+	/**
+	 * `redis-cli monitor` on the cluster's Redis: every command any process sends, so the suite can
+	 * count n8n's credential refresh locks (`SET <prefix>:lock:2:<sha256(credential id)> … NX`).
+	 */
+	monitorRedis(): Proc {
+		const monitor = new Proc('redis-monitor', 'redis-cli', ['-h', '127.0.0.1', '-p', String(this.redisPort), 'monitor'], { logFile: '/dev/null' });
+		this.extra.push(monitor);
+		return monitor;
 	}
 
 	/** A logged-in REST client of the main instance (owner created on first use). */
@@ -307,7 +318,7 @@ export class Cluster {
 
 	/** Stops everything we started (process groups), removes the data directories. */
 	async stop(): Promise<void> {
-		await Promise.allSettled([...this.workers.filter(Boolean).map((w) => w.stop(10_000)), this.main?.stop(15_000)]);
+		await Promise.allSettled([...this.extra.map((p) => p.stop(2000)), ...this.workers.filter(Boolean).map((w) => w.stop(10_000)), this.main?.stop(15_000)]);
 		if (this.pgStarted) {
 			const [cmd, args] = asPostgres(path.join(this.pgBin, 'pg_ctl'), ['-D', this.pgData, '-m', 'immediate', '-w', '-t', '30', 'stop']);
 			spawnSync(cmd, args, { timeout: 40_000 });

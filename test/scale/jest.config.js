@@ -8,5 +8,7 @@ module.exports = {
 	testMatch: ['**/*.e2e.ts'],
 	transform: { '^.+\\.ts$': 'ts-jest' },
 	testTimeout: 10 * 60 * 1000,
+	// every process the suite starts is stopped in afterAll; leftover sockets (fetch keep-alive) must not hold CI
+	forceExit: true,
 	reporters: ['default', '<rootDir>/test/harness/summary-reporter.js'],
 };

@@ -138,6 +138,10 @@ describe('n8n 2.41 queue mode: main + 2 workers, Postgres, Redis', () => {
 		return { attempts, succeeded, conflicts: attempts - succeeded };
 	};
 
+	/** n8n's credential refresh lock in Redis (namespace 2 = CREDENTIALS), from `redis-cli monitor`. */
+	const lockStats = { setAttempts: 0, acquired: 0, clients: new Set<string>() };
+	const lockSnapshot = () => ({ setAttempts: lockStats.setAttempts, acquired: lockStats.acquired, clients: lockStats.clients.size });
+
 	/** "Worker started execution" lines per worker. */
 	const startedPerWorker = () => cluster.workers.map((w) => (w.output().match(/Worker started execution (\d+)/g) ?? []).map((l) => l.replace(/\D+/g, '')));
 
@@ -158,9 +162,23 @@ describe('n8n 2.41 queue mode: main + 2 workers, Postgres, Redis', () => {
 		await cluster.importJson('credentials', credentials({ url: its.url, token: itsToken }, { url: gen.url, clientId: gen.clientId, clientSecret: gen.clientSecret, token: genToken }));
 		const slow = sendWorkflow(threadId, { maxRequestsPerSecond: 40 }, { id: SLOW_WORKFLOW_ID, path: SLOW_PATH, name: 'scale: slow batch (40 sends/s)', hook: 2 });
 		await cluster.importJson('workflow', [sendWorkflow(threadId), slow, itsTriggerWorkflow(), genTriggerWorkflow()]);
-		for (const id of [WORKFLOW_IDS.send, SLOW_WORKFLOW_ID, WORKFLOW_IDS.itsTrigger, WORKFLOW_IDS.genTrigger]) await cluster.cli(['publish:workflow', `--id=${id}`]);
+		// published (active) before the main starts: the main registers the webhooks and starts the pollers
+		await Promise.all([WORKFLOW_IDS.send, SLOW_WORKFLOW_ID, WORKFLOW_IDS.itsTrigger, WORKFLOW_IDS.genTrigger].map(async (id) => await cluster.cli(['publish:workflow', `--id=${id}`])));
 		await cluster.startMain();
 		await Promise.all([cluster.startWorker(0), cluster.startWorker(1)]);
+		let partial = '';
+		cluster.monitorRedis().onOutput((chunk) => {
+			const lines = (partial + chunk).split('\n');
+			partial = lines.pop() ?? '';
+			for (const line of lines) {
+				if (!/:lock:2:[0-9a-f]{64}/.test(line)) continue;
+				if (/"set" /i.test(line)) {
+					lockStats.setAttempts++;
+					const client = /\[\d+ ([^\]]+)\]/.exec(line)?.[1];
+					if (client) lockStats.clients.add(client);
+				} else if (/"eval" .*del/i.test(line)) lockStats.acquired++;
+			}
+		});
 		log(`cluster up after ${((Date.now() - startedAt) / 1000).toFixed(1)} s (logs: ${cluster.logDir})`);
 	}, 30 * 60 * 1000);
 
@@ -173,6 +191,7 @@ describe('n8n 2.41 queue mode: main + 2 workers, Postgres, Redis', () => {
 	it(`1. ${SENDS} sends over two workers with ${TOKEN_SECONDS}-second tokens: each delivered once, credential valid after`, async () => {
 		const t0 = Date.now();
 		const before = refreshCounts();
+		const lockBefore = lockSnapshot();
 		const texts = Array.from({ length: SENDS }, (_, i) => `scale-1 message ${i + 1}`);
 		const batches: string[][] = [];
 		for (let i = 0; i < texts.length; i += BATCH) batches.push(texts.slice(i, i + BATCH));
@@ -201,6 +220,9 @@ describe('n8n 2.41 queue mode: main + 2 workers, Postgres, Redis', () => {
 			refreshGrants: refresh.attempts,
 			refreshesSucceeded: refresh.succeeded,
 			refreshConflicts: refresh.conflicts,
+			n8nRefreshLocksTaken: lockSnapshot().acquired - lockBefore.acquired,
+			n8nRefreshLockSetAttempts: lockSnapshot().setAttempts - lockBefore.setAttempts,
+			redisConnectionsThatTookTheLock: lockSnapshot().clients,
 			secondsToEnqueue: (posted - t0) / 1000,
 			secondsTotal: (done - t0) / 1000,
 			sendsPerSecond: Math.round(SENDS / ((done - t0) / 1000)),
@@ -227,6 +249,51 @@ describe('n8n 2.41 queue mode: main + 2 workers, Postgres, Redis', () => {
 		await until('its execution to finish', 30_000, async () => (await executions(WORKFLOW_IDS.send)).every((e) => e.status === 'success'));
 		expect(refreshCounts().succeeded).toBeGreaterThan(after.succeeded - 1);
 	}, SCENARIO_TIMEOUT_MS + 180_000);
+
+	it('1b. n8n’s lock wait runs out (slow token endpoint): the second worker refreshes uncoordinated, the loser reloads and goes on', async () => {
+		// n8n waits at most 10 s for another process's refresh lock, then refreshes without it
+		// (oauth.js refreshOrFetchToken: waitTimeoutMs 10_000, onLeaseTimeout). A token endpoint that
+		// takes 12 s makes exactly that happen: two refreshes with the same refresh token, one loses.
+		const before = refreshCounts();
+		const texts = Array.from({ length: 8 * BATCH }, (_, i) => `scale-1b message ${i + 1}`);
+		const batches: string[][] = [];
+		for (let i = 0; i < texts.length; i += BATCH) batches.push(texts.slice(i, i + BATCH));
+		await sleep(TOKEN_SECONDS * 1000 + 500); // every stored access token has expired
+		its.injectFault({ kind: 'delay', delayMs: 12_000, times: 1, match: { path: /\/oauth2\/token$/, includeTokenEndpoint: true } });
+		const workerLogStart = cluster.workers.map((w) => w.output().length);
+		const mainLogStart = cluster.main!.output().length;
+		const executionsBefore = (await executions(WORKFLOW_IDS.send)).length;
+		await pool(batches, batches.length, async (batch) => await post(SEND_PATH, batch));
+		await until('the batches to finish', 120_000, async () => {
+			const list = await executions(WORKFLOW_IDS.send);
+			return list.length >= executionsBefore + batches.length && list.every((e) => !['new', 'running', 'waiting'].includes(e.status));
+		}, 1000);
+		const counts = textCounts(threadId);
+		const leaseTimeouts = [...cluster.workers.map((w, i) => w.output().slice(workerLogStart[i])), cluster.main!.output().slice(mainLogStart)].map(
+			(text) => (text.match(/Could not acquire refresh lock/g) ?? []).length,
+		);
+		const refresh = { attempts: refreshCounts().attempts - before.attempts, succeeded: refreshCounts().succeeded - before.succeeded };
+		const summary = {
+			sends: texts.length,
+			refreshGrants: refresh.attempts,
+			refreshesSucceeded: refresh.succeeded,
+			refreshConflicts: refresh.attempts - refresh.succeeded,
+			leaseTimeoutWarnings: { 'worker-0': leaseTimeouts[0], 'worker-1': leaseTimeouts[1], main: leaseTimeouts[2] },
+			executionStatus: statusCounts((await executions(WORKFLOW_IDS.send)).slice(executionsBefore)),
+			duplicates: texts.filter((t) => (counts.get(t) ?? 0) > 1).length,
+			missing: texts.filter((t) => !counts.has(t)).length,
+		};
+		log(`scenario 1b: ${JSON.stringify(summary)}`);
+		writeFileSync(path.join(cluster.logDir, 'scenario1b.json'), JSON.stringify(summary, null, 2));
+		// the uncoordinated path was taken and a refresh grant was refused (a rotated token presented twice) …
+		expect(leaseTimeouts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+		expect(summary.refreshConflicts).toBeGreaterThan(0);
+		// … and still: every item sent once, every execution successful, the newest token stored.
+		expect(summary.executionStatus).toEqual({ success: batches.length });
+		expect({ duplicates: summary.duplicates, missing: summary.missing }).toEqual({ duplicates: 0, missing: 0 });
+		const stored = await cluster.exportCredential(CREDENTIAL_IDS.itslearning);
+		expect(stored.data.oauthTokenData.refresh_token).toBe(its.tokensRefreshed[its.tokensRefreshed.length - 1].new);
+	}, 240_000);
 
 	it('2. both triggers in the main while workers execute: each message emitted once across a main restart', async () => {
 		const sentIts: string[] = [];
