@@ -75,7 +75,11 @@ async function startWorld() {
 		},
 	];
 	let counter = 0;
+	// TCP connections opened to the emulators (keep-alive or not)
+	const connections = { count: 0 };
+	for (const emu of [its, gen]) emu.app.server.on('connection', () => connections.count++);
 	return {
+		connections,
 		its,
 		gen,
 		tokens: { itsRead: itsReadToken.access_token, itsSend: itsSendToken.access_token, gen: genToken.access_token },
@@ -227,6 +231,8 @@ const VARIANT_LABEL = {
 	a2: '(a2) bare httpRequestWithAuthentication loop',
 	b: '(b) this node',
 	b8: `(b) this node, Concurrency ${CONCURRENCY}`,
+	b16: '(b) this node, Concurrency 16',
+	b64: '(b) this node, Concurrency 64 (the maximum)',
 	c: '(c) HTTP Request node + same credential',
 	d: '(d) HTTP Request node, token in a header',
 };
@@ -373,9 +379,10 @@ class RealN8n {
 // Scenario 1: per-item cost
 
 /** Variants at a latency, in the order they run (d first at 0 ms also warms n8n's HTTP stack). */
-const variantsAt = (latency) => (latency === 0 ? ['d', 'c', 'b', 'a2'] : ['d', 'c', 'b', 'b8', 'a2']);
-const variantOptions = (v) => (v === 'b8' ? { concurrency: CONCURRENCY } : {});
-const variantKind = (v) => (v === 'b8' ? 'b' : v);
+const variantsAt = (latency) => (latency === 0 ? ['d', 'c', 'b', 'a2'] : ['d', 'c', 'b', 'b8', 'b16', 'b64', 'a2']);
+const CONCURRENCY_OF = { b8: CONCURRENCY, b16: 16, b64: 64 };
+const variantOptions = (v) => (CONCURRENCY_OF[v] ? { concurrency: CONCURRENCY_OF[v] } : {});
+const variantKind = (v) => (CONCURRENCY_OF[v] ? 'b' : v);
 
 async function perItemHarness(world, worker, results) {
 	for (const latency of LATENCIES) {
@@ -383,7 +390,9 @@ async function perItemHarness(world, worker, results) {
 		const items = latency === 0 ? SIZES.items0 : SIZES.items20;
 		for (const req of requests(world)) {
 			const key = (v) => `${req.key}|${latency}|${v}|harness`;
+			const before = world.connections.count;
 			const a = await rawLoop(process.execPath, req, req.build(), items);
+			a.connections = world.connections.count - before;
 			results[key('a')] = a;
 			if (latency > 0) results[key('a8')] = await rawLoop(process.execPath, req, req.build(), items, CONCURRENCY);
 			for (const v of variantsAt(latency)) {
@@ -391,10 +400,12 @@ async function perItemHarness(world, worker, results) {
 				// warm-up (JIT, connections), then the measured run
 				await harnessNode(worker, node, Math.max(20, Math.round(items / 10)));
 				world.clear();
+				const before = world.connections.count;
 				const r = await harnessNode(worker, node, items);
 				r.requests = (req.key.startsWith('its') ? world.its : world.gen).apiRequests().length;
+				r.connections = world.connections.count - before;
 				results[key(v)] = r;
-				log(`harness ${req.key} ${latency} ms ${v}: ${fmt(r.executionTime / items, 3)} ms/item${r.error ? ` ERROR ${r.error}` : ''}${r.failedItems ? ` failed ${r.failedItems}` : ''}`);
+				log(`harness ${req.key} ${latency} ms ${v}: ${fmt(r.executionTime / items, 3)} ms/item, ${r.connections} TCP connections${r.error ? ` ERROR ${r.error}` : ''}${r.failedItems ? ` failed ${r.failedItems}` : ''}`);
 			}
 		}
 	}
@@ -462,7 +473,7 @@ async function profilesN8n(world, real, results) {
 				continue;
 			}
 			const profile = JSON.parse(fs.readFileSync(files[0], 'utf8'));
-			const windowed = windowProfile(profile, v === 'b' ? /n8n-nodes-itslearning-genesys\/dist\/nodes/ : /HttpRequestV3/);
+			const windowed = windowProfile(profile, v === 'b' ? /^(execute|runItem|send|attempt|handle|worker)@.*n8n-nodes-itslearning-genesys\/dist\/nodes\/shared\// : /^execute@.*HttpRequestV3\.node\.js/);
 			out[`${req.key}|${v}`] = { perItemMs: run.branches[v].executionTime / SIZES.items0, profile: summarize(windowed), windowMs: windowed.windowMs };
 			fs.rmSync(dir, { recursive: true, force: true });
 			log(`n8n profile ${req.key} ${v}: ${fmt(run.branches[v].executionTime / SIZES.items0, 3)} ms/item`);
@@ -483,7 +494,8 @@ function windowProfile(profile, marker) {
 	const hasMarker = (id) => {
 		if (marked.has(id)) return marked.get(id);
 		const p = parent.get(id);
-		const value = marker.test(byId.get(id).callFrame.url || '') || (p !== undefined && hasMarker(p));
+		const frame = byId.get(id).callFrame;
+		const value = marker.test(`${frame.functionName}@${frame.url || ''}`) || (p !== undefined && hasMarker(p));
 		marked.set(id, value);
 		return value;
 	};
@@ -699,7 +711,7 @@ function buildReport(results, started) {
 	for (const latency of LATENCIES) {
 		const items = latency === 0 ? items0 : items20;
 		for (const key of reqs) {
-			const variants = latency === 0 ? ['a', 'a2', 'b', 'c', 'd'] : ['a', 'a8', 'a2', 'b', 'b8', 'c', 'd'];
+			const variants = latency === 0 ? ['a', 'a2', 'b', 'c', 'd'] : ['a', 'a8', 'a2', 'b', 'b8', 'b16', 'b64', 'c', 'd'];
 			for (const v of variants) {
 				const h = results.perItem[`${key}|${latency}|${v}|harness`];
 				const n = results.perItem[`${key}|${latency}|${v}|n8n`];
