@@ -105,7 +105,8 @@ export function defineN8nSuite(version: string): void {
 			installPack(userFolder);
 			const credentialsFile = demoLib.writeDemoCredentials(demo, path.join(userFolder, 'demo-credentials.json'));
 			await cli(['import:credentials', `--input=${credentialsFile}`]);
-			await cli(['import:workflow', '--separate', `--input=${demoLib.WORKFLOW_DIR}`]);
+			// the examples as they are, but with triggers polling every 5 s instead of every minute
+			await cli(['import:workflow', '--separate', `--input=${demoLib.writeFastPollingCopies(path.join(userFolder, 'workflows'))}`]);
 			workflows = demoLib.exampleWorkflows() as Workflow[];
 		}, 30 * 60 * 1000);
 

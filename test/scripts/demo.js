@@ -96,4 +96,21 @@ function exampleWorkflows() {
 		.map((file) => ({ file: path.join(WORKFLOW_DIR, file), ...JSON.parse(fs.readFileSync(path.join(WORKFLOW_DIR, file), 'utf8')) }));
 }
 
-module.exports = { startDemoEmulators, demoCredentials, writeDemoCredentials, exampleWorkflows, CREDENTIAL_IDS, CREDENTIAL_NAMES, DEMO_OWNER, WORKFLOW_DIR, REPO };
+/**
+ * Copies the example workflows into `dir` with every polling trigger set to poll every `seconds`
+ * seconds (n8n refuses one cron faster than a minute, so: one custom cron per fixed second).
+ * The tests import these copies; the examples themselves poll every minute.
+ */
+function writeFastPollingCopies(dir, seconds = 5) {
+	fs.mkdirSync(dir, { recursive: true });
+	const item = [];
+	for (let s = 0; s < 60; s += seconds) item.push({ mode: 'custom', cronExpression: `${s} * * * * *` });
+	for (const { file, ...wf } of exampleWorkflows()) {
+		for (const node of wf.nodes) if (node.parameters && node.parameters.pollTimes) node.parameters.pollTimes = { item };
+		fs.writeFileSync(path.join(dir, path.basename(file)), JSON.stringify(wf, null, 2));
+	}
+	return dir;
+}
+
+module.exports = {
+	writeFastPollingCopies, startDemoEmulators, demoCredentials, writeDemoCredentials, exampleWorkflows, CREDENTIAL_IDS, CREDENTIAL_NAMES, DEMO_OWNER, WORKFLOW_DIR, REPO };
