@@ -577,7 +577,6 @@ async function rateLimit(world, n8nDir, real, results) {
 	const cases = [
 		{ name: `this node, Concurrency ${CONCURRENCY}, Max Requests per Second = N`, node: variantNode('b', req, target, { concurrency: CONCURRENCY, maxRequestsPerSecond: N, continueOnFail: true }) },
 		{ name: `this node, Concurrency ${CONCURRENCY}, no cap`, node: variantNode('b', req, target, { concurrency: CONCURRENCY, continueOnFail: true }) },
-		{ name: 'this node, Concurrency 1, no cap', node: variantNode('b', req, target, { continueOnFail: true }) },
 		{ name: 'HTTP Request node + same credential', node: variantNode('c', req, target, { continueOnFail: true }) },
 	];
 	const out = [];
@@ -603,7 +602,7 @@ async function rateLimit(world, n8nDir, real, results) {
 	if (real) {
 		world.setLatency(5);
 		try {
-			for (const c of cases.filter((x) => !x.name.includes('Concurrency 1'))) {
+			for (const c of cases) {
 				world.gen.setRateLimit({ max: N, windowMs: 1000 });
 				world.clear();
 				const run = await real.runBranches(items, [{ name: 'rate', node: c.node }]);

@@ -76,6 +76,9 @@ async function runNodeScenario(s) {
 		if (s.profileFile) fs.writeFileSync(s.profileFile, JSON.stringify(cpu));
 		profile = summarize(cpu);
 	}
+	// Peak RSS before anything below allocates (the output's JSON text would count otherwise).
+	const maxRssKb = process.resourceUsage().maxRSS;
+	const rssNowKb = Math.round(process.memoryUsage().rss / 1024);
 	const task = run.runData[run.nodeName]?.[0];
 	const items = run.items;
 	const failed = items.filter((item) => item.json && item.json.error !== undefined).length;
@@ -88,8 +91,8 @@ async function runNodeScenario(s) {
 		sample: items[0]?.json !== undefined ? JSON.stringify(items[0].json).slice(0, 200) : undefined,
 		outputBytes: s.measureOutput ? Buffer.byteLength(JSON.stringify(items.map((i) => i.json))) : undefined,
 		profile,
-		maxRssKb: process.resourceUsage().maxRSS,
-		rssNowKb: Math.round(process.memoryUsage().rss / 1024),
+		maxRssKb,
+		rssNowKb,
 	};
 }
 
