@@ -1,0 +1,74 @@
+/**
+ * A pass-through HTTP proxy in front of the itslearning emulator (the scale credential's Site URL
+ * points here). It can hold back the next successful answers of the token endpoint for a while:
+ * the refresh token is already rotated at the server, but the process that won the refresh gets
+ * its new tokens (and stores them) only later — the window in which a second process that lost the
+ * same refresh reads the credential store.
+ */
+import http from 'node:http';
+
+export interface TokenProxy {
+	url: string;
+	/** Holds the next `count` 200 answers of `tokenPath` for `ms` before passing them on. */
+	holdSuccessfulTokenAnswers(ms: number, count: number): void;
+	/** Token answers held so far. */
+	held: number;
+	close(): Promise<void>;
+}
+
+export async function startTokenProxy(upstream: string, tokenPath: string): Promise<TokenProxy> {
+	const target = new URL(upstream);
+	let hold = { ms: 0, count: 0 };
+	const state = { held: 0 };
+	const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			const body = Buffer.concat(chunks);
+			const headers = { ...req.headers, host: target.host };
+			const upstreamReq = http.request(
+				{ protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent, timeout: 120_000 },
+				(upstreamRes) => {
+					const parts: Buffer[] = [];
+					upstreamRes.on('data', (c: Buffer) => parts.push(c));
+					upstreamRes.on('end', () => {
+						const answer = () => {
+							const out = { ...upstreamRes.headers };
+							delete out['transfer-encoding'];
+							out['content-length'] = String(Buffer.concat(parts).length);
+							res.writeHead(upstreamRes.statusCode ?? 502, out);
+							res.end(Buffer.concat(parts));
+						};
+						const isToken = (req.url ?? '').split('?')[0] === tokenPath;
+						if (isToken && upstreamRes.statusCode === 200 && hold.count > 0) {
+							hold.count--;
+							state.held++;
+							setTimeout(answer, hold.ms);
+						} else answer();
+					});
+					upstreamRes.on('error', () => res.destroy());
+				},
+			);
+			upstreamReq.on('error', () => res.destroy());
+			upstreamReq.on('timeout', () => upstreamReq.destroy());
+			upstreamReq.end(body);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as { port: number };
+	return {
+		url: `http://127.0.0.1:${port}`,
+		holdSuccessfulTokenAnswers: (ms, count) => {
+			hold = { ms, count };
+		},
+		get held() {
+			return state.held;
+		},
+		close: async () => {
+			server.closeAllConnections();
+			agent.destroy();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
