@@ -13,6 +13,10 @@ export interface TokenProxy {
 	holdSuccessfulTokenAnswers(ms: number, count: number): void;
 	/** Token answers held so far. */
 	held: number;
+	/** Every access token the token endpoint issued through the proxy, with when it passed (ms). */
+	issued: Array<{ accessToken: string; at: number }>;
+	/** Every 401 answer to a POST that carried a `Text` (a send), with its token and when (ms). */
+	unauthorizedSends: Array<{ text: string; token: string; at: number }>;
 	close(): Promise<void>;
 }
 
@@ -20,6 +24,8 @@ export async function startTokenProxy(upstream: string, tokenPath: string): Prom
 	const target = new URL(upstream);
 	let hold = { ms: 0, count: 0 };
 	const state = { held: 0 };
+	const issued: TokenProxy['issued'] = [];
+	const unauthorizedSends: TokenProxy['unauthorizedSends'] = [];
 	const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 	const server = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
@@ -41,6 +47,18 @@ export async function startTokenProxy(upstream: string, tokenPath: string): Prom
 							res.end(Buffer.concat(parts));
 						};
 						const isToken = (req.url ?? '').split('?')[0] === tokenPath;
+						try {
+							if (isToken && upstreamRes.statusCode === 200) {
+								const token = JSON.parse(Buffer.concat(parts).toString('utf8')) as { access_token?: string };
+								if (token.access_token) issued.push({ accessToken: token.access_token, at: Date.now() + (hold.count > 0 ? hold.ms : 0) });
+							} else if (upstreamRes.statusCode === 401 && req.method === 'POST') {
+								const text = (JSON.parse(body.toString('utf8')) as { Text?: string }).Text;
+								const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+								if (typeof text === 'string') unauthorizedSends.push({ text, token, at: Date.now() });
+							}
+						} catch {
+							// not JSON: nothing to record
+						}
 						if (isToken && upstreamRes.statusCode === 200 && hold.count > 0) {
 							hold.count--;
 							state.held++;
@@ -65,6 +83,8 @@ export async function startTokenProxy(upstream: string, tokenPath: string): Prom
 		get held() {
 			return state.held;
 		},
+		issued,
+		unauthorizedSends,
 		close: async () => {
 			server.closeAllConnections();
 			agent.destroy();
