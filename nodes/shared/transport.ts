@@ -62,6 +62,20 @@ const RETRYABLE_STATUS = new Set([502, 503, 504]);
 const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'ERR_BAD_RESPONSE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 const IDEMPOTENT = new Set(['GET', 'PUT', 'DELETE', 'HEAD']);
 const MALFORMED = 'MALFORMED_JSON';
+/**
+ * How long a worker whose refresh was refused as spent (another worker rotated the refresh token
+ * first) watches the stored credential for the winner's new token, and how often it looks.
+ */
+const ROTATION_WAIT_MS = 10_000;
+const ROTATION_POLL_MS = 250;
+
+/** A refresh refused because the refresh token is spent or revoked (n8n: "needs to be reconnected"). */
+function isRevokedGrant(error: unknown): boolean {
+	const e = error as { message?: unknown; description?: unknown; cause?: unknown } | undefined;
+	const text = [e?.message, e?.description, (e?.cause as { message?: unknown } | undefined)?.message].map((v) => String(v ?? '')).join(' ');
+	return /invalid_grant|needs to be reconnected|refresh token/i.test(text);
+}
+
 /** Network error codes in words, for messages. */
 const NETWORK_WORDS: Record<string, string> = {
 	ECONNRESET: 'the connection was closed',
@@ -234,7 +248,7 @@ export class Transport {
 	private async renew(refused: string | undefined, itemIndex: number): Promise<string> {
 		this.renewal ??= (async () => {
 			try {
-				return await this.renewOnce(refused);
+				return await this.renewOnce(refused, itemIndex);
 			} finally {
 				this.renewal = undefined;
 			}
@@ -245,7 +259,7 @@ export class Transport {
 	}
 
 	/** One renewal: the stored token if someone else replaced `refused`, else n8n's refresh. Never throws. */
-	private async renewOnce(refused: string | undefined): Promise<{ token?: string; error?: unknown }> {
+	private async renewOnce(refused: string | undefined, itemIndex: number): Promise<{ token?: string; error?: unknown }> {
 		try {
 			const stored = await this.reloadCredentials();
 			if (this.accessToken && this.accessToken !== refused) return { token: this.accessToken };
@@ -259,15 +273,24 @@ export class Transport {
 			this.remember({ ...stored, oauthTokenData: { ...(stored.oauthTokenData as IDataObject), ...data } });
 			return token ? { token } : { error: new Error('The token endpoint answered without an access_token') };
 		} catch (error) {
-			// Another execution or worker may have rotated the refresh token a moment before:
-			// its new access token is in the store by now.
-			try {
-				await this.reloadCredentials();
-			} catch {
-				// keep the refresh error
+			// Another execution or worker may have rotated the refresh token a moment before: its
+			// new access token is in the store by now, or will be as soon as its refresh answer
+			// arrives. When the refresh token was refused as spent, watch the store for a while.
+			const deadline = Date.now() + (isRevokedGrant(error) ? ROTATION_WAIT_MS : 0);
+			for (;;) {
+				try {
+					await this.reloadCredentials();
+				} catch {
+					// keep the refresh error
+				}
+				if (this.accessToken && this.accessToken !== refused) return { token: this.accessToken };
+				if (Date.now() >= deadline) return { error };
+				try {
+					await this.sleep(ROTATION_POLL_MS, itemIndex);
+				} catch (cancelled) {
+					return { error: cancelled };
+				}
 			}
-			if (this.accessToken && this.accessToken !== refused) return { token: this.accessToken };
-			return { error };
 		}
 	}
 

@@ -516,6 +516,39 @@ describe('refresh with a rotating refresh token, when another execution got ther
 		expect((store.get(ITS, credential.id).oauthTokenData as IDataObject).access_token).toBe(NEW);
 	});
 
+	it("a refresh refused as spent while the winner's answer is still on its way: waits for the token the winner stores", async () => {
+		const credential = itsCredential();
+		let rotated: ReturnType<typeof setTimeout> | undefined;
+		raw.handle((request, response) => {
+			if (request.target.startsWith('/restapi/oauth2/token')) {
+				// The other worker's refresh won; its new tokens reach the store 1.5 s from now.
+				rotated = setTimeout(() => rotate(credential.id), 1500);
+				return json(response, 400, { error: 'invalid_grant', error_description: 'refresh token revoked' });
+			}
+			if (request.headers.authorization === `Bearer ${NEW}`) return json(response, 200, 4);
+			json(response, 401, { Message: 'Authorization has been denied for this request.' });
+		});
+		const started = Date.now();
+		const result = await runIts(its('getUnreadThreadsCount'), { credential });
+		clearTimeout(rotated);
+		expect(result.error).toBeUndefined();
+		expect(jsonOf(result)).toEqual([{ unreadThreadsCount: 4 }]);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+		expect(tokenRequests()).toHaveLength(1);
+		expect(apiRequests().map((r) => r.headers.authorization)).toEqual([`Bearer ${TOKEN}`, `Bearer ${NEW}`]);
+	});
+
+	it('a refresh refused as spent with no newer token anywhere fails after a bounded wait, asking to reconnect', async () => {
+		raw.handle((request, response) => {
+			if (request.target.startsWith('/restapi/oauth2/token')) return json(response, 400, { error: 'invalid_grant', error_description: 'refresh token revoked' });
+			json(response, 401, { Message: 'Authorization has been denied for this request.' });
+		});
+		const result = await runIts(its('getUnreadThreadsCount'), { credential: itsCredential() });
+		expect(result.error?.message).toMatch(/needs to be reconnected/);
+		expect(tokenRequests()).toHaveLength(1);
+		expect(visible(result)).not.toContain(REFRESH);
+	}, 30_000);
+
 	it('several items of one execution share one refresh', async () => {
 		const fresh = 'tok_refreshed_once_a1b2c3d4e5f6';
 		raw.handle((request, response) => {
