@@ -26,6 +26,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 interface Demo {
 	its: ItslearningEmulator;
 	gen: GenesysEmulator;
+	model: { url: string; requests: Json[] };
 	itsToken: { access_token: string; refresh_token: string };
 	genToken: { access_token: string; refresh_token?: string };
 	threadId: number;
@@ -192,6 +193,31 @@ export function defineN8nSuite(version: string): void {
 				['🎉', [demo.gen.userIds[0]]],
 			]);
 			for (const call of demo.gen.apiRequests()) expect(call.headers.authorization).toBe(`Bearer ${demo.genToken.access_token}`);
+		});
+
+		it('AI Agent example: the Agent calls one operation of each node as a tool (scripted model, no LLM)', async () => {
+			demo.its.clearRequests();
+			demo.gen.clearRequests();
+			demo.model.requests.length = 0;
+			const run = await execute('aiAgentToolsFlow');
+			const [{ output }] = outputOf(run, 'AI Agent');
+			expect(output).toContain('"name":"Alan Turing"');
+			expect(output).toContain('"notifyOnReactions":true');
+			// n8n offered both nodes to the model as tools, ran both calls, and handed back the results
+			const calls = demo.model.requests.filter((r: Json) => r.url.endsWith('/chat/completions'));
+			expect(calls).toHaveLength(2);
+			expect(calls[0].body.tools.map((t: Json) => t.function.name).sort()).toEqual(['Find_a_person_on_itslearning', 'My_Genesys_chat_settings']);
+			expect(calls[0].body.tools.find((t: Json) => t.function.name === 'Find_a_person_on_itslearning').function.parameters.required).toEqual(['searchText']);
+			expect(calls[1].body.messages.filter((m: Json) => m.role === 'tool')).toHaveLength(2);
+			// the tools' requests reached the emulators, with the demo credentials
+			const its = demo.its.apiRequests();
+			expect(its.map((r) => `${r.method} ${r.rawPath} ${r.queryPairs.map((p) => p.join('=')).join('&')}`)).toEqual([
+				'GET /restapi/personal/instantmessages/recipients/search/v1 searchText=Alan',
+			]);
+			expect(its[0].headers.authorization).toBe(`Bearer ${demo.itsToken.access_token}`);
+			const gen = demo.gen.apiRequests();
+			expect(gen.map((r) => `${r.method} ${r.rawPath}`)).toEqual(['GET /api/v2/chats/users/me/settings']);
+			expect(gen[0].headers.authorization).toBe(`Bearer ${demo.genToken.access_token}`);
 		});
 
 		describe('in a running n8n (n8n start)', () => {

@@ -7,13 +7,14 @@ const path = require('path');
 
 const { startItslearningEmulator } = require('../emulator/itslearning.ts');
 const { startGenesysEmulator } = require('../emulator/genesys.ts');
+const { startScriptedModel } = require('./scripted-model');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const WORKFLOW_DIR = path.join(REPO, 'test', 'e2e', 'workflows');
 
 /** Fixed ids, so the example workflows can name their credentials. */
-const CREDENTIAL_IDS = { itslearning: 'itsDemoCredentl1', genesys: 'genDemoCredentl1' };
-const CREDENTIAL_NAMES = { itslearning: 'itslearning (emulator)', genesys: 'Genesys Cloud (emulator)' };
+const CREDENTIAL_IDS = { itslearning: 'itsDemoCredentl1', genesys: 'genDemoCredentl1', model: 'llmDemoCredentl1' };
+const CREDENTIAL_NAMES = { itslearning: 'itslearning (emulator)', genesys: 'Genesys Cloud (emulator)', model: 'Scripted demo model (no LLM)' };
 
 /** The demo login `npm start` creates (n8n requires 8+ characters, a digit and a capital letter). */
 const DEMO_OWNER = { email: 'demo@example.com', firstName: 'Demo', lastName: 'User', password: 'Demo-n8n-2026' };
@@ -30,10 +31,12 @@ async function startDemoEmulators({ tokenLifetimeSeconds = DAY } = {}) {
 	its.addMessages(thread.InstantMessageThreadId, 2, 3, 'Hello from Alan');
 	const roomJid = gen.createRoom(gen.userIds[0], 'Demo room', gen.userIds.slice(1, 3));
 	gen.addRoomMessages(roomJid, gen.userIds[1], 3);
+	// An OpenAI-compatible scripted model for the AI Agent example (see scripted-model.js).
+	const model = await startScriptedModel({ searchText: 'Alan' });
 	const close = async () => {
-		await Promise.allSettled([its.close(), gen.close()]);
+		await Promise.allSettled([its.close(), gen.close(), model.close()]);
 	};
-	return { its, gen, itsToken, genToken, threadId: thread.InstantMessageThreadId, roomJid, close };
+	return { its, gen, model, itsToken, genToken, threadId: thread.InstantMessageThreadId, roomJid, close };
 }
 
 /** n8n's stored form of OAuth2 token data (what "Connect my account" saves). */
@@ -77,6 +80,14 @@ function demoCredentials(demo) {
 				scopes: ['chat'],
 				oauthTokenData: tokenData(demo.genToken),
 			},
+		},
+		{
+			id: CREDENTIAL_IDS.model,
+			name: CREDENTIAL_NAMES.model,
+			type: 'openAiApi',
+			createdAt: now,
+			updatedAt: now,
+			data: { apiKey: 'scripted-demo-model-needs-no-key', url: `${demo.model.url}/v1` },
 		},
 	];
 }

@@ -156,12 +156,22 @@ class N8nRest {
 	}
 
 	async call(method, route, body) {
-		const res = await fetch(`${this.url}${route}`, {
-			method,
-			headers: { 'content-type': 'application/json', 'browser-id': this.browserId, ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}) },
-			body: body === undefined ? undefined : JSON.stringify(body),
-			redirect: 'manual',
-		});
+		const request = () =>
+			fetch(`${this.url}${route}`, {
+				method,
+				headers: { 'content-type': 'application/json', 'browser-id': this.browserId, ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}) },
+				body: body === undefined ? undefined : JSON.stringify(body),
+				redirect: 'manual',
+			});
+		let res;
+		try {
+			res = await request();
+		} catch (error) {
+			// A kept-alive connection that the server closed just as it was reused ("other side
+			// closed"): the request never reached n8n, so sending it again is safe.
+			if (!/other side closed|ECONNRESET|socket/i.test(`${error.cause?.message ?? ''} ${error.cause?.code ?? ''}`)) throw error;
+			res = await request();
+		}
 		this.keepCookies(res);
 		const text = await res.text();
 		let json;

@@ -139,6 +139,8 @@ async function main() {
 		'     "Connect my account" (Reconnect) signs in through the emulator without a password.',
 		'  4. The trigger workflows poll every minute once you publish (activate) them; new messages in',
 		'     the emulators (e.g. the curl line below) start executions.',
+		`  5. "${names.aiAgentToolsFlow ?? 'AI Agent example'}": an AI Agent using both nodes as tools, with a`,
+		'     scripted demo model (no LLM needed); pick your own OpenAI credential for a real model.',
 		'',
 		'Emulators (restarted empty with every `npm start`; the credentials are re-pointed at them):',
 		`  itslearning  ${demo.its.url}   demo thread ${demo.threadId}, person 1 = Ada Lovelace (me)`,
