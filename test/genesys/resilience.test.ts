@@ -148,9 +148,9 @@ describe('which failures are retried', () => {
 		env.emu.injectFault({ kind: 'drop', match: { method: 'POST' } });
 		const write = await capture(env, () => run(env, { ...select('postChatsRoomMessages'), roomJid: jid, message: 'lost?' }));
 		expect(write.requests).toHaveLength(1);
-		// n8n words network failures itself ("The connection to the server was closed unexpectedly…").
-		expect(errorOf(write.result).message).toMatch(/connection .*closed unexpectedly/i);
-		expect(errorOf(write.result).description).toBe('POST /api/v2/chats/rooms/{roomJid}/messages (postChatsRoomMessages)');
+		// The message names the service; the network code is in the description.
+		expect(errorOf(write.result).message).toBe('Genesys Cloud could not be reached (the connection was closed)');
+		expect(errorOf(write.result).description).toBe('Code: ECONNRESET\nRequest: POST /api/v2/chats/rooms/{roomJid}/messages (postChatsRoomMessages)');
 		expect(errorOf(write.result).context.itemIndex).toBe(0);
 		expect(env.emu.getRoom(jid)!.messages).toEqual([]);
 	});

@@ -308,7 +308,7 @@ describe('faults', () => {
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe('itslearning answered with malformed JSON (after 5 retries)');
 		expect((result.error as unknown as { description: string }).description).toBe(
-			'GET /restapi/personal/instantmessages/permissions/v1 (getInstantMessagePermissions)',
+			'Request: GET /restapi/personal/instantmessages/permissions/v1 (getInstantMessagePermissions)',
 		);
 		expect(site.apiRequests()).toHaveLength(6);
 	}, 60_000);
