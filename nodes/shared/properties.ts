@@ -142,9 +142,9 @@ function operationDescription(row: EndpointRow): string {
 	return sentences(row.description, row.deprecated ? `Deprecated: ${row.deprecated}` : undefined, row.preview ? 'Preview API: may change without notice' : undefined);
 }
 
-/** Names of the parameters a choice can ask for. */
+/** Names of the parameters a choice asks for or sets itself (e.g. the API's Update flags). */
 export function choiceParams(choice: ChoiceDef): Set<string> {
-	return new Set(choice.options.flatMap((option) => option.params));
+	return new Set(choice.options.flatMap((option) => [...option.params, ...Object.keys(option.set ?? {})]));
 }
 
 function choiceProperties(row: EndpointRow, choice: ChoiceDef, show: IDisplayOptions['show']): INodeProperties[] {
