@@ -107,6 +107,10 @@ describe('properties through n8n-workflow (getNodeParameters, displayParameter, 
 		expect(names({ updateFields: ['name'] })).toEqual(expect.arrayContaining(['updateFields', 'name']));
 		expect(names({ updateFields: ['name', 'participants'] })).toEqual(expect.arrayContaining(['name', 'personIds']));
 		expect(names({ updateFields: ['name'] })).not.toContain('updateFieldsNotice');
+		// Once chosen, the API's Update flags are set by the node and leave Additional Fields; saved workflows keep theirs.
+		const additional = { updateName: true, name: 'Old', instantMessageThreadId: '12' };
+		expect(resolveParameters(description, { ...base, updateFields: ['name'], name: 'New', additionalFields: additional }).additionalFields).toEqual({ instantMessageThreadId: '12' });
+		expect(resolveParameters(description, { ...base, additionalFields: additional }).additionalFields).toEqual(additional);
 	});
 
 	it('Simplify: off by default in workflows (saved workflows keep their output), on for AI agents', () => {
