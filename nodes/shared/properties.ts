@@ -1,7 +1,9 @@
 /**
  * Derives a node's UI from its endpoint table: the Resource selector, one Operation selector per
- * resource (n8n style, with action texts), required parameters as top-level fields, Return All /
- * Limit for paged rows, and the optional parameters in an "Additional Fields" collection.
+ * resource (n8n style, with action texts; deprecated operations last), a row's "one of these is
+ * needed" choice with the fields of the chosen option, required parameters as top-level fields
+ * (resource locators where a row names a list search), Return All / Limit for paged rows, Simplify
+ * for read/list rows, and the optional parameters in an "Additional Fields" collection.
  */
 import type { IDataObject, IDisplayOptions, INodeProperties, INodePropertyMode, INodePropertyOptions, NodePropertyTypes } from 'n8n-workflow';
 
