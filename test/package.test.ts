@@ -122,3 +122,45 @@ describe('dist/', () => {
 		expect(shipped.some((f) => f.startsWith('dist/test') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(false);
 	});
 });
+
+describe('release files', () => {
+	const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), 'utf8');
+	const pkg = JSON.parse(read('package.json')) as {
+		version: string;
+		license: string;
+		repository: { url: string };
+		homepage: string;
+		bugs: { url: string };
+	};
+
+	it('declares MIT and ships the MIT license text', () => {
+		expect(pkg.license).toBe('MIT');
+		expect(read('LICENSE')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} /);
+		expect(read('LICENSE')).toContain('THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND');
+	});
+
+	it('points repository, homepage and bugs at the same GitHub repository', () => {
+		const repo = /^git\+(https:\/\/github\.com\/[^/]+\/[^/.]+)\.git$/.exec(pkg.repository.url)?.[1];
+		expect(repo).toBeDefined();
+		expect(pkg.homepage).toBe(`${repo}#readme`);
+		expect(pkg.bugs.url).toBe(`${repo}/issues`);
+	});
+
+	it('has a CHANGELOG entry for the package version', () => {
+		expect(read('CHANGELOG.md')).toMatch(new RegExp(`^## \\[${pkg.version.replace(/\./g, '\\.')}\\]`, 'm'));
+	});
+
+	it('publishes on a version tag with an npm provenance statement', () => {
+		const workflow = read('.github/workflows/publish.yml');
+		expect(workflow).toMatch(/on:\n {2}push:\n {4}tags:\n {6}- 'v\*'/);
+		expect(workflow).toMatch(/permissions:\n(?: {2}.*\n)* {2}id-token: write/);
+		expect(workflow).toMatch(/run: npm publish --provenance --access public/);
+		expect(workflow).toContain('NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}');
+		expect(workflow).toContain('run: .ci/run');
+	});
+
+	it('keeps tarballs and the n8n install cache out of git', () => {
+		const ignored = read('.gitignore').split('\n');
+		expect(ignored).toEqual(expect.arrayContaining(['*.tgz', '.cache/']));
+	});
+});
