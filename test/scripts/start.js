@@ -107,7 +107,7 @@ async function main() {
 	const wanted = Number(process.env.N8N_START_PORT || 5678);
 	const port = (await portIsFree(wanted)) ? wanted : await freePort();
 	const logFile = path.join(userFolder, 'n8n.log');
-	done = step(`Starting n8n on port ${port} (log: ${path.relative(REPO, logFile) || logFile})`);
+	done = step(`Starting n8n on port ${port} (log: ${logFile.startsWith(REPO + path.sep) ? path.relative(REPO, logFile) : logFile})`);
 	server = await startN8nServer(n8n, userFolder, { port, logFile });
 	done();
 
