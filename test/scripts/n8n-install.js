@@ -125,6 +125,10 @@ async function installOnce(name, what, steps) {
 	return withLock(path.join(root, `${name}.lock`), what, async () => {
 		if (fs.existsSync(path.join(finalDir, MARKER))) return finalDir; // done by the run we waited for
 		fs.rmSync(finalDir, { recursive: true, force: true }); // a folder without marker is not trusted
+		// leftovers of installs that were killed half-way (their owner is gone, we hold the lock)
+		for (const entry of fs.readdirSync(root)) {
+			if (entry.startsWith(`${name}.partial-`)) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+		}
 		const tmpDir = path.join(root, `${name}.partial-${process.pid}`);
 		fs.rmSync(tmpDir, { recursive: true, force: true });
 		fs.mkdirSync(tmpDir, { recursive: true });
