@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 
 import { TableExecutor } from '../shared/execute';
 import { listSearchMethods } from '../shared/listSearch';
+import { requestOptionsProperty } from '../shared/options';
 import { buildProperties } from '../shared/properties';
 import { genesysService } from './GenesysChat.service';
 import { genesysListSearch, genesysSupportRows } from './GenesysChat.table';
@@ -14,7 +15,9 @@ export class GenesysChat implements INodeType {
 		name: 'genesysChat',
 		icon: { light: 'file:genesys.svg', dark: 'file:genesys.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Simplify is on by default for new nodes (nodes saved as 1 keep the raw answer).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Send and manage Genesys Cloud chat rooms, 1:1 messages, threads, pins, reactions and chat settings',
 		defaults: { name: 'Genesys Chat' },
@@ -22,7 +25,7 @@ export class GenesysChat implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [{ name: 'genesysCloudOAuth2Api', required: true }],
-		properties: buildProperties(genesysService.resources, genesysService.table),
+		properties: [...buildProperties(genesysService.resources, genesysService.table), requestOptionsProperty],
 	};
 
 	methods = {

@@ -244,24 +244,23 @@ function rowProperties(row: EndpointRow): INodeProperties[] {
 }
 
 /**
- * The Simplify switch of read/list rows. As an AI agent's tool the node returns the simplified
- * shape by default. In workflows the default stays off: n8n fills a saved node's missing
- * parameters with their defaults, so a default of "on" would change the output of every workflow
- * saved before the option existed (see README, Editor notes).
+ * The Simplify switch of read/list rows: on by default for nodes added from version 1.1 on and for
+ * AI agents' tools; off by default for nodes saved as version 1, so workflows saved before the
+ * option existed keep their output (n8n fills a saved node's missing parameters with defaults).
  */
 export const SIMPLIFY_DESCRIPTION = 'Whether to return only the fields a workflow usually needs, in camelCase, instead of the raw API answer';
 
 function simplifyProperties(show: IDataObject): INodeProperties[] {
-	const property = (tool: boolean): INodeProperties => ({
+	const property = (on: boolean, when: IDataObject): INodeProperties => ({
 		displayName: 'Simplify',
 		name: 'simplify',
 		type: 'boolean',
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-boolean -- the default is a boolean: on for AI agents, off in workflows
-		default: tool,
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-boolean -- the default is a boolean: on for new nodes and AI agents, off for nodes saved as version 1
+		default: on,
 		description: SIMPLIFY_DESCRIPTION,
-		displayOptions: { show: { ...show, '@tool': [tool] } },
+		displayOptions: { show: { ...show, ...when } as IDisplayOptions['show'] },
 	});
-	return [property(false), property(true)];
+	return [property(false, { '@tool': [false], '@version': [1] }), property(true, { '@tool': [false], '@version': [{ _cnd: { gte: 1.1 } }] }), property(true, { '@tool': [true] })];
 }
 
 /** The node's full property list for a table. */

@@ -64,12 +64,15 @@ describe('properties through n8n-workflow', () => {
 		expect(resolveParameters(description, { resource: 'room', operation: 'get', roomJid: 'adhoc-9@conference.x' }).roomJid).toBe('adhoc-9@conference.x');
 	});
 
-	it('Simplify on read/list operations: off in workflows, on for AI agents', () => {
+	it('Simplify on read/list operations: on for new nodes (1.1) and AI agents, off for nodes saved as version 1', () => {
 		const params: INodeParameters = { resource: 'roomMessage', operation: 'getHistory', roomJid: rl('adhoc-1@c.x') };
-		expect(resolveParameters(description, params).simplify).toBe(false);
+		expect(description.defaultVersion).toBe(1.1);
+		expect(resolveParameters(description, params, makeNode(env.pkg, NODE_TYPE, params, undefined, 1)).simplify).toBe(false);
+		expect(resolveParameters(description, params, makeNode(env.pkg, NODE_TYPE, params, undefined, 1.1)).simplify).toBe(true);
 		expect(resolveParameters(toolDescription(description), params, makeNode(env.pkg, NODE_TYPE, params)).simplify).toBe(true);
 		for (const row of table) {
-			const shown = displayedProperties(description, { resource: row.resource, operation: row.operation }).some((p) => p.name === 'simplify');
+			const rowParams: INodeParameters = { resource: row.resource, operation: row.operation };
+			const shown = displayedProperties(description, rowParams, makeNode(env.pkg, NODE_TYPE, rowParams, undefined, 1.1)).some((p) => p.name === 'simplify');
 			expect([row.sdkMethod, shown]).toEqual([row.sdkMethod, Boolean(row.simplify)]);
 		}
 	});

@@ -33,12 +33,12 @@ export function toolDescription(description: INodeTypeDescription): INodeTypeDes
 	return { ...description, name: `${description.name}Tool` };
 }
 
-export function makeNode(pkg: LoadedPackage, name: string, parameters: INodeParameters, credentials?: INodeCredentials): INode {
+export function makeNode(pkg: LoadedPackage, name: string, parameters: INodeParameters, credentials?: INodeCredentials, typeVersion = 1): INode {
 	return {
 		id: randomUUID(),
 		name: 'Node under test',
 		type: pkg.nodeTypeName(name),
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters,
 		...(credentials ? { credentials } : {}),

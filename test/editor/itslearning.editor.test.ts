@@ -8,6 +8,7 @@
 import type { IDataObject, INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
 import type { EndpointRow, ParamDef } from '../../nodes/shared/types';
+import { runNode } from '../harness/n8n';
 import { CREDENTIAL_TYPE, NODE_TYPE, jsonOf, startSite, type Site } from '../itslearning/setup';
 import { builtTable, displayedProperties, listSearch, makeNode, nodeTypeOf, parameterIssues, resolveParameters, rl, toolDescription } from './helpers';
 
@@ -113,13 +114,15 @@ describe('properties through n8n-workflow (getNodeParameters, displayParameter, 
 		expect(resolveParameters(description, { ...base, additionalFields: additional }).additionalFields).toEqual(additional);
 	});
 
-	it('Simplify: off by default in workflows (saved workflows keep their output), on for AI agents', () => {
+	it('Simplify: on by default for new nodes (1.1) and AI agents, off for nodes saved as version 1 (their output stays)', () => {
 		const params: INodeParameters = { resource: 'message', operation: 'getMany', threadId: rl('12') };
-		expect(resolveParameters(description, params).simplify).toBe(false);
+		expect(description.defaultVersion).toBe(1.1);
+		expect(resolveParameters(description, params, makeNode(site.pkg, NODE_TYPE, params, undefined, 1)).simplify).toBe(false);
+		expect(resolveParameters(description, params, makeNode(site.pkg, NODE_TYPE, params, undefined, 1.1)).simplify).toBe(true);
 		const tool = toolDescription(description);
 		expect(resolveParameters(tool, params, makeNode(site.pkg, NODE_TYPE, params)).simplify).toBe(true);
 		for (const row of table) {
-			const shown = displayedProperties(description, rowParams(row)).some((p) => p.name === 'simplify');
+			const shown = displayedProperties(description, rowParams(row), makeNode(site.pkg, NODE_TYPE, rowParams(row), undefined, 1.1)).some((p) => p.name === 'simplify');
 			expect([row.sdkMethod, shown]).toEqual([row.sdkMethod, Boolean(row.simplify)]);
 		}
 	});
@@ -209,6 +212,18 @@ describe('runs through n8n-core against the emulator', () => {
 		const raw = jsonOf(await site.run({ resource: 'message', operation: 'getMany', threadId: String(thread.InstantMessageThreadId), returnAll: true }));
 		expect(raw[0]).toHaveProperty('MessageId');
 		expect(raw[0]).toHaveProperty('CreatedByName', 'Alan Turing');
+	});
+
+	it('a node added now (version 1.1) returns the simplified shape without touching Simplify; version 1 the raw answer', async () => {
+		const thread = site.emu.createThread(1, [2, 3], 'Versions');
+		site.emu.addMessages(thread.InstantMessageThreadId, 2, 1, 'Hi');
+		const parameters: INodeParameters = { resource: 'thread', operation: 'get', threadId: rl(String(thread.InstantMessageThreadId)) };
+		const credentials = { [CREDENTIAL_TYPE]: site.me.ref };
+		const [fresh] = jsonOf(await runNode({ store: site.store, nodeType: NODE_TYPE, typeVersion: 1.1, parameters, credentials }));
+		expect(fresh).toMatchObject({ threadId: thread.InstantMessageThreadId, name: 'Versions', lastMessageText: 'Hi 1' });
+		const [saved] = jsonOf(await runNode({ store: site.store, nodeType: NODE_TYPE, typeVersion: 1, parameters, credentials }));
+		expect(saved).toHaveProperty('InstantMessageThreadId', thread.InstantMessageThreadId);
+		expect(saved).not.toHaveProperty('lastMessageText');
 	});
 
 	it('Simplify on a thread read gives the thread and its messages in camelCase', async () => {

@@ -75,6 +75,7 @@ function gen(sdkMethod: string, values: IDataObject = {}, extra: IDataObject = {
 
 async function runIts(parameters: INodeParameters, options: { credential?: ReturnType<typeof itsCredential>; continueOnFail?: boolean; input?: ReturnType<typeof binaryItem>[]; cancelAfterMs?: number } = {}) {
 	return await runNode({
+		typeVersion: 1,
 		store,
 		nodeType: 'itslearningInstantMessage',
 		parameters,
@@ -86,6 +87,7 @@ async function runIts(parameters: INodeParameters, options: { credential?: Retur
 }
 async function runGen(parameters: INodeParameters, options: { credential?: ReturnType<typeof genCredential>; continueOnFail?: boolean } = {}) {
 	return await runNode({
+		typeVersion: 1,
 		store,
 		nodeType: 'genesysChat',
 		parameters,
