@@ -8,6 +8,9 @@
  *    while itslearning rotates refresh tokens every SCALE_TOKEN_SECONDS: every message delivered
  *    exactly once, every execution successful, the stored credential still valid (its refresh
  *    token is the newest one issued), refreshes and refresh conflicts printed.
+ * 1b. n8n's refresh lock held elsewhere past its 10 s wait: the workers refresh uncoordinated at
+ *    the same moment with the same rotating refresh token, the winner's answer is held back
+ *    SCALE_HOLD_MS by a proxy: the losers must wait for the winner's stored token, not fail items.
  * 2. Both polling triggers active in the main while the workers execute: every message emitted
  *    exactly once, across a restart of the main in the middle of the run.
  * 3. A worker killed (SIGKILL) in the middle of a batch: what n8n does is observed and written to
