@@ -358,6 +358,16 @@ export const genesysSupportRows: EndpointRow[] = [
 		description: 'The user the token acts for (UsersApi)',
 		method: 'GET', path: '/api/v2/users/me', permissions: [], userContext: true, params: [],
 	},
+	{
+		resource: 'support', operation: 'searchUsers', sdkMethod: 'postUsersSearch', name: 'Search Users', action: 'Search the organization\'s users',
+		description: 'Users of the organization whose name matches the search criteria (UsersApi)',
+		method: 'POST', path: '/api/v2/users/search', permissions: ['directory:user:view'],
+		params: [
+			{ name: 'query', location: 'body', type: 'json', label: 'Query', description: 'Search criteria, e.g. [{"type":"CONTAINS","fields":["name"],"value":"ada"}]' },
+			{ name: 'pageSize', location: 'body', type: 'integer', label: 'Page Size', min: 1, max: 100 },
+			{ name: 'pageNumber', location: 'body', type: 'integer', label: 'Page Number', min: 1 },
+		],
+	},
 ];
 
 // ── Pick from a list: the node's methods.listSearch ─────────────────────────────────────────────
@@ -388,9 +398,38 @@ function myChats(kind: 'room' | 'oneOnOne'): ListSearchDef {
 	};
 }
 
+/** Users per page of a directory search. */
+const USER_SEARCH_PAGE = 25;
+
+/**
+ * People to chat with: without search text the user's 1:1 partners (most recent first); with search
+ * text the organization's users whose name contains it (POST /api/v2/users/search, by page number),
+ * so anyone can be picked by name, not only people already chatted with.
+ */
+function chatPartners(): ListSearchDef {
+	const partners = myChats('oneOnOne');
+	return {
+		sdkMethod: (page) => (page.filter ? 'postUsersSearch' : partners.sdkMethod as string),
+		values: (page) =>
+			page.filter
+				? { query: [{ type: 'CONTAINS', fields: ['name'], value: page.filter }], pageSize: USER_SEARCH_PAGE, pageNumber: Number(page.token ?? 1) }
+				: partners.values(page),
+		items: (page) => (page.filter ? 'results' : 'entities'),
+		toItem: (entry, page) => {
+			if (!page.filter) return partners.toItem(entry, page);
+			return typeof entry.id === 'string' && entry.id ? { name: typeof entry.name === 'string' && entry.name ? entry.name : entry.id, value: entry.id } : undefined;
+		},
+		next: (answer, entries, page) => {
+			if (!page.filter) return partners.next?.(answer, entries, page);
+			const { pageNumber, pageCount } = (answer ?? {}) as IDataObject;
+			return typeof pageNumber === 'number' && typeof pageCount === 'number' && pageNumber < pageCount ? String(pageNumber + 1) : undefined;
+		},
+	};
+}
+
 export const genesysListSearch: Record<string, ListSearchDef> = {
 	/** Rooms the user is in, most recent activity first. */
 	searchRooms: myChats('room'),
-	/** People the user has 1:1 chats with, most recent first. */
-	searchChatPartners: myChats('oneOnOne'),
+	/** People to chat with: 1:1 partners, or the organization's users by name when searching. */
+	searchChatPartners: chatPartners(),
 };

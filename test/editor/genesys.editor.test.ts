@@ -94,10 +94,38 @@ describe('list searches against the emulator', () => {
 		expect(filtered.results).toEqual([{ name: 'Paging room 007', value: jids[7] }]);
 	});
 
-	it('1:1 partners from the user\'s chats', async () => {
+	it('people: without search text the 1:1 partners from the user\'s chats; with search text anyone in the organization by name', async () => {
 		env.emu.addUserMessages(env.other.id, env.me.id, 1);
-		const { results } = await search('searchChatPartners', env.other.name.slice(0, 4));
-		expect(results).toEqual([{ name: env.other.name, value: env.other.id }]);
+		env.emu.clearRequests();
+		const partners = await search('searchChatPartners');
+		expect(partners.results).toContainEqual({ name: env.other.name, value: env.other.id });
+		expect(partners.results.map((r) => r.value)).not.toContain(env.emu.users[5].id); // never chatted with
+		expect(env.emu.apiRequests().map((r) => `${r.method} ${r.rawPath}`)).toEqual(['GET /api/v2/users/chats/me']);
+
+		// Search text: the directory (POST /api/v2/users/search), so people never chatted with can be picked too.
+		env.emu.clearRequests();
+		const byName = await search('searchChatPartners', env.emu.users[5].name.slice(0, 5).toLowerCase());
+		expect(byName.results).toEqual([{ name: env.emu.users[5].name, value: env.emu.users[5].id }]);
+		const [request] = env.emu.apiRequests();
+		expect(`${request.method} ${request.rawPath}`).toBe('POST /api/v2/users/search');
+		expect(request.body).toEqual({ query: [{ type: 'CONTAINS', fields: ['name'], value: env.emu.users[5].name.slice(0, 5).toLowerCase() }], pageSize: 25, pageNumber: 1 });
+	});
+
+	it('the directory search pages by page number until the last page', async () => {
+		const added = Array.from({ length: 60 }, (_, i) => env.emu.addUser(`Directory Person ${String(i).padStart(2, '0')}`));
+		const pages: number[] = [];
+		const first = await search('searchChatPartners', 'directory person');
+		const all = [...first.results];
+		pages.push(first.results.length);
+		let token = first.paginationToken;
+		for (let guard = 0; token !== undefined && guard < 10; guard++) {
+			const next = await search('searchChatPartners', 'directory person', token);
+			all.push(...next.results);
+			pages.push(next.results.length);
+			token = next.paginationToken;
+		}
+		expect(pages).toEqual([25, 25, 10]);
+		expect(all.map((r) => r.value).sort()).toEqual(added.map((u) => u.id).sort());
 	});
 });
 

@@ -192,6 +192,8 @@ export interface GenesysEmulator extends EmulatorCore, ChaosControl {
 	expireToken(accessToken: string): void;
 	/** Which user `/oauth/authorize` auto-approves as (default `users[0]`). */
 	setAuthorizeUser(userId: string): void;
+	/** Adds a user to the organization (directory search, rooms, 1:1 chats). */
+	addUser(name: string): EmulatorUser;
 	createRoom(ownerUserId: string, subject: string, memberUserIds?: string[]): string;
 	addRoomMessages(roomJid: string, fromUserId: string, count: number, options?: SeedMessagesOptions): StoredMessage[];
 	addUserMessages(fromUserId: string, toUserId: string, count: number, options?: SeedMessagesOptions): StoredMessage[];
@@ -1067,6 +1069,30 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 			});
 		},
 		me: (ctx: UserCtx): Result => ok({ id: ctx.me.id, name: ctx.me.name, chat: { jabberId: ctx.me.jid }, selfUri: userSelfUri(ctx.me.id) }),
+		/**
+		 * `POST /api/v2/users/search` (UsersApi): the organization's users whose fields contain the
+		 * query value (criteria of type CONTAINS / TERM / STARTS_WITH on `name`), by page number.
+		 */
+		search(ctx: Ctx): Result {
+			const body = jsonBody(ctx.req) as { query?: unknown; pageSize?: unknown; pageNumber?: unknown };
+			const pageSize = body.pageSize === undefined ? 25 : Number(body.pageSize);
+			const pageNumber = body.pageNumber === undefined ? 1 : Number(body.pageNumber);
+			if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw invalidValue('pageSize', `${String(body.pageSize)} is not between 1 and 100`);
+			if (!Number.isInteger(pageNumber) || pageNumber < 1) throw invalidValue('pageNumber', `${String(body.pageNumber)} is not a page number`);
+			if (!Array.isArray(body.query) || body.query.length === 0) throw invalidValue('query', 'at least one search criterion is required');
+			let found = users;
+			for (const criterion of body.query as Array<{ type?: string; fields?: string[]; value?: string }>) {
+				const value = String(criterion.value ?? '').toLowerCase();
+				const fields = criterion.fields ?? [];
+				if (!fields.includes('name')) throw invalidValue('query.fields', 'the emulator searches the name field');
+				found = found.filter((u) => {
+					const name = u.name.toLowerCase();
+					return criterion.type === 'STARTS_WITH' ? name.startsWith(value) : criterion.type === 'EXACT' ? name === value : name.includes(value);
+				});
+			}
+			const results = found.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map((u) => ({ id: u.id, name: u.name, chat: { jabberId: u.jid }, selfUri: userSelfUri(u.id) }));
+			return ok({ total: found.length, pageCount: Math.ceil(found.length / pageSize), pageSize, pageNumber, results });
+		},
 	};
 
 	// ----- the route table -----
@@ -1097,6 +1123,7 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		asAny('DELETE', '/api/v2/tokens/me', 'deleteTokensMe', 'none', tokenHandlers.revoke),
 		asUser('GET', '/api/v2/users/chats/me', 'getUsersChatsMe', 'read', chatHandlers.mine),
 		asUser('GET', '/api/v2/users/me', 'getUsersMe', 'none', chatHandlers.me),
+		asAny('POST', '/api/v2/users/search', 'postUsersSearch', 'none', chatHandlers.search),
 	];
 	const matchRoute = createRouter(routes);
 
@@ -1316,6 +1343,13 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		},
 		setAuthorizeUser(userId) {
 			authorizeUserId = requireUser(userId).id;
+		},
+		addUser(name) {
+			const id = randomUUID();
+			const user: EmulatorUser = { id, name, jid: `${id.replace(/-/g, '').slice(0, 24)}@${USER_JID_DOMAIN}` };
+			users.push(user);
+			usersById.set(id, user);
+			return user;
 		},
 		createRoom: (ownerUserId, subject, memberUserIds = []) => createRoomState(requireUser(ownerUserId).id, subject, memberUserIds).jid,
 		addRoomMessages: (roomJid, fromUserId, count, opts = {}) => seedMessages(roomByJid(roomJid), requireUser(fromUserId).id, count, opts),
