@@ -7,7 +7,7 @@
  * credential Test of both credentials, OAuth "Connect" against both emulators, and the polling
  * triggers (when the pack has them) counting executions per message sent.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -230,7 +230,9 @@ export function defineN8nSuite(version: string): void {
 					if (version.startsWith('1.')) await cli(['update:workflow', `--id=${wf.id}`, '--active=true']);
 					else await cli(['publish:workflow', `--id=${wf.id}`]);
 				}
-				server = await startN8nServer(n8n, userFolder, { logFile: path.join(tmpdir(), `n8n-e2e-${version}-server.log`) });
+				// n8n's own log of this run, kept for a look after a failure
+				mkdirSync(path.join(REPO, '.tmp'), { recursive: true });
+				server = await startN8nServer(n8n, userFolder, { logFile: path.join(REPO, '.tmp', `e2e-n8n-${version}-server.log`) });
 				rest = new N8nRest(server.url);
 				expect(await rest.setupOwnerOrLogin(demoLib.DEMO_OWNER)).toBe('created');
 			}, 5 * 60 * 1000);

@@ -105,7 +105,7 @@ async function startN8nServer(n8n, userFolder, { port, env = {}, logFile, timeou
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let output = '';
-	const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
+	const log = logFile ? fs.createWriteStream(logFile, { flags: 'w' }) : undefined;
 	const keep = (chunk) => {
 		output = (output + chunk.toString()).slice(-200000);
 		if (log) log.write(chunk);
