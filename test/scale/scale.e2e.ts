@@ -25,7 +25,7 @@ import { startGenesysEmulator, type GenesysEmulator } from '../emulator/genesys'
 import { startItslearningEmulator, type ItslearningEmulator } from '../emulator/itslearning';
 import { Cluster, log } from './cluster';
 import { startTokenProxy, type TokenProxy } from './proxy';
-import { credentials, genTriggerWorkflow, itsTriggerWorkflow, SEND_PATH, sendWorkflow, TRIGGER_NODE, WORKFLOW_IDS, CREDENTIAL_IDS } from './workflows';
+import { secondCredRef, secondItslearningCredential, credentials, genTriggerWorkflow, itsTriggerWorkflow, SEND_PATH, sendWorkflow, TRIGGER_NODE, WORKFLOW_IDS, CREDENTIAL_IDS } from './workflows';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -41,11 +41,14 @@ const WORKER_CONCURRENCY = int('SCALE_WORKER_CONCURRENCY', 4);
 const TRIGGER_MESSAGES = int('SCALE_TRIGGER_MESSAGES', 60);
 const KILL_BATCH = int('SCALE_KILL_BATCH', 300);
 const HOLD_MS = int('SCALE_HOLD_MS', 1500);
+const STALE_BATCH = int('SCALE_STALE_BATCH', 800);
 const SCENARIO_TIMEOUT_MS = int('SCALE_SCENARIO_TIMEOUT_S', 420) * 1000;
 
 const TOKEN_PATH = '/restapi/oauth2/token';
 const SLOW_PATH = 'scale-slow';
 const SLOW_WORKFLOW_ID = 'scaleSlowFlow001';
+const STALE_PATH = 'scale-stale';
+const STALE_WORKFLOW_ID = 'scaleStaleFlow01';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until `check` returns true (polling), or throws with `what` after `timeoutMs`. */
@@ -180,9 +183,11 @@ describe('n8n 2.41 queue mode: main + 2 workers, Postgres, Redis', () => {
 		proxy = await startTokenProxy(its.url, TOKEN_PATH);
 		await cluster.importJson('credentials', credentials({ url: proxy.url, token: itsToken }, { url: gen.url, clientId: gen.clientId, clientSecret: gen.clientSecret, token: genToken }));
 		const slow = sendWorkflow(threadId, { maxRequestsPerSecond: 40 }, { id: SLOW_WORKFLOW_ID, path: SLOW_PATH, name: 'scale: slow batch (40 sends/s)', hook: 2 });
-		await cluster.importJson('workflow', [sendWorkflow(threadId), slow, itsTriggerWorkflow(), genTriggerWorkflow()]);
+		await cluster.importJson('credentials', [secondItslearningCredential(proxy.url, its.issueToken({ personId: 1, lifetimeSeconds: TOKEN_SECONDS }))]);
+		const stale = sendWorkflow(threadId, { maxRequestsPerSecond: 40 }, { id: STALE_WORKFLOW_ID, path: STALE_PATH, name: 'scale: slow batch, second credential', hook: 3, credential: secondCredRef });
+		await cluster.importJson('workflow', [sendWorkflow(threadId), slow, stale, itsTriggerWorkflow(), genTriggerWorkflow()]);
 		// published (active) before the main starts: the main registers the webhooks and starts the pollers
-		await Promise.all([WORKFLOW_IDS.send, SLOW_WORKFLOW_ID, WORKFLOW_IDS.itsTrigger, WORKFLOW_IDS.genTrigger].map(async (id) => await cluster.cli(['publish:workflow', `--id=${id}`])));
+		await Promise.all([WORKFLOW_IDS.send, SLOW_WORKFLOW_ID, STALE_WORKFLOW_ID, WORKFLOW_IDS.itsTrigger, WORKFLOW_IDS.genTrigger].map(async (id) => await cluster.cli(['publish:workflow', `--id=${id}`])));
 		await cluster.startMain();
 		await Promise.all([cluster.startWorker(0), cluster.startWorker(1)]);
 		let partial = '';
@@ -344,6 +349,50 @@ describe('n8n 2.41 queue mode: main + 2 workers, Postgres, Redis', () => {
 		expect({ storedRefreshTokenIsNewest: summary.storedRefreshTokenIsNewest, laterBatchDelivered: summary.laterBatchDelivered }).toEqual({ storedRefreshTokenIsNewest: true, laterBatchDelivered: true });
 		expect({ duplicates: summary.duplicates, missing: summary.missing, errors: summary.errors }).toEqual({ duplicates: 0, missing: 0, errors: [] });
 		expect(summary.executionStatus).toEqual({ success: batches.length });
+	}, 240_000);
+
+	it('1c. the token the node takes from the store has expired again: the node renews once more instead of failing the item', async () => {
+		// A slow batch on a credential of its own runs; meanwhile the stored token data is replaced
+		// by an access token that is already expired (with a valid refresh token): as when another
+		// worker stored a token that nobody has used since its lifetime ran out. On its next 401 the
+		// execution reads the store, finds a token other than the one refused and retries with it:
+		// a second 401. Expected: the node renews again (the refused token is now the stored one, so
+		// n8n refreshes) and the item goes through.
+		const texts = Array.from({ length: STALE_BATCH }, (_, i) => `scale-1c message ${i + 1}`);
+		const before = (await executions(STALE_WORKFLOW_ID)).length;
+		await post(STALE_PATH, texts);
+		const deliveredNow = () => texts.filter((t) => textCounts(threadId).has(t)).length;
+		await until('the stale-token batch to start', 60_000, () => deliveredNow() >= 40, 100);
+		const expired = its.issueToken({ personId: 1, lifetimeSeconds: 0 });
+		await cluster.importJson('credentials', [secondItslearningCredential(proxy.url, expired)]);
+		const importedAt = Date.now();
+		const deliveredAtImport = deliveredNow();
+		await until('the stale-token batch to finish', 120_000, async () => {
+			const list = await executions(STALE_WORKFLOW_ID);
+			return list.length > before && list.every((e) => !['new', 'running', 'waiting'].includes(e.status));
+		}, 1000);
+		const runs = (await executions(STALE_WORKFLOW_ID, true)).slice(before);
+		const counts = textCounts(threadId);
+		const refusedTwice = [...new Set(proxy.unauthorizedSends.filter((u) => u.text.startsWith('scale-1c ')).map((u) => u.text))].filter(
+			(text) => proxy.unauthorizedSends.filter((u) => u.text === text).length > 1,
+		);
+		const summary = {
+			sends: texts.length,
+			deliveredBeforeTheStoreChanged: deliveredAtImport,
+			sendsRefusedWithTheExpiredStoredToken: proxy.unauthorizedSends.filter((u) => u.token === expired.access_token && u.at >= importedAt - 1000).length,
+			itemsRefusedTwice: refusedTwice.length,
+			executionStatus: statusCounts(runs),
+			errors: errorsOf(runs),
+			delivered: texts.filter((t) => counts.get(t) === 1).length,
+			duplicates: texts.filter((t) => (counts.get(t) ?? 0) > 1).length,
+			missing: texts.filter((t) => !counts.has(t)).length,
+		};
+		log(`scenario 1c: ${JSON.stringify(summary)}`);
+		writeFileSync(path.join(cluster.logDir, 'scenario1c.json'), JSON.stringify(summary, null, 2));
+		// the situation arose: a send went out with the expired token taken from the store
+		expect(summary.sendsRefusedWithTheExpiredStoredToken).toBeGreaterThan(0);
+		expect({ duplicates: summary.duplicates, missing: summary.missing, errors: summary.errors }).toEqual({ duplicates: 0, missing: 0, errors: [] });
+		expect(summary.executionStatus).toEqual({ success: 1 });
 	}, 240_000);
 
 	it('2. both triggers in the main while workers execute: each message emitted once across a main restart', async () => {

@@ -10,7 +10,7 @@
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const PACKAGE = 'n8n-nodes-itslearning-genesys';
-export const CREDENTIAL_IDS = { itslearning: 'itsScaleCredntl1', genesys: 'genScaleCredntl1' };
+export const CREDENTIAL_IDS = { itslearning: 'itsScaleCredntl1', genesys: 'genScaleCredntl1', itslearningSecond: 'itsScaleCredntl2' };
 export const WORKFLOW_IDS = { send: 'scaleSendFlow001', itsTrigger: 'scaleItsTrigger1', genTrigger: 'scaleGenTrigger1' };
 export const SEND_PATH = 'scale-send';
 export const TRIGGER_NODE = { its: 'itslearning trigger', gen: 'Genesys trigger' };
@@ -57,6 +57,20 @@ export function credentials(its: { url: string; token: Json }, gen: { url: strin
 	];
 }
 
+/** A second itslearning credential, used by one workflow only (scenario 1c replaces its stored token). */
+export function secondItslearningCredential(url: string, token: Json): Json {
+	const now = new Date().toISOString();
+	return {
+		id: CREDENTIAL_IDS.itslearningSecond,
+		name: 'itslearning (scale, second)',
+		type: 'itslearningOAuth2Api',
+		createdAt: now,
+		updatedAt: now,
+		data: { siteUrl: url, clientId: 'n8n-test-client', clientSecret: '', instantMessageScope: true, additionalScopes: [], requestSigning: 'header', oauthTokenData: { ...token } },
+	};
+}
+export const secondCredRef = { itslearningOAuth2Api: { id: CREDENTIAL_IDS.itslearningSecond, name: 'itslearning (scale, second)' } };
+
 const node = (id: number, name: string, type: string, parameters: Json, extra: Json = {}) => ({
 	id: `5caf0000-0000-4000-8000-${String(id).padStart(12, '0')}`,
 	name,
@@ -68,7 +82,7 @@ const node = (id: number, name: string, type: string, parameters: Json, extra: J
 });
 
 /** Webhook → Split Out → itslearning Send (into `threadId`), Request Options as given. */
-export function sendWorkflow(threadId: number, requestOptions: Json = {}, { id = WORKFLOW_IDS.send, path = SEND_PATH, name = 'scale: webhook batch → itslearning send', hook = 1 } = {}): Json {
+export function sendWorkflow(threadId: number, requestOptions: Json = {}, { id = WORKFLOW_IDS.send, path = SEND_PATH, name = 'scale: webhook batch → itslearning send', hook = 1, credential = itsCredRef as Json } = {}): Json {
 	return {
 		id,
 		name,
@@ -89,7 +103,7 @@ export function sendWorkflow(threadId: number, requestOptions: Json = {}, { id =
 					additionalFields: {},
 					requestOptions,
 				},
-				{ credentials: itsCredRef },
+				{ credentials: credential },
 			),
 		],
 		connections: {
