@@ -15,9 +15,8 @@ export class GenesysChat implements INodeType {
 		name: 'genesysChat',
 		icon: { light: 'file:genesys.svg', dark: 'file:genesys.dark.svg' },
 		group: ['transform'],
-		// 1.1: Simplify is on by default for new nodes (nodes saved as 1 keep the raw answer).
+		// 1.1 (the default for new nodes, the highest version): Simplify is on by default; nodes saved as 1 keep the raw answer.
 		version: [1, 1.1],
-		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Send and manage Genesys Cloud chat rooms, 1:1 messages, threads, pins, reactions and chat settings',
 		defaults: { name: 'Genesys Chat' },

@@ -15,9 +15,8 @@ export class ItslearningInstantMessage implements INodeType {
 		name: 'itslearningInstantMessage',
 		icon: { light: 'file:itslearning.svg', dark: 'file:itslearning.dark.svg' },
 		group: ['transform'],
-		// 1.1: Simplify is on by default for new nodes (nodes saved as 1 keep the raw answer).
+		// 1.1 (the default for new nodes, the highest version): Simplify is on by default; nodes saved as 1 keep the raw answer.
 		version: [1, 1.1],
-		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Send, read and manage itslearning instant messages, threads and participants',
 		defaults: { name: 'Itslearning Instant Message' },

@@ -66,7 +66,7 @@ describe('properties through n8n-workflow', () => {
 
 	it('Simplify on read/list operations: on for new nodes (1.1) and AI agents, off for nodes saved as version 1', () => {
 		const params: INodeParameters = { resource: 'roomMessage', operation: 'getHistory', roomJid: rl('adhoc-1@c.x') };
-		expect(description.defaultVersion).toBe(1.1);
+		expect(env.pkg.defaultVersion(NODE_TYPE)).toBe(1.1); // a new node gets the highest version
 		expect(resolveParameters(description, params, makeNode(env.pkg, NODE_TYPE, params, undefined, 1)).simplify).toBe(false);
 		expect(resolveParameters(description, params, makeNode(env.pkg, NODE_TYPE, params, undefined, 1.1)).simplify).toBe(true);
 		expect(resolveParameters(toolDescription(description), params, makeNode(env.pkg, NODE_TYPE, params)).simplify).toBe(true);

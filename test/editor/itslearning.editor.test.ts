@@ -116,7 +116,7 @@ describe('properties through n8n-workflow (getNodeParameters, displayParameter, 
 
 	it('Simplify: on by default for new nodes (1.1) and AI agents, off for nodes saved as version 1 (their output stays)', () => {
 		const params: INodeParameters = { resource: 'message', operation: 'getMany', threadId: rl('12') };
-		expect(description.defaultVersion).toBe(1.1);
+		expect(site.pkg.defaultVersion(NODE_TYPE)).toBe(1.1); // a new node gets the highest version
 		expect(resolveParameters(description, params, makeNode(site.pkg, NODE_TYPE, params, undefined, 1)).simplify).toBe(false);
 		expect(resolveParameters(description, params, makeNode(site.pkg, NODE_TYPE, params, undefined, 1.1)).simplify).toBe(true);
 		const tool = toolDescription(description);
