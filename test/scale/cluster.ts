@@ -10,7 +10,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { appendFileSync, chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -164,8 +164,58 @@ export class Cluster {
 		return `http://127.0.0.1:${this.mainPort}`;
 	}
 
+	/**
+	 * Last resort when the test process ends without `stop()` (a crash, jest's forced exit, a
+	 * timeout): kills every process group we started and the Postgres server, synchronously.
+	 */
+	private readonly emergencyStop = () => {
+		for (const proc of [...this.extra, ...this.workers.filter(Boolean), this.main, this.redis]) if (proc) killGroup(proc.child, 'SIGKILL');
+		if (this.pgStarted) {
+			const [cmd, args] = asPostgres(path.join(this.pgBin, 'pg_ctl'), ['-D', this.pgData, '-m', 'immediate', '-w', '-t', '20', 'stop']);
+			spawnSync(cmd, args, { timeout: 25_000 });
+		}
+		if (this.root && !process.env.SCALE_KEEP_DATA) rmSync(this.root, { recursive: true, force: true });
+	};
+
+	private readonly onSignal = (signal: NodeJS.Signals) => {
+		this.emergencyStop();
+		process.exit(signal === 'SIGINT' ? 130 : 143);
+	};
+
+	/**
+	 * A detached watchdog for the case nothing in this process can run (it was SIGKILLed): when the
+	 * test process is gone, it kills the process groups listed in <root>/pgids, stops Postgres and
+	 * removes the data directories. It ends by itself when the root directory is removed.
+	 */
+	private startWatchdog(): void {
+		const pgids = path.join(this.root, 'pgids');
+		writeFileSync(pgids, '');
+		const pgStop = asPostgres(path.join(this.pgBin, 'pg_ctl'), ['-D', path.join(this.root, 'pg'), '-m', 'immediate', '-t', '20', 'stop']);
+		const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+		const script = [
+			`while kill -0 ${process.pid} 2>/dev/null && [ -d ${quote(this.root)} ]; do sleep 2; done`,
+			`[ -d ${quote(this.root)} ] || exit 0`,
+			`for g in $(cat ${quote(pgids)}); do kill -9 -- -$g 2>/dev/null; done`,
+			`[ -f ${quote(path.join(this.root, 'pg', 'postmaster.pid'))} ] && ${[pgStop[0], ...pgStop[1]].map(quote).join(' ')} >/dev/null 2>&1`,
+			`rm -rf ${quote(this.root)}`,
+		].join('\n');
+		spawn('bash', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
+	}
+
+	/** Records a process group for the watchdog. */
+	private track(proc: Proc): Proc {
+		try {
+			appendFileSync(path.join(this.root, 'pgids'), `${proc.pid}\n`);
+		} catch {
+			// root already removed
+		}
+		return proc;
+	}
+
 	/** Services, n8n install, pack install, database migrated (no n8n process running yet). */
 	async prepare(): Promise<void> {
+		process.once('exit', this.emergencyStop);
+		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, this.onSignal);
 		let t = Date.now();
 		const { redisServer, pgBin } = installServices();
 		this.pgBin = pgBin;
@@ -175,6 +225,7 @@ export class Cluster {
 		log(`n8n ${this.n8n.version} ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 		this.root = mkdtempSync(path.join(tmpdir(), 'n8n-scale-'));
 		chmodSync(this.root, 0o755);
+		this.startWatchdog();
 		this.userFolder = path.join(this.root, 'user');
 		this.logDir = process.env.SCALE_LOG_DIR ? path.resolve(process.env.SCALE_LOG_DIR) : path.join(REPO, '.tmp', 'scale-logs');
 		rmSync(this.logDir, { recursive: true, force: true });
@@ -184,9 +235,9 @@ export class Cluster {
 
 		// Redis: no persistence, loopback only.
 		this.redisPort = await freePort();
-		this.redis = new Proc('redis', redisServer, ['--port', String(this.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.root], {
+		this.redis = this.track(new Proc('redis', redisServer, ['--port', String(this.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.root], {
 			logFile: path.join(this.logDir, 'redis.log'),
-		});
+		}));
 		await this.redis.waitFor(/Ready to accept connections/, 20_000);
 
 		// Postgres: throw-away cluster owned by the postgres user, trust auth on loopback, no fsync.
@@ -230,7 +281,7 @@ export class Cluster {
 
 	private async spawnN8n(name: string, args: string[], extra: Record<string, string>): Promise<Proc> {
 		const env = n8nEnv(this.n8n, this.userFolder, this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extra })) as NodeJS.ProcessEnv;
-		return new Proc(name, this.n8n.node, [this.n8n.n8nBin, ...args], { env, cwd: this.root, logFile: path.join(this.logDir, `${name}.log`) });
+		return this.track(new Proc(name, this.n8n.node, [this.n8n.n8nBin, ...args], { env, cwd: this.root, logFile: path.join(this.logDir, `${name}.log`) }));
 	}
 
 	/** `n8n start` in queue mode; resolves when /healthz/readiness answers 200. */
@@ -278,7 +329,7 @@ export class Cluster {
 	 * count n8n's credential refresh locks (`SET <prefix>:lock:2:<sha256(credential id)> … NX`).
 	 */
 	monitorRedis(): Proc {
-		const monitor = new Proc('redis-monitor', 'redis-cli', ['-h', '127.0.0.1', '-p', String(this.redisPort), 'monitor'], { logFile: '/dev/null' });
+		const monitor = this.track(new Proc('redis-monitor', 'redis-cli', ['-h', '127.0.0.1', '-p', String(this.redisPort), 'monitor'], { logFile: '/dev/null' }));
 		this.extra.push(monitor);
 		return monitor;
 	}
@@ -326,5 +377,7 @@ export class Cluster {
 		}
 		await this.redis?.stop(5000);
 		if (this.root && !process.env.SCALE_KEEP_DATA) rmSync(this.root, { recursive: true, force: true });
+		process.removeListener('exit', this.emergencyStop);
+		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeListener(signal, this.onSignal);
 	}
 }
