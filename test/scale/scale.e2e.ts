@@ -454,11 +454,25 @@ describe('n8n 2.41 queue mode: main + 2 workers, Postgres, Redis', () => {
 			genesysEmitted: [...genSeen.values()].reduce((a, b) => a + b, 0),
 			triggerExecutions: statusCounts(triggerExecutions),
 			triggerErrors: errorsOf(triggerExecutions),
+			staticDataInPostgres: {} as Record<string, string[]>,
 		};
+		// the triggers' cursors: workflow static data, stored by the main in Postgres
+		const db = await cluster.pg();
+		try {
+			const { rows } = await db.query(`select id, "staticData" from workflow_entity where id = any($1)`, [[WORKFLOW_IDS.itsTrigger, WORKFLOW_IDS.genTrigger]]);
+			for (const row of rows) {
+				const data = (typeof row.staticData === 'string' ? JSON.parse(row.staticData) : row.staticData) as Json | null;
+				summary.staticDataInPostgres[String(row.id)] = Object.entries(data ?? {}).flatMap(([k, v]) => (v && typeof v === 'object' ? Object.keys(v as Json).map((x) => `${k}.${x}`) : [k]));
+			}
+		} finally {
+			await db.end();
+		}
 		log(`scenario 2: ${JSON.stringify(summary)}`);
 		writeFileSync(path.join(cluster.logDir, 'scenario2.json'), JSON.stringify(summary, null, 2));
 		expect(sentIts.map((id) => [id, itsSeen.get(id) ?? 0])).toEqual(sentIts.map((id) => [id, 1]));
 		expect(sentGen.map((id) => [id, genSeen.get(id) ?? 0])).toEqual(sentGen.map((id) => [id, 1]));
+		expect(Object.keys(summary.staticDataInPostgres).sort()).toEqual([WORKFLOW_IDS.genTrigger, WORKFLOW_IDS.itsTrigger].sort());
+		for (const keys of Object.values(summary.staticDataInPostgres)) expect(keys.length).toBeGreaterThan(0);
 		// nothing from before the activation, nothing else
 		expect([...itsSeen.keys()].sort()).toEqual([...sentIts].sort());
 		expect([...genSeen.keys()].sort()).toEqual([...sentGen].sort());
