@@ -527,6 +527,7 @@ describe('n8n 2.41 queue mode: main + 2 workers, Postgres, Redis', () => {
 		const rerun = startedPerWorker()[survivor].includes(executionId);
 		const counts = textCounts(threadId);
 		const delivered = texts.filter((t) => counts.has(t));
+		const finalRun = (await executions(SLOW_WORKFLOW_ID, true)).filter((x) => x.id === executionId);
 		const observed = {
 			batch: KILL_BATCH,
 			victim: `worker-${victim}`,
@@ -537,6 +538,10 @@ describe('n8n 2.41 queue mode: main + 2 workers, Postgres, Redis', () => {
 			reRunByOtherWorker: rerun,
 			statusTimeline: timeline,
 			finalStatus: status,
+			// what the user sees in the execution list / the execution's error
+			errorShown: errorsOf(finalRun),
+			lastNodeExecuted: (finalRun[0]?.data?.resultData?.lastNodeExecuted as string | undefined) ?? null,
+			nodesWithRunData: Object.keys((finalRun[0]?.data?.resultData?.runData as Json | undefined) ?? {}),
 		};
 		log(`scenario 3: ${JSON.stringify(observed)}`);
 		writeFileSync(path.join(cluster.logDir, 'scenario3.json'), JSON.stringify(observed, null, 2));
