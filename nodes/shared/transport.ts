@@ -67,6 +67,8 @@ const MALFORMED = 'MALFORMED_JSON';
  * first) watches the stored credential for the winner's new token, and how often it looks.
  */
 const ROTATION_WAIT_MS = 10_000;
+/** Token renewals one request may make (see send). */
+const MAX_RENEWALS = 2;
 const ROTATION_POLL_MS = 250;
 
 /** A refresh refused because the refresh token is spent or revoked (n8n: "needs to be reconnected"). */
@@ -262,7 +264,7 @@ export class Transport {
 	private async renewOnce(refused: string | undefined, itemIndex: number): Promise<{ token?: string; error?: unknown }> {
 		try {
 			const stored = await this.reloadCredentials();
-			if (this.accessToken && this.accessToken !== refused) return { token: this.accessToken };
+			if (this.accessToken && this.accessToken !== refused && !this.storedTokenExpired()) return { token: this.accessToken };
 			this.stats.refreshes++;
 			const data = (await this.ctx.helpers.refreshOAuth2Token.call(
 				this.ctx,
@@ -292,6 +294,12 @@ export class Transport {
 				}
 			}
 		}
+	}
+
+	/** Whether the stored token is past the expiry n8n stamped on it when it stored it (`n8n_expires_at`). */
+	private storedTokenExpired(): boolean {
+		const expiresAt = Number(((this.credentials?.oauthTokenData ?? {}) as IDataObject).n8n_expires_at);
+		return Number.isFinite(expiresAt) && expiresAt > 0 && expiresAt <= Date.now();
 	}
 
 	private refreshError(error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
@@ -426,7 +434,9 @@ export class Transport {
 	async send(row: EndpointRow, request: PreparedRequest, itemIndex: number): Promise<unknown> {
 		const { maxRetries } = this.service.retry;
 		let token = await this.currentToken(itemIndex);
-		let renewed = false;
+		// A token taken from the store (stored by another execution) may itself expire before it is
+		// used, so a request may renew twice; a third 401 is the service's answer.
+		let renewals = 0;
 		for (let attempt = 0; ; attempt++) {
 			let failure: Failure;
 			await this.beforeSending(itemIndex);
@@ -436,8 +446,8 @@ export class Transport {
 			if (response) {
 				const headers = (response.headers ?? {}) as IDataObject;
 				const status = response.statusCode;
-				if (status === 401 && !renewed && token !== undefined) {
-					renewed = true;
+				if (status === 401 && renewals < MAX_RENEWALS && token !== undefined) {
+					renewals++;
 					token = await this.renew(token, itemIndex);
 					attempt--;
 					continue;

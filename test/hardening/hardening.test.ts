@@ -551,6 +551,33 @@ describe('refresh with a rotating refresh token, when another execution got ther
 		expect(visible(result)).not.toContain(REFRESH);
 	}, 30_000);
 
+	it.each([
+		['without an expiry stamp: used, refused, then refreshed', undefined, ['TOKEN', 'NEW', 'FRESH']],
+		['stamped as expired by n8n: not even tried, refreshed at once', 1, ['TOKEN', 'FRESH']],
+	])('a token another worker stored that has expired again by now, %s', async (_name, expiresAt, expected) => {
+		const credential = itsCredential();
+		const FRESH = 'tok_fresh_after_two_9f8e7d6c5b4a';
+		raw.handle((request, response) => {
+			if (request.target.startsWith('/restapi/oauth2/token')) return json(response, 200, { access_token: FRESH, refresh_token: 'ref_fresh_5566778899', token_type: 'bearer', expires_in: 3600 });
+			if (request.headers.authorization === `Bearer ${FRESH}`) return json(response, 200, 6);
+			if (request.headers.authorization === `Bearer ${TOKEN}`) {
+				rotate(credential.id);
+				if (expiresAt !== undefined) {
+					const record = store.read({ id: credential.id, name: '' }, ITS);
+					const data = JSON.parse(record.data) as IDataObject;
+					record.data = JSON.stringify({ ...data, oauthTokenData: { ...(data.oauthTokenData as IDataObject), n8n_expires_at: String(expiresAt) } });
+				}
+			}
+			json(response, 401, { Message: 'Authorization has been denied for this request.' });
+		});
+		const result = await runIts(its('getUnreadThreadsCount'), { credential });
+		expect(result.error).toBeUndefined();
+		expect(jsonOf(result)).toEqual([{ unreadThreadsCount: 6 }]);
+		const names: Record<string, string> = { [`Bearer ${TOKEN}`]: 'TOKEN', [`Bearer ${NEW}`]: 'NEW', [`Bearer ${FRESH}`]: 'FRESH' };
+		expect(apiRequests().map((r) => names[String(r.headers.authorization)])).toEqual(expected);
+		expect(tokenRequests()).toHaveLength(1);
+	});
+
 	it('several items of one execution share one refresh', async () => {
 		const fresh = 'tok_refreshed_once_a1b2c3d4e5f6';
 		raw.handle((request, response) => {
