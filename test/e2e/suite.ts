@@ -7,7 +7,7 @@
  * credential Test of both credentials, OAuth "Connect" against both emulators, and the polling
  * triggers (when the pack has them) counting executions per message sent.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -218,6 +218,63 @@ export function defineN8nSuite(version: string): void {
 			const gen = demo.gen.apiRequests();
 			expect(gen.map((r) => `${r.method} ${r.rawPath}`)).toEqual(['GET /api/v2/chats/users/me/settings']);
 			expect(gen[0].headers.authorization).toBe(`Bearer ${demo.genToken.access_token}`);
+		});
+
+		it('a query-signed itslearning credential with an expired token: the pack refreshes through n8n and the retry carries only the new access_token', async () => {
+			// Issue #6: n8n-core 1.x re-signed a refreshed retry as a Bearer header with the old
+			// access_token still in the URL. The pack signs its requests itself, on both majors.
+			const expiring = demo.its.issueToken({ personId: 1, lifetimeSeconds: 1 });
+			const credentialId = 'itsQuerySigned01';
+			const credentialFile = path.join(userFolder, 'query-signed-credential.json');
+			const now = new Date().toISOString();
+			writeFileSync(
+				credentialFile,
+				JSON.stringify([
+					{
+						id: credentialId,
+						name: 'itslearning (query signing, expired token)',
+						type: 'itslearningOAuth2Api',
+						createdAt: now,
+						updatedAt: now,
+						data: { siteUrl: demo.its.url, clientId: 'n8n-test-client', clientSecret: '', instantMessageScope: true, additionalScopes: [], requestSigning: 'query', oauthTokenData: { ...expiring } },
+					},
+				]),
+			);
+			await cli(['import:credentials', `--input=${credentialFile}`]);
+			const workflowFile = path.join(userFolder, 'query-signed-workflow.json');
+			writeFileSync(
+				workflowFile,
+				JSON.stringify({
+					id: 'itsQuerySignFlow',
+					name: 'itslearning: unread count with a query-signed credential',
+					active: false,
+					nodes: [
+						{ id: 'q1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+						{
+							id: 'q2',
+							name: 'Unread threads',
+							type: `${PACKAGE_NAME}.itslearningInstantMessage`,
+							typeVersion: 1,
+							position: [220, 0],
+							parameters: { resource: 'unread', operation: 'getThreadsCount' },
+							credentials: { itslearningOAuth2Api: { id: credentialId, name: 'itslearning (query signing, expired token)' } },
+						},
+					],
+					connections: { Start: { main: [[{ node: 'Unread threads', type: 'main', index: 0 }]] } },
+					settings: { executionOrder: 'v1' },
+				}),
+			);
+			await cli(['import:workflow', `--input=${workflowFile}`]);
+			await sleep(1500); // the access token has expired
+			demo.its.clearRequests();
+			const refreshedBefore = demo.its.tokensRefreshed.length;
+			const run = await execute('itsQuerySignFlow');
+			expect(outputOf(run, 'Unread threads')).toHaveLength(1);
+			const refreshed = demo.its.tokensRefreshed.slice(refreshedBefore);
+			expect(refreshed.map((r) => r.old)).toEqual([expiring.refresh_token]);
+			const calls = demo.its.apiRequests();
+			expect(calls.map((r) => r.queryPairs.filter(([name]) => name === 'access_token').map(([, value]) => value))).toEqual([[expiring.access_token], [refreshed[0].accessToken]]);
+			for (const call of calls) expect(call.headers.authorization).toBeUndefined();
 		});
 
 		describe('in a running n8n (n8n start)', () => {
