@@ -79,6 +79,12 @@ async function runNodeScenario(s) {
 	// Peak RSS before anything below allocates (the output's JSON text would count otherwise).
 	const maxRssKb = process.resourceUsage().maxRSS;
 	const rssNowKb = Math.round(process.memoryUsage().rss / 1024);
+	// Memory the run's result still holds (n8n's run data and output items): heap after a full GC.
+	let heapAfterGcKb;
+	if (s.measureOutput && global.gc) {
+		global.gc();
+		heapAfterGcKb = Math.round(process.memoryUsage().heapUsed / 1024);
+	}
 	const task = run.runData[run.nodeName]?.[0];
 	const items = run.items;
 	const failed = items.filter((item) => item.json && item.json.error !== undefined).length;
@@ -93,6 +99,7 @@ async function runNodeScenario(s) {
 		profile,
 		maxRssKb,
 		rssNowKb,
+		heapAfterGcKb,
 	};
 }
 
@@ -118,7 +125,7 @@ async function handle(scenario) {
 			return await runPollScenario(scenario);
 		case 'gc':
 			if (global.gc) global.gc();
-			return { rssKb: Math.round(process.memoryUsage().rss / 1024) };
+			return { rssKb: Math.round(process.memoryUsage().rss / 1024), heapKb: Math.round(process.memoryUsage().heapUsed / 1024) };
 		case 'exit':
 			setImmediate(() => process.exit(0));
 			return { ok: true };

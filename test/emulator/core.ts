@@ -166,7 +166,8 @@ export async function createEmulatorCore(options: CoreOptions): Promise<Omit<Emu
 
 		if (rateLimit && !isToken) {
 			const key = options.tokenOf?.(req) ?? String(req.headers.authorization ?? 'anonymous');
-			const now = Date.now();
+			// Counted at arrival: an emulated latency (setLatency) delays the answer, not the count.
+			const now = record.receivedAt ?? Date.now();
 			const w = windows.get(key);
 			if (!w || now - w.start >= rateLimit.windowMs) {
 				windows.set(key, { start: now, count: 1 });
