@@ -189,7 +189,7 @@ describe('state and failures', () => {
 	it.each([
 		['a 500', { kind: 'status' as const, status: 500 }, /Genesys Cloud error 500/],
 		['a 429 after every retry', { kind: 'status' as const, status: 429, retryAfter: 0, times: 6 }, /Genesys Cloud error 429/],
-		['a 401 that a refreshed token does not cure', { kind: 'status' as const, status: 401, times: 2 }, /Genesys Cloud error 401/],
+		['a 401 that renewed tokens do not cure (a request renews at most twice)', { kind: 'status' as const, status: 401, times: 3 }, /Genesys Cloud error 401/],
 		// Back-off 1 + 2 + 4 + 8 + 16 s: the slowest test here.
 		['a connection dropped on every retry', { kind: 'drop' as const, times: 6 }, /connection to the server was closed|could not be reached/],
 	])('%s throws a NodeApiError and leaves the cursor, so the next poll emits everything', async (_name, fault, message) => {

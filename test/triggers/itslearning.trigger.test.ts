@@ -201,7 +201,7 @@ describe('failed polls', () => {
 		['a 500', { kind: 'status' as const, status: 500 }, /itslearning error 500/, /messagethreads/],
 		['a 429 after every retry', { kind: 'status' as const, status: 429, retryAfter: 0, times: 6 }, /itslearning error 429/, /after 5 retries/],
 		['a 503 after every retry', { kind: 'status' as const, status: 503, retryAfter: 0, times: 6 }, /itslearning error 503/, /after 5 retries/],
-		['a 401 that a refreshed token does not cure', { kind: 'status' as const, status: 401, times: 2 }, /itslearning error 401/, /token was refused|Reconnect/i],
+		['a 401 that renewed tokens do not cure (a request renews at most twice)', { kind: 'status' as const, status: 401, times: 3 }, /itslearning error 401/, /token was refused|Reconnect/i],
 	])('%s throws a NodeApiError and leaves the cursor, so the next poll emits everything', async (_name, fault, message, detail) => {
 		const { t, threadId } = await seeded();
 		const sent = site.emu.addMessages(threadId, 2, 3, 'pending');
