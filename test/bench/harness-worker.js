@@ -18,6 +18,11 @@ const fs = require('fs');
 const inspector = require('inspector');
 
 const harness = require('../harness/n8n.ts');
+
+// env.ts made a temporary n8n user folder for this process (jest's afterAll removes it in tests).
+process.on('exit', () => {
+	if (process.env.N8N_HARNESS_OWNS_USER_FOLDER === 'true' && process.env.N8N_USER_FOLDER) fs.rmSync(process.env.N8N_USER_FOLDER, { recursive: true, force: true });
+});
 const { summarize } = require('./profile.js');
 const { BenchProbe } = require('./probe/nodes/BenchProbe/BenchProbe.node.js');
 
