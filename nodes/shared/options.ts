@@ -31,7 +31,7 @@ export const requestOptionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0 },
 			default: 0,
-			description: 'Most requests this node sends per second in one execution, retries and pages included (0 = no cap). Set it below the service\'s rate limit to avoid 429 answers.',
+			description: 'Most requests this node sends per second in one execution, retries and pages included (0 = no cap). Requests are spaced evenly and keep 2 % under the cap, so setting the service\'s own rate limit here avoids 429 answers.',
 		},
 		{
 			displayName: 'Max Retry Wait (Seconds)',

@@ -67,6 +67,8 @@ const MALFORMED = 'MALFORMED_JSON';
  * first) watches the stored credential for the winner's new token, and how often it looks.
  */
 const ROTATION_WAIT_MS = 10_000;
+/** Spacing factor of Max Requests per Second (requests leave at most at 98 % of the cap). */
+const CAP_MARGIN = 1.02;
 /** Token renewals one request may make (see send). */
 const MAX_RENEWALS = 2;
 const ROTATION_POLL_MS = 250;
@@ -336,7 +338,9 @@ export class Transport {
 			}
 			if (this.limits.maxRequestsPerSecond > 0) {
 				const slot = Math.max(now, this.nextSlot);
-				this.nextSlot = slot + 1000 / this.limits.maxRequestsPerSecond;
+				// 2 % under the cap: a request sent on time can arrive a little early relative to the
+				// service's own one-second windows, and one request too many costs a full second of back-off.
+				this.nextSlot = slot + (1000 / this.limits.maxRequestsPerSecond) * CAP_MARGIN;
 				if (slot > now) await this.sleep(slot - now, itemIndex);
 			}
 			return;
