@@ -69,6 +69,8 @@ const MALFORMED = 'MALFORMED_JSON';
 const ROTATION_WAIT_MS = 10_000;
 /** Spacing factor of Max Requests per Second (requests leave at most at 98 % of the cap). */
 const CAP_MARGIN = 1.02;
+/** Rate cap: a second plus this margin between a request and the one `cap` places before it. */
+const WINDOW_MARGIN_MS = 20;
 /** Token renewals one request may make (see send). */
 const MAX_RENEWALS = 2;
 const ROTATION_POLL_MS = 250;
@@ -184,6 +186,9 @@ export class Transport {
 
 	/** Rate cap: the earliest time the next request may start (ms since epoch). */
 	private nextSlot = 0;
+
+	/** Rate cap: start times of the last requests (as many as the cap per second). */
+	private readonly sent: number[] = [];
 
 	/** Requests sent and 429 answers seen by this execution (for the benchmark and tests). */
 	readonly stats = { requests: 0, rateLimited: 0, refreshes: 0 };
@@ -336,12 +341,25 @@ export class Transport {
 				await this.sleep(this.pausedUntil - now, itemIndex);
 				continue;
 			}
-			if (this.limits.maxRequestsPerSecond > 0) {
+			const cap = this.limits.maxRequestsPerSecond;
+			if (cap > 0) {
 				const slot = Math.max(now, this.nextSlot);
 				// 2 % under the cap: a request sent on time can arrive a little early relative to the
 				// service's own one-second windows, and one request too many costs a full second of back-off.
-				this.nextSlot = slot + (1000 / this.limits.maxRequestsPerSecond) * CAP_MARGIN;
+				this.nextSlot = slot + (1000 / cap) * CAP_MARGIN;
 				if (slot > now) await this.sleep(slot - now, itemIndex);
+				// Timers of several items that fire late together (a busy event loop) would leave
+				// back to back: no request starts less than a second (plus a margin) after the one
+				// `cap` places before it, whatever the timers did.
+				const window = Math.max(1, Math.floor(cap));
+				for (;;) {
+					const earlier = this.sent.length >= window ? this.sent[this.sent.length - window] : undefined;
+					const wait = earlier === undefined ? 0 : earlier + 1000 + WINDOW_MARGIN_MS - Date.now();
+					if (wait <= 0) break;
+					await this.sleep(wait, itemIndex);
+				}
+				this.sent.push(Date.now());
+				if (this.sent.length > window) this.sent.splice(0, this.sent.length - window);
 			}
 			return;
 		}
