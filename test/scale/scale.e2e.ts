@@ -299,6 +299,9 @@ describe('n8n 2.41 queue mode: main + 2 workers, Postgres, Redis', () => {
 		// (a process may hold it for a moment right now, refreshing the expired token: take it when free)
 		const takeLock = () => spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(cluster.redisPort), 'SET', lockKey, 'held-by-the-scale-test', 'PX', '20000', 'NX'], { encoding: 'utf8', timeout: 10_000 }).stdout.trim() === 'OK';
 		await until('n8n’s refresh lock to be free', 20_000, takeLock, 20);
+		// Whoever held the lock a moment ago may have just stored a fresh token: with the lock held
+		// nobody can refresh in coordination, so after one token lifetime the stored token has expired.
+		await sleep(TOKEN_SECONDS * 1000 + 500);
 		proxy.holdSuccessfulTokenAnswers(HOLD_MS, 1);
 		const texts = Array.from({ length: 8 * BATCH }, (_, i) => `scale-1b message ${i + 1}`);
 		const batches: string[][] = [];
