@@ -76,6 +76,5 @@ export const genesysService: ServiceDefinition = {
 		if (status === 429) return 'Genesys Cloud rate limit: the request was retried as Retry-After asked, until the retry budget ran out.';
 		return undefined;
 	},
-	retry: { maxRetries: 5, maxWaitSeconds: 60 },
-	timeoutMs: 60_000,
+	retry: { maxRetries: 5 },
 };

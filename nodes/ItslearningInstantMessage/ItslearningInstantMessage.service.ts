@@ -18,15 +18,6 @@ export function normalizeSiteUrl(value: unknown, node: INode): string {
 	});
 }
 
-/**
- * Removes token values from text the service sends back: ASP.NET echoes the request URI in some
- * errors ("No HTTP resource was found that matches the request URI '…?access_token=…'"), and with
- * query signing that URI carries the access token.
- */
-export function redactTokens(text: string): string {
-	return text.replace(/\b(access_token|refresh_token|client_secret)=[^&\s'"#]*/gi, '$1=[redacted]');
-}
-
 export const itslearningService: ServiceDefinition = {
 	displayName: 'itslearning',
 	credentialType: 'itslearningOAuth2Api',
@@ -45,10 +36,11 @@ export const itslearningService: ServiceDefinition = {
 			`HTTP ${status}`;
 		const details: IDataObject = {};
 		for (const key of ['MessageDetail', 'ExceptionMessage', 'ExceptionType']) {
-			if (data[key] !== undefined) details[key] = typeof data[key] === 'string' ? redactTokens(data[key]) : data[key];
+			if (data[key] !== undefined) details[key] = data[key];
 		}
 		return {
-			message: redactTokens(message),
+			// The transport's Redactor removes tokens (e.g. ASP.NET echoing a query-signed request URI).
+			message,
 			code: typeof data.error === 'string' ? data.error : undefined,
 			details: Object.keys(details).length ? details : undefined,
 		};
@@ -59,6 +51,5 @@ export const itslearningService: ServiceDefinition = {
 		if (status === 404) return 'The item does not exist or the signed-in user may not see it (itslearning answers 404 for both).';
 		return undefined;
 	},
-	retry: { maxRetries: 5, maxWaitSeconds: 60 },
-	timeoutMs: 60_000,
+	retry: { maxRetries: 5 },
 };

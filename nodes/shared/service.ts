@@ -23,8 +23,8 @@ export interface ServiceDefinition {
 	hint?(status: number, row: EndpointRow, error: ServiceError): string | undefined;
 	/** Response header carrying a correlation id, when the service sends one. */
 	correlationHeader?: string;
-	retry: { maxRetries: number; maxWaitSeconds: number };
-	timeoutMs: number;
+	/** Retries per request; how long they may wait in all is the item's budget (Request Options). */
+	retry: { maxRetries: number };
 }
 
 /** `resource:operation` → row, built once per table. */

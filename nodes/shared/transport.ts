@@ -54,8 +54,6 @@ interface Failure {
 	body?: unknown;
 	/** Network error code (ECONNRESET, ETIMEDOUT, …) or MALFORMED_JSON when no usable answer arrived. */
 	networkCode?: string;
-	/** Error raised by n8n itself (e.g. a token refresh that needs the credential reconnected). */
-	original?: unknown;
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
@@ -488,7 +486,7 @@ export class Transport {
 				// Raised by n8n itself (e.g. fetching a first client-credentials token): keep its words, redacted.
 				throw this.refreshError(error, itemIndex);
 			} else {
-				failure = { headers: {}, networkCode: code ?? 'network error', original: error };
+				failure = { headers: {}, networkCode: code ?? 'network error' };
 			}
 			const idempotent = IDEMPOTENT.has(request.method);
 			const retryable =
