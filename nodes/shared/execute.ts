@@ -140,9 +140,7 @@ export class TableExecutor {
 
 	async execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = ctx.getInputData();
-		const credentials = await ctx.getCredentials(this.service.credentialType);
-		const transport = new Transport(ctx, this.service, this.service.baseUrl(credentials, ctx.getNode()), this.service.oauth2Options?.(credentials), readLimits(ctx));
-		transport.useCredentials(credentials);
+		const transport = await Transport.open(ctx, this.service, undefined, readLimits(ctx));
 		const continueOnFail = ctx.continueOnFail();
 		// Output per input item, joined in input order at the end whatever order items finish in.
 		const results: INodeExecutionData[][] = new Array(items.length);

@@ -60,8 +60,7 @@ export async function runListSearch(
 	const row = [...service.table, ...extraRows].find((r) => r.sdkMethod === sdkMethod);
 	if (!row) throw new Error(`List search row ${sdkMethod} is not in the ${service.displayName} table`);
 	// The load-options context offers what the transport uses (credentials, node, authenticated requests).
-	const transport = new Transport(ctx as unknown as RequestContext, service, baseUrl, service.oauth2Options?.(credentials));
-	transport.useCredentials(credentials);
+	const transport = await Transport.open(ctx as unknown as RequestContext, service, credentials);
 	const needle = def.filterByName && page.filter ? page.filter.toLowerCase() : undefined;
 	let results: INodeListSearchItems[] = [];
 	let next: string | undefined;

@@ -37,9 +37,8 @@ export class PollClient {
 	}
 
 	static async open(ctx: IPollFunctions, service: ServiceDefinition, rows: EndpointRow[] = service.table, credentials?: ICredentialDataDecryptedObject): Promise<PollClient> {
-		const creds: ICredentialDataDecryptedObject = credentials ?? (await ctx.getCredentials<ICredentialDataDecryptedObject>(service.credentialType));
-		const transport = new Transport(ctx, service, service.baseUrl(creds, ctx.getNode()), service.oauth2Options?.(creds));
-		return new PollClient(transport, rows);
+		// The credential is read once per poll (the transport reused to read it again on its first request).
+		return new PollClient(await Transport.open(ctx, service, credentials), rows);
 	}
 
 	row(sdkMethod: string): EndpointRow {

@@ -201,6 +201,17 @@ export class Transport {
 		this.limits = { ...DEFAULT_LIMITS, ...limits };
 	}
 
+	/**
+	 * The transport of one execution, poll or list search: base URL and signing from the credential,
+	 * which is read here once (or taken from the caller, who has read it already).
+	 */
+	static async open(ctx: RequestContext, service: ServiceDefinition, credentials?: ICredentialDataDecryptedObject, limits: Partial<TransportLimits> = {}): Promise<Transport> {
+		const creds = credentials ?? (await ctx.getCredentials<ICredentialDataDecryptedObject>(service.credentialType));
+		const transport = new Transport(ctx, service, service.baseUrl(creds, ctx.getNode()), service.oauth2Options?.(creds), limits);
+		transport.useCredentials(creds);
+		return transport;
+	}
+
 	/** Starts with the credential the caller has already read (saves reading it again). */
 	useCredentials(credentials: ICredentialDataDecryptedObject): void {
 		this.remember(credentials);
