@@ -27,17 +27,21 @@ const REGIONS: Array<[string, string]> = [
 /** `String(x || '').trim()` without trailing slashes, as an expression snippet. */
 const trimmed = (expression: string) => `String(${expression} || '').trim().replace(/\\/+$/, '')`;
 
+/** The API origins of the regions, as the Region field stores them. */
+const REGION_URLS = REGIONS.map(([, domain]) => `https://api.${domain}`);
+
 /**
- * Login host (token / authorize endpoints) of the chosen region or of the custom URLs, no trailing
- * slash. A custom URL that is not https (or http on 127.0.0.1 / localhost) becomes an unresolvable
- * `.invalid` host, so OAuth connect and token refreshes never send a code or secret over plain http.
+ * Login host (token / authorize endpoints) of the chosen region (its API origin with `login.` for
+ * `api.`) or of the custom URLs, no trailing slash. A value that is not one of the regions, and a
+ * custom URL that is not https (or http on 127.0.0.1 / localhost), becomes an unresolvable `.invalid`
+ * host, so OAuth connect and token refreshes never send a code or secret anywhere else.
  */
-const LOGIN = `{{ $self.region === 'custom' ? ${guardedUrlExpression(trimmed('($self.customLoginUrl || $self.customBaseUrl)'), true, 'login-url-must-use-https')} : 'https://login.' + $self.region }}`;
+const LOGIN = `{{ $self.serverUrl ? (${JSON.stringify(REGION_URLS)}.includes($self.serverUrl) ? $self.serverUrl.replace('://api.', '://login.') : 'https://unknown-region.invalid') : ${guardedUrlExpression(trimmed('($self.customLoginUrl || $self.customBaseUrl)'), true, 'login-url-must-use-https')} }}`;
 /**
  * API host of the chosen region or the custom base URL, no trailing slash, guarded the same way. Used by
  * the test request, which n8n resolves with the credential as `$credentials` (not `$self`).
  */
-const API = `{{ $credentials.region === 'custom' ? ${guardedUrlExpression(trimmed('$credentials.customBaseUrl'), true, 'base-url-must-use-https')} : 'https://api.' + $credentials.region }}`;
+const API = `{{ $credentials.serverUrl ? (${JSON.stringify(REGION_URLS)}.includes($credentials.serverUrl) ? $credentials.serverUrl : 'https://unknown-region.invalid') : ${guardedUrlExpression(trimmed('$credentials.customBaseUrl'), true, 'base-url-must-use-https')} }}`;
 
 export class GenesysCloudOAuth2Api implements ICredentialType {
 	name = 'genesysCloudOAuth2Api';
@@ -52,34 +56,28 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			// Pinned off: with Dynamic Client Registration n8n would treat the Server URL field below
+			// as an authorization server to register a client at.
+			displayName: 'Use Dynamic Client Registration',
+			name: 'useDynamicClientRegistration',
+			type: 'hidden',
+			default: false,
+		},
+		{
+			// The Region is n8n's OAuth2 "Server URL" field (the API origin, the resource server), so that
+			// the dialog asks for it right after Grant Type: n8n lists a credential's fields in its OAuth2
+			// parent's order and appends new ones after Client ID, Client Secret and Allowed HTTP Request
+			// Domains. Without Dynamic Client Registration n8n uses this field only to look up RFC 9728
+			// metadata at Connect (n8n 2.x; a 404 is ignored). Custom is the empty value: nothing to look up.
 			displayName: 'Region',
-			name: 'region',
+			name: 'serverUrl',
 			type: 'options',
 			options: [
-				...REGIONS.map(([name, domain]) => ({ name: `${name}: ${domain}`, value: domain })),
-				{ name: 'Custom', value: 'custom', description: 'A private deployment, a gateway or a test server' },
+				...REGIONS.map(([name, domain]) => ({ name: `${name}: ${domain}`, value: `https://api.${domain}` })),
+				{ name: 'Custom', value: '', description: 'A private deployment, a gateway or a test server: enter its Base URL below' },
 			],
-			default: 'mypurecloud.com',
+			default: 'https://api.mypurecloud.com',
 			description: 'Where your Genesys Cloud organization lives (the domain you log in at)',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'customBaseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://api.mypurecloud.com',
-			required: true,
-			description: 'Address of the Genesys Cloud API to use: https (plain http only for 127.0.0.1 or localhost)',
-			displayOptions: { show: { region: ['custom'] } },
-		},
-		{
-			displayName: 'Login URL',
-			name: 'customLoginUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://login.mypurecloud.com',
-			description: 'Address of the Genesys Cloud login (where /oauth/token and /oauth/authorize are); leave empty to use the Base URL',
-			displayOptions: { show: { region: ['custom'] } },
 		},
 		{
 			displayName: 'Grant Type',
@@ -138,6 +136,25 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			name: 'accessTokenUrl',
 			type: 'hidden',
 			default: `=${LOGIN}/oauth/token`,
+		},
+		{
+			displayName: 'Base URL',
+			name: 'customBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://api.mypurecloud.com',
+			required: true,
+			description: 'Address of the Genesys Cloud API to use: https (plain http only for 127.0.0.1 or localhost)',
+			displayOptions: { show: { serverUrl: [''] } },
+		},
+		{
+			displayName: 'Login URL',
+			name: 'customLoginUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://login.mypurecloud.com',
+			description: 'Address of the Genesys Cloud login (where /oauth/token and /oauth/authorize are); leave empty to use the Base URL',
+			displayOptions: { show: { serverUrl: [''] } },
 		},
 		{
 			displayName: 'Scopes',

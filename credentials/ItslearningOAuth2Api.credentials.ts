@@ -15,7 +15,7 @@ const OTHER_SCOPES = [
  * n8n's credential Test and OAuth connect never send a token, code or secret over plain http.
  */
 const site = (data: '$self' | '$credentials') =>
-	`{{ ${guardedUrlExpression(`String(${data}.siteUrl || '').trim().replace(/\\/+$/, '')`, false, 'site-url-must-use-https')} }}`;
+	`{{ ${guardedUrlExpression(`String(${data}.serverUrl || '').trim().replace(/\\/+$/, '')`, false, 'site-url-must-use-https')} }}`;
 /** In the credential's own fields n8n exposes the credential as `$self`… */
 const SITE = site('$self');
 
@@ -32,8 +32,21 @@ export class ItslearningOAuth2Api implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			// Pinned off: with Dynamic Client Registration n8n would treat the Server URL field below
+			// as an authorization server to register a client at.
+			displayName: 'Use Dynamic Client Registration',
+			name: 'useDynamicClientRegistration',
+			type: 'hidden',
+			default: false,
+		},
+		{
+			// The Site URL is n8n's OAuth2 "Server URL" field (the server that is both the authorization
+			// server and the resource server), so that the dialog asks for it first: n8n lists a
+			// credential's fields in its OAuth2 parent's order and appends new ones after Client ID,
+			// Client Secret and Allowed HTTP Request Domains. Without Dynamic Client Registration n8n
+			// uses this field only to look up RFC 9728 metadata at Connect (n8n 2.x; a 404 is ignored).
 			displayName: 'Site URL',
-			name: 'siteUrl',
+			name: 'serverUrl',
 			type: 'string',
 			default: '',
 			required: true,

@@ -19,9 +19,13 @@ export function normalizeBaseUrl(value: unknown, node: INode): string {
 	});
 }
 
+/**
+ * The API origin: the Region field (n8n's OAuth2 "Server URL" field) holds a region's API origin,
+ * https://api.<region domain>; empty means Custom, whose Base URL (and optional Login URL) is checked.
+ */
 export function genesysApiBase(credentials: ICredentialDataDecryptedObject, node: INode): string {
-	const region = String(credentials.region ?? '');
-	if (region === 'custom') {
+	const region = String(credentials.serverUrl ?? '').trim();
+	if (region === '') {
 		// The Login URL receives the client secret and refresh tokens: same rule as the Base URL.
 		if (typeof credentials.customLoginUrl === 'string' && credentials.customLoginUrl.trim() !== '') {
 			checkServiceUrl(credentials.customLoginUrl, node, {
@@ -33,8 +37,12 @@ export function genesysApiBase(credentials: ICredentialDataDecryptedObject, node
 		}
 		return normalizeBaseUrl(credentials.customBaseUrl, node);
 	}
-	if (!/^[a-z0-9.-]+$/i.test(region)) throw new NodeOperationError(node, `Unknown Genesys Cloud region "${region}"`);
-	return `https://api.${region}`;
+	if (!/^https:\/\/api\.[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(region)) {
+		throw new NodeOperationError(node, `Unknown Genesys Cloud region "${region}"`, {
+			description: 'Choose the Region again in the Genesys Cloud credential (or Custom with a Base URL)',
+		});
+	}
+	return region.toLowerCase();
 }
 
 const USER_CONTEXT = /user context|client credentials/i;

@@ -24,7 +24,7 @@ export const itslearningService: ServiceDefinition = {
 	credentialDisplayName: 'Itslearning OAuth2 API',
 	resources: itslearningResources,
 	table: itslearningInstantMessageTable,
-	baseUrl: (credentials: ICredentialDataDecryptedObject, node: INode) => normalizeSiteUrl(credentials.siteUrl, node),
+	baseUrl: (credentials: ICredentialDataDecryptedObject, node: INode) => normalizeSiteUrl(credentials.serverUrl, node),
 	oauth2Options: (credentials) => (credentials.requestSigning === 'query' ? { tokenType: 'query' } : undefined),
 	parseError(status, body) {
 		const data = (body && typeof body === 'object' ? body : {}) as IDataObject;

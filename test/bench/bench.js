@@ -64,14 +64,14 @@ async function startWorld() {
 	const itsSendToken = its.issueToken({ personId: 2, lifetimeSeconds: DAY });
 	const genToken = gen.issueUserToken(gen.userIds[0], { lifetimeSeconds: DAY, scopes: ['chat'] });
 	const roomGet = gen.createRoom(gen.userIds[0], 'Bench get room', gen.userIds.slice(1, 3));
-	const itsData = (token) => ({ siteUrl: its.url, clientId: 'n8n-test-client', clientSecret: '', instantMessageScope: true, additionalScopes: [], requestSigning: 'header', oauthTokenData: { ...token } });
+	const itsData = (token) => ({ serverUrl: its.url, clientId: 'n8n-test-client', clientSecret: '', instantMessageScope: true, additionalScopes: [], requestSigning: 'header', oauthTokenData: { ...token } });
 	const credentials = [
 		{ ...ITS_CRED.read, type: 'itslearningOAuth2Api', data: itsData(itsReadToken) },
 		{ ...ITS_CRED.send, type: 'itslearningOAuth2Api', data: itsData(itsSendToken) },
 		{
 			...GEN_CRED,
 			type: 'genesysCloudOAuth2Api',
-			data: { region: 'custom', customBaseUrl: gen.url, customLoginUrl: '', grantType: 'authorizationCode', clientId: gen.clientId, clientSecret: gen.clientSecret, scopes: ['chat'], oauthTokenData: { ...genToken } },
+			data: { serverUrl: '', customBaseUrl: gen.url, customLoginUrl: '', grantType: 'authorizationCode', clientId: gen.clientId, clientSecret: gen.clientSecret, scopes: ['chat'], oauthTokenData: { ...genToken } },
 		},
 	];
 	let counter = 0;

@@ -7,9 +7,11 @@
  * credential Test of both credentials, OAuth "Connect" against both emulators, and the polling
  * triggers (when the pack has them) counting executions per message sent.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 import type { GenesysEmulator } from '../emulator/genesys';
 import type { ItslearningEmulator } from '../emulator/itslearning';
@@ -236,7 +238,7 @@ export function defineN8nSuite(version: string): void {
 						type: 'itslearningOAuth2Api',
 						createdAt: now,
 						updatedAt: now,
-						data: { siteUrl: demo.its.url, clientId: 'n8n-test-client', clientSecret: '', instantMessageScope: true, additionalScopes: [], requestSigning: 'query', oauthTokenData: { ...expiring } },
+						data: { serverUrl: demo.its.url, clientId: 'n8n-test-client', clientSecret: '', instantMessageScope: true, additionalScopes: [], requestSigning: 'query', oauthTokenData: { ...expiring } },
 					},
 				]),
 			);
@@ -340,6 +342,37 @@ export function defineN8nSuite(version: string): void {
 				expect(testCall.headers.authorization).toMatch(/^Bearer /);
 				expect(testCall.headers.authorization).not.toBe(`Bearer ${demo.itsToken.access_token}`);
 			});
+
+			it('the credential dialogs in the editor (headless Chromium) ask where to connect before Client ID and Client Secret', async () => {
+				// Debian's chromium, installed by the script when missing (CI has nothing installed by hand)
+				// (asynchronously: the emulators answer the active triggers from this process meanwhile)
+				const run = promisify(execFile);
+				const chromium = (await run('bash', [path.join(REPO, 'test', 'scripts', 'install-chromium.sh')], { encoding: 'utf8', timeout: 20 * 60 * 1000 })).stdout.trim();
+				// a new Genesys PKCE credential on a region, as a user creates it (no secret asked)
+				const pkce = (await rest.ok('POST', '/rest/credentials', {
+					name: 'Genesys PKCE (dialog check)',
+					type: 'genesysCloudOAuth2Api',
+					data: { serverUrl: 'https://api.mypurecloud.de', grantType: 'pkce', clientId: 'public-client' },
+				})) as Json;
+				const ids = [demoLib.CREDENTIAL_IDS.itslearning, demoLib.CREDENTIAL_IDS.genesys, pkce.id as string];
+				const { stdout: out } = await run(
+					process.execPath,
+					['--experimental-websocket', path.join(REPO, 'test', 'editor', 'dialog-fields.js'), server.url, `--shots=${path.join(REPO, '.tmp', `e2e-dialogs-${version}`)}`, ...ids],
+					{ encoding: 'utf8', timeout: 3 * 60 * 1000, env: { ...process.env, CHROMIUM: chromium } },
+				);
+				const dialogs = JSON.parse(out.trim().split('\n').pop()!) as Record<string, { fields: string[]; buttons: string[] }>;
+				const fields = (id: string) => dialogs[id]?.fields.filter((label) => label !== 'OAuth Redirect URL');
+				expect(fields(ids[0])).toEqual([
+					'Site URL', 'Client ID', 'Client Secret', 'Allowed HTTP Request Domains', 'Instant Message Scope', 'Additional Scopes', 'Send Access Token As',
+				]);
+				// the demo credential uses Region Custom: its Base URL and Login URL are the credential's own fields
+				expect(fields(ids[1])).toEqual([
+					'Grant Type', 'Region', 'Client ID', 'Client Secret', 'Allowed HTTP Request Domains', 'Base URL', 'Login URL', 'Scopes',
+				]);
+				expect(fields(ids[2])).toEqual(['Grant Type', 'Region', 'Client ID', 'Allowed HTTP Request Domains', 'Scopes']);
+				// PKCE without a secret: the dialog offers to connect
+				expect(dialogs[ids[2]].buttons.join(' | ')).toMatch(/connect/i);
+			}, 25 * 60 * 1000);
 
 			const triggerWorkflows = () => demoLib.exampleWorkflows().filter(isTrigger) as Workflow[];
 			const hasTriggers = existsSync(path.join(REPO, 'dist', 'nodes', 'ItslearningInstantMessageTrigger')) && triggerWorkflows().length > 0;

@@ -45,21 +45,22 @@ describe('Genesys Cloud OAuth2 API', () => {
 	});
 
 	it('Custom region requires its Base URL; the Login URL stays optional', () => {
-		expect(missingRequired(TYPE, { region: 'custom', grantType: 'pkce', clientId: 'c' })).toEqual(['customBaseUrl']);
-		expect(missingRequired(TYPE, { region: 'custom', customBaseUrl: 'https://api.example.test', grantType: 'pkce', clientId: 'c' })).toEqual([]);
-		expect(shown(TYPE, { region: 'mypurecloud.com' }).map((p) => p.name)).not.toContain('customBaseUrl');
+		expect(missingRequired(TYPE, { serverUrl: '', grantType: 'pkce', clientId: 'c' })).toEqual(['customBaseUrl']);
+		expect(missingRequired(TYPE, { serverUrl: '', customBaseUrl: 'https://api.example.test', grantType: 'pkce', clientId: 'c' })).toEqual([]);
+		expect(shown(TYPE, { serverUrl: 'https://api.mypurecloud.com' }).map((p) => p.name)).not.toContain('customBaseUrl');
+		expect(shown(TYPE, {}).map((p) => p.name)).not.toContain('customBaseUrl');
 	});
 
-	it('where to connect comes before what to request: Region, Base URL, Login URL, then Scopes', () => {
-		const names = shown(TYPE, { region: 'custom', grantType: 'authorizationCode' }).map((p) => p.name);
-		const order = ['region', 'customBaseUrl', 'customLoginUrl', 'scopes'].map((n) => names.indexOf(n));
-		expect(order.every((i) => i >= 0)).toBe(true);
-		expect([...order].sort((a, b) => a - b)).toEqual(order);
-		// n8n merges a credential's fields over its OAuth2 parent's, keeping the parent's order for the
-		// fields it has (Grant Type, Client ID, Client Secret, Allowed HTTP Request Domains) and adding
-		// the type's own fields after them: they cannot move above Client ID without renaming stored
-		// fields (see README, Editor notes).
-		expect(names.slice(0, 4)).toEqual(['grantType', 'clientId', 'clientSecret', 'allowedHttpRequestDomains']);
+	it('asks where to connect before the client: Grant Type, Region, Client ID, Client Secret, then the rest', () => {
+		// n8n's own Grant Type stays first (the editor decides from its value whether to offer Connect).
+		const names = shown(TYPE, { grantType: 'authorizationCode' }).map((p) => p.name);
+		expect(names).toEqual(['grantType', 'serverUrl', 'clientId', 'clientSecret', 'allowedHttpRequestDomains', 'scopes']);
+		expect(properties(TYPE).find((p) => p.name === 'serverUrl')!.displayName).toBe('Region');
+		expect(shown(TYPE, { grantType: 'pkce' }).map((p) => p.name)).toEqual(['grantType', 'serverUrl', 'clientId', 'allowedHttpRequestDomains', 'scopes']);
+		// Custom: its URLs follow, before the scopes (n8n adds a credential's own fields after its
+		// OAuth2 parent's, and Client ID / Secret / Allowed HTTP Request Domains are the parent's).
+		const custom = shown(TYPE, { serverUrl: '', grantType: 'clientCredentials' }).map((p) => p.name);
+		expect(custom).toEqual(['grantType', 'serverUrl', 'clientId', 'clientSecret', 'allowedHttpRequestDomains', 'customBaseUrl', 'customLoginUrl']);
 	});
 });
 
@@ -67,16 +68,14 @@ describe('Itslearning OAuth2 API', () => {
 	const TYPE = 'itslearningOAuth2Api';
 
 	it('asks for the Site URL and the client ID; the secret is optional (public clients)', () => {
-		expect(missingRequired(TYPE, {})).toEqual(expect.arrayContaining(['siteUrl', 'clientId']));
-		expect(missingRequired(TYPE, {})).not.toContain('clientSecret');
-		expect(missingRequired(TYPE, { siteUrl: 'https://school.itslearning.com', clientId: 'c' })).toEqual([]);
+		expect(missingRequired(TYPE, {})).toEqual(['serverUrl', 'clientId']);
+		expect(missingRequired(TYPE, { serverUrl: 'https://school.itslearning.com', clientId: 'c' })).toEqual([]);
 	});
 
-	it('Site URL comes before the scopes and token options it applies to', () => {
+	it('asks for the Site URL first, then the client, then what to request', () => {
 		const names = shown(TYPE, {}).map((p) => p.name);
-		const order = ['siteUrl', 'instantMessageScope', 'additionalScopes', 'requestSigning'].map((n) => names.indexOf(n));
-		expect(order.every((i) => i >= 0)).toBe(true);
-		expect([...order].sort((a, b) => a - b)).toEqual(order);
+		expect(names).toEqual(['serverUrl', 'clientId', 'clientSecret', 'allowedHttpRequestDomains', 'instantMessageScope', 'additionalScopes', 'requestSigning']);
+		expect(properties(TYPE).find((p) => p.name === 'serverUrl')!.displayName).toBe('Site URL');
 	});
 
 	it('option names are words, not raw API spellings', () => {
@@ -86,7 +85,7 @@ describe('Itslearning OAuth2 API', () => {
 });
 
 it.each(['genesysCloudOAuth2Api', 'itslearningOAuth2Api'])('%s: every field the dialog shows has a description', (type) => {
-	const values = type === 'genesysCloudOAuth2Api' ? { region: 'custom', grantType: 'authorizationCode' } : {};
+	const values = type === 'genesysCloudOAuth2Api' ? { serverUrl: '', grantType: 'authorizationCode' } : {};
 	const undocumented = shown(type, values)
 		.filter((p) => p.type !== 'notice' && p.name !== 'allowedHttpRequestDomains' && !p.description)
 		.map((p) => p.name);

@@ -54,7 +54,7 @@ async function main() {
 		const credential = await rest.ok('POST', '/rest/credentials', {
 			name: 'Genesys PKCE (screenshot)',
 			type: 'genesysCloudOAuth2Api',
-			data: { region: 'mypurecloud.de', grantType: 'pkce', clientId: '' },
+			data: { serverUrl: 'https://api.mypurecloud.de', grantType: 'pkce', clientId: '' },
 		});
 		const shots = [
 			{ file: 'send-new.png', path: `/workflow/${workflow.id}/${NODES[0].id}` },

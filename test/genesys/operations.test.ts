@@ -470,20 +470,22 @@ describe('credential: Genesys Cloud OAuth2 API', () => {
 	});
 
 	it('offers all 18 SDK regions plus Custom', () => {
-		const region = properties().find((p) => p.name === 'region')!;
+		// The Region is n8n's OAuth2 "Server URL" field: a region's API origin, or empty for Custom.
+		const region = properties().find((p) => p.name === 'serverUrl')!;
+		expect(region.displayName).toBe('Region');
 		const values = (region.options as INodePropertyOptions[]).map((o) => o.value);
-		expect(new Set(values)).toEqual(new Set([...SDK_REGIONS, 'custom']));
+		expect(new Set(values)).toEqual(new Set([...SDK_REGIONS.map((r) => `https://api.${r}`), '']));
 		expect(values).toHaveLength(19);
-		expect(region.default).toBe('mypurecloud.com');
+		expect(region.default).toBe('https://api.mypurecloud.com');
 		const grant = properties().find((p) => p.name === 'grantType')!;
 		expect((grant.options as INodePropertyOptions[]).map((o) => o.value).sort()).toEqual(['authorizationCode', 'clientCredentials', 'pkce']);
-		for (const hidden of ['authUrl', 'accessTokenUrl', 'scope', 'authentication']) {
+		for (const hidden of ['useDynamicClientRegistration', 'authUrl', 'accessTokenUrl', 'scope', 'authentication']) {
 			expect(properties().find((p) => p.name === hidden)?.type).toBe('hidden');
 		}
 	});
 
 	it.each(SDK_REGIONS)('region %s resolves to https://login.<region>/oauth/token and /oauth/authorize', async (region) => {
-		const ref = env.store.add(CREDENTIAL_TYPE, { region, clientId: 'id', clientSecret: 'secret' });
+		const ref = env.store.add(CREDENTIAL_TYPE, { serverUrl: `https://api.${region}`, clientId: 'id', clientSecret: 'secret' });
 		const resolved = await env.store.resolve(CREDENTIAL_TYPE, ref.id);
 		expect(resolved.accessTokenUrl).toBe(`https://login.${region}/oauth/token`);
 		expect(resolved.authUrl).toBe(`https://login.${region}/oauth/authorize`);
@@ -494,7 +496,7 @@ describe('credential: Genesys Cloud OAuth2 API', () => {
 
 	it('Custom uses the custom Login URL, else the Base URL (trailing slashes dropped)', async () => {
 		const withLogin = env.store.add(CREDENTIAL_TYPE, {
-			region: 'custom',
+			serverUrl: '',
 			customBaseUrl: 'https://api.gateway.example/',
 			customLoginUrl: 'https://login.gateway.example/',
 			clientId: 'id',
@@ -503,16 +505,16 @@ describe('credential: Genesys Cloud OAuth2 API', () => {
 		expect(a.accessTokenUrl).toBe('https://login.gateway.example/oauth/token');
 		expect(a.authUrl).toBe('https://login.gateway.example/oauth/authorize');
 
-		const baseOnly = env.store.add(CREDENTIAL_TYPE, { region: 'custom', customBaseUrl: `${env.emu.url}/`, clientId: 'id' });
+		const baseOnly = env.store.add(CREDENTIAL_TYPE, { serverUrl: '', customBaseUrl: `${env.emu.url}/`, clientId: 'id' });
 		const b = await env.store.resolve(CREDENTIAL_TYPE, baseOnly.id);
 		expect(b.accessTokenUrl).toBe(`${env.emu.url}/oauth/token`);
 		expect(b.authUrl).toBe(`${env.emu.url}/oauth/authorize`);
 	});
 
 	it('asks for no scope with Client Credentials, and for the chosen scopes otherwise', async () => {
-		const client = env.store.add(CREDENTIAL_TYPE, { region: 'mypurecloud.de', grantType: 'clientCredentials', clientId: 'id', clientSecret: 's' });
+		const client = env.store.add(CREDENTIAL_TYPE, { serverUrl: 'https://api.mypurecloud.de', grantType: 'clientCredentials', clientId: 'id', clientSecret: 's' });
 		expect((await env.store.resolve(CREDENTIAL_TYPE, client.id)).scope).toBe('');
-		const code = env.store.add(CREDENTIAL_TYPE, { region: 'mypurecloud.de', grantType: 'pkce', clientId: 'id', scopes: ['chat', 'users:readonly'] });
+		const code = env.store.add(CREDENTIAL_TYPE, { serverUrl: 'https://api.mypurecloud.de', grantType: 'pkce', clientId: 'id', scopes: ['chat', 'users:readonly'] });
 		expect((await env.store.resolve(CREDENTIAL_TYPE, code.id)).scope).toBe('chat users:readonly');
 	});
 });

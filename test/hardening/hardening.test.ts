@@ -36,7 +36,7 @@ const SECRET = 'sec_Zq8X2mN4pL6vB1cR';
 
 function itsCredential(extra: IDataObject = {}) {
 	return store.add(ITS, {
-		siteUrl: raw.url,
+		serverUrl: raw.url,
 		clientId: 'n8n-test-client',
 		oauthTokenData: { access_token: TOKEN, refresh_token: REFRESH, token_type: 'bearer', expires_in: 3600 },
 		...extra,
@@ -44,7 +44,7 @@ function itsCredential(extra: IDataObject = {}) {
 }
 function genCredential(extra: IDataObject = {}) {
 	return store.add(GEN, {
-		region: 'custom',
+		serverUrl: '',
 		customBaseUrl: raw.url,
 		grantType: 'authorizationCode',
 		clientId: 'genesys-client',
@@ -159,7 +159,7 @@ describe('1. path values never leave their template', () => {
 describe('2. secrets never travel over plain http', () => {
 	it('a Genesys custom Login URL over plain http is refused before the client secret is sent', async () => {
 		const credential = store.add(GEN, {
-			region: 'custom',
+			serverUrl: '',
 			customBaseUrl: raw.url,
 			customLoginUrl: 'http://login.example.com',
 			grantType: 'clientCredentials',
@@ -173,9 +173,9 @@ describe('2. secrets never travel over plain http', () => {
 	});
 
 	it.each([
-		['itslearning', ITS, { siteUrl: 'http://school.example.com' }, 'site-url-must-use-https.invalid'],
-		['itslearning with a login in the URL', ITS, { siteUrl: 'https://user:pw@school.example.com' }, 'site-url-must-use-https.invalid'],
-		['Genesys', GEN, { region: 'custom', customBaseUrl: 'http://api.example.com', grantType: 'authorizationCode', clientSecret: SECRET }, 'base-url-must-use-https.invalid'],
+		['itslearning', ITS, { serverUrl: 'http://school.example.com' }, 'site-url-must-use-https.invalid'],
+		['itslearning with a login in the URL', ITS, { serverUrl: 'https://user:pw@school.example.com' }, 'site-url-must-use-https.invalid'],
+		['Genesys', GEN, { serverUrl: '', customBaseUrl: 'http://api.example.com', grantType: 'authorizationCode', clientSecret: SECRET }, 'base-url-must-use-https.invalid'],
 	])("n8n's credential Test with a plain-http %s URL goes to an unresolvable host that says what is wrong", async (_name, type, data, host) => {
 		const credential = store.add(type, { clientId: 'c', oauthTokenData: { access_token: TOKEN, token_type: 'bearer' }, ...data });
 		const test = await runCredentialTest({ store, credentialType: type, credential });
@@ -187,7 +187,7 @@ describe('2. secrets never travel over plain http', () => {
 	it("n8n's credential Test still works for https and for http on 127.0.0.1 / localhost", async () => {
 		raw.handle((_request, response) => json(response, 200, { ok: true }));
 		for (const siteUrl of [raw.url, raw.url.replace('127.0.0.1', 'localhost')]) {
-			const credential = store.add(ITS, { siteUrl, clientId: 'c', oauthTokenData: { access_token: TOKEN, token_type: 'bearer' } });
+			const credential = store.add(ITS, { serverUrl: siteUrl, clientId: 'c', oauthTokenData: { access_token: TOKEN, token_type: 'bearer' } });
 			expect((await runCredentialTest({ store, credentialType: ITS, credential })).status).toBe('OK');
 		}
 		expect(raw.requests.map((r) => r.target)).toEqual([`${IM}/permissions/v1`, `${IM}/permissions/v1`]);
@@ -196,14 +196,14 @@ describe('2. secrets never travel over plain http', () => {
 	it('the OAuth URLs n8n builds for Connect and token refresh (authorization URL, token URL) only ever point at https or loopback', async () => {
 		const { ClientOAuth2 } = require('@n8n/client-oauth2') as typeof import('@n8n/client-oauth2');
 		const cases: Array<[string, IDataObject, string | RegExp, string | RegExp]> = [
-			[ITS, { siteUrl: 'https://school.example.com/' }, 'https://school.example.com/oauth2/authorize.aspx', 'https://school.example.com/restapi/oauth2/token'],
-			[ITS, { siteUrl: 'http://school.example.com' }, 'https://site-url-must-use-https.invalid/oauth2/authorize.aspx', 'https://site-url-must-use-https.invalid/restapi/oauth2/token'],
-			[ITS, { siteUrl: 'http://localhost:5678' }, 'http://localhost:5678/oauth2/authorize.aspx', 'http://localhost:5678/restapi/oauth2/token'],
-			[ITS, { siteUrl: 'http://127.0.0.1.example.com' }, 'https://site-url-must-use-https.invalid/oauth2/authorize.aspx', /must-use-https\.invalid/],
-			[GEN, { region: 'mypurecloud.de' }, 'https://login.mypurecloud.de/oauth/authorize', 'https://login.mypurecloud.de/oauth/token'],
-			[GEN, { region: 'custom', customBaseUrl: 'https://api.example.com', customLoginUrl: 'http://login.example.com' }, 'https://login-url-must-use-https.invalid/oauth/authorize', /login-url-must-use-https\.invalid/],
-			[GEN, { region: 'custom', customBaseUrl: 'http://api.example.com' }, /login-url-must-use-https\.invalid/, /login-url-must-use-https\.invalid/],
-			[GEN, { region: 'custom', customBaseUrl: 'http://127.0.0.1:9/gw' }, 'http://127.0.0.1:9/gw/oauth/authorize', 'http://127.0.0.1:9/gw/oauth/token'],
+			[ITS, { serverUrl: 'https://school.example.com/' }, 'https://school.example.com/oauth2/authorize.aspx', 'https://school.example.com/restapi/oauth2/token'],
+			[ITS, { serverUrl: 'http://school.example.com' }, 'https://site-url-must-use-https.invalid/oauth2/authorize.aspx', 'https://site-url-must-use-https.invalid/restapi/oauth2/token'],
+			[ITS, { serverUrl: 'http://localhost:5678' }, 'http://localhost:5678/oauth2/authorize.aspx', 'http://localhost:5678/restapi/oauth2/token'],
+			[ITS, { serverUrl: 'http://127.0.0.1.example.com' }, 'https://site-url-must-use-https.invalid/oauth2/authorize.aspx', /must-use-https\.invalid/],
+			[GEN, { serverUrl: 'https://api.mypurecloud.de' }, 'https://login.mypurecloud.de/oauth/authorize', 'https://login.mypurecloud.de/oauth/token'],
+			[GEN, { serverUrl: '', customBaseUrl: 'https://api.example.com', customLoginUrl: 'http://login.example.com' }, 'https://login-url-must-use-https.invalid/oauth/authorize', /login-url-must-use-https\.invalid/],
+			[GEN, { serverUrl: '', customBaseUrl: 'http://api.example.com' }, /login-url-must-use-https\.invalid/, /login-url-must-use-https\.invalid/],
+			[GEN, { serverUrl: '', customBaseUrl: 'http://127.0.0.1:9/gw' }, 'http://127.0.0.1:9/gw/oauth/authorize', 'http://127.0.0.1:9/gw/oauth/token'],
 		];
 		for (const [type, data, authUrl, tokenUrl] of cases) {
 			const ref = store.add(type, { clientId: 'c', clientSecret: 's', grantType: 'authorizationCode', ...data });
@@ -286,7 +286,7 @@ describe('3. no token or secret in anything the node shows', () => {
 	});
 
 	it('the Site URL error does not echo a user:password', async () => {
-		const credential = itsCredential({ siteUrl: 'ht!tp://admin:s3cretpw@school.example.com' });
+		const credential = itsCredential({ serverUrl: 'ht!tp://admin:s3cretpw@school.example.com' });
 		const result = await runIts(its('getUnreadThreadsCount'), { credential });
 		expect(result.error?.message).toMatch(/is not a URL/);
 		expect(visible(result)).not.toContain('s3cretpw');

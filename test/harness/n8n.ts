@@ -28,7 +28,7 @@
  *   const pkg = await loadPackage();                      // this repository's dist/, as n8n loads it
  *   const store = new CredentialStore(pkg);
  *   const ref = store.add('itslearningOAuth2Api', {
- *     siteUrl: server.url, clientId: 'id', clientSecret: 'secret',
+ *     serverUrl: server.url, clientId: 'id', clientSecret: 'secret',
  *     oauthTokenData: { access_token: 'a', refresh_token: 'r', token_type: 'Bearer' },
  *   });
  *   const { items, error } = await runNode({

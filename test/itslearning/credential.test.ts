@@ -55,7 +55,7 @@ describe('credential test (the "Test" button)', () => {
 
 describe('Site URL checks, before any request', () => {
 	const runWith = async (siteUrl: string) => {
-		const ref = site.store.add(CREDENTIAL_TYPE, { siteUrl, clientId: CLIENT_ID, oauthTokenData: { ...site.me.token } });
+		const ref = site.store.add(CREDENTIAL_TYPE, { serverUrl: siteUrl, clientId: CLIENT_ID, oauthTokenData: { ...site.me.token } });
 		return await site.run({ resource: 'unread', operation: 'getThreadsCount' }, { as: { ...site.me, ref } });
 	};
 

@@ -138,7 +138,7 @@ export async function startSite(options: ItslearningEmulatorOptions = {}): Promi
 	const signIn = ({ personId = 1, scopes, lifetimeSeconds, requestSigning }: CredentialOptions = {}): SignedIn => {
 		const token = emu.issueToken({ personId, ...(scopes ? { scopes } : {}), ...(lifetimeSeconds !== undefined ? { lifetimeSeconds } : {}) });
 		const ref = store.add(CREDENTIAL_TYPE, {
-			siteUrl: emu.url,
+			serverUrl: emu.url,
 			clientId: CLIENT_ID,
 			...(requestSigning ? { requestSigning } : {}),
 			oauthTokenData: { ...token },

@@ -28,7 +28,7 @@ export function credentials(its: { url: string; token: Json }, gen: { url: strin
 			createdAt: now,
 			updatedAt: now,
 			data: {
-				siteUrl: its.url,
+				serverUrl: its.url,
 				clientId: 'n8n-test-client',
 				clientSecret: '',
 				instantMessageScope: true,
@@ -44,7 +44,7 @@ export function credentials(its: { url: string; token: Json }, gen: { url: strin
 			createdAt: now,
 			updatedAt: now,
 			data: {
-				region: 'custom',
+				serverUrl: '',
 				customBaseUrl: gen.url,
 				customLoginUrl: '',
 				grantType: 'authorizationCode',
@@ -66,7 +66,7 @@ export function secondItslearningCredential(url: string, token: Json): Json {
 		type: 'itslearningOAuth2Api',
 		createdAt: now,
 		updatedAt: now,
-		data: { siteUrl: url, clientId: 'n8n-test-client', clientSecret: '', instantMessageScope: true, additionalScopes: [], requestSigning: 'header', oauthTokenData: { ...token } },
+		data: { serverUrl: url, clientId: 'n8n-test-client', clientSecret: '', instantMessageScope: true, additionalScopes: [], requestSigning: 'header', oauthTokenData: { ...token } },
 	};
 }
 export const secondCredRef = { itslearningOAuth2Api: { id: CREDENTIAL_IDS.itslearningSecond, name: 'itslearning (scale, second)' } };

@@ -55,7 +55,7 @@ function demoCredentials(demo) {
 			createdAt: now,
 			updatedAt: now,
 			data: {
-				siteUrl: demo.its.url,
+				serverUrl: demo.its.url,
 				clientId: 'n8n-test-client',
 				clientSecret: '',
 				instantMessageScope: true,
@@ -71,7 +71,7 @@ function demoCredentials(demo) {
 			createdAt: now,
 			updatedAt: now,
 			data: {
-				region: 'custom',
+				serverUrl: '',
 				customBaseUrl: demo.gen.url,
 				customLoginUrl: '',
 				grantType: 'authorizationCode',
