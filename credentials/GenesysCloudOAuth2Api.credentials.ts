@@ -1,34 +1,10 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { GENESYS_CUSTOM_REGION, GENESYS_REGIONS, GENESYS_REGION_URLS } from '../nodes/GenesysChat/GenesysChat.regions';
 import { guardedUrlExpression } from '../nodes/shared/url';
-
-/** Every region of the official Genesys Cloud SDK (PureCloudRegionHosts), by its domain. */
-const REGIONS: Array<[string, string]> = [
-	['Americas (US East)', 'mypurecloud.com'],
-	['Americas (US East 2, FedRAMP)', 'use2.us-gov-pure.cloud'],
-	['Americas (US West)', 'usw2.pure.cloud'],
-	['Americas (Canada)', 'cac1.pure.cloud'],
-	['Americas (São Paulo)', 'sae1.pure.cloud'],
-	['Americas (Mexico)', 'mxc1.pure.cloud'],
-	['Asia Pacific (Sydney)', 'mypurecloud.com.au'],
-	['Asia Pacific (Tokyo)', 'mypurecloud.jp'],
-	['Asia Pacific (Seoul)', 'apne2.pure.cloud'],
-	['Asia Pacific (Osaka)', 'apne3.pure.cloud'],
-	['Asia Pacific (Mumbai)', 'aps1.pure.cloud'],
-	['Asia Pacific (Singapore)', 'apse1.pure.cloud'],
-	['EMEA (Dublin)', 'mypurecloud.ie'],
-	['EMEA (Frankfurt)', 'mypurecloud.de'],
-	['EMEA (London)', 'euw2.pure.cloud'],
-	['EMEA (Zurich)', 'euc2.pure.cloud'],
-	['EMEA (UAE)', 'mec1.pure.cloud'],
-	['EMEA (EU Sovereign Cloud, Germany East)', 'edee1.eusc-pure.cloud'],
-];
 
 /** `String(x || '').trim()` without trailing slashes, as an expression snippet. */
 const trimmed = (expression: string) => `String(${expression} || '').trim().replace(/\\/+$/, '')`;
-
-/** The API origins of the regions, as the Region field stores them. */
-const REGION_URLS = REGIONS.map(([, domain]) => `https://api.${domain}`);
 
 /**
  * Login host (token / authorize endpoints) of the chosen region (its API origin with `login.` for
@@ -36,12 +12,12 @@ const REGION_URLS = REGIONS.map(([, domain]) => `https://api.${domain}`);
  * custom URL that is not https (or http on 127.0.0.1 / localhost), becomes an unresolvable `.invalid`
  * host, so OAuth connect and token refreshes never send a code or secret anywhere else.
  */
-const LOGIN = `{{ $self.serverUrl ? (${JSON.stringify(REGION_URLS)}.includes($self.serverUrl) ? $self.serverUrl.replace('://api.', '://login.') : 'https://unknown-region.invalid') : ${guardedUrlExpression(trimmed('($self.customLoginUrl || $self.customBaseUrl)'), true, 'login-url-must-use-https')} }}`;
+const LOGIN = `{{ $self.serverUrl !== ${JSON.stringify(GENESYS_CUSTOM_REGION)} ? (${JSON.stringify(GENESYS_REGION_URLS)}.includes($self.serverUrl) ? $self.serverUrl.replace('://api.', '://login.') : 'https://unknown-region.invalid') : ${guardedUrlExpression(trimmed('($self.customLoginUrl || $self.customBaseUrl)'), true, 'login-url-must-use-https')} }}`;
 /**
  * API host of the chosen region or the custom base URL, no trailing slash, guarded the same way. Used by
  * the test request, which n8n resolves with the credential as `$credentials` (not `$self`).
  */
-const API = `{{ $credentials.serverUrl ? (${JSON.stringify(REGION_URLS)}.includes($credentials.serverUrl) ? $credentials.serverUrl : 'https://unknown-region.invalid') : ${guardedUrlExpression(trimmed('$credentials.customBaseUrl'), true, 'base-url-must-use-https')} }}`;
+const API = `{{ $credentials.serverUrl !== ${JSON.stringify(GENESYS_CUSTOM_REGION)} ? (${JSON.stringify(GENESYS_REGION_URLS)}.includes($credentials.serverUrl) ? $credentials.serverUrl : 'https://unknown-region.invalid') : ${guardedUrlExpression(trimmed('$credentials.customBaseUrl'), true, 'base-url-must-use-https')} }}`;
 
 export class GenesysCloudOAuth2Api implements ICredentialType {
 	name = 'genesysCloudOAuth2Api';
@@ -68,13 +44,14 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			// the dialog asks for it right after Grant Type: n8n lists a credential's fields in its OAuth2
 			// parent's order and appends new ones after Client ID, Client Secret and Allowed HTTP Request
 			// Domains. Without Dynamic Client Registration n8n uses this field only to look up RFC 9728
-			// metadata at Connect (n8n 2.x; a 404 is ignored). Custom is the empty value: nothing to look up.
+			// metadata at Connect (n8n 2.x; a 404 is ignored). Custom is https://custom.invalid, a name that
+			// never resolves (RFC 6761): n8n's editor drops empty values, and n8n 2.x wants a URL here.
 			displayName: 'Region',
 			name: 'serverUrl',
 			type: 'options',
 			options: [
-				...REGIONS.map(([name, domain]) => ({ name: `${name}: ${domain}`, value: `https://api.${domain}` })),
-				{ name: 'Custom', value: '', description: 'A private deployment, a gateway or a test server: enter its Base URL below' },
+				...GENESYS_REGIONS.map(([name, domain]) => ({ name: `${name}: ${domain}`, value: `https://api.${domain}` })),
+				{ name: 'Custom', value: GENESYS_CUSTOM_REGION, description: 'A private deployment, a gateway or a test server: enter its Base URL below' },
 			],
 			default: 'https://api.mypurecloud.com',
 			description: 'Where your Genesys Cloud organization lives (the domain you log in at)',
@@ -145,7 +122,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			placeholder: 'https://api.mypurecloud.com',
 			required: true,
 			description: 'Address of the Genesys Cloud API to use: https (plain http only for 127.0.0.1 or localhost)',
-			displayOptions: { show: { serverUrl: [''] } },
+			displayOptions: { show: { serverUrl: [GENESYS_CUSTOM_REGION] } },
 		},
 		{
 			displayName: 'Login URL',
@@ -154,7 +131,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			default: '',
 			placeholder: 'https://login.mypurecloud.com',
 			description: 'Address of the Genesys Cloud login (where /oauth/token and /oauth/authorize are); leave empty to use the Base URL',
-			displayOptions: { show: { serverUrl: [''] } },
+			displayOptions: { show: { serverUrl: [GENESYS_CUSTOM_REGION] } },
 		},
 		{
 			displayName: 'Scopes',

@@ -7,6 +7,7 @@ import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObje
 
 import type { ServiceDefinition } from '../shared/service';
 import { checkServiceUrl } from '../shared/url';
+import { GENESYS_CUSTOM_REGION, GENESYS_REGION_URLS } from './GenesysChat.regions';
 import { genesysChatTable, genesysResources } from './GenesysChat.table';
 
 /** Checks a custom base URL: https (http only for 127.0.0.1 / localhost), no query or fragment. */
@@ -21,11 +22,11 @@ export function normalizeBaseUrl(value: unknown, node: INode): string {
 
 /**
  * The API origin: the Region field (n8n's OAuth2 "Server URL" field) holds a region's API origin,
- * https://api.<region domain>; empty means Custom, whose Base URL (and optional Login URL) is checked.
+ * https://api.<region domain>, or Custom, whose Base URL (and optional Login URL) is checked.
  */
 export function genesysApiBase(credentials: ICredentialDataDecryptedObject, node: INode): string {
 	const region = String(credentials.serverUrl ?? '').trim();
-	if (region === '') {
+	if (region === GENESYS_CUSTOM_REGION) {
 		// The Login URL receives the client secret and refresh tokens: same rule as the Base URL.
 		if (typeof credentials.customLoginUrl === 'string' && credentials.customLoginUrl.trim() !== '') {
 			checkServiceUrl(credentials.customLoginUrl, node, {
@@ -37,12 +38,12 @@ export function genesysApiBase(credentials: ICredentialDataDecryptedObject, node
 		}
 		return normalizeBaseUrl(credentials.customBaseUrl, node);
 	}
-	if (!/^https:\/\/api\.[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(region)) {
+	if (!GENESYS_REGION_URLS.includes(region)) {
 		throw new NodeOperationError(node, `Unknown Genesys Cloud region "${region}"`, {
 			description: 'Choose the Region again in the Genesys Cloud credential (or Custom with a Base URL)',
 		});
 	}
-	return region.toLowerCase();
+	return region;
 }
 
 const USER_CONTEXT = /user context|client credentials/i;

@@ -71,7 +71,7 @@ async function startWorld() {
 		{
 			...GEN_CRED,
 			type: 'genesysCloudOAuth2Api',
-			data: { serverUrl: '', customBaseUrl: gen.url, customLoginUrl: '', grantType: 'authorizationCode', clientId: gen.clientId, clientSecret: gen.clientSecret, scopes: ['chat'], oauthTokenData: { ...genToken } },
+			data: { serverUrl: 'https://custom.invalid', customBaseUrl: gen.url, customLoginUrl: '', grantType: 'authorizationCode', clientId: gen.clientId, clientSecret: gen.clientSecret, scopes: ['chat'], oauthTokenData: { ...genToken } },
 		},
 	];
 	let counter = 0;

@@ -332,6 +332,10 @@ export function defineN8nSuite(version: string): void {
 					expect([done.status, done.text]).toEqual([200, expect.stringMatching(/success|oauth2-credential/i)]);
 					const exchange = emulator.requests.filter((r) => r.rawPath === tokenPath);
 					expect(exchange).toHaveLength(1);
+					// n8n 2.x looks up RFC 9728 metadata at the OAuth2 Server URL field (the itslearning Site
+					// URL; the Genesys demo is Custom, https://custom.invalid) and goes on without it
+					const lookups = emulator.requests.filter((r) => r.rawPath.startsWith('/.well-known/')).map((r) => `${r.method} ${r.rawPath}`);
+					expect(lookups).toEqual(version.startsWith('2.') && emulator === demo.its ? ['GET /.well-known/oauth-protected-resource'] : []);
 					expect(String(exchange[0].body)).toMatch(/grant_type=authorization_code/);
 				}
 				// the connected tokens are the ones n8n now uses: a test request carries a new token
@@ -360,7 +364,7 @@ export function defineN8nSuite(version: string): void {
 					['--experimental-websocket', path.join(REPO, 'test', 'editor', 'dialog-fields.js'), server.url, `--shots=${path.join(REPO, '.tmp', `e2e-dialogs-${version}`)}`, ...ids],
 					{ encoding: 'utf8', timeout: 3 * 60 * 1000, env: { ...process.env, CHROMIUM: chromium } },
 				);
-				const dialogs = JSON.parse(out.trim().split('\n').pop()!) as Record<string, { fields: string[]; buttons: string[] }>;
+				const dialogs = JSON.parse(out.trim().split('\n').pop()!) as Record<string, { fields: string[]; values: Record<string, string | null>; buttons: string[] }>;
 				const fields = (id: string) => dialogs[id]?.fields.filter((label) => label !== 'OAuth Redirect URL');
 				expect(fields(ids[0])).toEqual([
 					'Site URL', 'Client ID', 'Client Secret', 'Allowed HTTP Request Domains', 'Instant Message Scope', 'Additional Scopes', 'Send Access Token As',
@@ -370,6 +374,10 @@ export function defineN8nSuite(version: string): void {
 					'Grant Type', 'Region', 'Client ID', 'Client Secret', 'Allowed HTTP Request Domains', 'Base URL', 'Login URL', 'Scopes',
 				]);
 				expect(fields(ids[2])).toEqual(['Grant Type', 'Region', 'Client ID', 'Allowed HTTP Request Domains', 'Scopes']);
+				// and they show what is stored
+				expect(dialogs[ids[0]].values['Site URL']).toBe(demo.its.url);
+				expect([dialogs[ids[1]].values.Region, dialogs[ids[1]].values['Base URL']]).toEqual(['Custom', demo.gen.url]);
+				expect([dialogs[ids[2]].values['Grant Type'], dialogs[ids[2]].values.Region]).toEqual(['PKCE', 'EMEA (Frankfurt): mypurecloud.de']);
 				// PKCE without a secret: the dialog offers to connect
 				expect(dialogs[ids[2]].buttons.join(' | ')).toMatch(/connect/i);
 			}, 25 * 60 * 1000);

@@ -45,8 +45,8 @@ describe('Genesys Cloud OAuth2 API', () => {
 	});
 
 	it('Custom region requires its Base URL; the Login URL stays optional', () => {
-		expect(missingRequired(TYPE, { serverUrl: '', grantType: 'pkce', clientId: 'c' })).toEqual(['customBaseUrl']);
-		expect(missingRequired(TYPE, { serverUrl: '', customBaseUrl: 'https://api.example.test', grantType: 'pkce', clientId: 'c' })).toEqual([]);
+		expect(missingRequired(TYPE, { serverUrl: 'https://custom.invalid', grantType: 'pkce', clientId: 'c' })).toEqual(['customBaseUrl']);
+		expect(missingRequired(TYPE, { serverUrl: 'https://custom.invalid', customBaseUrl: 'https://api.example.test', grantType: 'pkce', clientId: 'c' })).toEqual([]);
 		expect(shown(TYPE, { serverUrl: 'https://api.mypurecloud.com' }).map((p) => p.name)).not.toContain('customBaseUrl');
 		expect(shown(TYPE, {}).map((p) => p.name)).not.toContain('customBaseUrl');
 	});
@@ -59,7 +59,7 @@ describe('Genesys Cloud OAuth2 API', () => {
 		expect(shown(TYPE, { grantType: 'pkce' }).map((p) => p.name)).toEqual(['grantType', 'serverUrl', 'clientId', 'allowedHttpRequestDomains', 'scopes']);
 		// Custom: its URLs follow, before the scopes (n8n adds a credential's own fields after its
 		// OAuth2 parent's, and Client ID / Secret / Allowed HTTP Request Domains are the parent's).
-		const custom = shown(TYPE, { serverUrl: '', grantType: 'clientCredentials' }).map((p) => p.name);
+		const custom = shown(TYPE, { serverUrl: 'https://custom.invalid', grantType: 'clientCredentials' }).map((p) => p.name);
 		expect(custom).toEqual(['grantType', 'serverUrl', 'clientId', 'clientSecret', 'allowedHttpRequestDomains', 'customBaseUrl', 'customLoginUrl']);
 	});
 });
@@ -85,7 +85,7 @@ describe('Itslearning OAuth2 API', () => {
 });
 
 it.each(['genesysCloudOAuth2Api', 'itslearningOAuth2Api'])('%s: every field the dialog shows has a description', (type) => {
-	const values = type === 'genesysCloudOAuth2Api' ? { serverUrl: '', grantType: 'authorizationCode' } : {};
+	const values = type === 'genesysCloudOAuth2Api' ? { serverUrl: 'https://custom.invalid', grantType: 'authorizationCode' } : {};
 	const undocumented = shown(type, values)
 		.filter((p) => p.type !== 'notice' && p.name !== 'allowedHttpRequestDomains' && !p.description)
 		.map((p) => p.name);

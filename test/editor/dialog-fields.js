@@ -2,7 +2,7 @@
 'use strict';
 // What a user sees in a credential dialog of a running n8n: opens each credential's dialog in the
 // editor with headless Chromium (Debian's `chromium`, see test/scripts/editor-page.js) and prints, as
-// one JSON line, the labels of the fields the dialog shows, top to bottom, and its buttons.
+// one JSON line, the labels of the fields the dialog shows (top to bottom), what they show, and its buttons.
 //
 //   node --experimental-websocket test/editor/dialog-fields.js http://localhost:5678 <credential id>...
 //   node --experimental-websocket test/editor/dialog-fields.js http://localhost:5678 --shots=<dir> <id>...
@@ -19,11 +19,18 @@ const READ_DIALOG = `(() => {
 	if (!dialog) return null;
 	const labelOf = (el) => {
 		const label = el.querySelector('[data-test-id="input-label"] label, [data-test-id="input-label"], label');
-		return label ? label.innerText.replace(/\\s*\\*\\s*$/, '').replace(/\\s+/g, ' ').trim() : '';
+		// the label row also holds the required mark and n8n's Fixed / Expression switch
+		return label ? label.innerText.replace(/\\s+/g, ' ').replace(/\\s*(Fixed Expression)?\\s*$/, '').replace(/\\s*\\*$/, '').trim() : '';
 	};
-	const fields = [...dialog.querySelectorAll('[data-test-id="credential-connection-parameter"]')].map(labelOf).filter(Boolean);
+	const params = [...dialog.querySelectorAll('[data-test-id="credential-connection-parameter"]')].filter((el) => labelOf(el));
+	const fields = params.map(labelOf);
+	// what each field shows (a select shows its option's name); password fields are left out
+	const values = Object.fromEntries(params.map((el) => {
+		const input = el.querySelector('input, textarea');
+		return [labelOf(el), input && input.type !== 'password' ? input.value : null];
+	}));
 	const buttons = [...dialog.querySelectorAll('button')].map((b) => b.innerText.trim()).filter(Boolean);
-	return { fields, buttons };
+	return { fields, values, buttons };
 })()`;
 
 async function main() {

@@ -474,7 +474,7 @@ describe('credential: Genesys Cloud OAuth2 API', () => {
 		const region = properties().find((p) => p.name === 'serverUrl')!;
 		expect(region.displayName).toBe('Region');
 		const values = (region.options as INodePropertyOptions[]).map((o) => o.value);
-		expect(new Set(values)).toEqual(new Set([...SDK_REGIONS.map((r) => `https://api.${r}`), '']));
+		expect(new Set(values)).toEqual(new Set([...SDK_REGIONS.map((r) => `https://api.${r}`), 'https://custom.invalid']));
 		expect(values).toHaveLength(19);
 		expect(region.default).toBe('https://api.mypurecloud.com');
 		const grant = properties().find((p) => p.name === 'grantType')!;
@@ -496,7 +496,7 @@ describe('credential: Genesys Cloud OAuth2 API', () => {
 
 	it('Custom uses the custom Login URL, else the Base URL (trailing slashes dropped)', async () => {
 		const withLogin = env.store.add(CREDENTIAL_TYPE, {
-			serverUrl: '',
+			serverUrl: 'https://custom.invalid',
 			customBaseUrl: 'https://api.gateway.example/',
 			customLoginUrl: 'https://login.gateway.example/',
 			clientId: 'id',
@@ -505,7 +505,7 @@ describe('credential: Genesys Cloud OAuth2 API', () => {
 		expect(a.accessTokenUrl).toBe('https://login.gateway.example/oauth/token');
 		expect(a.authUrl).toBe('https://login.gateway.example/oauth/authorize');
 
-		const baseOnly = env.store.add(CREDENTIAL_TYPE, { serverUrl: '', customBaseUrl: `${env.emu.url}/`, clientId: 'id' });
+		const baseOnly = env.store.add(CREDENTIAL_TYPE, { serverUrl: 'https://custom.invalid', customBaseUrl: `${env.emu.url}/`, clientId: 'id' });
 		const b = await env.store.resolve(CREDENTIAL_TYPE, baseOnly.id);
 		expect(b.accessTokenUrl).toBe(`${env.emu.url}/oauth/token`);
 		expect(b.authUrl).toBe(`${env.emu.url}/oauth/authorize`);

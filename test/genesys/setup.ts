@@ -159,7 +159,7 @@ export function userCredential(
 ): { ref: CredentialReference; token: IssuedToken } {
 	const token = env.emu.issueUserToken(userId);
 	const ref = env.store.add(CREDENTIAL_TYPE, {
-		serverUrl: '',
+		serverUrl: 'https://custom.invalid',
 		customBaseUrl: env.emu.url,
 		grantType: 'authorizationCode',
 		clientId: env.emu.clientId,
@@ -174,7 +174,7 @@ export function userCredential(
 /** A Client Credentials credential on the emulator: no token stored, n8n fetches one itself. */
 export function clientCredential(env: Pick<GenesysTestEnv, 'emu' | 'store'>): CredentialReference {
 	return env.store.add(CREDENTIAL_TYPE, {
-		serverUrl: '',
+		serverUrl: 'https://custom.invalid',
 		customBaseUrl: env.emu.url,
 		grantType: 'clientCredentials',
 		clientId: env.emu.clientId,

@@ -44,7 +44,7 @@ function itsCredential(extra: IDataObject = {}) {
 }
 function genCredential(extra: IDataObject = {}) {
 	return store.add(GEN, {
-		serverUrl: '',
+		serverUrl: 'https://custom.invalid',
 		customBaseUrl: raw.url,
 		grantType: 'authorizationCode',
 		clientId: 'genesys-client',
@@ -159,7 +159,7 @@ describe('1. path values never leave their template', () => {
 describe('2. secrets never travel over plain http', () => {
 	it('a Genesys custom Login URL over plain http is refused before the client secret is sent', async () => {
 		const credential = store.add(GEN, {
-			serverUrl: '',
+			serverUrl: 'https://custom.invalid',
 			customBaseUrl: raw.url,
 			customLoginUrl: 'http://login.example.com',
 			grantType: 'clientCredentials',
@@ -172,10 +172,20 @@ describe('2. secrets never travel over plain http', () => {
 		expect(visible(result)).not.toContain(SECRET);
 	});
 
+	it('a Genesys Region value that is none of the regions (stored through the API) sends neither token nor secret anywhere', async () => {
+		const forged = { serverUrl: 'https://api.attacker.example', grantType: 'clientCredentials', clientId: 'genesys-client', clientSecret: SECRET };
+		const resolved = await store.resolve(GEN, store.add(GEN, forged).id);
+		expect([resolved.authUrl, resolved.accessTokenUrl]).toEqual(['https://unknown-region.invalid/oauth/authorize', 'https://unknown-region.invalid/oauth/token']);
+		const result = await runGen(gen('getChatsSettings'), { credential: store.add(GEN, forged) });
+		expect(result.error?.message).toBe('Unknown Genesys Cloud region "https://api.attacker.example"');
+		expect(raw.requests).toHaveLength(0);
+		expect(visible(result)).not.toContain(SECRET);
+	});
+
 	it.each([
 		['itslearning', ITS, { serverUrl: 'http://school.example.com' }, 'site-url-must-use-https.invalid'],
 		['itslearning with a login in the URL', ITS, { serverUrl: 'https://user:pw@school.example.com' }, 'site-url-must-use-https.invalid'],
-		['Genesys', GEN, { serverUrl: '', customBaseUrl: 'http://api.example.com', grantType: 'authorizationCode', clientSecret: SECRET }, 'base-url-must-use-https.invalid'],
+		['Genesys', GEN, { serverUrl: 'https://custom.invalid', customBaseUrl: 'http://api.example.com', grantType: 'authorizationCode', clientSecret: SECRET }, 'base-url-must-use-https.invalid'],
 	])("n8n's credential Test with a plain-http %s URL goes to an unresolvable host that says what is wrong", async (_name, type, data, host) => {
 		const credential = store.add(type, { clientId: 'c', oauthTokenData: { access_token: TOKEN, token_type: 'bearer' }, ...data });
 		const test = await runCredentialTest({ store, credentialType: type, credential });
@@ -201,9 +211,9 @@ describe('2. secrets never travel over plain http', () => {
 			[ITS, { serverUrl: 'http://localhost:5678' }, 'http://localhost:5678/oauth2/authorize.aspx', 'http://localhost:5678/restapi/oauth2/token'],
 			[ITS, { serverUrl: 'http://127.0.0.1.example.com' }, 'https://site-url-must-use-https.invalid/oauth2/authorize.aspx', /must-use-https\.invalid/],
 			[GEN, { serverUrl: 'https://api.mypurecloud.de' }, 'https://login.mypurecloud.de/oauth/authorize', 'https://login.mypurecloud.de/oauth/token'],
-			[GEN, { serverUrl: '', customBaseUrl: 'https://api.example.com', customLoginUrl: 'http://login.example.com' }, 'https://login-url-must-use-https.invalid/oauth/authorize', /login-url-must-use-https\.invalid/],
-			[GEN, { serverUrl: '', customBaseUrl: 'http://api.example.com' }, /login-url-must-use-https\.invalid/, /login-url-must-use-https\.invalid/],
-			[GEN, { serverUrl: '', customBaseUrl: 'http://127.0.0.1:9/gw' }, 'http://127.0.0.1:9/gw/oauth/authorize', 'http://127.0.0.1:9/gw/oauth/token'],
+			[GEN, { serverUrl: 'https://custom.invalid', customBaseUrl: 'https://api.example.com', customLoginUrl: 'http://login.example.com' }, 'https://login-url-must-use-https.invalid/oauth/authorize', /login-url-must-use-https\.invalid/],
+			[GEN, { serverUrl: 'https://custom.invalid', customBaseUrl: 'http://api.example.com' }, /login-url-must-use-https\.invalid/, /login-url-must-use-https\.invalid/],
+			[GEN, { serverUrl: 'https://custom.invalid', customBaseUrl: 'http://127.0.0.1:9/gw' }, 'http://127.0.0.1:9/gw/oauth/authorize', 'http://127.0.0.1:9/gw/oauth/token'],
 		];
 		for (const [type, data, authUrl, tokenUrl] of cases) {
 			const ref = store.add(type, { clientId: 'c', clientSecret: 's', grantType: 'authorizationCode', ...data });

@@ -44,7 +44,7 @@ export function credentials(its: { url: string; token: Json }, gen: { url: strin
 			createdAt: now,
 			updatedAt: now,
 			data: {
-				serverUrl: '',
+				serverUrl: 'https://custom.invalid',
 				customBaseUrl: gen.url,
 				customLoginUrl: '',
 				grantType: 'authorizationCode',

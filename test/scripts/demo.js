@@ -71,7 +71,7 @@ function demoCredentials(demo) {
 			createdAt: now,
 			updatedAt: now,
 			data: {
-				serverUrl: '',
+				serverUrl: 'https://custom.invalid',
 				customBaseUrl: demo.gen.url,
 				customLoginUrl: '',
 				grantType: 'authorizationCode',
