@@ -9,8 +9,13 @@ import http from 'node:http';
 
 export interface TokenProxy {
 	url: string;
-	/** Holds the next `count` 200 answers of `tokenPath` for `ms` before passing them on. */
-	holdSuccessfulTokenAnswers(ms: number, count: number): void;
+	/**
+	 * Holds the next `count` 200 answers of `tokenPath` before passing them on: for `ms`, or, with
+	 * `untilRefused`, until `ms` after the next refused token request (another process presenting
+	 * the refresh token just rotated), at most `untilRefused.maxMs`. The latter makes the race of
+	 * two refreshes with the same token certain whenever a second one comes within `maxMs`.
+	 */
+	holdSuccessfulTokenAnswers(ms: number, count: number, untilRefused?: { maxMs: number }): void;
 	/** Token answers held so far. */
 	held: number;
 	/** Every access token the token endpoint issued through the proxy, with when it passed (ms). */
@@ -22,7 +27,19 @@ export interface TokenProxy {
 
 export async function startTokenProxy(upstream: string, tokenPath: string): Promise<TokenProxy> {
 	const target = new URL(upstream);
-	let hold = { ms: 0, count: 0 };
+	let hold: { ms: number; count: number; untilRefused?: { maxMs: number } } = { ms: 0, count: 0 };
+	/** Held answers waiting for a refused token request (untilRefused). */
+	const waiting: Array<() => void> = [];
+	/** A token request was refused since the hold was set (the loser may come before the winner). */
+	let refusedSinceHold = false;
+	const release = (answer: () => void) => {
+		let done = false;
+		return () => {
+			if (done) return;
+			done = true;
+			answer();
+		};
+	};
 	const state = { held: 0 };
 	const issued: TokenProxy['issued'] = [];
 	const unauthorizedSends: TokenProxy['unauthorizedSends'] = [];
@@ -51,6 +68,10 @@ export async function startTokenProxy(upstream: string, tokenPath: string): Prom
 							if (isToken && upstreamRes.statusCode === 200) {
 								const token = JSON.parse(Buffer.concat(parts).toString('utf8')) as { access_token?: string };
 								if (token.access_token) issued.push({ accessToken: token.access_token, at: Date.now() + (hold.count > 0 ? hold.ms : 0) });
+							} else if (isToken) {
+								// a refused refresh: the held winners answer `ms` from now
+								refusedSinceHold = true;
+								for (const go of waiting.splice(0)) setTimeout(go, hold.ms);
 							} else if (upstreamRes.statusCode === 401 && req.method === 'POST') {
 								const text = (JSON.parse(body.toString('utf8')) as { Text?: string }).Text;
 								const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -62,7 +83,11 @@ export async function startTokenProxy(upstream: string, tokenPath: string): Prom
 						if (isToken && upstreamRes.statusCode === 200 && hold.count > 0) {
 							hold.count--;
 							state.held++;
-							setTimeout(answer, hold.ms);
+							if (hold.untilRefused && !refusedSinceHold) {
+								const go = release(answer);
+								waiting.push(go);
+								setTimeout(go, hold.untilRefused.maxMs);
+							} else setTimeout(answer, hold.ms);
 						} else answer();
 					});
 					upstreamRes.on('error', () => res.destroy());
@@ -77,8 +102,9 @@ export async function startTokenProxy(upstream: string, tokenPath: string): Prom
 	const { port } = server.address() as { port: number };
 	return {
 		url: `http://127.0.0.1:${port}`,
-		holdSuccessfulTokenAnswers: (ms, count) => {
-			hold = { ms, count };
+		holdSuccessfulTokenAnswers: (ms, count, untilRefused) => {
+			hold = { ms, count, untilRefused };
+			refusedSinceHold = false;
 		},
 		get held() {
 			return state.held;

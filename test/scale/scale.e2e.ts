@@ -290,8 +290,8 @@ describe('n8n 2.41 queue mode: main + 2 workers, Postgres, Redis', () => {
 		// Another process holds n8n's refresh lock for this credential and does not finish (as a hung
 		// refresh would): every worker gives up waiting after n8n's 10 s and refreshes on its own, at
 		// nearly the same moment, with the same refresh token. The emulator rotates it for the first
-		// and refuses the others at once; the first's answer (new tokens) reaches it HOLD_MS later,
-		// so for that long the store still holds the old tokens. Issue #11: the loser must reload the
+		// and refuses the others at once; the first's answer (new tokens) reaches it HOLD_MS after the
+		// first refusal, so for that long the store still holds the old tokens. Issue #11: the loser must reload the
 		// stored credential and retry with the new access token, not fail the item.
 		await sleep(TOKEN_SECONDS * 1000 + 500); // every stored access token has expired
 		const before = refreshCounts();
@@ -302,7 +302,9 @@ describe('n8n 2.41 queue mode: main + 2 workers, Postgres, Redis', () => {
 		// Whoever held the lock a moment ago may have just stored a fresh token: with the lock held
 		// nobody can refresh in coordination, so after one token lifetime the stored token has expired.
 		await sleep(TOKEN_SECONDS * 1000 + 500);
-		proxy.holdSuccessfulTokenAnswers(HOLD_MS, 1);
+		// The workers' lock waits end at slightly different moments: the winner's answer is held until
+		// the loser has been refused, and HOLD_MS more (at most 15 s), so that the race happens.
+		proxy.holdSuccessfulTokenAnswers(HOLD_MS, 1, { maxMs: 15_000 });
 		const texts = Array.from({ length: 8 * BATCH }, (_, i) => `scale-1b message ${i + 1}`);
 		const batches: string[][] = [];
 		for (let i = 0; i < texts.length; i += BATCH) batches.push(texts.slice(i, i + BATCH));
