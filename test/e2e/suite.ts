@@ -316,6 +316,28 @@ export function defineN8nSuite(version: string): void {
 				}
 			});
 
+			it('Test of a credential holding a made-up token fails: the emulator refuses it and refuses the refresh', async () => {
+				const created = (await rest.ok('POST', '/rest/credentials', {
+					name: 'itslearning (made-up token)',
+					type: 'itslearningOAuth2Api',
+					data: { serverUrl: demo.its.url, clientId: 'n8n-test-client', oauthTokenData: { access_token: 'made-up-access-token', refresh_token: 'made-up-refresh-token', token_type: 'bearer' } },
+				})) as Json;
+				try {
+					demo.its.clearRequests();
+					const stored = (await rest.ok('GET', `/rest/credentials/${created.id}?includeData=true`)) as Json;
+					const result = (await rest.ok('POST', '/rest/credentials/test', { credentials: testPayload(n8n, stored) })) as Json;
+					// 2.x: "… needs to be reconnected"; 1.x: the OAuth error of the refused refresh
+					expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/reconnect|refresh token is invalid/i) });
+					// the test request went out with the made-up token and was refused; the refresh too
+					const testCalls = demo.its.apiRequests().filter((r) => r.rawPath === '/restapi/personal/instantmessages/permissions/v1');
+					expect(testCalls.map((r) => r.headers.authorization)).toEqual(['Bearer made-up-access-token']);
+					const refreshes = demo.its.requests.filter((r) => r.rawPath === '/restapi/oauth2/token');
+					expect(refreshes.map((r) => new URLSearchParams(String(r.body)).get('refresh_token'))).toEqual(['made-up-refresh-token']);
+				} finally {
+					await rest.call('DELETE', `/rest/credentials/${created.id}`);
+				}
+			});
+
 			it('OAuth "Connect my account" works against both emulators and stores a new token', async () => {
 				for (const [id, emulator, tokenPath] of [
 					[demoLib.CREDENTIAL_IDS.itslearning, demo.its, '/restapi/oauth2/token'],
