@@ -133,6 +133,8 @@ function runOk(command: string, args: string[], timeoutMs: number): string {
 }
 
 export interface ClusterOptions {
+	/** The n8n version (cached install, test/scripts/n8n-install.js); default 2.41.1. */
+	version?: string;
 	workers: number;
 	workerConcurrency: number;
 	/** Extra env for every n8n process. */
@@ -221,7 +223,7 @@ export class Cluster {
 		this.pgBin = pgBin;
 		log(`services installed/checked in ${((Date.now() - t) / 1000).toFixed(1)} s (${redisServer}, ${pgBin})`);
 		t = Date.now();
-		this.n8n = (await ensureN8n('2.41.1')) as N8nInstall;
+		this.n8n = (await ensureN8n(this.options.version ?? '2.41.1')) as N8nInstall;
 		log(`n8n ${this.n8n.version} ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 		this.root = mkdtempSync(path.join(tmpdir(), 'n8n-scale-'));
 		chmodSync(this.root, 0o755);
@@ -346,6 +348,12 @@ export class Cluster {
 		const file = path.join(this.root, `${kind}-${Date.now()}.json`);
 		writeFileSync(file, JSON.stringify(items, null, 2));
 		await this.cli([`import:${kind}`, `--input=${file}`]);
+	}
+
+	/** Activates a workflow before the main starts (2.x: publish:workflow; 1.x: update:workflow --active). */
+	async activate(workflowId: string): Promise<void> {
+		if (this.n8n.version.startsWith('1.')) await this.cli(['update:workflow', `--id=${workflowId}`, '--active=true']);
+		else await this.cli(['publish:workflow', `--id=${workflowId}`]);
 	}
 
 	/** The stored credential, decrypted (n8n export:credentials --decrypted). */
