@@ -169,6 +169,25 @@ describe(`n8n ${version} queue mode: main + 2 workers, Postgres, Redis`, () => {
 		return { attempts, succeeded, conflicts: attempts - succeeded };
 	};
 
+	/**
+	 * Whether the stored credential holds a refresh token that is still valid: one the emulator
+	 * issued and nobody has spent since (not a revoked one, not overwritten by an older one). A
+	 * refresh may be on its way when asked (the triggers poll in the main with 2-second tokens: the
+	 * emulator has rotated the token, n8n stores the new one a moment later), so it asks again for
+	 * up to 15 s before it answers no.
+	 */
+	const storedRefreshTokenIsValid = async (credentialId: string = CREDENTIAL_IDS.itslearning) => {
+		const deadline = Date.now() + 15_000;
+		for (;;) {
+			const stored = (await cluster.exportCredential(credentialId)).data.oauthTokenData.refresh_token as string;
+			const issued = its.tokensRefreshed.some((r) => r.new === stored);
+			const spent = its.tokensRefreshed.some((r) => r.old === stored);
+			if (issued && !spent) return true;
+			if (Date.now() > deadline) return false;
+			await sleep(500);
+		}
+	};
+
 	/** n8n's credential refresh lock in Redis (namespace 2 = CREDENTIALS), from `redis-cli monitor`. */
 	const lockStats = { setAttempts: 0, acquired: 0, clients: new Set<string>() };
 	const lockSnapshot = () => ({ setAttempts: lockStats.setAttempts, acquired: lockStats.acquired, clients: lockStats.clients.size });
@@ -283,10 +302,8 @@ describe(`n8n ${version} queue mode: main + 2 workers, Postgres, Redis`, () => {
 		// tokens did expire and were refreshed during the run
 		expect(refresh.succeeded).toBeGreaterThan(0);
 
-		// The stored credential holds the newest refresh token (not a revoked one, not overwritten by an older one) …
-		const stored = await cluster.exportCredential(CREDENTIAL_IDS.itslearning);
-		const newest = its.tokensRefreshed[its.tokensRefreshed.length - 1];
-		expect(stored.data.oauthTokenData.refresh_token).toBe(newest.new);
+		// The stored credential holds a valid refresh token (not a revoked one, not overwritten by an older one) …
+		expect(await storedRefreshTokenIsValid()).toBe(true);
 		// … and works: after the access token expired, one more batch goes through (a refresh with it).
 		await sleep(TOKEN_SECONDS * 1000 + 500);
 		const after = refreshCounts();
@@ -345,12 +362,11 @@ describe(`n8n ${version} queue mode: main + 2 workers, Postgres, Redis`, () => {
 			errors: errorsOf(runs),
 			duplicates: texts.filter((t) => (counts.get(t) ?? 0) > 1).length,
 			missing: texts.filter((t) => !counts.has(t)).length,
-			storedRefreshTokenIsNewest: false,
+			storedRefreshTokenIsValid: false,
 			laterBatchDelivered: false,
 		};
 		// not broken for later executions: the store holds the newest token, and a later batch goes through
-		const stored = await cluster.exportCredential(CREDENTIAL_IDS.itslearning);
-		summary.storedRefreshTokenIsNewest = stored.data.oauthTokenData.refresh_token === its.tokensRefreshed[its.tokensRefreshed.length - 1].new;
+		summary.storedRefreshTokenIsValid = await storedRefreshTokenIsValid();
 		const later = Array.from({ length: 5 }, (_, i) => `scale-1b later ${i + 1}`);
 		await post(SEND_PATH, later);
 		await until('a later batch', 60_000, async () => (await executions(WORKFLOW_IDS.send)).every((e) => !['new', 'running', 'waiting'].includes(e.status)), 1000).catch(() => undefined);
@@ -361,7 +377,7 @@ describe(`n8n ${version} queue mode: main + 2 workers, Postgres, Redis`, () => {
 		expect(leaseTimeouts.reduce((a, b) => a + b, 0)).toBeGreaterThan(1);
 		expect(summary.refreshConflicts).toBeGreaterThan(0);
 		// what the issue asks: nothing duplicated, nothing lost, every execution successful, newest token stored
-		expect({ storedRefreshTokenIsNewest: summary.storedRefreshTokenIsNewest, laterBatchDelivered: summary.laterBatchDelivered }).toEqual({ storedRefreshTokenIsNewest: true, laterBatchDelivered: true });
+		expect({ storedRefreshTokenIsValid: summary.storedRefreshTokenIsValid, laterBatchDelivered: summary.laterBatchDelivered }).toEqual({ storedRefreshTokenIsValid: true, laterBatchDelivered: true });
 		expect({ duplicates: summary.duplicates, missing: summary.missing, errors: summary.errors }).toEqual({ duplicates: 0, missing: 0, errors: [] });
 		expect(summary.executionStatus).toEqual({ success: batches.length });
 	}, 240_000);
@@ -590,8 +606,7 @@ describe(`n8n ${version} queue mode: main + 2 workers, Postgres, Redis`, () => {
 		await sleep(TOKEN_SECONDS * 1000 + 500);
 		await post(SEND_PATH, check);
 		await until('the batch after the kill', 90_000, () => check.every((t) => textCounts(threadId).get(t) === 1));
-		const stored = await cluster.exportCredential(CREDENTIAL_IDS.itslearning);
-		expect(stored.data.oauthTokenData.refresh_token).toBe(its.tokensRefreshed[its.tokensRefreshed.length - 1].new);
+		expect(await storedRefreshTokenIsValid()).toBe(true);
 	}, 300_000);
 });
 }
