@@ -7,17 +7,23 @@ import { guardedUrlExpression } from '../nodes/shared/url';
 const trimmed = (expression: string) => `String(${expression} || '').trim().replace(/\\/+$/, '')`;
 
 /**
- * Login host (token / authorize endpoints) of the chosen region (its API origin with `login.` for
- * `api.`) or of the custom URLs, no trailing slash. A value that is not one of the regions, and a
- * custom URL that is not https (or http on 127.0.0.1 / localhost), becomes an unresolvable `.invalid`
- * host, so OAuth connect and token refreshes never send a code or secret anywhere else.
+ * Where the credential connects, as an expression, no trailing slash: the login host (token and
+ * authorize endpoints: the region's origin with `login.` for `api.`, or Custom's Login URL, else its
+ * Base URL) or the API host (the region's origin, or Custom's Base URL). A value that is not one of
+ * the regions, and a custom URL that is not https (or http on 127.0.0.1 / localhost), becomes an
+ * unresolvable `.invalid` host, so OAuth connect, token refreshes and the test request never send a
+ * code, secret or token anywhere else. In its own fields n8n exposes the credential as `$self`, in
+ * the test request as `$credentials`.
  */
-const LOGIN = `{{ $self.serverUrl !== ${JSON.stringify(GENESYS_CUSTOM_REGION)} ? (${JSON.stringify(GENESYS_REGION_URLS)}.includes($self.serverUrl) ? $self.serverUrl.replace('://api.', '://login.') : 'https://unknown-region.invalid') : ${guardedUrlExpression(trimmed('($self.customLoginUrl || $self.customBaseUrl)'), true, 'login-url-must-use-https')} }}`;
-/**
- * API host of the chosen region or the custom base URL, no trailing slash, guarded the same way. Used by
- * the test request, which n8n resolves with the credential as `$credentials` (not `$self`).
- */
-const API = `{{ $credentials.serverUrl !== ${JSON.stringify(GENESYS_CUSTOM_REGION)} ? (${JSON.stringify(GENESYS_REGION_URLS)}.includes($credentials.serverUrl) ? $credentials.serverUrl : 'https://unknown-region.invalid') : ${guardedUrlExpression(trimmed('$credentials.customBaseUrl'), true, 'base-url-must-use-https')} }}`;
+const origin = (data: '$self' | '$credentials', host: 'login' | 'api') => {
+	const region = `${data}.serverUrl`;
+	const regionOrigin = host === 'login' ? `${region}.replace('://api.', '://login.')` : region;
+	const custom = trimmed(host === 'login' ? `(${data}.customLoginUrl || ${data}.customBaseUrl)` : `${data}.customBaseUrl`);
+	const refused = host === 'login' ? 'login-url-must-use-https' : 'base-url-must-use-https';
+	return `{{ ${region} !== ${JSON.stringify(GENESYS_CUSTOM_REGION)} ? (${JSON.stringify(GENESYS_REGION_URLS)}.includes(${region}) ? ${regionOrigin} : 'https://unknown-region.invalid') : ${guardedUrlExpression(custom, true, refused)} }}`;
+};
+const LOGIN = origin('$self', 'login');
+const API = origin('$credentials', 'api');
 
 export class GenesysCloudOAuth2Api implements ICredentialType {
 	name = 'genesysCloudOAuth2Api';

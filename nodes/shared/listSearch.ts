@@ -52,15 +52,13 @@ export async function runListSearch(
 	paginationToken?: string,
 	extraRows: EndpointRow[] = [],
 ): Promise<INodeListSearchResult> {
-	const credentials = await ctx.getCredentials(service.credentialType);
-	const baseUrl = service.baseUrl(credentials, ctx.getNode());
-	const page: ListPage = { filter: filter?.trim() || undefined, token: paginationToken || undefined, baseUrl };
+	// The load-options context offers what the transport uses (credentials, node, authenticated requests).
+	const transport = await Transport.open(ctx as unknown as RequestContext, service);
+	const page: ListPage = { filter: filter?.trim() || undefined, token: paginationToken || undefined, baseUrl: transport.baseUrl };
 	if (def.needsFilter && !page.filter) return { results: [] };
 	const sdkMethod = typeof def.sdkMethod === 'function' ? def.sdkMethod(page) : def.sdkMethod;
 	const row = [...service.table, ...extraRows].find((r) => r.sdkMethod === sdkMethod);
 	if (!row) throw new Error(`List search row ${sdkMethod} is not in the ${service.displayName} table`);
-	// The load-options context offers what the transport uses (credentials, node, authenticated requests).
-	const transport = await Transport.open(ctx as unknown as RequestContext, service, credentials);
 	const needle = def.filterByName && page.filter ? page.filter.toLowerCase() : undefined;
 	let results: INodeListSearchItems[] = [];
 	let next: string | undefined;

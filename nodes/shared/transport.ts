@@ -194,7 +194,8 @@ export class Transport {
 	constructor(
 		private readonly ctx: RequestContext,
 		private readonly service: ServiceDefinition,
-		private readonly baseUrl: string,
+		/** The service origin requests go to (from the credential). */
+		readonly baseUrl: string,
 		private readonly oauth2: IDataObject | undefined,
 		limits: Partial<TransportLimits> = {},
 	) {
@@ -208,13 +209,8 @@ export class Transport {
 	static async open(ctx: RequestContext, service: ServiceDefinition, credentials?: ICredentialDataDecryptedObject, limits: Partial<TransportLimits> = {}): Promise<Transport> {
 		const creds = credentials ?? (await ctx.getCredentials<ICredentialDataDecryptedObject>(service.credentialType));
 		const transport = new Transport(ctx, service, service.baseUrl(creds, ctx.getNode()), service.oauth2Options?.(creds), limits);
-		transport.useCredentials(creds);
+		transport.remember(creds);
 		return transport;
-	}
-
-	/** Starts with the credential the caller has already read (saves reading it again). */
-	useCredentials(credentials: ICredentialDataDecryptedObject): void {
-		this.remember(credentials);
 	}
 
 	/** The execution's cancel signal (absent in polls and on older n8n versions). */

@@ -18,7 +18,7 @@ import type { ItslearningEmulator } from '../emulator/itslearning';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { ensureN8n } = require('../scripts/n8n-install.js');
-const { n8nCli, n8nCliOk, startN8nServer, N8nRest, sleep } = require('../scripts/n8n-run.js');
+const { n8nCli, n8nCliOk, startN8nServer, N8nRest, sleep, activateWorkflowArgs } = require('../scripts/n8n-run.js');
 const { installPack, PACKAGE_NAME } = require('../scripts/install-pack.js');
 const demoLib = require('../scripts/demo.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -284,11 +284,8 @@ export function defineN8nSuite(version: string): void {
 			let rest: InstanceType<typeof N8nRest>;
 
 			beforeAll(async () => {
-				// Triggers are activated before the start (2.x: publish:workflow; 1.x: update:workflow --active).
-				for (const wf of workflows.filter(isTrigger)) {
-					if (version.startsWith('1.')) await cli(['update:workflow', `--id=${wf.id}`, '--active=true']);
-					else await cli(['publish:workflow', `--id=${wf.id}`]);
-				}
+				// Triggers are activated before the start.
+				for (const wf of workflows.filter(isTrigger)) await cli(activateWorkflowArgs(version, wf.id));
 				// n8n's own log of this run, kept for a look after a failure
 				mkdirSync(path.join(REPO, '.tmp'), { recursive: true });
 				server = await startN8nServer(n8n, userFolder, { logFile: path.join(REPO, '.tmp', `e2e-n8n-${version}-server.log`) });

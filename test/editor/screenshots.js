@@ -22,6 +22,8 @@ const PKG = 'n8n-nodes-itslearning-genesys';
 
 const its = { itslearningOAuth2Api: { id: demoLib.CREDENTIAL_IDS.itslearning, name: demoLib.CREDENTIAL_NAMES?.itslearning ?? 'itslearning (emulator)' } };
 const gen = { genesysCloudOAuth2Api: { id: demoLib.CREDENTIAL_IDS.genesys, name: demoLib.CREDENTIAL_NAMES?.genesys ?? 'Genesys Cloud (emulator)' } };
+/** A resource locator value picked From List (as the editor stores it). */
+const fromList = (value, cachedResultName) => ({ __rl: true, mode: 'list', value, cachedResultName });
 const node = (id, name, type, position, parameters, credentials) => ({ id, name, type: `${PKG}.${type}`, typeVersion: 1, position, parameters, credentials });
 
 const NODES = [
@@ -30,19 +32,19 @@ const NODES = [
 		resource: 'message',
 		operation: 'send',
 		sendTo: 'people',
-		toPersonIds: { __rl: true, mode: 'list', value: '2', cachedResultName: 'Alan Turing (Student, Emulator High School)' },
+		toPersonIds: fromList('2', 'Alan Turing (Student, Emulator High School)'),
 		text: 'Hello Alan',
 	}, its),
 	node('e0000000-0000-4000-8000-000000000003', 'Read a thread', 'itslearningInstantMessage', [480, 0], {
 		resource: 'message',
 		operation: 'getMany',
-		threadId: { __rl: true, mode: 'list', value: '1001', cachedResultName: 'Welcome thread' },
+		threadId: fromList('1001', 'Welcome thread'),
 		simplify: true,
 	}, its),
 	node('e0000000-0000-4000-8000-000000000004', 'Read a room', 'genesysChat', [720, 0], {
 		resource: 'roomMessage',
 		operation: 'getHistory',
-		roomJid: { __rl: true, mode: 'list', value: 'adhoc-1@conference.example.orgspan.com', cachedResultName: 'Demo room' },
+		roomJid: fromList('adhoc-1@conference.example.orgspan.com', 'Demo room'),
 		simplify: true,
 	}, gen),
 ];

@@ -16,7 +16,7 @@ import path from 'node:path';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { ensureN8n } = require('../scripts/n8n-install.js');
-const { n8nEnv, n8nCliOk, freePort, killGroup, N8nRest } = require('../scripts/n8n-run.js');
+const { n8nEnv, n8nCliOk, freePort, killGroup, N8nRest, activateWorkflowArgs } = require('../scripts/n8n-run.js');
 const { installPack } = require('../scripts/install-pack.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -350,10 +350,9 @@ export class Cluster {
 		await this.cli([`import:${kind}`, `--input=${file}`]);
 	}
 
-	/** Activates a workflow before the main starts (2.x: publish:workflow; 1.x: update:workflow --active). */
+	/** Activates a workflow before the main starts. */
 	async activate(workflowId: string): Promise<void> {
-		if (this.n8n.version.startsWith('1.')) await this.cli(['update:workflow', `--id=${workflowId}`, '--active=true']);
-		else await this.cli(['publish:workflow', `--id=${workflowId}`]);
+		await this.cli(activateWorkflowArgs(this.n8n.version, workflowId));
 	}
 
 	/** The stored credential, decrypted (n8n export:credentials --decrypted). */

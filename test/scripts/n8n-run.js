@@ -222,4 +222,9 @@ class N8nRest {
 	}
 }
 
-module.exports = { n8nEnv, n8nCli, n8nCliOk, startN8nServer, freePort, killGroup, N8nRest, sleep };
+/** The CLI arguments that activate a workflow before n8n starts (2.x: publish:workflow; 1.x: update:workflow --active). */
+function activateWorkflowArgs(version, workflowId) {
+	return version.startsWith('1.') ? ['update:workflow', `--id=${workflowId}`, '--active=true'] : ['publish:workflow', `--id=${workflowId}`];
+}
+
+module.exports = { n8nEnv, n8nCli, n8nCliOk, startN8nServer, freePort, killGroup, N8nRest, sleep, activateWorkflowArgs };
