@@ -1,0 +1,3 @@
+'use strict';
+async function triggersAtScale() {}
+module.exports = { triggersAtScale };
