@@ -120,6 +120,44 @@ async function runPollScenario(s) {
 	return { wallMs: performance.now() - t0, emitted: result ? result[0].length : null };
 }
 
+/**
+ * One poll of a trigger at scale (scenarios/triggers.js): like runPollScenario, plus what the poll
+ * emitted (the items' ids, for the exactly-once check in the parent), the static data's JSON size
+ * and the heap after a full GC while the poll's result is still held (n8n holds it until the
+ * execution it starts has run). The result is dropped when this answer has been sent.
+ */
+async function runTriggerPoll(s) {
+	const { store, refs } = state;
+	const credentials = {};
+	for (const type of s.credentialTypes ?? []) credentials[type] = refs[type];
+	const staticData = state.polls.get(s.key) ?? {};
+	state.polls.set(s.key, staticData);
+	const t0 = performance.now();
+	let run;
+	let error;
+	try {
+		run = await harness.runPoll({ store, nodeType: s.nodeType, parameters: s.parameters, credentials, staticData, mode: 'trigger', activation: s.activation ?? 'init' });
+	} catch (e) {
+		error = String(e && e.message ? e.message : e).slice(0, 300);
+	}
+	const wallMs = performance.now() - t0;
+	const items = run?.result ? run.result.flat() : [];
+	let heapHeldKb;
+	if (s.measure && global.gc) {
+		global.gc();
+		heapHeldKb = Math.round(process.memoryUsage().heapUsed / 1024);
+	}
+	return {
+		wallMs,
+		error,
+		emitted: items.length,
+		ids: s.ids ? items.map((item) => String(item.json[s.idField ?? 'messageId'])) : undefined,
+		staticDataBytes: Buffer.byteLength(JSON.stringify(staticData)),
+		heapHeldKb,
+		maxRssKb: process.resourceUsage().maxRSS,
+	};
+}
+
 async function handle(scenario) {
 	switch (scenario.kind) {
 		case 'setup':
@@ -128,6 +166,8 @@ async function handle(scenario) {
 			return await runNodeScenario(scenario);
 		case 'poll':
 			return await runPollScenario(scenario);
+		case 'triggerPoll':
+			return await runTriggerPoll(scenario);
 		case 'gc':
 			if (global.gc) global.gc();
 			return { rssKb: Math.round(process.memoryUsage().rss / 1024), heapKb: Math.round(process.memoryUsage().heapUsed / 1024) };

@@ -195,7 +195,105 @@ function buildReport(results) {
 		for (const p of results.poll) lines.push(`| ${p.label} | ${p.idle.map((x) => x.requests.length).join(', ')} ${p.idle.every((x) => x.requests.length === 1) ? '✅' : '❌'} | \`${p.idle[0].requests.join(', ')}\` |`);
 		lines.push('');
 	}
+	if (results.triggers) lines.push(...triggerLines(results.triggers));
 	return lines.join('\n');
+}
+
+const mb = (kb) => (kb === undefined ? undefined : kb / 1024);
+
+/** Section 7 (issue #17, point 5): the polling triggers with 1,000 chats and 50,000 waiting messages. */
+function triggerLines(t) {
+	const mark = (ok) => (ok ? '✅' : '❌');
+	const budgetS = t.pollBudgetMs / 1000;
+	const out = [];
+	out.push('## 7. Triggers at scale (issue #17)');
+	out.push('');
+	out.push(
+		`A user with ${t.sizes.chats} itslearning threads / ${t.sizes.chats} Genesys chats (half rooms, half 1:1 chats), each with one message from before. The **built** trigger nodes poll through n8n-core's PollContext (harness worker, \`runPoll\`, scheduled mode) against fresh emulators; requests = what the emulator received during that poll (token requests not counted). Each run has emulators and a harness process of its own. Events: itslearning New Message, Genesys New Message in Any Chat, default options. Re-run this section alone with \`node test/bench/bench.js --only=triggers --merge\` (\`npm run build\` first).`,
+	);
+	out.push('');
+	out.push('### Idle polls and k changed chats');
+	out.push('');
+	out.push('The activation poll seeds the cursor; then three polls with nothing new; then k chats (spread over the list) get one new message each and one poll follows (k = ' + t.sizes.ks.join(', ') + ', one after the other). "once" = exactly the k new messages were emitted.');
+	out.push('');
+	out.push(`| trigger | chats | activation poll: requests | idle poll: requests (target 1) | ${t.sizes.ks.map((k) => `k = ${k}: requests, ms`).join(' | ')} | once | static data bytes: seeded → after the k polls |`);
+	out.push(`| --- | --- | ---: | --- | ${t.sizes.ks.map(() => '---:').join(' | ')} | --- | --- |`);
+	for (const r of t.steady) {
+		const idleOk = r.idle.every((x) => x.requests === 1 && !x.error);
+		const once = r.changed.every((c) => c.allOnce && !c.error);
+		out.push(
+			`| ${r.label} | ${r.chats} | ${r.seed.requests} | ${r.idle.map((x) => x.requests).join(', ')} ${mark(idleOk)} | ${r.changed.map((c) => `${c.requests}, ${fmt(c.ms, 0)}${c.error ? ` ⚠ ${c.error}` : ''}`).join(' | ')} | ${mark(once)} | ${r.seed.staticDataBytes} → ${r.idleAfter.staticDataBytes} |`,
+		);
+	}
+	out.push('');
+	for (const r of t.steady) {
+		const big = r.changed[r.changed.length - 1];
+		if (big) out.push(`- ${r.label}: requests of the k = ${big.k} poll: ${big.requestSample.map((x) => `\`${x}\``).join(', ')}; idle poll: ${r.idle[0].requestSample.map((x) => `\`${x}\``).join(', ')}.`);
+	}
+	out.push('');
+	out.push(`### Catch-up after a one-day outage`);
+	out.push('');
+	out.push(
+		`After the activation poll, N messages arrive spread over every chat (itslearning: round robin over the threads; Genesys: dated over the last 24 hours), then the trigger polls until a poll emits nothing. polls = polls that emitted something. Exactly once = every waiting message emitted, none twice, nothing else. Each poll must end inside n8n 2.41's default poll budget (\`getPollBudgetMs()\`, ${budgetS} s). Heap = JS heap after a forced GC in the harness process: before the outage (cursor seeded), during = with the last poll's emitted items still held (as n8n holds them while it runs the execution), after = when the poll is over and its items released; retained = after − before. Peak RSS = the harness process's peak.`,
+	);
+	out.push('');
+	out.push(`| trigger | waiting messages | polls | emitted, missing, twice | requests | longest poll s (budget ${budgetS}) | static data bytes | heap before MB | heap during MB (kB/message) | retained after MB | peak RSS MB |`);
+	out.push('| --- | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+	for (const r of t.catchUp) {
+		const once = r.missing === 0 && r.duplicates === 0 && r.extra === 0 && r.emitted === r.messages;
+		const held = r.heapHeldKb - r.baseHeapKb;
+		out.push(
+			`| ${r.label} | ${r.messages} | ${r.pollsNeeded} | ${r.emitted}, ${r.missing}, ${r.duplicates} ${mark(once)} | ${r.requests} | ${fmt(r.maxPollMs / 1000, 1)} ${mark(r.maxPollMs < t.pollBudgetMs)} | ${r.staticDataBytes} | ${fmt(mb(r.baseHeapKb), 1)} | ${fmt(mb(r.heapHeldKb), 1)} (${fmt(held / r.messages, 2)}) | ${fmt(mb(r.heapAfterKb - r.baseHeapKb), 1)} | ${fmt(mb(r.peakRssKb), 0)} |`,
+		);
+	}
+	out.push('');
+	out.push(...triggerReading(t));
+	return out;
+}
+
+/** What the trigger figures say, met or missed, with the reasons (stated only when they apply). */
+function triggerReading(t) {
+	const out = ['### Reading the trigger figures', ''];
+	const steady = (short) => t.steady.find((r) => r.label.startsWith(short));
+	const catchUps = (short) => t.catchUp.filter((r) => r.label.startsWith(short));
+	const gen = steady('Genesys');
+	const its = steady('itslearning');
+	const pages = Math.ceil(t.sizes.chats / 100);
+	if (its) {
+		const idle = its.idle.every((x) => x.requests === 1);
+		out.push(
+			`- **itslearning, idle poll: ${its.idle[0].requests} request${idle ? ' ✅' : ' ❌'}.** ${idle ? 'One page of size 1 of the thread list (newest activity first) shows nothing above the saved SortIndex, whatever the number of threads.' : 'The target of 1 is missed.'} With k changed threads a poll costs ${its.changed.map((c) => `${c.requests} (k = ${c.k})`).join(', ')} requests: per changed thread one page of its messages and one unread count (the \`threadUnreadCount\` of the emitted items), plus the thread list pages down to the saved SortIndex.`,
+		);
+	}
+	if (gen) {
+		const idle = gen.idle.every((x) => x.requests === 1);
+		out.push(
+			`- **Genesys, idle poll: ${gen.idle[0].requests} requests${idle ? ' ✅' : ` ❌ (target 1, missed)`}.** ${
+				idle
+					? 'One request to `users/chats/me` shows that no chat moved.'
+					: `\`GET /api/v2/users/chats/me\` answers 100 chats per page (the emulator, like Genesys, pages with an \`after\` cursor in \`nextUri\`), and the trigger reads every page on every poll: ${t.sizes.chats} chats = ${pages} pages. Genesys documents no order for this listing, so a chat that moved could be on any page; only if it is sorted by \`dateLastMessage\`, newest first (as the emulator answers), could an idle poll stop after the first page. A user with at most 100 chats gets the 1-request idle poll (section 6).`
+			} With k changed chats: ${gen.changed.map((c) => `${c.requests} (k = ${c.k})`).join(', ')} requests (the listing pages plus one history page per changed chat).`,
+		);
+	}
+	for (const short of ['itslearning', 'Genesys']) {
+		const rows = catchUps(short);
+		if (!rows.length) continue;
+		const big = rows[rows.length - 1];
+		const small = rows[0];
+		const retained = (r) => mb(r.heapAfterKb - r.baseHeapKb);
+		const perMsg = (r) => (r.heapHeldKb - r.baseHeapKb) / r.messages;
+		const once = rows.every((r) => r.missing === 0 && r.duplicates === 0 && r.extra === 0);
+		const inBudget = rows.every((r) => r.maxPollMs < t.pollBudgetMs);
+		out.push(
+			`- **${short}, catch-up of ${big.messages} messages: ${big.pollsNeeded} poll${big.pollsNeeded === 1 ? '' : 's'}, ${once ? 'every message emitted exactly once ✅' : 'NOT exactly once ❌'}, longest poll ${fmt(big.maxPollMs / 1000, 1)} s of ${t.pollBudgetMs / 1000} s ${inBudget ? '✅' : '❌'}.** ${
+				big.pollsNeeded === 1
+					? `The whole backlog comes out of one poll (one execution of ${big.messages} items); the trigger does not use the poll budget to cut a catch-up into several polls, it did not need to here (${fmt((100 * big.maxPollMs) / t.pollBudgetMs, 0)} % of the budget), but a slower server or a bigger backlog would take it past the budget in one poll.`
+					: `The backlog comes out over ${big.pollsNeeded} polls.`
+			} Memory: retained after the poll ${fmt(retained(small), 1)} MB (${small.messages} messages) and ${fmt(retained(big), 1)} MB (${big.messages}) — ${Math.abs(retained(big) - retained(small)) < 2 ? 'flat in the number of messages ✅' : 'not flat ❌'}; static data ${small.staticDataBytes} and ${big.staticDataBytes} bytes (it grows with the chats, not the messages). While a poll's items are held: ${fmt(perMsg(small), 2)} and ${fmt(perMsg(big), 2)} kB per message — the emitted items themselves, which n8n holds until the execution has run${big.pollsNeeded === 1 ? ' (all of the backlog at once: a catch-up cut into polls would bound this too)' : ''}.`,
+		);
+	}
+	out.push('');
+	return out;
 }
 
 
@@ -247,6 +345,15 @@ function summaryLines(results) {
 			})
 			.join('; ');
 		out.push(`- Return All, memory grows only with the data (retained heap per message, small → large run, harness): ${desc}.`);
+	}
+	if (results.triggers) {
+		const t = results.triggers;
+		const idle = t.steady.map((r) => `${r.label.split(' ')[0]} ${r.idle.map((x) => x.requests).join('/')} ${mark(r.idle.every((x) => x.requests === 1))}`).join(', ');
+		const big = t.catchUp.filter((r) => r.messages === Math.max(...t.catchUp.map((x) => x.messages)));
+		const catchUp = big
+			.map((r) => `${r.label.split(' ')[0]} ${r.pollsNeeded} poll(s), ${r.missing} missing, ${r.duplicates} twice, longest ${fmt(r.maxPollMs / 1000, 1)} s ${mark(r.missing === 0 && r.duplicates === 0 && r.extra === 0 && r.maxPollMs < t.pollBudgetMs)}`)
+			.join('; ');
+		out.push(`- Triggers with ${t.sizes.chats} chats (harness): idle poll = 1 request: ${idle}; catch-up of ${big[0]?.messages} waiting messages inside the ${t.pollBudgetMs / 1000}-s poll budget, each once: ${catchUp} (section 7).`);
 	}
 	out.push('');
 	return out;
