@@ -34,4 +34,17 @@ const DAY = 24 * 3600;
 const locator = (value) => ({ __rl: true, mode: 'id', value: String(value) });
 const TEXT = 'Benchmark message';
 
-module.exports = { REPO, args, QUICK, NO_WRITE, ONLY, flagValue, SIZES, LATENCIES, CONCURRENCY, log, sleep, fmt, ITS_CRED, GEN_CRED, DAY, locator, TEXT };
+/** The variants of the per-item scenario, as the report names them. */
+const VARIANT_LABEL = {
+	a: '(a) raw undici keep-alive loop',
+	a8: `(a) raw undici loop, ${CONCURRENCY} at a time`,
+	a2: '(a2) bare httpRequestWithAuthentication loop',
+	b: '(b) this node',
+	b8: `(b) this node, Concurrency ${CONCURRENCY}`,
+	b16: '(b) this node, Concurrency 16',
+	b64: '(b) this node, Concurrency 64 (the maximum)',
+	c: '(c) HTTP Request node + same credential',
+	d: '(d) HTTP Request node, token in a header',
+};
+
+module.exports = { REPO, args, QUICK, NO_WRITE, ONLY, flagValue, SIZES, LATENCIES, CONCURRENCY, log, sleep, fmt, ITS_CRED, GEN_CRED, DAY, locator, TEXT, VARIANT_LABEL };

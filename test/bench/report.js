@@ -5,8 +5,7 @@ const os = require('os');
 const path = require('path');
 
 const { DEFAULT_N8N_VERSION } = require('../scripts/n8n-install.js');
-const { REPO, SIZES, LATENCIES, CONCURRENCY, fmt } = require('./common.js');
-const { VARIANT_LABEL } = require('./world.js');
+const { REPO, SIZES, LATENCIES, CONCURRENCY, VARIANT_LABEL, fmt } = require('./common.js');
 
 function machine() {
 	const cpus = os.cpus();
@@ -199,6 +198,13 @@ function buildReport(results) {
 	return lines.join('\n');
 }
 
+/** A request with the chat in its path replaced by the parameter's name (for runs that stored raw paths). */
+const genericRequest = (request) =>
+	request
+		.replace(/\/messagethreads\/\d+\//, '/messagethreads/{threadId}/')
+		.replace(/\/rooms\/[^/]+\/messages$/, '/rooms/{roomJid}/messages')
+		.replace(/\/users\/[^/]+\/messages$/, '/users/{userId}/messages');
+
 const mb = (kb) => (kb === undefined ? undefined : kb / 1024);
 
 /** Section 7 (issue #17, point 5): the polling triggers with 1,000 chats and 50,000 waiting messages. */
@@ -208,13 +214,14 @@ function triggerLines(t) {
 	const out = [];
 	out.push('## 7. Triggers at scale (issue #17)');
 	out.push('');
+	if (t.started) out.push(`Measured on ${new Date(t.started).toISOString().slice(0, 16).replace('T', ' ')} UTC in ${fmt((t.finished - t.started) / 60000, 1)} min; load average ${t.loadBefore.map((x) => x.toFixed(2)).join(' / ')} before, ${t.loadAfter.map((x) => x.toFixed(2)).join(' / ')} after (the machine is shared: the times are upper bounds, the request counts are exact).`, '');
 	out.push(
 		`A user with ${t.sizes.chats} itslearning threads / ${t.sizes.chats} Genesys chats (half rooms, half 1:1 chats), each with one message from before. The **built** trigger nodes poll through n8n-core's PollContext (harness worker, \`runPoll\`, scheduled mode) against fresh emulators; requests = what the emulator received during that poll (token requests not counted). Each run has emulators and a harness process of its own. Events: itslearning New Message, Genesys New Message in Any Chat, default options. Re-run this section alone with \`node test/bench/bench.js --only=triggers --merge\` (\`npm run build\` first).`,
 	);
 	out.push('');
 	out.push('### Idle polls and k changed chats');
 	out.push('');
-	out.push('The activation poll seeds the cursor; then three polls with nothing new; then k chats (spread over the list) get one new message each and one poll follows (k = ' + t.sizes.ks.join(', ') + ', one after the other). "once" = exactly the k new messages were emitted.');
+	out.push('The activation poll seeds the cursor; then three polls with nothing new; then k chats (spread over the list; Genesys: rooms and 1:1 chats alike) get one new message each and one poll follows (k = ' + t.sizes.ks.join(', ') + ', one after the other). "once" = exactly the k new messages were emitted.');
 	out.push('');
 	out.push(`| trigger | chats | activation poll: requests | idle poll: requests (target 1) | ${t.sizes.ks.map((k) => `k = ${k}: requests, ms`).join(' | ')} | once | static data bytes: seeded → after the k polls |`);
 	out.push(`| --- | --- | ---: | --- | ${t.sizes.ks.map(() => '---:').join(' | ')} | --- | --- |`);
@@ -228,7 +235,8 @@ function triggerLines(t) {
 	out.push('');
 	for (const r of t.steady) {
 		const big = r.changed[r.changed.length - 1];
-		if (big) out.push(`- ${r.label}: requests of the k = ${big.k} poll: ${big.requestSample.map((x) => `\`${x}\``).join(', ')}; idle poll: ${r.idle[0].requestSample.map((x) => `\`${x}\``).join(', ')}.`);
+		const paths = (sample) => [...new Set(sample.map(genericRequest))].map((x) => `\`${x}\``).join(', ');
+		if (big) out.push(`- ${r.label}: the requests of the k = ${big.k} poll go to ${paths(big.requestSample)}; an idle poll's to ${paths(r.idle[0].requestSample)}.`);
 	}
 	out.push('');
 	out.push(`### Catch-up after a one-day outage`);
@@ -237,7 +245,7 @@ function triggerLines(t) {
 		`After the activation poll, N messages arrive spread over every chat (itslearning: round robin over the threads; Genesys: dated over the last 24 hours), then the trigger polls until a poll emits nothing. polls = polls that emitted something. Exactly once = every waiting message emitted, none twice, nothing else. Each poll must end inside n8n 2.41's default poll budget (\`getPollBudgetMs()\`, ${budgetS} s). Heap = JS heap after a forced GC in the harness process: before the outage (cursor seeded), during = with the last poll's emitted items still held (as n8n holds them while it runs the execution), after = when the poll is over and its items released; retained = after − before. Peak RSS = the harness process's peak.`,
 	);
 	out.push('');
-	out.push(`| trigger | waiting messages | polls | emitted, missing, twice | requests | longest poll s (budget ${budgetS}) | static data bytes | heap before MB | heap during MB (kB/message) | retained after MB | peak RSS MB |`);
+	out.push(`| trigger | waiting messages | polls | emitted, missing, twice | requests (every poll, the empty last one too) | longest poll s (budget ${budgetS}) | static data bytes | heap before MB | heap during MB (kB/message) | retained after MB | peak RSS MB |`);
 	out.push('| --- | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
 	for (const r of t.catchUp) {
 		const once = r.missing === 0 && r.duplicates === 0 && r.extra === 0 && r.emitted === r.messages;
@@ -262,7 +270,11 @@ function triggerReading(t) {
 	if (its) {
 		const idle = its.idle.every((x) => x.requests === 1);
 		out.push(
-			`- **itslearning, idle poll: ${its.idle[0].requests} request${idle ? ' ✅' : ' ❌'}.** ${idle ? 'One page of size 1 of the thread list (newest activity first) shows nothing above the saved SortIndex, whatever the number of threads.' : 'The target of 1 is missed.'} With k changed threads a poll costs ${its.changed.map((c) => `${c.requests} (k = ${c.k})`).join(', ')} requests: per changed thread one page of its messages and one unread count (the \`threadUnreadCount\` of the emitted items), plus the thread list pages down to the saved SortIndex.`,
+			`- **itslearning, idle poll: ${its.idle[0].requests} request${idle ? ' ✅' : ' ❌'}.** ${idle ? 'One request to the thread list (newest activity first) shows nothing newer than the saved cursor, whatever the number of threads.' : 'The target of 1 is missed.'} With k changed threads a poll costs ${its.changed.map((c) => `${c.requests} (k = ${c.k})`).join(', ')} requests${
+				its.changed[its.changed.length - 1]?.requestSample?.some((x) => x.endsWith('/unread/count/v1'))
+					? ': per changed thread one page of its messages and one unread count (the `threadUnreadCount` of the emitted items), plus the thread list pages down to the saved cursor'
+					: ''
+			}.`,
 		);
 	}
 	if (gen) {
@@ -272,7 +284,7 @@ function triggerReading(t) {
 				idle
 					? 'One request to `users/chats/me` shows that no chat moved.'
 					: `\`GET /api/v2/users/chats/me\` answers 100 chats per page (the emulator, like Genesys, pages with an \`after\` cursor in \`nextUri\`), and the trigger reads every page on every poll: ${t.sizes.chats} chats = ${pages} pages. Genesys documents no order for this listing, so a chat that moved could be on any page; only if it is sorted by \`dateLastMessage\`, newest first (as the emulator answers), could an idle poll stop after the first page. A user with at most 100 chats gets the 1-request idle poll (section 6).`
-			} With k changed chats: ${gen.changed.map((c) => `${c.requests} (k = ${c.k})`).join(', ')} requests (the listing pages plus one history page per changed chat).`,
+			} With k changed chats: ${gen.changed.map((c) => `${c.requests} (k = ${c.k})`).join(', ')} requests (the listing pages plus one history page per changed chat${gen.changed[0]?.requestSample?.some((x) => x.endsWith('/users/me')) ? '; the first poll that found a message also asked `users/me` once, to leave out the user\'s own messages' : ''}).`,
 		);
 	}
 	for (const short of ['itslearning', 'Genesys']) {
@@ -287,9 +299,9 @@ function triggerReading(t) {
 		out.push(
 			`- **${short}, catch-up of ${big.messages} messages: ${big.pollsNeeded} poll${big.pollsNeeded === 1 ? '' : 's'}, ${once ? 'every message emitted exactly once ✅' : 'NOT exactly once ❌'}, longest poll ${fmt(big.maxPollMs / 1000, 1)} s of ${t.pollBudgetMs / 1000} s ${inBudget ? '✅' : '❌'}.** ${
 				big.pollsNeeded === 1
-					? `The whole backlog comes out of one poll (one execution of ${big.messages} items); the trigger does not use the poll budget to cut a catch-up into several polls, it did not need to here (${fmt((100 * big.maxPollMs) / t.pollBudgetMs, 0)} % of the budget), but a slower server or a bigger backlog would take it past the budget in one poll.`
-					: `The backlog comes out over ${big.pollsNeeded} polls.`
-			} Memory: retained after the poll ${fmt(retained(small), 1)} MB (${small.messages} messages) and ${fmt(retained(big), 1)} MB (${big.messages}) — ${Math.abs(retained(big) - retained(small)) < 2 ? 'flat in the number of messages ✅' : 'not flat ❌'}; static data ${small.staticDataBytes} and ${big.staticDataBytes} bytes (it grows with the chats, not the messages). While a poll's items are held: ${fmt(perMsg(small), 2)} and ${fmt(perMsg(big), 2)} kB per message — the emitted items themselves, which n8n holds until the execution has run${big.pollsNeeded === 1 ? ' (all of the backlog at once: a catch-up cut into polls would bound this too)' : ''}.`,
+					? `The whole backlog came out of one poll, in ${fmt((100 * big.maxPollMs) / t.pollBudgetMs, 0)} % of the budget, with ${big.requests - big.polls.slice(1).reduce((s, p) => s + p.requests, 0)} requests: one execution of ${big.messages} items.${small !== big && small.requests === big.requests ? ` ${small.messages} and ${big.messages} messages cost the same requests (one page per chat holds its ${Math.ceil(big.messages / t.sizes.chats)} messages): the time goes with the chats, and swings with the shared machine's load more than with the messages (${fmt(small.maxPollMs / 1000, 1)} s and ${fmt(big.maxPollMs / 1000, 1)} s).` : ''}`
+					: `The backlog came out over ${big.pollsNeeded} polls (${big.polls.map((p) => p.emitted).join(', ')} messages), each inside the budget.`
+			} Memory: retained after the poll ${fmt(retained(small), 1)} MB (${small.messages} messages) and ${fmt(retained(big), 1)} MB (${big.messages}) — ${Math.abs(retained(big) - retained(small)) < 2 ? 'flat in the number of messages ✅' : 'not flat ❌'}; static data ${small.staticDataBytes} and ${big.staticDataBytes} bytes (${fmt(big.staticDataBytes / t.sizes.chats, 0)} bytes per chat: it grows with the chats that had activity, not with the messages). While a poll's items are held: ${fmt(perMsg(small), 2)} and ${fmt(perMsg(big), 2)} kB per message — the emitted items themselves, which n8n holds until the execution has run${big.pollsNeeded === 1 ? ' (here all of the backlog at once; a catch-up cut into several polls would bound this as well)' : ''}.`,
 		);
 	}
 	out.push('');

@@ -3,7 +3,7 @@
 // the four requests of issue #9 and the variants (nodes) that send them.
 const { startItslearningEmulator } = require('../emulator/itslearning.ts');
 const { startGenesysEmulator } = require('../emulator/genesys.ts');
-const { CONCURRENCY, ITS_CRED, GEN_CRED, DAY, locator, TEXT } = require('./common.js');
+const { ITS_CRED, GEN_CRED, DAY, locator, TEXT } = require('./common.js');
 
 async function startWorld() {
 	const its = await startItslearningEmulator({ tokenLifetimeSeconds: DAY });
@@ -172,16 +172,5 @@ function variantNode(variant, req, target, { concurrency = 1, maxRequestsPerSeco
 	}
 }
 
-const VARIANT_LABEL = {
-	a: '(a) raw undici keep-alive loop',
-	a8: `(a) raw undici loop, ${CONCURRENCY} at a time`,
-	a2: '(a2) bare httpRequestWithAuthentication loop',
-	b: '(b) this node',
-	b8: `(b) this node, Concurrency ${CONCURRENCY}`,
-	b16: '(b) this node, Concurrency 16',
-	b64: '(b) this node, Concurrency 64 (the maximum)',
-	c: '(c) HTTP Request node + same credential',
-	d: '(d) HTTP Request node, token in a header',
-};
 
-module.exports = { startWorld, requests, variantNode, VARIANT_LABEL, HTTP_REQUEST, HTTP_REQUEST_VERSION, PROBE };
+module.exports = { startWorld, requests, variantNode, HTTP_REQUEST, HTTP_REQUEST_VERSION, PROBE };

@@ -13,6 +13,8 @@
 // public behaviour is used (parameters, static data, emitted items: `messageId`), so the scenario
 // re-runs unchanged after the triggers are rewritten:
 //   node test/bench/bench.js --only=triggers --merge
+const os = require('os');
+
 const { startItslearningEmulator } = require('../../emulator/itslearning.ts');
 const { startGenesysEmulator } = require('../../emulator/genesys.ts');
 const { QUICK, DAY, log, fmt } = require('../common.js');
@@ -116,6 +118,14 @@ async function genesysWorld(chats) {
 	};
 }
 
+/** A request's path with the chat in it replaced by its name: `/messagethreads/{threadId}/…`. */
+const genericPath = (url) =>
+	url
+		.split('?')[0]
+		.replace(/\/messagethreads\/\d+\//, '/messagethreads/{threadId}/')
+		.replace(/\/rooms\/[^/]+\/messages$/, '/rooms/{roomJid}/messages')
+		.replace(/\/users\/[^/]+\/messages$/, '/users/{userId}/messages');
+
 const WORLDS = { its: itslearningWorld, gen: genesysWorld };
 
 async function withWorld(service, n8nDir, run) {
@@ -135,7 +145,7 @@ async function poll(world, worker, extra = {}) {
 	const r = await worker.run({ kind: 'triggerPoll', key: 'scale', ...world.trigger, ...extra });
 	const requests = world.emu.apiRequests();
 	r.requests = requests.length;
-	r.requestSample = [...new Set(requests.map((q) => `${q.method} ${q.url.split('?')[0]}`))].slice(0, 6);
+	r.requestSample = [...new Set(requests.map((q) => `${q.method} ${genericPath(q.url)}`))];
 	world.emu.clearRequests();
 	if (r.error) log(`triggers ${world.short}: poll error ${r.error}`);
 	return r;
@@ -150,7 +160,8 @@ async function steady(service, n8nDir) {
 		const changed = [];
 		for (const k of SIZES.ks) {
 			const expected = new Set();
-			for (let j = 0; j < k; j++) for (const id of world.post(Math.floor((j * SIZES.chats) / k))) expected.add(id);
+			// Spread over the list, alternately even and odd chats (Genesys: rooms and 1:1 chats).
+			for (let j = 0; j < k; j++) for (const id of world.post(Math.min(SIZES.chats - 1, Math.floor((j * SIZES.chats) / k) + (j % 2)))) expected.add(id);
 			const r = await poll(world, worker, { ids: true });
 			const got = new Set(r.ids);
 			changed.push({ k, requests: r.requests, ms: r.wallMs, emitted: r.emitted, allOnce: r.ids.length === expected.size && [...expected].every((id) => got.has(id)), staticDataBytes: r.staticDataBytes, error: r.error, requestSample: r.requestSample });
@@ -222,11 +233,13 @@ async function catchUp(service, n8nDir, n) {
 }
 
 async function triggersAtScale(n8nDir, results) {
-	const out = { sizes: SIZES, pollBudgetMs: POLL_BUDGET_MS, steady: [], catchUp: [] };
+	const out = { sizes: SIZES, pollBudgetMs: POLL_BUDGET_MS, started: Date.now(), loadBefore: os.loadavg(), steady: [], catchUp: [] };
 	for (const service of ['its', 'gen']) {
 		out.steady.push(await steady(service, n8nDir));
 		for (const n of SIZES.catchUp) out.catchUp.push(await catchUp(service, n8nDir, n));
 	}
+	out.finished = Date.now();
+	out.loadAfter = os.loadavg();
 	results.triggers = out;
 }
 
