@@ -13,6 +13,8 @@
 //                                 of test/bench/last-run.json (`--merge=<file>` for another file)
 //   node test/bench/bench.js --report   rebuild BENCHMARKS.md from test/bench/last-run.json
 //                                 (`--report=<file>` for another file); nothing is measured
+//   BENCH_TRIGGERS_SMOKE=1 node test/bench/bench.js --only=triggers --no-write
+//                                 the triggers scenario in a tiny world (20 chats), to try it out
 //
 // Everything runs against the emulators (test/emulator) on 127.0.0.1, started here; n8n runs in
 // other processes: the n8n-core harness (harness-worker.js, the built package through
