@@ -211,6 +211,31 @@ describe('one URL rule: node, credential expressions, credential test and list s
 		expect(await genesysVerdicts('customBaseUrl', fill(value))).toEqual(all(true));
 	});
 
+	it.each([
+		['http://127.1:P', false],
+		['https:evil.example', false],
+		['http://evil.example', false],
+		['https://ok.example\nhttp://evil.example', false],
+		['http://127.0.0.1:P/a/../b', false],
+		['http://127.0.0.1:P?x=1', false],
+		['http://localhost:P/login', true],
+		['   ', true],
+	] as const)('Genesys Login URL %p: the node and the token/authorization URL expressions agree (accepted: %p)', async (value, accepted) => {
+		const loginUrl = fill(value);
+		const credential = () => genCredential(store, api.url, { customLoginUrl: loginUrl });
+		expect(value.trim() === '' || isAllowedServiceUrl(loginUrl, true)).toBe(accepted);
+		api.requests.length = 0;
+		const run = await runAction(store, 'genesysChat', gen(pkg, 'getChatsSettings'), credential());
+		expect(/The Genesys Cloud custom login URL/.test(run.error?.message ?? '')).toBe(!accepted);
+		expect(api.requests.length > 0).toBe(accepted);
+		const resolved = await store.resolve(GEN, credential().id);
+		const login = accepted ? normal(loginUrl) || api.url : 'https://login-url-must-use-https.invalid';
+		expect([resolved.authUrl, resolved.accessTokenUrl]).toEqual([`${login}/oauth/authorize`, `${login}/oauth/token`]);
+		api.requests.length = 0;
+		const search = await runListSearch(store, 'genesysChat', 'searchRooms', credential());
+		expect(search.error === undefined).toBe(accepted);
+	});
+
 	it.each(
 		['https://api.mypurecloud.com ', ' https://api.mypurecloud.com', 'https://API.mypurecloud.com', 'https://api.mypurecloud.com/', 'https://api.mypurecloud.com\n', 'https://api.evil.example', 'P'].map((v) => [JSON.stringify(v), v]),
 	)('Genesys Region %s (not exactly one of the regions) is refused everywhere', async (_shown, value) => {
