@@ -226,8 +226,9 @@ export class Transport {
 		this.credentials = credentials;
 		const token = (credentials.oauthTokenData ?? {}) as IDataObject;
 		this.accessToken = typeof token.access_token === 'string' && token.access_token !== '' ? token.access_token : undefined;
+		const known = this.secretsSeen.size;
 		for (const secret of Redactor.secretsOf(credentials)) this.secretsSeen.add(secret);
-		this.redactor.setSecrets([...this.secretsSeen]);
+		if (this.secretsSeen.size !== known) this.redactor.setSecrets([...this.secretsSeen]);
 	}
 
 	/** Reads the credential as n8n stores it now (after a refresh by anyone). */

@@ -86,6 +86,7 @@ function reason(text: string, rules: ServiceUrlRules): string {
 		return `"${shown}" is not a URL. Use e.g. ${rules.example}`;
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') return `must use https (got ${url.protocol})`;
+	if (!/^https?:\/\/[^/\\]/i.test(text)) return `must start with https:// and a host name, e.g. ${rules.example} (got "${shown}")`;
 	if (url.username || url.password || url.search || url.hash || /[@?#]/.test(text)) return 'must not contain a query, fragment or login';
 	if (url.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(text.slice(7).split(/[:/]/)[0].toLowerCase())) {
 		return 'must use https (plain http only for exactly 127.0.0.1, localhost or [::1])';
