@@ -18,7 +18,7 @@ const trimmed = (expression: string) => `String(${expression} || '').trim().repl
 const origin = (data: '$self' | '$credentials', host: 'login' | 'api') => {
 	const region = `${data}.serverUrl`;
 	const regionOrigin = host === 'login' ? `${region}.replace('://api.', '://login.')` : region;
-	const custom = trimmed(host === 'login' ? `(${data}.customLoginUrl || ${data}.customBaseUrl)` : `${data}.customBaseUrl`);
+	const custom = trimmed(host === 'login' ? `(String(${data}.customLoginUrl || '').trim() || ${data}.customBaseUrl)` : `${data}.customBaseUrl`);
 	const refused = host === 'login' ? 'login-url-must-use-https' : 'base-url-must-use-https';
 	return `{{ ${region} !== ${JSON.stringify(GENESYS_CUSTOM_REGION)} ? (${JSON.stringify(GENESYS_REGION_URLS)}.includes(${region}) ? ${regionOrigin} : 'https://unknown-region.invalid') : ${guardedUrlExpression(custom, true, refused)} }}`;
 };
@@ -180,6 +180,10 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			baseURL: `=${API}`,
 			url: '/api/v2/tokens/me',
 			method: 'GET',
+			// A redirect is not followed (the test then fails): the token never leaves the API origin.
+			disableFollowRedirect: true,
+			maxRedirects: 0,
+			sendCredentialsOnCrossOriginRedirect: false,
 		},
 	};
 }

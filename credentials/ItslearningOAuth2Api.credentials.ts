@@ -140,6 +140,10 @@ export class ItslearningOAuth2Api implements ICredentialType {
 			baseURL: `=${site('$credentials')}`,
 			url: '/restapi/personal/instantmessages/permissions/v1',
 			method: 'GET',
+			// A redirect is not followed (the test then fails): the token never leaves the API origin.
+			disableFollowRedirect: true,
+			maxRedirects: 0,
+			sendCredentialsOnCrossOriginRedirect: false,
 		},
 	};
 }

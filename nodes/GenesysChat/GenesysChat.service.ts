@@ -25,7 +25,8 @@ export function normalizeBaseUrl(value: unknown, node: INode): string {
  * https://api.<region domain>, or Custom, whose Base URL (and optional Login URL) is checked.
  */
 export function genesysApiBase(credentials: ICredentialDataDecryptedObject, node: INode): string {
-	const region = String(credentials.serverUrl ?? '').trim();
+	// Exactly one of the Region values, as the credential's expressions compare it (no trimming).
+	const region = typeof credentials.serverUrl === 'string' ? credentials.serverUrl : '';
 	if (region === GENESYS_CUSTOM_REGION) {
 		// The Login URL receives the client secret and refresh tokens: same rule as the Base URL.
 		if (typeof credentials.customLoginUrl === 'string' && credentials.customLoginUrl.trim() !== '') {

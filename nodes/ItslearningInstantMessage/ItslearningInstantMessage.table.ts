@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ListSearchDef } from '../shared/listSearch';
+import { lowestInteger, type ListSearchDef } from '../shared/listSearch';
 import { simplifyList } from '../shared/simplify';
 import type { ChoiceDef, EndpointRow, LocatorDef, ParamDef, ResourceDef, Simplifier } from '../shared/types';
 
@@ -530,8 +530,8 @@ export const itslearningListSearch: Record<string, ListSearchDef> = {
 		toItem: (thread) => (thread.InstantMessageThreadId === undefined ? undefined : threadItem(thread)),
 		next: (answer, threads, { filter }) => {
 			if (filter || !(answer as IDataObject | undefined)?.HasMore) return undefined;
-			const lowest = threads.map((t) => Number(t.SortIndex)).filter(Number.isFinite).sort((a, b) => a - b)[0];
-			return lowest === undefined ? undefined : String(lowest);
+			// Exact: a SortIndex above 2^53 arrives as a digit string (the transport parses answers exactly).
+			return lowestInteger(threads.map((t) => t.SortIndex));
 		},
 	},
 	searchPeople: recipientSearch('Person', (id, baseUrl) => `${baseUrl}/Person/show.aspx?PersonId=${String(id)}`),

@@ -38,6 +38,22 @@ export interface ListSearchDef {
 	needsFilter?: boolean;
 }
 
+/**
+ * The lowest of some integer values, exactly (the transport parses answers exactly: an int64 above
+ * 2^53 arrives as a digit string, a smaller one as a number), as a digit string; undefined when
+ * none is an integer. For next-page tokens built from a sort key such as itslearning's SortIndex.
+ */
+export function lowestInteger(values: unknown[]): string | undefined {
+	let lowest: bigint | undefined;
+	for (const value of values) {
+		const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
+		if (!/^-?\d{1,20}$/.test(text)) continue;
+		const number = BigInt(text);
+		if (lowest === undefined || number < lowest) lowest = number;
+	}
+	return lowest === undefined ? undefined : lowest.toString();
+}
+
 /** Pages read at most for one name search that the API cannot do itself. */
 const MAX_FILTER_PAGES = 10;
 

@@ -1,8 +1,11 @@
 /**
  * The one redaction step of the engine. Every text that leaves a node — error messages,
  * descriptions, details objects, continue-on-fail items — goes through a Redactor, which removes:
- * - the literal values of the current credential's secrets (access / refresh / id token, client
- *   secret, the Basic value of client id + secret), plain and percent-encoded, wherever they appear;
+ * - the literal values of the credential's secrets (access / refresh / id token, client secret, the
+ *   Basic value of client id + secret; the transport passes every token it has held in the
+ *   execution, so a token replaced by a refresh is still removed when echoed later), wherever they
+ *   appear: plain, percent-encoded once or twice, with JSON-escaped slashes (`\/`), in base64 (and
+ *   base64url), and split across lines (a line break, optionally indented, between any two characters);
  * - token-like values in query or form text (`access_token=…`, `refresh_token=…`, `client_secret=…`,
  *   `code=…`, plain and percent-encoded);
  * - JSON pairs such as `"access_token": "…"` (also inside escaped JSON text);
@@ -39,6 +42,9 @@ const AUTH_VALUE = /\b(Bearer|Basic)(\s+|%20)(?=[A-Za-z0-9\-._~+/]*\d)[A-Za-z0-9
 /** `scheme://user:password@host`. */
 const URL_LOGIN = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]*@/gi;
 
+/** What may split an echoed secret across lines: a line break, optionally followed by indentation. */
+const LINE_BREAK = '(?:\\r?\\n[ \\t]*)?';
+
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class Redactor {
@@ -69,16 +75,25 @@ export class Redactor {
 		const forms = new Set<string>();
 		for (const secret of secrets) {
 			if (typeof secret !== 'string' || secret.length < 6) continue;
-			forms.add(secret);
+			const variants = [secret];
 			try {
-				forms.add(encodeURIComponent(secret));
+				const once = encodeURIComponent(secret);
+				variants.push(once, encodeURIComponent(once));
 			} catch {
 				// a lone surrogate cannot be percent-encoded; the plain form is enough
 			}
+			const base64 = Buffer.from(secret, 'utf8').toString('base64');
+			variants.push(base64, base64.replace(/=+$/, ''), Buffer.from(secret, 'utf8').toString('base64url'));
+			for (const variant of variants) {
+				forms.add(variant);
+				if (variant.includes('/')) forms.add(variant.replace(/\//g, '\\/'));
+			}
 		}
-		// Longest first, so a secret that contains another is removed whole.
+		// Longest first, so a secret that contains another is removed whole. Each form also matches
+		// when a line break (optionally indented) splits it anywhere.
 		const sorted = [...forms].sort((a, b) => b.length - a.length);
-		this.literal = sorted.length ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : undefined;
+		const split = (form: string) => [...form].map(escapeRegExp).join(LINE_BREAK);
+		this.literal = sorted.length ? new RegExp(sorted.map(split).join('|'), 'g') : undefined;
 	}
 
 	/** Redacts one text. */

@@ -170,6 +170,9 @@ export class Transport {
 
 	private accessToken: string | undefined;
 
+	/** Every secret this transport has held (tokens before and after a refresh): all are redacted. */
+	private readonly secretsSeen = new Set<string>();
+
 	/** One token renewal at a time for all items of this execution. */
 	private renewal: Promise<{ token?: string; error?: unknown }> | undefined;
 
@@ -223,7 +226,9 @@ export class Transport {
 		this.credentials = credentials;
 		const token = (credentials.oauthTokenData ?? {}) as IDataObject;
 		this.accessToken = typeof token.access_token === 'string' && token.access_token !== '' ? token.access_token : undefined;
-		this.redactor.setSecrets(Redactor.secretsOf(credentials));
+		const known = this.secretsSeen.size;
+		for (const secret of Redactor.secretsOf(credentials)) this.secretsSeen.add(secret);
+		if (this.secretsSeen.size !== known) this.redactor.setSecrets([...this.secretsSeen]);
 	}
 
 	/** Reads the credential as n8n stores it now (after a refresh by anyone). */
@@ -436,6 +441,12 @@ export class Transport {
 			json: false,
 			timeout: this.limits.timeoutMs,
 			abortSignal: controller.signal,
+			// A credential never leaves the origin it was signed for: redirects are not followed (a
+			// 3xx becomes an error in send), and should a redirect be followed anyway, n8n is told to
+			// drop the credential on another origin.
+			disableFollowRedirect: true,
+			maxRedirects: 0,
+			sendCredentialsOnCrossOriginRedirect: false,
 		};
 		try {
 			if (token !== undefined) return { response: (await this.ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse };
@@ -487,6 +498,7 @@ export class Transport {
 					malformed = true;
 					body = typeof response.body === 'string' ? response.body : undefined;
 				}
+				if (status >= 300 && status < 400) throw this.redirectError(row, status, header(headers, 'location'), itemIndex);
 				if (status >= 200 && status < 300 && !malformed) return body;
 				failure = status >= 200 && status < 300 ? { headers, networkCode: MALFORMED } : { status, headers, body };
 			} else if (error instanceof NodeApiError || error instanceof NodeOperationError) {
@@ -510,6 +522,28 @@ export class Transport {
 			if (asked !== undefined && (failure.status === 429 || failure.status === 503)) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
 			await this.wait(waitMs, itemIndex);
 		}
+	}
+
+	/**
+	 * A redirect answer: never followed (the token, and a write's body, would go with it), reported
+	 * with the status and the origin it pointed to (no path or query, which may carry a token).
+	 */
+	private redirectError(row: EndpointRow, status: number, location: string | undefined, itemIndex: number): NodeApiError {
+		let target = 'no valid Location';
+		try {
+			if (location !== undefined) target = new URL(location, `${this.baseUrl}/`).origin;
+		} catch {
+			// keep 'no valid Location'
+		}
+		const message = `${this.service.displayName} answered with a redirect (${status}) to ${target}, which was not followed`;
+		return new NodeApiError(this.ctx.getNode(), { message: this.redactor.text(message), status } as JsonObject, {
+			message: this.redactor.text(message),
+			description: this.redactor.text(
+				`A credential never leaves the origin it was signed for (${this.baseUrl}): requests are not redirected. Check the URL in the ${this.service.credentialDisplayName} credential.\nRequest: ${row.method} ${row.path} (${row.sdkMethod})`,
+			),
+			httpCode: String(status),
+			itemIndex,
+		});
 	}
 
 	/** Removes secrets from an error raised while handling an item, in place, and returns it. */

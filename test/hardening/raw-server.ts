@@ -30,7 +30,8 @@ export const json = (response: ServerResponse, status: number, body: unknown, he
 	response.end(typeof body === 'string' ? body : JSON.stringify(body));
 };
 
-export async function startRawServer(): Promise<RawServer> {
+/** Starts the server on a loopback address (127.0.0.1 by default; 127.0.0.2 for a second origin). */
+export async function startRawServer(host = '127.0.0.1'): Promise<RawServer> {
 	let handler: RawHandler = (_request, response) => json(response, 200, {});
 	const requests: RawRequest[] = [];
 	const sockets = new Set<Socket>();
@@ -49,10 +50,10 @@ export async function startRawServer(): Promise<RawServer> {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>((resolve) => server.listen(0, host, resolve));
 	const { port } = server.address() as AddressInfo;
 	return {
-		url: `http://127.0.0.1:${port}`,
+		url: `http://${host}:${port}`,
 		requests,
 		handle: (next) => {
 			handler = next;
