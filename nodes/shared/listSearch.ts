@@ -10,7 +10,8 @@ import { at } from './paging';
 import { buildRequest } from './request';
 import type { ServiceDefinition } from './service';
 import type { EndpointRow } from './types';
-import { Transport, type RequestContext } from './transport';
+import type { RequestContext } from './limits';
+import { Transport } from './transport';
 
 export interface ListPage {
 	/** Search text typed by the user (trimmed; undefined when empty). */

@@ -5,23 +5,7 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_LIMITS, type TransportLimits } from './transport';
-
-export const REQUEST_OPTIONS = 'requestOptions';
-
-/**
- * The range of each field, shown in the editor (minValue / maxValue) and enforced on values that
- * come from expressions. Timeout and Max Retry Wait stay far below what a timer can hold (2^31 ms,
- * about 24.8 days); a cap on requests per second below MIN_RATE could not be honoured (0 = no cap).
- */
-export const BOUNDS = {
-	concurrency: { displayName: 'Concurrency', min: 1, max: 64, integer: true },
-	maxRequestsPerSecond: { displayName: 'Max Requests per Second', min: 0, max: 1000, integer: false },
-	maxWaitSeconds: { displayName: 'Max Retry Wait (Seconds)', min: 0, max: 3600, integer: false },
-	timeoutSeconds: { displayName: 'Timeout (Seconds)', min: 1, max: 3600, integer: false },
-} as const;
-/** The smallest cap on requests per second that is honoured (one request per 100 s); 0 means no cap. */
-export const MIN_RATE = 0.01;
+import { BOUNDS, DEFAULT_LIMITS, MIN_RATE, REQUEST_OPTIONS, type TransportLimits } from './limits';
 
 export const requestOptionsProperty: INodeProperties = {
 	displayName: 'Request Options',
