@@ -1,7 +1,7 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { GENESYS_CUSTOM_REGION, GENESYS_REGIONS, GENESYS_REGION_URLS } from '../nodes/GenesysChat/GenesysChat.regions';
-import { guardedUrlExpression } from '../nodes/shared/url';
+import { guardedUrlExpression } from '../nodes/shared/http/url';
 
 /** `String(x || '').trim()` without trailing slashes, as an expression snippet. */
 const trimmed = (expression: string) => `String(${expression} || '').trim().replace(/\\/+$/, '')`;

@@ -1,6 +1,6 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { guardedUrlExpression } from '../nodes/shared/url';
+import { guardedUrlExpression } from '../nodes/shared/http/url';
 
 /** Scopes of the itslearning REST API besides InstantMessage (official list, plus the all-access ones real clients use). */
 const OTHER_SCOPES = [

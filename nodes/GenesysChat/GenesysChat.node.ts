@@ -1,9 +1,9 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { TableExecutor } from '../shared/execute';
-import { listSearchMethods } from '../shared/listSearch';
-import { requestOptionsProperty } from '../shared/options';
-import { buildProperties } from '../shared/properties';
+import { TableExecutor } from '../shared/run/router';
+import { listSearchMethods } from '../shared/run/listSearch';
+import { requestOptionsProperty } from '../shared/editor/requestOptions';
+import { buildProperties } from '../shared/editor/properties';
 import { genesysService } from './GenesysChat.service';
 import { genesysListSearch, genesysSupportRows } from './GenesysChat.table';
 

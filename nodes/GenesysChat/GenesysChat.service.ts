@@ -5,8 +5,8 @@
  */
 import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObject, type INode } from 'n8n-workflow';
 
-import type { ServiceDefinition } from '../shared/service';
-import { checkServiceUrl } from '../shared/url';
+import type { ServiceDefinition } from '../shared/table/service';
+import { checkServiceUrl } from '../shared/http/url';
 import { GENESYS_CUSTOM_REGION, GENESYS_REGION_URLS } from './GenesysChat.regions';
 import { genesysChatTable, genesysResources } from './GenesysChat.table';
 

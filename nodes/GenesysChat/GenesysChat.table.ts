@@ -6,8 +6,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ListSearchDef } from '../shared/listSearch';
-import type { EndpointRow, LocatorDef, ParamDef, Paging, ResourceDef, Simplifier } from '../shared/types';
+import type { ListSearchDef } from '../shared/run/listSearch';
+import type { EndpointRow, LocatorDef, ParamDef, Paging, ResourceDef, Simplifier } from '../shared/table/types';
 
 const CHATS = '/api/v2/chats';
 

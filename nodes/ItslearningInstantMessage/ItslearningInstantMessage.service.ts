@@ -4,8 +4,8 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
 
-import type { ServiceDefinition } from '../shared/service';
-import { checkServiceUrl } from '../shared/url';
+import type { ServiceDefinition } from '../shared/table/service';
+import { checkServiceUrl } from '../shared/http/url';
 import { itslearningInstantMessageTable, itslearningResources } from './ItslearningInstantMessage.table';
 
 /** The site origin from the credential: https (http for 127.0.0.1 / localhost), no path. */

@@ -1,6 +1,6 @@
 import { NodeConnectionTypes, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
 
-import { exclusivePoll } from '../shared/poll';
+import { exclusivePoll } from '../shared/run/poll';
 import { pollItslearning } from './ItslearningInstantMessageTrigger.poll';
 
 export class ItslearningInstantMessageTrigger implements INodeType {

@@ -16,8 +16,8 @@
 import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
 
 import { itslearningService } from '../ItslearningInstantMessage/ItslearningInstantMessage.service';
-import { copyJson, emit, idJson, idOf, listAt, maxId, PollClient, readList } from '../shared/poll';
-import type { ParamDef } from '../shared/types';
+import { copyJson, emit, idJson, idOf, listAt, maxId, PollClient, readList } from '../shared/run/poll';
+import type { ParamDef } from '../shared/table/types';
 
 export type ItslearningEvent = 'unreadCountChanged' | 'newMessage' | 'threadUnreadCountChanged' | 'starredCountChanged';
 

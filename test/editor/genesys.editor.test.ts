@@ -6,7 +6,7 @@
  */
 import type { INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
-import type { EndpointRow, ParamDef } from '../../nodes/shared/types';
+import type { EndpointRow, ParamDef } from '../../nodes/shared/table/types';
 import { CREDENTIAL_TYPE, NODE_TYPE, capture, jsonOf, run, useGenesys } from '../genesys/setup';
 import { builtTable, displayedProperties, listSearch, makeNode, nodeTypeOf, parameterIssues, resolveParameters, rl, toolDescription } from './helpers';
 

@@ -20,7 +20,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import type { EndpointRow } from '../../nodes/shared/types';
+import type { EndpointRow } from '../../nodes/shared/table/types';
 import { REPO_ROOT, createAdditionalData, type CredentialStore, type LoadedPackage } from '../harness/n8n';
 
 /** The built node type (what n8n loads). */

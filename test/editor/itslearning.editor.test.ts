@@ -7,7 +7,7 @@
  */
 import type { IDataObject, INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
-import type { EndpointRow, ParamDef } from '../../nodes/shared/types';
+import type { EndpointRow, ParamDef } from '../../nodes/shared/table/types';
 import { runNode } from '../harness/n8n';
 import { CREDENTIAL_TYPE, NODE_TYPE, jsonOf, startSite, type Site } from '../itslearning/setup';
 import { builtTable, displayedProperties, listSearch, makeNode, nodeTypeOf, parameterIssues, resolveParameters, rl, toolDescription } from './helpers';

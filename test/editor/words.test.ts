@@ -23,7 +23,7 @@ function fields(description: INodeTypeDescription): Array<{ where: string; prope
 	const out: Array<{ where: string; property: INodeProperties }> = [];
 	const walk = (props: INodeProperties[], prefix: string) => {
 		for (const property of props) {
-			// Request Options (nodes/shared/options.ts) is the transport's, worded by its owner; this test covers the table-derived fields.
+			// Request Options (nodes/shared/editor/requestOptions.ts) is the transport's, worded by its owner; this test covers the table-derived fields.
 			if (property.name === 'requestOptions') continue;
 			const show = property.displayOptions?.show;
 			const where = `${prefix}${show?.resource ? `${String(show.resource)}/${String(show.operation ?? '')} ` : ''}${property.name}`;

@@ -12,9 +12,9 @@ import { parseMultipart } from '../emulator/core';
 
 const dist = path.join(__dirname, '..', '..', 'dist', 'nodes', 'shared');
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { coerce, invalidMessage } = require(path.join(dist, 'validate.js'));
-const { buildRequest, multipartBody } = require(path.join(dist, 'request.js'));
-const { retryAfterSeconds } = require(path.join(dist, 'response.js'));
+const { coerce, invalidMessage } = require(path.join(dist, 'table', 'validate.js'));
+const { buildRequest, multipartBody } = require(path.join(dist, 'http', 'request.js'));
+const { retryAfterSeconds } = require(path.join(dist, 'http', 'response.js'));
 const { generate, START, END } = require('../scripts/operations-doc.js');
 
 type Param = { name: string; label: string; location: string; type: string; wireName?: string; maxItems?: number; min?: number; max?: number; listStyle?: string };

@@ -11,7 +11,7 @@ import path from 'node:path';
 
 import type { IDataObject, INodeExecutionData, INodeParameters, IWorkflowSettings } from 'n8n-workflow';
 
-import type { EndpointRow } from '../../nodes/shared/types';
+import type { EndpointRow } from '../../nodes/shared/table/types';
 import { recordResponses, type RecordedRequest, type WireResponse } from '../emulator/core';
 import { startGenesysEmulator, type EmulatorUser, type GenesysEmulator, type IssuedToken } from '../emulator/genesys';
 import {

@@ -303,7 +303,7 @@ describe('3. no token or secret in anything the node shows', () => {
 	});
 
 	it('the redaction step removes every secret shape, whatever the token looks like (property)', () => {
-		const { Redactor } = require('../../dist/nodes/shared/redact.js') as typeof import('../../nodes/shared/redact');
+		const { Redactor } = require('../../dist/nodes/shared/http/redact.js') as typeof import('../../nodes/shared/http/redact');
 		const token = fc.stringMatching(/^[A-Za-z0-9\-._~+/]{12,40}$/);
 		fc.assert(
 			fc.property(token, token, fc.string({ maxLength: 20 }), (access, refresh, noise) => {

@@ -49,7 +49,7 @@ describe('3. exact int64 in the list search', () => {
 	});
 
 	it('the transport parses exactly for every caller (parseJsonExact keeps big ids, leaves safe numbers as numbers)', () => {
-		const { parseJsonExact } = require('../../dist/nodes/shared/json.js') as { parseJsonExact: (text: string) => unknown };
+		const { parseJsonExact } = require('../../dist/nodes/shared/table/json.js') as { parseJsonExact: (text: string) => unknown };
 		expect(parseJsonExact('{"a":9007199254740993,"b":12,"c":"9007199254740993x","d":[-9223372036854775808]}')).toEqual({ a: '9007199254740993', b: 12, c: '9007199254740993x', d: ['-9223372036854775808'] });
 	});
 });

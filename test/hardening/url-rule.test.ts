@@ -1,7 +1,7 @@
 /**
  * Hardening 3, point 2 (issue #15): one URL rule. Every value of the table goes through every path
  * that takes a service URL from a credential, and all of them must give the same verdict:
- * - the rule itself (`isAllowedServiceUrl`, dist/nodes/shared/url.js);
+ * - the rule itself (`isAllowedServiceUrl`, dist/nodes/shared/http/url.js);
  * - the node: an action node run through n8n-core (refused: an error naming the field, nothing sent);
  * - the credential's expressions, evaluated by n8n's expression engine (authorization URL, token
  *   URL): refused values are routed to an unresolvable `.invalid` host;
@@ -15,7 +15,7 @@ import { CredentialStore, loadPackage, runCredentialTest, type LoadedPackage } f
 import { json, startRawServer, type RawServer } from './raw-server';
 import { GEN, ITS, gen, genCredential, its, itsCredential, runAction, runListSearch, visible } from './shared';
 
-const { isAllowedServiceUrl } = require('../../dist/nodes/shared/url.js') as { isAllowedServiceUrl: (value: unknown, allowPath: boolean) => boolean };
+const { isAllowedServiceUrl } = require('../../dist/nodes/shared/http/url.js') as { isAllowedServiceUrl: (value: unknown, allowPath: boolean) => boolean };
 
 let pkg: LoadedPackage;
 let store: CredentialStore;

@@ -11,7 +11,7 @@ import path from 'node:path';
 
 import type { IDataObject, INodeExecutionData, INodeParameters, INodeProperties } from 'n8n-workflow';
 
-import type { EndpointRow } from '../../nodes/shared/types';
+import type { EndpointRow } from '../../nodes/shared/table/types';
 import {
 	startItslearningEmulator,
 	type IssuedToken,

@@ -11,7 +11,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters, INodeProperties 
 import type { MultipartBody } from '../emulator/core';
 import type { ItslearningEmulator } from '../emulator/itslearning';
 import { binaryItem } from '../harness/n8n';
-import type { EndpointRow } from '../../nodes/shared/types';
+import type { EndpointRow } from '../../nodes/shared/table/types';
 import { NODE_TYPE, SPEC, answerOf, authorizationOf, jsonOf, loadTable, startSite, topLevelFields, type Site, type SpecEntry } from './setup';
 
 // ---------------------------------------------------------------------------------------------

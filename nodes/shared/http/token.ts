@@ -13,7 +13,7 @@ import type { Cancellation } from './cancel';
 import type { ErrorBuilder } from './errors';
 import type { RequestContext } from './limits';
 import { Redactor } from './redact';
-import type { ServiceDefinition } from './service';
+import type { ServiceDefinition } from '../table/service';
 
 /**
  * How long a worker whose refresh was refused as spent (another worker rotated the refresh token

@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import type { EndpointRow, ParamDef } from './types';
+import type { EndpointRow, ParamDef } from '../table/types';
 
 export interface FilePart {
 	fileName: string;

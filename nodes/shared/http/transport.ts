@@ -34,9 +34,9 @@ import { Redactor } from './redact';
 import type { PreparedRequest } from './request';
 import { header, MALFORMED, networkCodeOf, parseBody, retryAfterSeconds, TIMEOUT, type Failure } from './response';
 import { isRetryable, retryWaitMs } from './retry';
-import type { ServiceDefinition } from './service';
+import type { ServiceDefinition } from '../table/service';
 import { TokenKeeper } from './token';
-import type { EndpointRow } from './types';
+import type { EndpointRow } from '../table/types';
 
 /** Token renewals one request may make (see send). */
 const MAX_RENEWALS = 2;

@@ -7,11 +7,11 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type ILoadOptionsFunctions, type INodeListSearchItems, type INodeListSearchResult } from 'n8n-workflow';
 
 import { at } from './paging';
-import { buildRequest } from './request';
-import type { ServiceDefinition } from './service';
-import type { EndpointRow } from './types';
-import type { RequestContext } from './limits';
-import { Transport } from './transport';
+import { buildRequest } from '../http/request';
+import type { ServiceDefinition } from '../table/service';
+import type { EndpointRow } from '../table/types';
+import type { RequestContext } from '../http/limits';
+import { Transport } from '../http/transport';
 
 export interface ListPage {
 	/** Search text typed by the user (trimmed; undefined when empty). */

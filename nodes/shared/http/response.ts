@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { parseJsonExact } from './json';
+import { parseJsonExact } from '../table/json';
 
 /** What a failed attempt looked like on the wire. */
 export interface Failure {

@@ -8,8 +8,8 @@ import { NodeApiError, NodeOperationError, type IDataObject, type JsonObject } f
 import type { RequestContext, TransportLimits } from './limits';
 import type { Redactor } from './redact';
 import { header, MALFORMED, TIMEOUT, type Failure } from './response';
-import type { ServiceDefinition } from './service';
-import type { EndpointRow } from './types';
+import type { ServiceDefinition } from '../table/service';
+import type { EndpointRow } from '../table/types';
 
 /** Network error codes in words, for messages. */
 const NETWORK_WORDS: Record<string, string> = {

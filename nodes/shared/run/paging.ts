@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Paging } from './types';
+import type { Paging } from '../table/types';
 
 export interface PageRequest {
 	/** Parameter values to set (by ParamDef name) for this page; `undefined` removes a value. */

@@ -7,9 +7,9 @@
  */
 import type { IDataObject, IDisplayOptions, INodeProperties, INodePropertyMode, INodePropertyOptions, NodePropertyTypes } from 'n8n-workflow';
 
-import { managedParams } from './execute';
-import { sentences } from './text';
-import type { ChoiceDef, EndpointRow, LocatorDef, ParamDef, ResourceDef } from './types';
+import { managedParams } from '../run/router';
+import { sentences } from '../table/text';
+import type { ChoiceDef, EndpointRow, LocatorDef, ParamDef, ResourceDef } from '../table/types';
 
 const LIST_TYPES = new Set(['integerList', 'stringList', 'guidList']);
 

@@ -12,15 +12,15 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { readConcurrency, readLimits } from './options';
+import { readConcurrency, readLimits } from './readOptions';
 import { at, collectPages } from './paging';
-import { choiceValues, sentences } from './text';
+import { choiceValues, sentences } from '../table/text';
 import { simplifyItem } from './simplify';
-import { buildRequest, type FilePart, type ParamValues } from './request';
-import { indexTable, type ServiceDefinition } from './service';
-import { Transport } from './transport';
-import type { EndpointRow, ParamDef } from './types';
-import { coerce, invalidMessage, isUnset, type Fail } from './validate';
+import { buildRequest, type FilePart, type ParamValues } from '../http/request';
+import { indexTable, type ServiceDefinition } from '../table/service';
+import { Transport } from '../http/transport';
+import type { EndpointRow, ParamDef } from '../table/types';
+import { coerce, invalidMessage, isUnset, type Fail } from '../table/validate';
 
 /** Parameters the engine sets itself while paging (hidden from the UI). */
 export function managedParams(row: EndpointRow): Set<string> {

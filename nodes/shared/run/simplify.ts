@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { at } from './paging';
-import type { Simplifier } from './types';
+import type { Simplifier } from '../table/types';
 
 type Value = IDataObject[keyof IDataObject];
 

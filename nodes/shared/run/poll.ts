@@ -19,11 +19,11 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { buildRequest, type ParamValues } from './request';
-import type { ServiceDefinition } from './service';
-import { Transport } from './transport';
-import type { EndpointRow, ParamDef } from './types';
-import { coerce, invalidMessage, isUnset } from './validate';
+import { buildRequest, type ParamValues } from '../http/request';
+import type { ServiceDefinition } from '../table/service';
+import { Transport } from '../http/transport';
+import type { EndpointRow, ParamDef } from '../table/types';
+import { coerce, invalidMessage, isUnset } from '../table/validate';
 
 /** Sends rows of a service's tables by SDK method name, with engine-built values. */
 export class PollClient {
