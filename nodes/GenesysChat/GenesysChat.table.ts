@@ -6,8 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ListSearchDef } from '../shared/run/listSearch';
-import type { EndpointRow, LocatorDef, ParamDef, Paging, ResourceDef, Simplifier } from '../shared/table/types';
+import type { EndpointRow, ListSearchDef, LocatorDef, ParamDef, Paging, ResourceDef, Simplifier } from '../shared/table/types';
 
 const CHATS = '/api/v2/chats';
 

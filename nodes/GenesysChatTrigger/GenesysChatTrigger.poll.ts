@@ -19,7 +19,8 @@ import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObje
 
 import { genesysService } from '../GenesysChat/GenesysChat.service';
 import { genesysChatTable, genesysSupportRows } from '../GenesysChat/GenesysChat.table';
-import { copyJson, emit, listAt, PollClient, readList } from '../shared/run/poll';
+import { emit, PollClient, readList } from '../shared/run/poll';
+import { copyJson, listAt } from '../shared/table/json';
 import type { ParamDef } from '../shared/table/types';
 
 export type GenesysEvent = 'newRoomMessage' | 'newOneOnOneMessage' | 'newMessageAnyChat';

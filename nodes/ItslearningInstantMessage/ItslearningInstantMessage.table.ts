@@ -5,9 +5,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { lowestInteger, type ListSearchDef } from '../shared/run/listSearch';
 import { simplifyList } from '../shared/run/simplify';
-import type { ChoiceDef, EndpointRow, LocatorDef, ParamDef, ResourceDef, Simplifier } from '../shared/table/types';
+import { lowestInteger } from '../shared/table/json';
+import type { ChoiceDef, EndpointRow, ListSearchDef, LocatorDef, ParamDef, ResourceDef, Simplifier } from '../shared/table/types';
 
 const IM = '/restapi/personal/instantmessages';
 const SCOPE = 'InstantMessage';

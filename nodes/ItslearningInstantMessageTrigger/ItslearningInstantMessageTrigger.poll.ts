@@ -16,7 +16,8 @@
 import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
 
 import { itslearningService } from '../ItslearningInstantMessage/ItslearningInstantMessage.service';
-import { copyJson, emit, idJson, idOf, listAt, maxId, PollClient, readList } from '../shared/run/poll';
+import { emit, PollClient, readList } from '../shared/run/poll';
+import { copyJson, idJson, idOf, listAt, maxId } from '../shared/table/json';
 import type { ParamDef } from '../shared/table/types';
 
 export type ItslearningEvent = 'unreadCountChanged' | 'newMessage' | 'threadUnreadCountChanged' | 'starredCountChanged';

@@ -7,7 +7,7 @@
  */
 import type { IDataObject, IDisplayOptions, INodeProperties, INodePropertyMode, INodePropertyOptions, NodePropertyTypes } from 'n8n-workflow';
 
-import { managedParams } from '../run/router';
+import { choiceParams, managedParams } from '../table/params';
 import { sentences } from '../table/text';
 import type { ChoiceDef, EndpointRow, LocatorDef, ParamDef, ResourceDef } from '../table/types';
 
@@ -142,11 +142,6 @@ function operationAction(row: EndpointRow): string {
 
 function operationDescription(row: EndpointRow): string {
 	return sentences(row.description, row.deprecated ? `Deprecated: ${row.deprecated}` : undefined, row.preview ? 'Preview API: may change without notice' : undefined);
-}
-
-/** Names of the parameters a choice asks for or sets itself (e.g. the API's Update flags). */
-export function choiceParams(choice: ChoiceDef): Set<string> {
-	return new Set(choice.options.flatMap((option) => [...option.params, ...Object.keys(option.set ?? {})]));
 }
 
 function choiceProperties(row: EndpointRow, choice: ChoiceDef, show: IDisplayOptions['show']): INodeProperties[] {

@@ -6,54 +6,12 @@
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type ILoadOptionsFunctions, type INodeListSearchItems, type INodeListSearchResult } from 'n8n-workflow';
 
-import { at } from './paging';
+import { at } from '../table/json';
 import { buildRequest } from '../http/request';
 import type { ServiceDefinition } from '../table/service';
-import type { EndpointRow } from '../table/types';
+import type { EndpointRow, ListPage, ListSearchDef } from '../table/types';
 import type { RequestContext } from '../http/limits';
 import { Transport } from '../http/transport';
-
-export interface ListPage {
-	/** Search text typed by the user (trimmed; undefined when empty). */
-	filter?: string;
-	/** The token the previous page returned (undefined for the first page). */
-	token?: string;
-	/** API origin of the credential, for building links to entries. */
-	baseUrl: string;
-}
-
-export interface ListSearchDef {
-	/** sdkMethod of the row to call (may depend on the search text, e.g. list vs search endpoint). */
-	sdkMethod: string | ((page: ListPage) => string);
-	/** Parameter values of the request (by ParamDef name, as sent after validation). */
-	values(page: ListPage): Record<string, unknown>;
-	/** Dotted path of the entries in the answer; '' when the answer is the list. */
-	items: string | ((page: ListPage) => string);
-	/** An entry as a list item; undefined leaves it out. */
-	toItem(entry: IDataObject, page: ListPage): INodeListSearchItems | undefined;
-	/** Token for the next page, from the answer and its entries (undefined: last page). */
-	next?(answer: unknown, entries: IDataObject[], page: ListPage): string | undefined;
-	/** Keep only entries whose name contains the search text (when the API cannot search). */
-	filterByName?: boolean;
-	/** The API cannot list without search text: show nothing (no request) until the user types. */
-	needsFilter?: boolean;
-}
-
-/**
- * The lowest of some integer values, exactly (the transport parses answers exactly: an int64 above
- * 2^53 arrives as a digit string, a smaller one as a number), as a digit string; undefined when
- * none is an integer. For next-page tokens built from a sort key such as itslearning's SortIndex.
- */
-export function lowestInteger(values: unknown[]): string | undefined {
-	let lowest: bigint | undefined;
-	for (const value of values) {
-		const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
-		if (!/^-?\d{1,20}$/.test(text)) continue;
-		const number = BigInt(text);
-		if (lowest === undefined || number < lowest) lowest = number;
-	}
-	return lowest === undefined ? undefined : lowest.toString();
-}
 
 /** Pages read at most for one name search that the API cannot do itself. */
 const MAX_FILTER_PAGES = 10;

@@ -5,6 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { at, idJson, idOf } from '../table/json';
 import type { Paging } from '../table/types';
 
 export interface PageRequest {
@@ -14,28 +15,13 @@ export interface PageRequest {
 
 export type FetchPage = (page: PageRequest) => Promise<unknown>;
 
-/** Reads a dotted path (`Threads.EntityArray`). */
-export function at(value: unknown, path: string): unknown {
-	return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as IDataObject)[key] : undefined), value);
-}
-
 function itemsOf(answer: unknown, path: string): IDataObject[] {
 	const items = at(answer, path);
 	return Array.isArray(items) ? (items as IDataObject[]) : [];
 }
 
-/** Numeric comparison that also works for int64 ids kept as digit strings. */
-function idValue(item: IDataObject, field: string): bigint | undefined {
-	const value = item[field];
-	if (typeof value === 'number' && Number.isFinite(value)) return BigInt(Math.trunc(value));
-	if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
-	return undefined;
-}
-
-function asWire(id: bigint): number | string {
-	const n = Number(id);
-	return Number.isSafeInteger(n) ? n : id.toString();
-}
+/** An item's id field by the engine's one id rule (int64 ids kept as digit strings compare exactly). */
+const idValue = (item: IDataObject, field: string): bigint | undefined => idOf(item[field]);
 
 export interface PagingInput {
 	paging: Paging;
@@ -75,7 +61,7 @@ export async function collectPages({ paging, returnAll, limit, userValues, fetch
 				const lowest = items.map((item) => idValue(item, paging.cursorField)).reduce<bigint | undefined>((min, v) => (v !== undefined && (min === undefined || v < min) ? v : min), undefined);
 				const previous = cursor === undefined ? undefined : BigInt(String(cursor));
 				if (!at(answer, paging.hasMorePath) || lowest === undefined || (previous !== undefined && lowest >= previous)) break;
-				cursor = asWire(lowest);
+				cursor = idJson(lowest);
 			}
 			break;
 		}
@@ -99,7 +85,7 @@ export async function collectPages({ paging, returnAll, limit, userValues, fetch
 				const ids = items.map((item) => idValue(item, paging.idField)).filter((v): v is bigint => v !== undefined);
 				if (items.length === 0 || ids.length === 0 || itemsOf(answer, paging.itemsPath).length < size) break;
 				const next = ids.reduce((a, b) => (forward ? (b > a ? b : a) : b < a ? b : a));
-				bound = asWire(next);
+				bound = idJson(next);
 			}
 			break;
 		}

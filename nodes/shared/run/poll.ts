@@ -1,8 +1,8 @@
 /**
  * Engine helpers for the polling triggers: requests by table row (the rows of the action nodes,
  * sent through the same Transport with its retries, errors and redaction), user input checked with
- * the table's validation, one poll at a time per trigger node, and small helpers for the JSON-only
- * cursors kept in the node's static data.
+ * the table's validation, and one poll at a time per trigger node. The JSON-only cursors kept in
+ * the node's static data use table/json.ts (idOf, idJson, maxId, copyJson, listAt).
  *
  * Cursor rules every trigger follows (n8n saves static data only after a poll that returns items,
  * and reliably only what was assigned to a top-level key):
@@ -88,36 +88,4 @@ export async function exclusivePoll(ctx: IPollFunctions, poll: () => Promise<INo
 /** The items of a poll, or null when there are none (n8n starts no execution then). */
 export function emit(ctx: IPollFunctions, items: IDataObject[]): INodeExecutionData[][] | null {
 	return items.length ? [ctx.helpers.returnJsonArray(items)] : null;
-}
-
-/** A whole-number id from the API (number or digit string) as a bigint; undefined otherwise. */
-export function idOf(value: unknown): bigint | undefined {
-	if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-	if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
-	return undefined;
-}
-
-/** A bigint id as JSON: a number when exact, else its digit string. */
-export function idJson(id: bigint): number | string {
-	const n = Number(id);
-	return Number.isSafeInteger(n) ? n : id.toString();
-}
-
-/** The bigger of two ids (undefined counts as absent). */
-export function maxId(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
-	if (a === undefined) return b;
-	if (b === undefined) return a;
-	return a > b ? a : b;
-}
-
-/** A deep copy of a JSON value from static data (never hands out the saved object itself). */
-export function copyJson<T>(value: unknown): T | undefined {
-	if (value === undefined || value === null) return undefined;
-	return JSON.parse(JSON.stringify(value)) as T;
-}
-
-/** The list at a dotted path of an answer (empty when absent). */
-export function listAt(answer: unknown, path: string): IDataObject[] {
-	const value = path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as IDataObject)[key] : undefined), answer);
-	return Array.isArray(value) ? (value.filter((entry) => entry && typeof entry === 'object') as IDataObject[]) : [];
 }

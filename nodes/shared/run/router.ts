@@ -13,21 +13,16 @@ import {
 } from 'n8n-workflow';
 
 import { readConcurrency, readLimits } from './readOptions';
-import { at, collectPages } from './paging';
-import { choiceValues, sentences } from '../table/text';
+import { collectPages } from './paging';
+import { choiceValues, managedParams } from '../table/params';
+import { sentences } from '../table/text';
 import { simplifyItem } from './simplify';
 import { buildRequest, type FilePart, type ParamValues } from '../http/request';
+import { at } from '../table/json';
 import { indexTable, type ServiceDefinition } from '../table/service';
 import { Transport } from '../http/transport';
 import type { EndpointRow, ParamDef } from '../table/types';
 import { coerce, invalidMessage, isUnset, type Fail } from '../table/validate';
-
-/** Parameters the engine sets itself while paging (hidden from the UI). */
-export function managedParams(row: EndpointRow): Set<string> {
-	const p = row.paging;
-	if (!p) return new Set();
-	return new Set(p.style === 'pageIndex' ? [p.pageParam, p.sizeParam] : [p.sizeParam]);
-}
 
 function readParams(ctx: IExecuteFunctions, row: EndpointRow, itemIndex: number): { values: ParamValues; binaryParams: ParamDef[] } {
 	const fail: Fail = (param, reason) => {

@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { at } from './paging';
+import { at } from '../table/json';
 import type { Simplifier } from '../table/types';
 
 type Value = IDataObject[keyof IDataObject];

@@ -1,4 +1,4 @@
-/** Small helpers shared by the UI builder and the router: description text and choice values. */
+/** Description text, shared by the UI builder and the router. */
 
 /**
  * Joins description parts into text that reads as sentences: one part stays a fragment without a
@@ -8,10 +8,4 @@ export function sentences(...parts: Array<string | undefined>): string {
 	const texts = parts.map((part) => part?.trim()).filter((part): part is string => Boolean(part));
 	if (texts.length === 1) return texts[0].replace(/\.$/, '');
 	return texts.map((text) => (/[.!?]$/.test(text) ? text : `${text}.`)).join(' ');
-}
-
-/** The choice's values as the list the user picked ('' / [] when left empty, as in workflows saved before the choice existed). */
-export function choiceValues(value: unknown): string[] {
-	if (Array.isArray(value)) return value.map(String).filter(Boolean);
-	return typeof value === 'string' && value !== '' ? [value] : [];
 }

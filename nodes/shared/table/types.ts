@@ -3,7 +3,7 @@
  * the service's SDK; the engine derives UI properties, validation, requests, paging and output
  * from the rows alone.
  */
-import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, INodeListSearchItems, INodePropertyOptions } from 'n8n-workflow';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -239,4 +239,34 @@ export interface ServiceError {
 	code?: string;
 	correlationId?: string;
 	details?: IDataObject;
+}
+
+/**
+ * The "From List" mode of resource locators (n8n `methods.listSearch`), declared per service next to
+ * its table (run/listSearch.ts runs it).
+ */
+export interface ListPage {
+	/** Search text typed by the user (trimmed; undefined when empty). */
+	filter?: string;
+	/** The token the previous page returned (undefined for the first page). */
+	token?: string;
+	/** API origin of the credential, for building links to entries. */
+	baseUrl: string;
+}
+
+export interface ListSearchDef {
+	/** sdkMethod of the row to call (may depend on the search text, e.g. list vs search endpoint). */
+	sdkMethod: string | ((page: ListPage) => string);
+	/** Parameter values of the request (by ParamDef name, as sent after validation). */
+	values(page: ListPage): Record<string, unknown>;
+	/** Dotted path of the entries in the answer; '' when the answer is the list. */
+	items: string | ((page: ListPage) => string);
+	/** An entry as a list item; undefined leaves it out. */
+	toItem(entry: IDataObject, page: ListPage): INodeListSearchItems | undefined;
+	/** Token for the next page, from the answer and its entries (undefined: last page). */
+	next?(answer: unknown, entries: IDataObject[], page: ListPage): string | undefined;
+	/** Keep only entries whose name contains the search text (when the API cannot search). */
+	filterByName?: boolean;
+	/** The API cannot list without search text: show nothing (no request) until the user types. */
+	needsFilter?: boolean;
 }
