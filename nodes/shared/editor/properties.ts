@@ -243,7 +243,7 @@ function rowProperties(row: EndpointRow): INodeProperties[] {
  * AI agents' tools; off by default for nodes saved as version 1, so workflows saved before the
  * option existed keep their output (n8n fills a saved node's missing parameters with defaults).
  */
-export const SIMPLIFY_DESCRIPTION = 'Whether to return only the fields a workflow usually needs, in camelCase, instead of the raw API answer';
+const SIMPLIFY_DESCRIPTION = 'Whether to return only the fields a workflow usually needs, in camelCase, instead of the raw API answer';
 
 function simplifyProperties(show: IDataObject): INodeProperties[] {
 	const property = (on: boolean, when: IDataObject): INodeProperties => ({

@@ -41,7 +41,7 @@ function pathValue(name: string, value: unknown): string {
 const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;\s*[a-z0-9!#$&^_.+-]+=("[ !#-[\]-~]*"|[a-z0-9!#$&^_.+-]+))*$/i;
 
 /** The MIME type to put in a part header: the binary's own when it is well formed, else application/octet-stream. */
-export function safeMimeType(value: unknown): string {
+function safeMimeType(value: unknown): string {
 	const text = typeof value === 'string' ? value.trim() : '';
 	return MIME_TYPE.test(text) ? text : 'application/octet-stream';
 }
@@ -51,7 +51,7 @@ export function safeMimeType(value: unknown): string {
  * closing quote) and control characters are percent-encoded, as browsers encode `"`, CR and LF, so
  * the name can neither end the quoted string nor inject a header line.
  */
-export function quoteFileName(name: string): string {
+function quoteFileName(name: string): string {
 	let out = '';
 	for (const char of name) {
 		const code = char.charCodeAt(0);

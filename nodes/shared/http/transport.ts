@@ -48,7 +48,7 @@ const emptyObject = (body: unknown) =>
 export class Transport {
 	readonly redactor = new Redactor();
 
-	readonly limits: TransportLimits;
+	private readonly limits: TransportLimits;
 
 	private readonly cancel: Cancellation;
 

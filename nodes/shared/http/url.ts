@@ -21,7 +21,7 @@ import { NodeOperationError, type INode } from 'n8n-workflow';
 
 import { Redactor } from './redact';
 
-export interface ServiceUrlRules {
+interface ServiceUrlRules {
 	/** How the message names the field, e.g. 'The itslearning Site URL'. */
 	subject: string;
 	/** The error's description: where to fix it, with an example. */
@@ -46,12 +46,12 @@ const ORIGIN = `(?:https://${HOST}(?::(?!443(?![0-9]))${PORT})?|http://(?:127\\.
 const PATH = '(?:/(?!\\.\\.?(?:/|$))[a-z0-9._~-]+)*';
 
 /** The pattern of the rule, for an origin only or an origin with an optional path. Case-insensitive. */
-export function serviceUrlPattern(allowPath: boolean): RegExp {
+function serviceUrlPattern(allowPath: boolean): RegExp {
 	return new RegExp(`^${ORIGIN}${allowPath ? PATH : ''}$`, 'i');
 }
 
 /** The text the rule applies to: surrounding whitespace and trailing slashes removed (as the expressions do). */
-export function serviceUrlText(value: unknown): string {
+function serviceUrlText(value: unknown): string {
 	return typeof value === 'string' ? value.trim().replace(/\/+$/, '') : '';
 }
 

@@ -19,7 +19,7 @@ const MAX_FILTER_PAGES = 10;
 export type ListSearchMethod = (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>;
 
 /** Runs one list search: one request, one page of results. */
-export async function runListSearch(
+async function runListSearch(
 	ctx: ILoadOptionsFunctions,
 	service: ServiceDefinition,
 	def: ListSearchDef,

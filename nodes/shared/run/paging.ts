@@ -8,12 +8,12 @@ import type { IDataObject } from 'n8n-workflow';
 import { at, idJson, idOf } from '../table/json';
 import type { Paging } from '../table/types';
 
-export interface PageRequest {
+interface PageRequest {
 	/** Parameter values to set (by ParamDef name) for this page; `undefined` removes a value. */
 	set: Record<string, unknown>;
 }
 
-export type FetchPage = (page: PageRequest) => Promise<unknown>;
+type FetchPage = (page: PageRequest) => Promise<unknown>;
 
 function itemsOf(answer: unknown, path: string): IDataObject[] {
 	const items = at(answer, path);
@@ -23,7 +23,7 @@ function itemsOf(answer: unknown, path: string): IDataObject[] {
 /** An item's id field by the engine's one id rule (int64 ids kept as digit strings compare exactly). */
 const idValue = (item: IDataObject, field: string): bigint | undefined => idOf(item[field]);
 
-export interface PagingInput {
+interface PagingInput {
 	paging: Paging;
 	returnAll: boolean;
 	limit: number;

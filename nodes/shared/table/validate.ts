@@ -18,7 +18,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Options that depend on where the value comes from. */
-export interface CoerceOptions {
+interface CoerceOptions {
 	/**
 	 * IANA time zone for dates without an offset (n8n's date picker stores `2026-03-07T16:36:58`,
 	 * meaning that wall-clock time in the workflow's time zone). UTC when not given.
