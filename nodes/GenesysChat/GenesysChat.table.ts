@@ -1,6 +1,6 @@
 /**
  * Genesys Cloud Chat: one row per operation of the Platform API SDK's `ChatApi` (32), with the
- * HTTP method, path, parameters and permissions of `shared/spec/genesys-chat.json`. Path values are
+ * HTTP method, path, parameters and permissions of `test/spec/genesys-chat.json`. Path values are
  * encoded like the SDK (encodeURIComponent: a JID's `@` becomes `%40`, a comma list `%2C`);
  * optional query parameters are sent only when set.
  */

@@ -1,6 +1,6 @@
 /**
  * itslearning Instant Messages: one row per method of the itslearning-sdk `InstantMessagesAPI`
- * (45), with the HTTP method, path, parameters and paging of `shared/spec/itslearning-instant-message.json`.
+ * (45), with the HTTP method, path, parameters and paging of `test/spec/itslearning-instant-message.json`.
  * Parameter names are the camelCase of the API's own names; `wireName` keeps the API's spelling.
  */
 import type { IDataObject } from 'n8n-workflow';

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { startGenesysEmulator, type GenesysEmulator } from './genesys';
 
-/** The 32 ChatApi operations of shared/spec/genesys-chat.json (SDK method → HTTP method + path template). */
+/** The 32 ChatApi operations of test/spec/genesys-chat.json (SDK method → HTTP method + path template). */
 const SPEC: Record<string, [string, string]> = {
 	deleteChatsRoomMessage: ['DELETE', '/api/v2/chats/rooms/{roomJid}/messages/{messageId}'],
 	deleteChatsRoomMessagesPin: ['DELETE', '/api/v2/chats/rooms/{roomJid}/messages/pins/{pinnedMessageId}'],

@@ -1,5 +1,5 @@
 /**
- * Genesys Cloud Chat emulator: the 32 ChatApi operations of `shared/spec/genesys-chat.json`, the
+ * Genesys Cloud Chat emulator: the 32 ChatApi operations of `test/spec/genesys-chat.json`, the
  * OAuth2 login host (`/oauth/token`, `/oauth/authorize`), `GET /api/v2/tokens/me` and, for the
  * trigger, `GET /api/v2/users/chats/me` and `GET /api/v2/users/me` (UsersApi), on one
  * Fastify server (region-independent: it is both the "login" and the "api" host).

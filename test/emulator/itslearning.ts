@@ -1,7 +1,7 @@
 /**
  * Emulator of the itslearning personal REST API as far as the Instant Message node uses it:
  * OAuth2 (browser authorize → code → token, rotating refresh tokens) and all 45 routes of
- * shared/spec/itslearning-instant-message.json over an in-memory model (people, a course, a
+ * test/spec/itslearning-instant-message.json over an in-memory model (people, a course, a
  * project, threads, messages, per-person read state, stars, blocks, abuse reports, uploads).
  *
  * Built on core.ts (request log, fault injection, rate limit). JSON is PascalCase like the real
