@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ListSearchDef } from '../shared/listSearch';
-import { simplifyList } from '../shared/simplify';
+import { itslearningMessageShape, itslearningPersonShape, itslearningThreadShape, itslearningThreadWithMessagesShape } from '../shared/message';
 import type { ChoiceDef, EndpointRow, LocatorDef, ParamDef, ResourceDef, Simplifier } from '../shared/types';
 
 const IM = '/restapi/personal/instantmessages';
@@ -58,53 +58,11 @@ const threadPageParams: ParamDef[] = [
 	maxMessagesPerThread,
 ];
 
-// ── Simplify: the fields a workflow needs, camelCase ────────────────────────────────────────────
-const simpleMessage: Simplifier = {
-	messageId: 'MessageId',
-	threadId: 'InstantMessageThreadId',
-	text: 'Text',
-	fromPersonId: 'CreatedBy',
-	fromName: 'CreatedByName',
-	createdAt: 'Created',
-	isEdited: 'IsEdited',
-	isDeleted: 'IsDeleted',
-	isStarred: 'IsStarred',
-	attachmentName: 'AttachmentName',
-	attachmentUrl: 'AttachmentUrl',
-};
-const participantNames = (thread: IDataObject) =>
-	Array.isArray(thread.Participants) ? (thread.Participants as IDataObject[]).map((p) => p.FullName).filter((name) => typeof name === 'string') : undefined;
-const simpleThread: Simplifier = {
-	threadId: 'InstantMessageThreadId',
-	name: 'Name',
-	type: 'Type',
-	participants: participantNames,
-	participantCount: 'ParticipantsCount',
-	lastMessageId: 'LastMessage.MessageId',
-	lastMessageText: 'LastMessage.Text',
-	lastMessageFromName: 'LastMessage.CreatedByName',
-	lastMessageAt: 'LastMessage.Created',
-	lastReadMessageId: 'LastReadInstantMessageId',
-	repliesAreEnabled: 'RepliesAreEnabled',
-	createdAt: 'Created',
-};
-/** A thread with the messages it came with (Thread → Get), messages simplified too. */
-const simpleThreadWithMessages: Simplifier = {
-	...simpleThread,
-	messages: (thread) => {
-		const messages = thread.Messages as IDataObject | IDataObject[] | null | undefined;
-		return simplifyList(Array.isArray(messages) ? messages : messages?.EntityArray, simpleMessage);
-	},
-};
-const simpleRecipient: Simplifier = {
-	type: 'TypeName',
-	id: 'Id',
-	name: 'Label',
-	role: 'RoleInHierarchyTitle',
-	organization: 'Organization',
-	canReceive: 'CanReceive',
-	participantCount: 'ParticipantsCount',
-};
+// ── Simplify: the one shape of messages, threads and people (shared/message.ts) ─────────────────
+const simpleMessage: Simplifier = itslearningMessageShape;
+const simpleThread: Simplifier = itslearningThreadShape;
+const simpleThreadWithMessages: Simplifier = itslearningThreadWithMessagesShape;
+const simpleRecipient: Simplifier = itslearningPersonShape;
 
 // ── "One of these is needed" ────────────────────────────────────────────────────────────────────
 const sendTo = (courseParam: string, projectParam: string, coursesLabel: string, projectsLabel: string): ChoiceDef => ({
@@ -230,7 +188,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'thread', operation: 'getOneToOne', sdkMethod: 'getOneToOneThreadId', name: 'Get One-to-One Thread ID', action: 'Get the one-to-one thread ID with a person',
 		description: 'Look up the ID of the one-to-one thread with a person (0 when none exists)',
-		method: 'GET', path: `${IM}/messagethreads/onetoone/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'threadId' },
+		method: 'GET', path: `${IM}/messagethreads/onetoone/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'threadId', type: 'integer' },
 	},
 	{
 		resource: 'thread', operation: 'getCollaboration', sdkMethod: 'getCollaborationThreadId', name: 'Get Collaboration Thread', action: 'Get the thread of a collaboration',
@@ -329,7 +287,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'message', operation: 'search', sdkMethod: 'searchMessagesInThread', name: 'Search in Thread', action: 'Search messages in a thread',
 		description: 'Find which messages of a thread contain a text (one item per matching message ID)',
-		method: 'GET', path: `${IM}/messagethreads/{threadId}/messages/search/v1`, scope: SCOPE, params: [threadId, searchText], output: { kind: 'primitiveList', key: 'messageId' },
+		method: 'GET', path: `${IM}/messagethreads/{threadId}/messages/search/v1`, scope: SCOPE, params: [threadId, searchText], output: { kind: 'primitiveList', key: 'messageId', type: 'integer' },
 	},
 	{
 		resource: 'message', operation: 'toggleStar', sdkMethod: 'toggleMessageStar', name: 'Toggle Star', action: 'Star or unstar a message',
@@ -339,19 +297,19 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'message', operation: 'getStarredCount', sdkMethod: 'getStarredMessagesCount', name: 'Get Starred Count', action: 'Count starred messages',
 		description: 'Count the messages the user has starred',
-		method: 'GET', path: `${IM}/starred/count/v1`, scope: SCOPE, params: [], output: { kind: 'primitive', key: 'starredCount' },
+		method: 'GET', path: `${IM}/starred/count/v1`, scope: SCOPE, params: [], output: { kind: 'primitive', key: 'starredCount', type: 'integer' },
 	},
 
 	// ── Unread ──────────────────────────────────────────────────────────────────────────────────
 	{
 		resource: 'unread', operation: 'getThreadCount', sdkMethod: 'getThreadUnreadCount', name: 'Get Thread Unread Count', action: 'Count unread messages in a thread',
 		description: 'Count the unread messages in one thread',
-		method: 'GET', path: `${IM}/messagethreads/{threadId}/unread/count/v1`, scope: SCOPE, params: [threadId], output: { kind: 'primitive', key: 'unreadCount' },
+		method: 'GET', path: `${IM}/messagethreads/{threadId}/unread/count/v1`, scope: SCOPE, params: [threadId], output: { kind: 'primitive', key: 'unreadCount', type: 'integer' },
 	},
 	{
 		resource: 'unread', operation: 'getThreadsCount', sdkMethod: 'getUnreadThreadsCount', name: 'Get Unread Threads Count', action: 'Count threads with unread messages',
 		description: 'Count how many threads contain unread messages',
-		method: 'GET', path: `${IM}/messagethreads/unread/count/v1`, scope: SCOPE, params: [], output: { kind: 'primitive', key: 'unreadThreadsCount' },
+		method: 'GET', path: `${IM}/messagethreads/unread/count/v1`, scope: SCOPE, params: [], output: { kind: 'primitive', key: 'unreadThreadsCount', type: 'integer' },
 	},
 	{
 		resource: 'unread', operation: 'markRead', sdkMethod: 'updateLastRead', name: 'Mark as Read', action: 'Mark a thread as read up to a message',
@@ -447,12 +405,12 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'person', operation: 'checkPrivacy', sdkMethod: 'checkPrivacyRules', name: 'Check Privacy Rules', action: 'Check whether a person may be messaged',
 		description: 'Ask whether the user may start a conversation with a person',
-		method: 'GET', path: `${IM}/privacy/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'allowed' },
+		method: 'GET', path: `${IM}/privacy/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'allowed', type: 'boolean' },
 	},
 	{
 		resource: 'person', operation: 'toggleBlock', sdkMethod: 'togglePersonBlock', name: 'Toggle Block', action: 'Block or unblock a person',
 		description: 'Flip whether the user blocks messages from a person',
-		method: 'PUT', path: `${IM}/togglepersonblock/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'result' },
+		method: 'PUT', path: `${IM}/togglepersonblock/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'result', type: 'boolean' },
 	},
 
 	// ── Abuse report ────────────────────────────────────────────────────────────────────────────
