@@ -391,7 +391,7 @@ const RAW_ONLY = ['getChatsSettings', 'patchChatsSettings', 'putChatsSettings', 
 describe.each([1, 1.1])('version %s: n8n finds each operation\'s output schema and the output matches it', (version) => {
 	it.each(TABLE.map((row) => [row.sdkMethod, `${row.resource} → ${row.operation}`]))('%s (%s)', async (sdkMethod) => {
 		const row = TABLE.find((r) => r.sdkMethod === sdkMethod)!;
-		const { file, schema } = schemaFor('GenesysChat', version, row.resource, row.operation);
+		const { file, schema } = schemaFor(env.pkg, 'genesysChat', version, row.resource, row.operation);
 		expect(file).toBe(path.resolve(__dirname, `../../dist/nodes/GenesysChat/__schema__/${version === 1 ? 'v1.0.0' : 'v1.1.0'}/${row.resource}/${row.operation}.json`));
 		const described = !RAW_ONLY.includes(sdkMethod) && (version !== 1 || !row.simplify);
 		if (!described) {

@@ -9,6 +9,8 @@ import * as path from 'path';
 
 import { loadOutputSchema, resolveOutputSchemaPath } from 'n8n-core';
 
+import type { LoadedPackage } from './n8n';
+
 export interface JsonSchema {
 	type?: string;
 	properties?: Record<string, JsonSchema>;
@@ -17,11 +19,16 @@ export interface JsonSchema {
 	additionalProperties?: boolean;
 }
 
-const DIST = path.resolve(__dirname, '../../dist/nodes');
-
-/** The schema n8n's editor gets for a node of this package (folder = the node's folder in dist). */
-export function schemaFor(folder: string, version: number, resource?: string, operation?: string): { file?: string; schema?: JsonSchema } {
-	const ref = { nodeDir: path.join(DIST, folder), version, resource, operation };
+/**
+ * The schema n8n's editor gets for a node of the loaded package: n8n 2.41's
+ * `LoadNodesAndCredentials.resolveSchema` passes the directory of the node's `sourcePath` (as the
+ * harness records it, mirroring `postProcessLoaders`), the version, resource and operation, without
+ * version fallback. `schema` is what n8n-core's `loadOutputSchema` parses from that file.
+ */
+export function schemaFor(pkg: LoadedPackage, nodeType: string, version: number, resource?: string, operation?: string): { file?: string; schema?: JsonSchema } {
+	const sourcePath = pkg.known.nodes[pkg.nodeTypeName(nodeType)]?.sourcePath;
+	if (!sourcePath) throw new Error(`node ${nodeType} is not loaded`);
+	const ref = { nodeDir: path.dirname(sourcePath), version, resource, operation };
 	return { file: resolveOutputSchemaPath(ref), schema: loadOutputSchema(ref) as JsonSchema | undefined };
 }
 

@@ -336,7 +336,7 @@ describe.each([1, 1.1])('version %s: n8n finds each operation\'s output schema a
 	afterEach(async () => await site.close());
 
 	it.each(table.map((row) => [row.sdkMethod, row] as const))('%s', async (sdkMethod, row) => {
-		const { file, schema } = schemaFor('ItslearningInstantMessage', version, row.resource, row.operation);
+		const { file, schema } = schemaFor(site.pkg, NODE_TYPE, version, row.resource, row.operation);
 		// n8n's lookup names the file whether or not it exists; the build wrote it when a definition describes the output.
 		expect(file).toBe(path.resolve(__dirname, `../../dist/nodes/ItslearningInstantMessage/__schema__/${version === 1 ? 'v1.0.0' : 'v1.1.0'}/${row.resource}/${row.operation}.json`));
 		const described = !RAW_ONLY.includes(sdkMethod) && (version !== 1 || !row.simplify);

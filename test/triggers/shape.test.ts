@@ -64,8 +64,10 @@ describe('itslearning: a New Message trigger item and a Message → Get Many ite
 		expectSameMessage(triggerItem, actionItem, Object.keys(itslearningMessageShape));
 		expect(triggerItem).toMatchObject({ messageId: sent.MessageId, chatId: thread.InstantMessageThreadId, chatType: 'thread', text: 'Same shape 1', senderId: 2, senderName: 'Alan Turing', createdAt: sent.Created });
 
-		const triggerSchema = schemaFor('ItslearningInstantMessageTrigger', 1).schema;
-		const actionSchema = schemaFor('ItslearningInstantMessage', 1.1, 'message', 'getMany').schema;
+		// A trigger has no resource/operation: n8n looks for __schema__/v1.0.0.json next to its file.
+		expect(schemaFor(site.pkg, 'itslearningInstantMessageTrigger', 1).file).toMatch(/dist\/nodes\/ItslearningInstantMessageTrigger\/__schema__\/v1\.0\.0\.json$/);
+		const triggerSchema = schemaFor(site.pkg, 'itslearningInstantMessageTrigger', 1).schema;
+		const actionSchema = schemaFor(site.pkg, 'itslearningInstantMessage', 1.1, 'message', 'getMany').schema;
 		expect(triggerSchema && actionSchema).toBeDefined();
 		expect(validate(triggerItem, triggerSchema!)).toEqual([]);
 		expect(validate(actionItem, actionSchema!)).toEqual([]);
@@ -116,8 +118,8 @@ describe('Genesys: a trigger item and a Get History item of the same message', (
 		expectSameMessage(triggerItem, actionItem, Object.keys(genesysMessageShape));
 		expect(triggerItem).toMatchObject({ messageId: id, chatId: room ?? env.other.id, chatType, text: `Same shape ${chatType}`, senderId: env.other.id });
 
-		const triggerSchema = schemaFor('GenesysChatTrigger', 1).schema;
-		const actionSchema = schemaFor('GenesysChat', 1.1, parameters.resource, 'getHistory').schema;
+		const triggerSchema = schemaFor(env.pkg, 'genesysChatTrigger', 1).schema;
+		const actionSchema = schemaFor(env.pkg, 'genesysChat', 1.1, parameters.resource, 'getHistory').schema;
 		expect(triggerSchema && actionSchema).toBeDefined();
 		expect(validate(triggerItem, triggerSchema!)).toEqual([]);
 		expect(validate(actionItem, actionSchema!)).toEqual([]);
@@ -136,6 +138,6 @@ describe('Genesys: a trigger item and a Get History item of the same message', (
 		const [sent] = jsonOf(result);
 		expect(sent).toEqual({ messageId: expect.any(String), chatId: room, chatType: 'room' });
 		expect(env.emu.getMessage(sent.messageId as string)).toMatchObject({ body: 'Which id?' });
-		expect(validate(sent, schemaFor('GenesysChat', 1.1, 'roomMessage', 'send').schema!)).toEqual([]);
+		expect(validate(sent, schemaFor(env.pkg, 'genesysChat', 1.1, 'roomMessage', 'send').schema!)).toEqual([]);
 	});
 });
