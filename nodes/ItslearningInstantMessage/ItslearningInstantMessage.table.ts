@@ -137,7 +137,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'thread', operation: 'update', sdkMethod: 'updateThread', name: 'Update', action: 'Update a thread',
 		description: 'Rename a thread, replace its participants or change whether students may reply',
-		method: 'PUT', path: `${IM}/messagethreads/{threadId}/v1`, scope: SCOPE, choice: threadChanges,
+		method: 'PUT', path: `${IM}/messagethreads/{threadId}/v1`, scope: SCOPE, simplify: simpleThread, choice: threadChanges,
 		params: [threadId, ...threadUpdateBody(false, 'The people the thread should have')],
 	},
 	{
@@ -148,12 +148,12 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'thread', operation: 'restore', sdkMethod: 'restoreThread', name: 'Restore', action: 'Restore a thread',
 		description: 'Undo the deletion of a thread',
-		method: 'PATCH', path: `${IM}/messagethreads/{threadId}/restore/v1`, scope: SCOPE, params: [threadId],
+		method: 'PATCH', path: `${IM}/messagethreads/{threadId}/restore/v1`, scope: SCOPE, simplify: simpleThread, params: [threadId],
 	},
 	{
 		resource: 'thread', operation: 'toggleReplies', sdkMethod: 'toggleThreadReplies', name: 'Toggle Replies', action: 'Toggle whether students may reply',
 		description: 'Flip whether students may reply in a thread',
-		method: 'PUT', path: `${IM}/messagethreads/{threadId}/toggleEnableDisableReplies/v1`, scope: SCOPE, params: [threadId],
+		method: 'PUT', path: `${IM}/messagethreads/{threadId}/toggleEnableDisableReplies/v1`, scope: SCOPE, simplify: simpleThread, params: [threadId],
 	},
 	{
 		resource: 'thread', operation: 'search', sdkMethod: 'searchMessageThreads', name: 'Search', action: 'Search threads',
@@ -202,7 +202,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'message', operation: 'send', sdkMethod: 'sendInstantMessageV2', name: 'Send', action: 'Send a message',
 		description: 'Send a message (text and/or uploaded files) to a thread or to new recipients; returns the thread',
-		method: 'POST', path: `${IM}/v2`, scope: SCOPE, choice: sendTo('courseIds', 'projectIds', 'one or more courses', 'one or more projects'),
+		method: 'POST', path: `${IM}/v2`, scope: SCOPE, simplify: simpleThread, choice: sendTo('courseIds', 'projectIds', 'one or more courses', 'one or more projects'),
 		params: [
 			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'The message text' },
 			{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', label: 'Thread', description: 'The thread to post in', locator: threadLocator },
@@ -232,7 +232,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'message', operation: 'sendV1', sdkMethod: 'sendInstantMessageV1', name: 'Send V1', action: 'Send a message, old version',
 		description: 'Send a message to a thread or to new recipients (old API version)', deprecated: 'use Message → Send instead',
-		method: 'POST', path: `${IM}/v1`, scope: SCOPE, choice: sendTo('courseId', 'projectId', 'a course', 'a project'),
+		method: 'POST', path: `${IM}/v1`, scope: SCOPE, simplify: simpleThread, choice: sendTo('courseId', 'projectId', 'a course', 'a project'),
 		params: [
 			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'The message text' },
 			{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', label: 'Thread', description: 'The thread to post in', locator: threadLocator },
@@ -246,7 +246,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'message', operation: 'update', sdkMethod: 'updateInstantMessageText', name: 'Update Text', action: 'Edit the text of a message',
 		description: 'Edit the text of a message the user sent',
-		method: 'PATCH', path: `${IM}/v1`, scope: SCOPE,
+		method: 'PATCH', path: `${IM}/v1`, scope: SCOPE, simplify: simpleMessage,
 		params: [
 			{ name: 'instantMessageId', wireName: 'InstantMessageId', location: 'body', type: 'int64', label: 'Message ID', required: true, description: 'ID of the message to edit; only the sender can edit it' },
 			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'The new message text' },
@@ -255,12 +255,12 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'message', operation: 'delete', sdkMethod: 'deleteInstantMessage', name: 'Delete', action: 'Delete a message',
 		description: 'Delete one message (it can be restored)',
-		method: 'DELETE', path: `${IM}/{instantMessageId}/v1`, scope: SCOPE, params: [instantMessageId],
+		method: 'DELETE', path: `${IM}/{instantMessageId}/v1`, scope: SCOPE, simplify: simpleMessage, params: [instantMessageId],
 	},
 	{
 		resource: 'message', operation: 'restore', sdkMethod: 'restoreInstantMessage', name: 'Restore', action: 'Restore a message',
 		description: 'Undo the deletion of a message',
-		method: 'PATCH', path: `${IM}/{instantMessageId}/restore/v1`, scope: SCOPE, params: [instantMessageId],
+		method: 'PATCH', path: `${IM}/{instantMessageId}/restore/v1`, scope: SCOPE, simplify: simpleMessage, params: [instantMessageId],
 	},
 	{
 		resource: 'message', operation: 'getMany', sdkMethod: 'getThreadMessagesV3', name: 'Get Many', action: 'Get many messages of a thread',
@@ -292,7 +292,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'message', operation: 'toggleStar', sdkMethod: 'toggleMessageStar', name: 'Toggle Star', action: 'Star or unstar a message',
 		description: 'Flip the starred flag of a message (read IsStarred from the result)',
-		method: 'PUT', path: `${IM}/togglemessagestar/{instantMessageId}/v1`, scope: SCOPE, params: [instantMessageId],
+		method: 'PUT', path: `${IM}/togglemessagestar/{instantMessageId}/v1`, scope: SCOPE, simplify: simpleMessage, params: [instantMessageId],
 	},
 	{
 		resource: 'message', operation: 'getStarredCount', sdkMethod: 'getStarredMessagesCount', name: 'Get Starred Count', action: 'Count starred messages',
@@ -327,17 +327,17 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'participant', operation: 'add', sdkMethod: 'addParticipantsToThread', name: 'Add', action: 'Add people to a thread',
 		description: 'Add people to an existing thread',
-		method: 'PUT', path: `${IM}/messagethreads/{threadId}/participants/v1`, scope: SCOPE, params: [threadId, ...threadUpdateBody(true, 'People to add')],
+		method: 'PUT', path: `${IM}/messagethreads/{threadId}/participants/v1`, scope: SCOPE, simplify: simpleThread, params: [threadId, ...threadUpdateBody(true, 'People to add')],
 	},
 	{
 		resource: 'participant', operation: 'remove', sdkMethod: 'removeParticipantsFromThread', name: 'Remove', action: 'Remove people from a thread',
 		description: 'Remove people from a thread',
-		method: 'DELETE', path: `${IM}/messagethreads/{threadId}/participants/v1`, scope: SCOPE, params: [threadId, ...threadUpdateBody(true, 'People to remove')],
+		method: 'DELETE', path: `${IM}/messagethreads/{threadId}/participants/v1`, scope: SCOPE, simplify: simpleThread, params: [threadId, ...threadUpdateBody(true, 'People to remove')],
 	},
 	{
 		resource: 'participant', operation: 'addModerator', sdkMethod: 'addModeratorToThread', name: 'Add Moderator', action: 'Make people moderators of a thread',
 		description: 'Make one or more people moderators of a thread',
-		method: 'PUT', path: `${IM}/messagethreads/{threadId}/moderators/v1`, scope: SCOPE, params: [threadId, ...threadUpdateBody(true, 'People to make moderators')],
+		method: 'PUT', path: `${IM}/messagethreads/{threadId}/moderators/v1`, scope: SCOPE, simplify: simpleThread, params: [threadId, ...threadUpdateBody(true, 'People to make moderators')],
 	},
 	{
 		resource: 'participant', operation: 'getDisabled', sdkMethod: 'getParticipantsWithDisabledMessages', name: 'Get With Messages Disabled', action: 'List participants with messaging turned off',
@@ -417,7 +417,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'abuseReport', operation: 'cancelMessageReport', sdkMethod: 'cancelAbuseReport', name: 'Cancel Message Report', action: 'Withdraw a message abuse report',
 		description: 'Withdraw an abuse report filed against a single message',
-		method: 'DELETE', path: `${IM}/{instantMessageId}/abusereport/v1`, scope: SCOPE, params: [instantMessageId],
+		method: 'DELETE', path: `${IM}/{instantMessageId}/abusereport/v1`, scope: SCOPE, simplify: simpleMessage, params: [instantMessageId],
 	},
 	{
 		resource: 'abuseReport', operation: 'cancelThreadReport', sdkMethod: 'cancelAbuseThreadReport', name: 'Cancel Thread Report', action: 'Withdraw a thread abuse report',
