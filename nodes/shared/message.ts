@@ -212,7 +212,7 @@ export const genesysTriggerMessageShape: Shape = {
 	...genesysMessageShape,
 	chatId: { ...genesysMessageShape.chatId, required: true },
 	chatName: { from: (_m, c) => c.chatName, type: 'string', description: 'Name of the room or of the other person' },
-	newMessagesInChat: { from: (_m, c) => c.newMessagesInChat, type: 'integer', description: 'Test events: how many new messages the chat had' },
+	newMessagesInChat: { from: (_m, c) => c.newMessagesInChat, type: 'integer', description: 'How many new messages the chat had in this poll (1 in a test event)' },
 };
 
 /** The itslearning trigger's count events. */
