@@ -19,6 +19,7 @@ import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObje
 
 import { genesysService } from '../GenesysChat/GenesysChat.service';
 import { genesysChatTable, genesysSupportRows } from '../GenesysChat/GenesysChat.table';
+import { genesysTriggerMessage } from '../shared/message';
 import { copyJson, emit, listAt, PollClient, readList } from '../shared/poll';
 import type { ParamDef } from '../shared/types';
 
@@ -144,23 +145,8 @@ async function readSince(client: PollClient, chat: Chat, from: number | undefine
 }
 
 function messageItem(message: IDataObject, chat: Chat): IDataObject {
-	const user = message.user as IDataObject | undefined;
-	const item: IDataObject = {
-		messageId: message.id,
-		chatType: chat.type,
-		...(chat.type === 'room' ? { roomJid: chat.target } : { userId: chat.target }),
-		chatName: chat.name,
-		text: message.body ?? '',
-		senderId: user?.id ?? null,
-		senderJid: message.jid ?? null,
-		created: message.dateCreated,
-		edited: message.edited === true,
-		threadId: (message.thread as IDataObject | undefined)?.id ?? null,
-	};
-	const parent = (message.parentThread as IDataObject | undefined)?.id;
-	if (parent) item.parentThreadId = parent;
-	if (message.mentions) item.mentions = message.mentions;
-	return item;
+	// The one message shape of shared/message.ts, plus the chat's name.
+	return genesysTriggerMessage(message, { ...(chat.type === 'room' ? { roomJid: chat.target } : { userId: chat.target }), chatName: chat.name });
 }
 
 async function myUserId(client: PollClient, cursor: ChatCursor | undefined): Promise<string> {
@@ -269,6 +255,6 @@ export async function pollGenesys(ctx: IPollFunctions): Promise<INodeExecutionDa
 
 	const items = perChat
 		.flatMap(({ items: list }) => list.map((item): IDataObject => ({ ...item, newMessagesInChat: list.length })))
-		.sort((a, b) => time(a.created) - time(b.created));
+		.sort((a, b) => time(a.createdAt) - time(b.createdAt));
 	return emit(ctx, items);
 }

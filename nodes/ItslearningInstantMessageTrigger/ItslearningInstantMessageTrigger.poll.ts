@@ -16,6 +16,7 @@
 import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
 
 import { itslearningService } from '../ItslearningInstantMessage/ItslearningInstantMessage.service';
+import { itslearningTriggerMessage } from '../shared/message';
 import { copyJson, emit, idJson, idOf, listAt, maxId, PollClient, readList } from '../shared/poll';
 import type { ParamDef } from '../shared/types';
 
@@ -129,22 +130,14 @@ interface NewMessageOptions {
 const isOwn = (message: IDataObject) => message.CanEdit === true;
 
 function messageItem(message: IDataObject, thread: IDataObject, threadUnreadCount: number | null, options: NewMessageOptions): IDataObject {
-	const item: IDataObject = {
-		messageId: message.MessageId,
-		threadId: thread.InstantMessageThreadId ?? message.InstantMessageThreadId,
-		threadName: thread.Name ?? null,
-		text: message.Text ?? '',
-		senderId: message.CreatedBy,
-		senderName: message.CreatedByName ?? null,
-		created: message.Created,
+	// The one message shape of shared/message.ts, plus what the trigger knows about the thread.
+	return itslearningTriggerMessage(message, {
+		threadId: thread.InstantMessageThreadId,
+		chatName: thread.Name,
 		threadUnreadCount,
-		isEdited: message.IsEdited === true,
-		attachmentUrl: message.AttachmentUrl ?? null,
-		attachmentName: message.AttachmentName ?? null,
-	};
-	if (options.includeOwnMessages) item.isOwnMessage = isOwn(message);
-	if (options.markAsRead) item.markedAsRead = true;
-	return item;
+		isOwnMessage: options.includeOwnMessages ? isOwn(message) : undefined,
+		markedAsRead: options.markAsRead ? true : undefined,
+	});
 }
 
 const threadKey = (thread: IDataObject) => String(thread.InstantMessageThreadId);
