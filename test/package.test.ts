@@ -119,6 +119,8 @@ describe('dist/', () => {
 		// index.js is the package's `main`, which npm always ships
 		expect(shipped.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'index.js', 'package.json']);
 		for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) expect(shipped).toContain(file);
+		// The output schemas the editor shows before a run sit next to each node's file (README, "Output schemas").
+		for (const node of manifest.n8n.nodes) expect(shipped.some((f) => f.startsWith(`${path.posix.dirname(node)}/__schema__/v1.`))).toBe(true);
 		expect(shipped.some((f) => f.startsWith('dist/test') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(false);
 	});
 });

@@ -6,6 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { genesysMessageShape, genesysOneOnOneShape, genesysPersonShape, genesysRoomShape } from '../shared/table/message';
 import type { EndpointRow, ListSearchDef, LocatorDef, ParamDef, Paging, ResourceDef, Simplifier } from '../shared/table/types';
 
 const CHATS = '/api/v2/chats';
@@ -68,34 +69,11 @@ const userSettingsExtras: ParamDef[] = [
 	{ name: 'notifyOnReactions', location: 'body', type: 'boolean', label: 'Notify on Reactions', description: 'Whether to notify when someone reacts to the user\'s messages' },
 ];
 
-// ── Simplify: the fields a workflow needs, camelCase ────────────────────────────────────────────
-const ids = (list: unknown) => (Array.isArray(list) ? (list as IDataObject[]).map((ref) => ref?.id).filter((id) => id !== undefined) : undefined);
-const simpleMessage: Simplifier = {
-	messageId: 'id',
-	text: 'body',
-	fromUserId: 'user.id',
-	fromName: 'user.name',
-	createdAt: 'dateCreated',
-	modifiedAt: 'dateModified',
-	isEdited: 'edited',
-	threadId: 'thread.id',
-	parentThreadId: 'parentThread.id',
-	toJid: 'toJid',
-	toUserId: 'toUser.id',
-	mentionedUserIds: (m) => (m.mentions && typeof m.mentions === 'object' ? Object.keys(m.mentions) : undefined),
-	reactions: (m) => (Array.isArray(m.reactions) ? (m.reactions as IDataObject[]).map((r) => ({ emoji: r.emoji, count: Array.isArray(r.users) ? r.users.length : 0 })) : undefined),
-};
-const simpleRoom: Simplifier = {
-	roomJid: 'jid',
-	subject: 'subject',
-	description: 'description',
-	createdAt: 'dateCreated',
-	ownerIds: (room) => ids(room.owners),
-	pinnedMessageIds: (room) => ids(room.pinnedMessages),
-	participantLimit: 'participantLimit',
-};
-const simpleParticipant: Simplifier = { userId: 'user.id', name: 'user.name', jid: 'jid' };
-const simpleOneToOne: Simplifier = { pinnedMessageIds: (chat) => ids(chat.pinnedMessages) };
+// ── Simplify: the one shape of messages, chats and people (shared/table/message.ts) ───────────────────
+const simpleMessage: Simplifier = genesysMessageShape;
+const simpleRoom: Simplifier = genesysRoomShape;
+const simpleParticipant: Simplifier = genesysPersonShape;
+const simpleOneToOne: Simplifier = genesysOneOnOneShape;
 
 const fullMessage = {
 	option: 'returnFullMessage',
@@ -131,6 +109,7 @@ export const genesysChatTable: EndpointRow[] = [
 			{ name: 'description', location: 'body', type: 'string', label: 'Description', description: 'What the room is about' },
 			{ name: 'userIds', location: 'body', type: 'stringList', label: 'User IDs', maxItems: 25, description: 'User IDs (GUIDs) of the people to add to the room' },
 		],
+		simplify: simpleRoom,
 	},
 	{
 		resource: 'room', operation: 'get', sdkMethod: 'getChatsRoom', name: 'Get', action: 'Get a room',
@@ -155,13 +134,13 @@ export const genesysChatTable: EndpointRow[] = [
 		resource: 'roomMessage', operation: 'send', sdkMethod: 'postChatsRoomMessages', name: 'Send', action: 'Send a message to a room',
 		description: 'Send a message to a room; returns its ID',
 		method: 'POST', path: `${CHATS}/rooms/{roomJid}/messages`, permissions: ['chat:chat:access', 'chat:roomMessage:add'], userContext: true,
-		params: [roomJid, ...messageBody], followUp: fullMessage,
+		params: [roomJid, ...messageBody], followUp: fullMessage, simplify: simpleMessage,
 	},
 	{
 		resource: 'roomMessage', operation: 'edit', sdkMethod: 'patchChatsRoomMessage', name: 'Edit', action: 'Edit a room message',
 		description: 'Edit the text of a message in a room',
 		method: 'PATCH', path: `${CHATS}/rooms/{roomJid}/messages/{messageId}`, permissions: ['chat:chat:access', 'chat:roomMessage:edit'], userContext: true,
-		params: [roomJid, messageId, ...messageBody], followUp: fullMessage,
+		params: [roomJid, messageId, ...messageBody], followUp: fullMessage, simplify: simpleMessage,
 	},
 	{
 		resource: 'roomMessage', operation: 'delete', sdkMethod: 'deleteChatsRoomMessage', name: 'Delete', action: 'Delete a room message',
@@ -200,6 +179,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: 'Get one participant of a room by JID',
 		method: 'GET', path: `${CHATS}/rooms/{roomJid}/participants/{participantJid}`, permissions: [], userContext: true,
 		params: [roomJid, { name: 'participantJid', location: 'path', type: 'string', label: 'Participant JID', required: true, description: 'Chat JID of the participant (jid in the output of Get Many), not the user GUID' }],
+		simplify: simpleParticipant,
 	},
 	{
 		resource: 'roomParticipant', operation: 'getMany', sdkMethod: 'getChatsRoomParticipants', name: 'Get Many', action: 'Get the participants of a room',
@@ -235,13 +215,13 @@ export const genesysChatTable: EndpointRow[] = [
 		resource: 'userMessage', operation: 'send', sdkMethod: 'postChatsUserMessages', name: 'Send', action: 'Send a 1:1 message',
 		description: 'Send a 1:1 message to a user; returns its ID',
 		method: 'POST', path: `${CHATS}/users/{userId}/messages`, permissions: ['chat:chat:access', 'chat:1on1Message:add'], userContext: true,
-		params: [userId, ...messageBody], followUp: fullMessage,
+		params: [userId, ...messageBody], followUp: fullMessage, simplify: simpleMessage,
 	},
 	{
 		resource: 'userMessage', operation: 'edit', sdkMethod: 'patchChatsUserMessage', name: 'Edit', action: 'Edit a 1:1 message',
 		description: 'Edit the text of a message in the 1:1 chat with a user',
 		method: 'PATCH', path: `${CHATS}/users/{userId}/messages/{messageId}`, permissions: ['chat:chat:access', 'chat:1on1Message:view'], userContext: true,
-		params: [userId, messageId, ...messageBody], followUp: fullMessage,
+		params: [userId, messageId, ...messageBody], followUp: fullMessage, simplify: simpleMessage,
 	},
 	{
 		resource: 'userMessage', operation: 'delete', sdkMethod: 'deleteChatsUserMessage', name: 'Delete', action: 'Delete a 1:1 message',

@@ -21,6 +21,7 @@ import { genesysService } from '../GenesysChat/GenesysChat.service';
 import { genesysChatTable, genesysSupportRows } from '../GenesysChat/GenesysChat.table';
 import { emit, PollClient, readList } from '../shared/run/poll';
 import { copyJson, listAt } from '../shared/table/json';
+import { genesysTriggerMessage } from '../shared/table/message';
 import type { ParamDef } from '../shared/table/types';
 
 export type GenesysEvent = 'newRoomMessage' | 'newOneOnOneMessage' | 'newMessageAnyChat';
@@ -145,23 +146,8 @@ async function readSince(client: PollClient, chat: Chat, from: number | undefine
 }
 
 function messageItem(message: IDataObject, chat: Chat): IDataObject {
-	const user = message.user as IDataObject | undefined;
-	const item: IDataObject = {
-		messageId: message.id,
-		chatType: chat.type,
-		...(chat.type === 'room' ? { roomJid: chat.target } : { userId: chat.target }),
-		chatName: chat.name,
-		text: message.body ?? '',
-		senderId: user?.id ?? null,
-		senderJid: message.jid ?? null,
-		created: message.dateCreated,
-		edited: message.edited === true,
-		threadId: (message.thread as IDataObject | undefined)?.id ?? null,
-	};
-	const parent = (message.parentThread as IDataObject | undefined)?.id;
-	if (parent) item.parentThreadId = parent;
-	if (message.mentions) item.mentions = message.mentions;
-	return item;
+	// The one message shape of shared/table/message.ts, plus the chat's name.
+	return genesysTriggerMessage(message, { ...(chat.type === 'room' ? { roomJid: chat.target } : { userId: chat.target }), chatName: chat.name });
 }
 
 async function myUserId(client: PollClient, cursor: ChatCursor | undefined): Promise<string> {
@@ -270,6 +256,6 @@ export async function pollGenesys(ctx: IPollFunctions): Promise<INodeExecutionDa
 
 	const items = perChat
 		.flatMap(({ items: list }) => list.map((item): IDataObject => ({ ...item, newMessagesInChat: list.length })))
-		.sort((a, b) => time(a.created) - time(b.created));
+		.sort((a, b) => time(a.createdAt) - time(b.createdAt));
 	return emit(ctx, items);
 }

@@ -5,8 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { simplifyList } from '../shared/run/simplify';
 import { lowestInteger } from '../shared/table/json';
+import { itslearningMessageShape, itslearningPersonShape, itslearningThreadShape, itslearningThreadWithMessagesShape } from '../shared/table/message';
 import type { ChoiceDef, EndpointRow, ListSearchDef, LocatorDef, ParamDef, ResourceDef, Simplifier } from '../shared/table/types';
 
 const IM = '/restapi/personal/instantmessages';
@@ -58,53 +58,11 @@ const threadPageParams: ParamDef[] = [
 	maxMessagesPerThread,
 ];
 
-// ── Simplify: the fields a workflow needs, camelCase ────────────────────────────────────────────
-const simpleMessage: Simplifier = {
-	messageId: 'MessageId',
-	threadId: 'InstantMessageThreadId',
-	text: 'Text',
-	fromPersonId: 'CreatedBy',
-	fromName: 'CreatedByName',
-	createdAt: 'Created',
-	isEdited: 'IsEdited',
-	isDeleted: 'IsDeleted',
-	isStarred: 'IsStarred',
-	attachmentName: 'AttachmentName',
-	attachmentUrl: 'AttachmentUrl',
-};
-const participantNames = (thread: IDataObject) =>
-	Array.isArray(thread.Participants) ? (thread.Participants as IDataObject[]).map((p) => p.FullName).filter((name) => typeof name === 'string') : undefined;
-const simpleThread: Simplifier = {
-	threadId: 'InstantMessageThreadId',
-	name: 'Name',
-	type: 'Type',
-	participants: participantNames,
-	participantCount: 'ParticipantsCount',
-	lastMessageId: 'LastMessage.MessageId',
-	lastMessageText: 'LastMessage.Text',
-	lastMessageFromName: 'LastMessage.CreatedByName',
-	lastMessageAt: 'LastMessage.Created',
-	lastReadMessageId: 'LastReadInstantMessageId',
-	repliesAreEnabled: 'RepliesAreEnabled',
-	createdAt: 'Created',
-};
-/** A thread with the messages it came with (Thread → Get), messages simplified too. */
-const simpleThreadWithMessages: Simplifier = {
-	...simpleThread,
-	messages: (thread) => {
-		const messages = thread.Messages as IDataObject | IDataObject[] | null | undefined;
-		return simplifyList(Array.isArray(messages) ? messages : messages?.EntityArray, simpleMessage);
-	},
-};
-const simpleRecipient: Simplifier = {
-	type: 'TypeName',
-	id: 'Id',
-	name: 'Label',
-	role: 'RoleInHierarchyTitle',
-	organization: 'Organization',
-	canReceive: 'CanReceive',
-	participantCount: 'ParticipantsCount',
-};
+// ── Simplify: the one shape of messages, threads and people (shared/table/message.ts) ─────────────────
+const simpleMessage: Simplifier = itslearningMessageShape;
+const simpleThread: Simplifier = itslearningThreadShape;
+const simpleThreadWithMessages: Simplifier = itslearningThreadWithMessagesShape;
+const simpleRecipient: Simplifier = itslearningPersonShape;
 
 // ── "One of these is needed" ────────────────────────────────────────────────────────────────────
 const sendTo = (courseParam: string, projectParam: string, coursesLabel: string, projectsLabel: string): ChoiceDef => ({
@@ -179,7 +137,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'thread', operation: 'update', sdkMethod: 'updateThread', name: 'Update', action: 'Update a thread',
 		description: 'Rename a thread, replace its participants or change whether students may reply',
-		method: 'PUT', path: `${IM}/messagethreads/{threadId}/v1`, scope: SCOPE, choice: threadChanges,
+		method: 'PUT', path: `${IM}/messagethreads/{threadId}/v1`, scope: SCOPE, simplify: simpleThread, choice: threadChanges,
 		params: [threadId, ...threadUpdateBody(false, 'The people the thread should have')],
 	},
 	{
@@ -190,12 +148,12 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'thread', operation: 'restore', sdkMethod: 'restoreThread', name: 'Restore', action: 'Restore a thread',
 		description: 'Undo the deletion of a thread',
-		method: 'PATCH', path: `${IM}/messagethreads/{threadId}/restore/v1`, scope: SCOPE, params: [threadId],
+		method: 'PATCH', path: `${IM}/messagethreads/{threadId}/restore/v1`, scope: SCOPE, simplify: simpleThread, params: [threadId],
 	},
 	{
 		resource: 'thread', operation: 'toggleReplies', sdkMethod: 'toggleThreadReplies', name: 'Toggle Replies', action: 'Toggle whether students may reply',
 		description: 'Flip whether students may reply in a thread',
-		method: 'PUT', path: `${IM}/messagethreads/{threadId}/toggleEnableDisableReplies/v1`, scope: SCOPE, params: [threadId],
+		method: 'PUT', path: `${IM}/messagethreads/{threadId}/toggleEnableDisableReplies/v1`, scope: SCOPE, simplify: simpleThread, params: [threadId],
 	},
 	{
 		resource: 'thread', operation: 'search', sdkMethod: 'searchMessageThreads', name: 'Search', action: 'Search threads',
@@ -230,7 +188,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'thread', operation: 'getOneToOne', sdkMethod: 'getOneToOneThreadId', name: 'Get One-to-One Thread ID', action: 'Get the one-to-one thread ID with a person',
 		description: 'Look up the ID of the one-to-one thread with a person (0 when none exists)',
-		method: 'GET', path: `${IM}/messagethreads/onetoone/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'threadId' },
+		method: 'GET', path: `${IM}/messagethreads/onetoone/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'threadId', type: 'integer' },
 	},
 	{
 		resource: 'thread', operation: 'getCollaboration', sdkMethod: 'getCollaborationThreadId', name: 'Get Collaboration Thread', action: 'Get the thread of a collaboration',
@@ -244,7 +202,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'message', operation: 'send', sdkMethod: 'sendInstantMessageV2', name: 'Send', action: 'Send a message',
 		description: 'Send a message (text and/or uploaded files) to a thread or to new recipients; returns the thread',
-		method: 'POST', path: `${IM}/v2`, scope: SCOPE, choice: sendTo('courseIds', 'projectIds', 'one or more courses', 'one or more projects'),
+		method: 'POST', path: `${IM}/v2`, scope: SCOPE, simplify: simpleThread, choice: sendTo('courseIds', 'projectIds', 'one or more courses', 'one or more projects'),
 		params: [
 			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'The message text' },
 			{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', label: 'Thread', description: 'The thread to post in', locator: threadLocator },
@@ -274,7 +232,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'message', operation: 'sendV1', sdkMethod: 'sendInstantMessageV1', name: 'Send V1', action: 'Send a message, old version',
 		description: 'Send a message to a thread or to new recipients (old API version)', deprecated: 'use Message → Send instead',
-		method: 'POST', path: `${IM}/v1`, scope: SCOPE, choice: sendTo('courseId', 'projectId', 'a course', 'a project'),
+		method: 'POST', path: `${IM}/v1`, scope: SCOPE, simplify: simpleThread, choice: sendTo('courseId', 'projectId', 'a course', 'a project'),
 		params: [
 			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'The message text' },
 			{ name: 'instantMessageThreadId', wireName: 'InstantMessageThreadId', location: 'body', type: 'integer', label: 'Thread', description: 'The thread to post in', locator: threadLocator },
@@ -288,7 +246,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'message', operation: 'update', sdkMethod: 'updateInstantMessageText', name: 'Update Text', action: 'Edit the text of a message',
 		description: 'Edit the text of a message the user sent',
-		method: 'PATCH', path: `${IM}/v1`, scope: SCOPE,
+		method: 'PATCH', path: `${IM}/v1`, scope: SCOPE, simplify: simpleMessage,
 		params: [
 			{ name: 'instantMessageId', wireName: 'InstantMessageId', location: 'body', type: 'int64', label: 'Message ID', required: true, description: 'ID of the message to edit; only the sender can edit it' },
 			{ name: 'text', wireName: 'Text', location: 'body', type: 'string', label: 'Text', required: true, description: 'The new message text' },
@@ -297,12 +255,12 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'message', operation: 'delete', sdkMethod: 'deleteInstantMessage', name: 'Delete', action: 'Delete a message',
 		description: 'Delete one message (it can be restored)',
-		method: 'DELETE', path: `${IM}/{instantMessageId}/v1`, scope: SCOPE, params: [instantMessageId],
+		method: 'DELETE', path: `${IM}/{instantMessageId}/v1`, scope: SCOPE, simplify: simpleMessage, params: [instantMessageId],
 	},
 	{
 		resource: 'message', operation: 'restore', sdkMethod: 'restoreInstantMessage', name: 'Restore', action: 'Restore a message',
 		description: 'Undo the deletion of a message',
-		method: 'PATCH', path: `${IM}/{instantMessageId}/restore/v1`, scope: SCOPE, params: [instantMessageId],
+		method: 'PATCH', path: `${IM}/{instantMessageId}/restore/v1`, scope: SCOPE, simplify: simpleMessage, params: [instantMessageId],
 	},
 	{
 		resource: 'message', operation: 'getMany', sdkMethod: 'getThreadMessagesV3', name: 'Get Many', action: 'Get many messages of a thread',
@@ -329,29 +287,29 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'message', operation: 'search', sdkMethod: 'searchMessagesInThread', name: 'Search in Thread', action: 'Search messages in a thread',
 		description: 'Find which messages of a thread contain a text (one item per matching message ID)',
-		method: 'GET', path: `${IM}/messagethreads/{threadId}/messages/search/v1`, scope: SCOPE, params: [threadId, searchText], output: { kind: 'primitiveList', key: 'messageId' },
+		method: 'GET', path: `${IM}/messagethreads/{threadId}/messages/search/v1`, scope: SCOPE, params: [threadId, searchText], output: { kind: 'primitiveList', key: 'messageId', type: 'integer' },
 	},
 	{
 		resource: 'message', operation: 'toggleStar', sdkMethod: 'toggleMessageStar', name: 'Toggle Star', action: 'Star or unstar a message',
 		description: 'Flip the starred flag of a message (read IsStarred from the result)',
-		method: 'PUT', path: `${IM}/togglemessagestar/{instantMessageId}/v1`, scope: SCOPE, params: [instantMessageId],
+		method: 'PUT', path: `${IM}/togglemessagestar/{instantMessageId}/v1`, scope: SCOPE, simplify: simpleMessage, params: [instantMessageId],
 	},
 	{
 		resource: 'message', operation: 'getStarredCount', sdkMethod: 'getStarredMessagesCount', name: 'Get Starred Count', action: 'Count starred messages',
 		description: 'Count the messages the user has starred',
-		method: 'GET', path: `${IM}/starred/count/v1`, scope: SCOPE, params: [], output: { kind: 'primitive', key: 'starredCount' },
+		method: 'GET', path: `${IM}/starred/count/v1`, scope: SCOPE, params: [], output: { kind: 'primitive', key: 'starredCount', type: 'integer' },
 	},
 
 	// ── Unread ──────────────────────────────────────────────────────────────────────────────────
 	{
 		resource: 'unread', operation: 'getThreadCount', sdkMethod: 'getThreadUnreadCount', name: 'Get Thread Unread Count', action: 'Count unread messages in a thread',
 		description: 'Count the unread messages in one thread',
-		method: 'GET', path: `${IM}/messagethreads/{threadId}/unread/count/v1`, scope: SCOPE, params: [threadId], output: { kind: 'primitive', key: 'unreadCount' },
+		method: 'GET', path: `${IM}/messagethreads/{threadId}/unread/count/v1`, scope: SCOPE, params: [threadId], output: { kind: 'primitive', key: 'unreadCount', type: 'integer' },
 	},
 	{
 		resource: 'unread', operation: 'getThreadsCount', sdkMethod: 'getUnreadThreadsCount', name: 'Get Unread Threads Count', action: 'Count threads with unread messages',
 		description: 'Count how many threads contain unread messages',
-		method: 'GET', path: `${IM}/messagethreads/unread/count/v1`, scope: SCOPE, params: [], output: { kind: 'primitive', key: 'unreadThreadsCount' },
+		method: 'GET', path: `${IM}/messagethreads/unread/count/v1`, scope: SCOPE, params: [], output: { kind: 'primitive', key: 'unreadThreadsCount', type: 'integer' },
 	},
 	{
 		resource: 'unread', operation: 'markRead', sdkMethod: 'updateLastRead', name: 'Mark as Read', action: 'Mark a thread as read up to a message',
@@ -369,17 +327,17 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'participant', operation: 'add', sdkMethod: 'addParticipantsToThread', name: 'Add', action: 'Add people to a thread',
 		description: 'Add people to an existing thread',
-		method: 'PUT', path: `${IM}/messagethreads/{threadId}/participants/v1`, scope: SCOPE, params: [threadId, ...threadUpdateBody(true, 'People to add')],
+		method: 'PUT', path: `${IM}/messagethreads/{threadId}/participants/v1`, scope: SCOPE, simplify: simpleThread, params: [threadId, ...threadUpdateBody(true, 'People to add')],
 	},
 	{
 		resource: 'participant', operation: 'remove', sdkMethod: 'removeParticipantsFromThread', name: 'Remove', action: 'Remove people from a thread',
 		description: 'Remove people from a thread',
-		method: 'DELETE', path: `${IM}/messagethreads/{threadId}/participants/v1`, scope: SCOPE, params: [threadId, ...threadUpdateBody(true, 'People to remove')],
+		method: 'DELETE', path: `${IM}/messagethreads/{threadId}/participants/v1`, scope: SCOPE, simplify: simpleThread, params: [threadId, ...threadUpdateBody(true, 'People to remove')],
 	},
 	{
 		resource: 'participant', operation: 'addModerator', sdkMethod: 'addModeratorToThread', name: 'Add Moderator', action: 'Make people moderators of a thread',
 		description: 'Make one or more people moderators of a thread',
-		method: 'PUT', path: `${IM}/messagethreads/{threadId}/moderators/v1`, scope: SCOPE, params: [threadId, ...threadUpdateBody(true, 'People to make moderators')],
+		method: 'PUT', path: `${IM}/messagethreads/{threadId}/moderators/v1`, scope: SCOPE, simplify: simpleThread, params: [threadId, ...threadUpdateBody(true, 'People to make moderators')],
 	},
 	{
 		resource: 'participant', operation: 'getDisabled', sdkMethod: 'getParticipantsWithDisabledMessages', name: 'Get With Messages Disabled', action: 'List participants with messaging turned off',
@@ -447,19 +405,19 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 	{
 		resource: 'person', operation: 'checkPrivacy', sdkMethod: 'checkPrivacyRules', name: 'Check Privacy Rules', action: 'Check whether a person may be messaged',
 		description: 'Ask whether the user may start a conversation with a person',
-		method: 'GET', path: `${IM}/privacy/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'allowed' },
+		method: 'GET', path: `${IM}/privacy/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'allowed', type: 'boolean' },
 	},
 	{
 		resource: 'person', operation: 'toggleBlock', sdkMethod: 'togglePersonBlock', name: 'Toggle Block', action: 'Block or unblock a person',
 		description: 'Flip whether the user blocks messages from a person',
-		method: 'PUT', path: `${IM}/togglepersonblock/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'result' },
+		method: 'PUT', path: `${IM}/togglepersonblock/{personId}/v1`, scope: SCOPE, params: [personId], output: { kind: 'primitive', key: 'result', type: 'boolean' },
 	},
 
 	// ── Abuse report ────────────────────────────────────────────────────────────────────────────
 	{
 		resource: 'abuseReport', operation: 'cancelMessageReport', sdkMethod: 'cancelAbuseReport', name: 'Cancel Message Report', action: 'Withdraw a message abuse report',
 		description: 'Withdraw an abuse report filed against a single message',
-		method: 'DELETE', path: `${IM}/{instantMessageId}/abusereport/v1`, scope: SCOPE, params: [instantMessageId],
+		method: 'DELETE', path: `${IM}/{instantMessageId}/abusereport/v1`, scope: SCOPE, simplify: simpleMessage, params: [instantMessageId],
 	},
 	{
 		resource: 'abuseReport', operation: 'cancelThreadReport', sdkMethod: 'cancelAbuseThreadReport', name: 'Cancel Thread Report', action: 'Withdraw a thread abuse report',

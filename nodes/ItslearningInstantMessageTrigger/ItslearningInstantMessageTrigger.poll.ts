@@ -18,6 +18,7 @@ import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPo
 import { itslearningService } from '../ItslearningInstantMessage/ItslearningInstantMessage.service';
 import { emit, PollClient, readList } from '../shared/run/poll';
 import { copyJson, idJson, idOf, listAt, maxId } from '../shared/table/json';
+import { itslearningTriggerMessage } from '../shared/table/message';
 import type { ParamDef } from '../shared/table/types';
 
 export type ItslearningEvent = 'unreadCountChanged' | 'newMessage' | 'threadUnreadCountChanged' | 'starredCountChanged';
@@ -130,22 +131,14 @@ interface NewMessageOptions {
 const isOwn = (message: IDataObject) => message.CanEdit === true;
 
 function messageItem(message: IDataObject, thread: IDataObject, threadUnreadCount: number | null, options: NewMessageOptions): IDataObject {
-	const item: IDataObject = {
-		messageId: message.MessageId,
-		threadId: thread.InstantMessageThreadId ?? message.InstantMessageThreadId,
-		threadName: thread.Name ?? null,
-		text: message.Text ?? '',
-		senderId: message.CreatedBy,
-		senderName: message.CreatedByName ?? null,
-		created: message.Created,
+	// The one message shape of shared/table/message.ts, plus what the trigger knows about the thread.
+	return itslearningTriggerMessage(message, {
+		threadId: thread.InstantMessageThreadId,
+		chatName: thread.Name,
 		threadUnreadCount,
-		isEdited: message.IsEdited === true,
-		attachmentUrl: message.AttachmentUrl ?? null,
-		attachmentName: message.AttachmentName ?? null,
-	};
-	if (options.includeOwnMessages) item.isOwnMessage = isOwn(message);
-	if (options.markAsRead) item.markedAsRead = true;
-	return item;
+		isOwnMessage: options.includeOwnMessages ? isOwn(message) : undefined,
+		markedAsRead: options.markAsRead ? true : undefined,
+	});
 }
 
 const threadKey = (thread: IDataObject) => String(thread.InstantMessageThreadId);

@@ -141,8 +141,8 @@ describe('runs through n8n-core', () => {
 		const items = jsonOf(result);
 		expect(items).toHaveLength(3);
 		for (const item of items) {
-			expect(item).toMatchObject({ fromUserId: env.other.id, toJid: jid, isEdited: false });
-			expect(Object.keys(item)).toEqual(expect.arrayContaining(['messageId', 'text', 'createdAt', 'threadId']));
+			expect(item).toMatchObject({ senderId: env.other.id, chatId: jid, chatType: 'room', isEdited: false });
+			expect(Object.keys(item)).toEqual(expect.arrayContaining(['messageId', 'text', 'createdAt', 'replyThreadId']));
 			expect(Object.keys(item).every((key) => /^[a-z][A-Za-z]*$/.test(key))).toBe(true);
 		}
 	});

@@ -205,8 +205,9 @@ describe('runs through n8n-core against the emulator', () => {
 		const items = jsonOf(result);
 		expect(items).toHaveLength(2);
 		for (const item of items) {
-			expect(Object.keys(item).sort()).toEqual(['attachmentName', 'attachmentUrl', 'createdAt', 'fromName', 'fromPersonId', 'isDeleted', 'isEdited', 'isStarred', 'messageId', 'text', 'threadId'].sort());
-			expect(item).toMatchObject({ threadId: thread.InstantMessageThreadId, fromPersonId: 2, fromName: 'Alan Turing' });
+			// The one message shape (shared/table/message.ts); null fields (no attachment, never edited) are left out.
+			expect(Object.keys(item).sort()).toEqual(['chatId', 'chatType', 'createdAt', 'isDeleted', 'isEdited', 'isStarred', 'messageId', 'senderId', 'senderName', 'text'].sort());
+			expect(item).toMatchObject({ chatId: thread.InstantMessageThreadId, chatType: 'thread', senderId: 2, senderName: 'Alan Turing' });
 		}
 		// Simplify off: the raw answer, as before.
 		const raw = jsonOf(await site.run({ resource: 'message', operation: 'getMany', threadId: String(thread.InstantMessageThreadId), returnAll: true }));
@@ -220,7 +221,7 @@ describe('runs through n8n-core against the emulator', () => {
 		const parameters: INodeParameters = { resource: 'thread', operation: 'get', threadId: rl(String(thread.InstantMessageThreadId)) };
 		const credentials = { [CREDENTIAL_TYPE]: site.me.ref };
 		const [fresh] = jsonOf(await runNode({ store: site.store, nodeType: NODE_TYPE, typeVersion: 1.1, parameters, credentials }));
-		expect(fresh).toMatchObject({ threadId: thread.InstantMessageThreadId, name: 'Versions', lastMessageText: 'Hi 1' });
+		expect(fresh).toMatchObject({ chatId: thread.InstantMessageThreadId, name: 'Versions', lastMessageText: 'Hi 1' });
 		const [saved] = jsonOf(await runNode({ store: site.store, nodeType: NODE_TYPE, typeVersion: 1, parameters, credentials }));
 		expect(saved).toHaveProperty('InstantMessageThreadId', thread.InstantMessageThreadId);
 		expect(saved).not.toHaveProperty('lastMessageText');
@@ -230,7 +231,7 @@ describe('runs through n8n-core against the emulator', () => {
 		const thread = site.emu.createThread(1, [2, 3], 'Team');
 		site.emu.addMessages(thread.InstantMessageThreadId, 3, 1, 'Yo');
 		const [item] = jsonOf(await site.run({ resource: 'thread', operation: 'get', threadId: rl(String(thread.InstantMessageThreadId)), simplify: true }));
-		expect(item).toMatchObject({ threadId: thread.InstantMessageThreadId, name: 'Team', participantCount: 3, lastMessageText: 'Yo 1', lastMessageFromName: 'Grace Hopper' });
+		expect(item).toMatchObject({ chatId: thread.InstantMessageThreadId, chatType: 'thread', name: 'Team', participantCount: 3, lastMessageText: 'Yo 1', lastMessageSenderName: 'Grace Hopper' });
 		expect(item.participants).toEqual(expect.arrayContaining(['Ada Lovelace', 'Alan Turing', 'Grace Hopper']));
 		expect((item.messages as IDataObject[]).map((m) => m.text)).toEqual(['Yo 1']);
 	});

@@ -9,8 +9,11 @@
  */
 import type { IDataObject, INodeParameters, INodePropertyOptions } from 'n8n-workflow';
 
+import * as path from 'path';
+
 import type { RecordedRequest } from '../emulator/core';
 import type { StoredMessage } from '../emulator/genesys';
+import { schemaFor, validate } from '../harness/schema';
 import {
 	CREDENTIAL_TYPE,
 	SPEC,
@@ -381,6 +384,30 @@ describe('every row sends what the spec names and returns the answer', () => {
 
 /** Rows whose spec entry has optional query parameters or optional body fields. */
 const withOptionals = SPEC.filter((e) => e.queryParams.length > 0 || leafFields(e).some((f) => !f.required)).map((e) => e.sdkMethod);
+
+/** Rows whose output is the service's raw answer in every version: no schema (README, "Output schemas"). */
+const RAW_ONLY = ['getChatsSettings', 'patchChatsSettings', 'putChatsSettings', 'getChatsUserSettings', 'patchChatsUserSettings', 'getChatsUsersMeSettings', 'patchChatsUsersMeSettings'];
+
+describe.each([1, 1.1])('version %s: n8n finds each operation\'s output schema and the output matches it', (version) => {
+	it.each(TABLE.map((row) => [row.sdkMethod, `${row.resource} → ${row.operation}`]))('%s (%s)', async (sdkMethod) => {
+		const row = TABLE.find((r) => r.sdkMethod === sdkMethod)!;
+		const { file, schema } = schemaFor(env.pkg, 'genesysChat', version, row.resource, row.operation);
+		expect(file).toBe(path.resolve(__dirname, `../../dist/nodes/GenesysChat/__schema__/${version === 1 ? 'v1.0.0' : 'v1.1.0'}/${row.resource}/${row.operation}.json`));
+		const described = !RAW_ONLY.includes(sdkMethod) && (version !== 1 || !row.simplify);
+		if (!described) {
+			expect(schema).toBeUndefined();
+			return;
+		}
+		expect(schema).toMatchObject({ type: 'object' });
+		const world = newWorld();
+		const expected = plan(specOf(sdkMethod), SAMPLES[sdkMethod](world), true);
+		const result = await run(env, expected.parameters, { typeVersion: version });
+		expect(result.error).toBeUndefined();
+		const items = jsonOf(result);
+		expect(items.length).toBeGreaterThan(0);
+		for (const item of items) expect(validate(item, schema!)).toEqual([]);
+	});
+});
 
 describe('optional parameters are sent only when set', () => {
 	it('covers the rows that have optional parameters', () => {

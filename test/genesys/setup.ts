@@ -187,13 +187,15 @@ export interface RunOptions {
 	input?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	workflowSettings?: IWorkflowSettings;
+	/** Node version (default 1: the raw answers). */
+	typeVersion?: number;
 }
 
 /** Runs the Genesys Chat node once in n8n (Harness Input → Genesys Chat). */
 export async function run(env: GenesysTestEnv, parameters: INodeParameters, options: RunOptions = {}): Promise<RunNodeResult> {
 	return await runNode({
 		// Version 1: the raw API answers the contract tests compare (1.1 only turns Simplify on by default).
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		store: env.store,
 		nodeType: NODE_TYPE,
 		parameters,

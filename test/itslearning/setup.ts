@@ -103,6 +103,8 @@ export interface RunOptions {
 	as?: SignedIn;
 	input?: INodeExecutionData[];
 	continueOnFail?: boolean;
+	/** Node version (default 1: the raw answers). */
+	typeVersion?: number;
 }
 
 export interface Site {
@@ -157,10 +159,10 @@ export async function startSite(options: ItslearningEmulatorOptions = {}): Promi
 		apiRequests: () => emu.apiRequests(),
 		tokenRequests: () => emu.requests.filter((r) => isToken(r.rawPath)),
 		signIn,
-		run: async (parameters, { as = me, input, continueOnFail } = {}) =>
+		run: async (parameters, { as = me, input, continueOnFail, typeVersion = 1 } = {}) =>
 			await runNode({
 		// Version 1: the raw API answers the contract tests compare (1.1 only turns Simplify on by default).
-		typeVersion: 1,
+		typeVersion,
 				store,
 				nodeType: NODE_TYPE,
 				parameters,

@@ -6,11 +6,14 @@
  *    array, multipart, DELETE body), all derived from the spec entry plus the sample values;
  *  - the node's output items against the emulator's answer as it went over the wire.
  */
+import * as path from 'path';
+
 import type { IDataObject, INodeExecutionData, INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import type { MultipartBody } from '../emulator/core';
 import type { ItslearningEmulator } from '../emulator/itslearning';
 import { binaryItem } from '../harness/n8n';
+import { schemaFor, validate } from '../harness/schema';
 import type { EndpointRow } from '../../nodes/shared/table/types';
 import { NODE_TYPE, SPEC, answerOf, authorizationOf, jsonOf, loadTable, startSite, topLevelFields, type Site, type SpecEntry } from './setup';
 
@@ -293,5 +296,53 @@ describe('every row sends what the spec names and outputs what the emulator answ
 		expect(items).toEqual(expectedItems(spec, row, sample, answer));
 		expect(items.length).toBeGreaterThan(0);
 		result.items.forEach((item) => expect(item.pairedItem).toEqual({ item: 0 }));
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// Output schemas (shared/schema.ts, written into dist/…/__schema__ by the build)
+
+/** Rows whose output is the service's raw answer in every version: no schema (README, "Output schemas"). */
+const RAW_ONLY = [
+	'deleteAttachment',
+	'getInstantMessagePermissions',
+	'getParticipantsWithDisabledMessages',
+	'getSettingsV1',
+	'getSettingsV2',
+	'getSuggestions',
+	'uploadAttachment',
+];
+
+describe.each([1, 1.1])('version %s: n8n finds each operation\'s output schema and the output matches it', (version) => {
+	let site: Site;
+	let fixture: Fixture;
+	beforeEach(async () => {
+		site = await startSite();
+		fixture = seed(site.emu);
+	});
+	afterEach(async () => await site.close());
+
+	it.each(table.map((row) => [row.sdkMethod, row] as const))('%s', async (sdkMethod, row) => {
+		const { file, schema } = schemaFor(site.pkg, NODE_TYPE, version, row.resource, row.operation);
+		// n8n's lookup names the file whether or not it exists; the build wrote it when a definition describes the output.
+		expect(file).toBe(path.resolve(__dirname, `../../dist/nodes/ItslearningInstantMessage/__schema__/${version === 1 ? 'v1.0.0' : 'v1.1.0'}/${row.resource}/${row.operation}.json`));
+		const described = !RAW_ONLY.includes(sdkMethod) && (version !== 1 || !row.simplify);
+		if (!described) {
+			expect(schema).toBeUndefined();
+			return;
+		}
+		expect(schema).toMatchObject({ type: 'object' });
+		const spec = specBySdk.get(sdkMethod)!;
+		const sample = SAMPLES[sdkMethod](fixture);
+		const input: INodeExecutionData[] | undefined = sample.files?.length
+			? [binaryItem({}, Buffer.from(sample.files[0].content), sample.files[0].fileName, sample.files[0].mimeType)]
+			: undefined;
+		const result = await site.run(nodeInput(site, spec, row, sample), { typeVersion: version, ...(input ? { input } : {}) });
+		expect(result.error).toBeUndefined();
+		const items = jsonOf(result);
+		expect(items.length).toBeGreaterThan(0);
+		for (const item of items) expect(validate(item, schema!)).toEqual([]);
+		// Simplified items name their source in the simplified fields: not the raw answer.
+		if (row.simplify) expect(Object.keys(items[0]).every((key) => key in schema!.properties!)).toBe(true);
 	});
 });

@@ -82,9 +82,9 @@ describe('New Message in Any Chat', () => {
 		const { items } = await t.poll();
 		expect(ids(items)).toEqual([...inRoom, ...direct]);
 		expect(ids(items)).not.toContain(mine[0]);
-		expect(items![0]).toMatchObject({ messageId: inRoom[0], chatType: 'room', roomJid: room, text: 'room 1', senderId: other.id, newMessagesInChat: 2 });
-		expect(items![0].created).toBe(env.emu.messageJson(inRoom[0])!.dateCreated);
-		expect(items![2]).toMatchObject({ messageId: direct[0], chatType: 'oneOnOne', userId: third.id, text: 'dm 1', senderId: third.id, newMessagesInChat: 3 });
+		expect(items![0]).toMatchObject({ messageId: inRoom[0], chatType: 'room', chatId: room, text: 'room 1', senderId: other.id, newMessagesInChat: 2 });
+		expect(items![0].createdAt).toBe(env.emu.messageJson(inRoom[0])!.dateCreated);
+		expect(items![2]).toMatchObject({ messageId: direct[0], chatType: 'oneOnOne', chatId: third.id, text: 'dm 1', senderId: third.id, newMessagesInChat: 3 });
 
 		const { result: idle, requests } = await requestsDuring(async () => await t.poll());
 		expect(idle.items).toBeNull();
@@ -152,7 +152,7 @@ describe('New Room Message / New 1:1 Message', () => {
 		const sent = await send(other.id, { userId: me.id }, 2);
 		const { items } = await t.poll();
 		expect(ids(items)).toEqual(sent);
-		expect(items![0]).toMatchObject({ chatType: 'oneOnOne', userId: other.id, senderId: other.id, newMessagesInChat: 2 });
+		expect(items![0]).toMatchObject({ chatType: 'oneOnOne', chatId: other.id, senderId: other.id, newMessagesInChat: 2 });
 		const invalid = await trigger({ event: 'newOneOnOneMessage', userIds: 'not-a-guid' }).poll();
 		expect(invalid.error?.message).toMatch(/Invalid value for "User IDs"/);
 	});

@@ -78,15 +78,17 @@ describe('New Message', () => {
 		const firstItem = second.items![0];
 		expect(firstItem).toMatchObject({
 			messageId: sentA[0].MessageId,
-			threadId: a.InstantMessageThreadId,
-			threadName: 'Seed group A',
+			chatId: a.InstantMessageThreadId,
+			chatType: 'thread',
+			chatName: 'Seed group A',
 			text: 'hello A 1',
 			senderId: 2,
 			senderName: 'Alan Turing',
-			created: sentA[0].Created,
+			createdAt: sentA[0].Created,
+			isEdited: false,
 			threadUnreadCount: 8,
 		});
-		const bItem = second.items!.find((i) => i.threadId === b.InstantMessageThreadId)!;
+		const bItem = second.items!.find((i) => i.chatId === b.InstantMessageThreadId)!;
 		expect(bItem).toMatchObject({ senderId: 3, senderName: 'Grace Hopper', threadUnreadCount: 2 });
 		// B's unread count counts Grace's two messages, not the user's own.
 		expect(bItem.threadUnreadCount).toBe(site.emu.unreadCount(1, b.InstantMessageThreadId));

@@ -236,7 +236,9 @@ export class TableExecutor {
 		}
 		if (row.simplify && ctx.getNodeParameter('simplify', itemIndex, false) === true) {
 			const simplifier = row.simplify;
-			result = result.map((item) => simplifyItem(item, simplifier));
+			// The request's parameters complete what an answer leaves out (e.g. the chat of a message list).
+			const context = Object.fromEntries(values);
+			result = result.map((item) => simplifyItem(item, simplifier, context));
 		}
 		return result;
 	}

@@ -5,6 +5,8 @@
  */
 import type { IDataObject, INodeListSearchItems, INodePropertyOptions } from 'n8n-workflow';
 
+import type { FieldType, Shape } from './message';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
@@ -114,10 +116,10 @@ export interface ChoiceOption {
 }
 
 /**
- * The Simplify output of a read/list row: camelCase key → dotted path in the raw item, or a
- * function of the raw item. Keys whose value is undefined are left out.
+ * The Simplify output of a read/list row: one of the shapes of `./message` (camelCase key → where
+ * the value comes from and its JSON type). Keys whose value is undefined or null are left out.
  */
-export type Simplifier = Record<string, string | ((item: IDataObject) => unknown)>;
+export type Simplifier = Shape;
 
 /**
  * Paging styles, each driving Return All / Limit with the API's own cursors. Parameter names refer to
@@ -171,14 +173,14 @@ export type Paging =
 
 /**
  * How the answer becomes items. Default: an object is one item, an array of objects one item each.
- * - `primitive`: a bare number/boolean/string, returned as `{ [key]: value }`;
+ * - `primitive`: a bare number/boolean/string, returned as `{ [key]: value }` (`type`: its JSON type, for the output schema);
  * - `primitiveList`: a bare array of values, one item `{ [key]: value }` each;
  * - `void`: no body; the item is `{ success: true, ...the ids sent }`;
  * - `itemsAt`: the list at a dotted path of the answer, one item each.
  */
 export type Output =
-	| { kind: 'primitive'; key: string }
-	| { kind: 'primitiveList'; key: string }
+	| { kind: 'primitive'; key: string; type: FieldType }
+	| { kind: 'primitiveList'; key: string; type: FieldType }
 	| { kind: 'void' }
 	| { kind: 'itemsAt'; path: string };
 

@@ -1,0 +1,60 @@
+/**
+ * Output schemas as n8n finds them, and a small validator for the subset of JSON Schema they use
+ * (type, properties, required, additionalProperties: false, items). The lookup is n8n-core's own
+ * (`resolveOutputSchemaPath` / `loadOutputSchema` of n8n-core/dist/nodes-loader/output-schema-resolver.js),
+ * called with the arguments n8n 2.41's server passes (`LoadNodesAndCredentials.resolveSchema`:
+ * the directory of the node's loaded source file, the node's version, resource, operation).
+ */
+import * as path from 'path';
+
+import { loadOutputSchema, resolveOutputSchemaPath } from 'n8n-core';
+
+import type { LoadedPackage } from './n8n';
+
+export interface JsonSchema {
+	type?: string;
+	properties?: Record<string, JsonSchema>;
+	items?: JsonSchema;
+	required?: string[];
+	additionalProperties?: boolean;
+}
+
+/**
+ * The schema n8n's editor gets for a node of the loaded package: n8n 2.41's
+ * `LoadNodesAndCredentials.resolveSchema` passes the directory of the node's `sourcePath` (as the
+ * harness records it, mirroring `postProcessLoaders`), the version, resource and operation, without
+ * version fallback. `schema` is what n8n-core's `loadOutputSchema` parses from that file.
+ */
+export function schemaFor(pkg: LoadedPackage, nodeType: string, version: number, resource?: string, operation?: string): { file?: string; schema?: JsonSchema } {
+	const sourcePath = pkg.known.nodes[pkg.nodeTypeName(nodeType)]?.sourcePath;
+	if (!sourcePath) throw new Error(`node ${nodeType} is not loaded`);
+	const ref = { nodeDir: path.dirname(sourcePath), version, resource, operation };
+	return { file: resolveOutputSchemaPath(ref), schema: loadOutputSchema(ref) as JsonSchema | undefined };
+}
+
+function typeOf(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'array';
+	if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+	return typeof value;
+}
+
+/** Every way `value` breaks `schema` (empty when it matches). */
+export function validate(value: unknown, schema: JsonSchema, where = '$'): string[] {
+	const errors: string[] = [];
+	const actual = typeOf(value);
+	if (schema.type && actual !== schema.type && !(schema.type === 'number' && actual === 'integer')) {
+		return [`${where}: ${actual} where the schema says ${schema.type}`];
+	}
+	if (actual === 'object' && value && typeof value === 'object') {
+		const object = value as Record<string, unknown>;
+		for (const name of schema.required ?? []) if (!(name in object)) errors.push(`${where}.${name}: missing (required)`);
+		for (const [name, field] of Object.entries(object)) {
+			const fieldSchema = schema.properties?.[name];
+			if (fieldSchema) errors.push(...validate(field, fieldSchema, `${where}.${name}`));
+			else if (schema.additionalProperties === false) errors.push(`${where}.${name}: not in the schema`);
+		}
+	}
+	if (actual === 'array' && schema.items) (value as unknown[]).forEach((entry, i) => errors.push(...validate(entry, schema.items!, `${where}[${i}]`)));
+	return errors;
+}
