@@ -13,9 +13,10 @@ const CHATS = '/api/v2/chats';
 
 // ── Pick from a list (resource locators) ────────────────────────────────────────────────────────
 const GUID_PATTERN = '^\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*$';
-const roomLocator: LocatorDef = { search: 'searchRooms', idPlaceholder: 'e.g. adhoc-1234@conference.example.orgspan.com', idPattern: '^\\s*[^\\s@]+@[^\\s@]+\\s*$', idHint: 'The room JID (as returned by Room → Create), not a GUID' };
+const roomLocator: LocatorDef = { search: 'searchRooms', item: 'a room', idPlaceholder: 'e.g. adhoc-1234@conference.example.orgspan.com', idPattern: '^\\s*[^\\s@]+@[^\\s@]+\\s*$', idHint: 'The room JID (as returned by Room → Create), not a GUID' };
 const userLocator: LocatorDef = {
 	search: 'searchChatPartners',
+	item: 'a user',
 	idPlaceholder: 'e.g. 3f2504e0-4f89-11d3-9a0c-0305e82c3301',
 	idPattern: GUID_PATTERN,
 	url: {
