@@ -1,6 +1,6 @@
 /**
  * Derives a node's UI from its endpoint table: the Resource selector, one Operation selector per
- * resource (n8n style, with action texts; deprecated operations last), a row's "one of these is
+ * resource (n8n style, with action texts, sorted by them; deprecated operations last), a row's "one of these is
  * needed" choice with the fields of the chosen option, required parameters as top-level fields
  * (resource locators where a row names a list search), Return All / Limit for paged rows, Simplify
  * for read/list rows, and the optional parameters in an "Additional Fields" collection.
@@ -279,9 +279,10 @@ export function buildProperties(resources: ResourceDef[], table: EndpointRow[]):
 	];
 	for (const resource of resources) {
 		const rows = table.filter((row) => row.resource === resource.value);
-		// Current operations A–Z, then the deprecated ones (kept for saved workflows) A–Z.
+		// Current operations A–Z by the action text n8n's node panel shows, then the deprecated ones
+		// (kept for saved workflows) the same way.
 		const options: INodePropertyOptions[] = [...rows]
-			.sort((a, b) => Number(Boolean(a.deprecated)) - Number(Boolean(b.deprecated)) || a.name.localeCompare(b.name))
+			.sort((a, b) => Number(Boolean(a.deprecated)) - Number(Boolean(b.deprecated)) || a.action.localeCompare(b.action, 'en', { sensitivity: 'base' }))
 			.map((row) => ({ name: operationName(row), value: row.operation, description: operationDescription(row), action: operationAction(row) }));
 		const firstOperation = (rows.find((row) => !row.deprecated) ?? rows[0]).operation;
 		properties.push({
