@@ -17,6 +17,7 @@ const roomLocator: LocatorDef = { search: 'searchRooms', item: 'a room', idPlace
 const userLocator: LocatorDef = {
 	search: 'searchChatPartners',
 	item: 'a user',
+	listHint: 'From List shows your recent 1:1 chat partners first; type a name to search everyone in your organization',
 	idPlaceholder: 'e.g. 3f2504e0-4f89-11d3-9a0c-0305e82c3301',
 	idPattern: GUID_PATTERN,
 	url: {
@@ -418,7 +419,11 @@ function chatPartners(): ListSearchDef {
 		items: (page) => (page.filter ? 'results' : 'entities'),
 		toItem: (entry, page) => {
 			if (!page.filter) return partners.toItem(entry, page);
-			return typeof entry.id === 'string' && entry.id ? { name: typeof entry.name === 'string' && entry.name ? entry.name : entry.id, value: entry.id } : undefined;
+			if (typeof entry.id !== 'string' || !entry.id) return undefined;
+			// Title, department and email from the directory tell namesakes apart (as itslearning's role and school do).
+			const details = [entry.title, entry.department, entry.email].filter((text): text is string => typeof text === 'string' && text.trim() !== '');
+			const name = typeof entry.name === 'string' && entry.name ? entry.name : entry.id;
+			return { name: details.length ? `${name} (${details.join(', ')})` : name, value: entry.id };
 		},
 		next: (answer, entries, page) => {
 			if (!page.filter) return partners.next?.(answer, entries, page);

@@ -98,6 +98,7 @@ export function locatorProperty(param: ParamDef, locator: LocatorDef): INodeProp
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		...(description && { description }),
+		...(locator.listHint && { hint: locator.listHint }),
 		// The modes are written out here (n8n's lint rules know them by their place under `modes`);
 		// By URL is dropped below where the service has no stable URLs for the item.
 		modes: [

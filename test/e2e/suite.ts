@@ -143,15 +143,18 @@ export function defineN8nSuite(version: string): void {
 		it('itslearning example: finds Alan, sends him a message, reads the thread back (Return All)', async () => {
 			demo.its.clearRequests();
 			const run = await execute('itsExampleFlow01');
+			// The examples use the current node version (1.1): Simplify is on for read/list operations.
 			const [person] = outputOf(run, 'Find a person');
-			expect(person).toMatchObject({ Id: 2, Label: 'Alan Turing', CanReceive: true });
+			expect(person).toMatchObject({ id: 2, name: 'Alan Turing', canReceive: true });
+			expect(Object.keys(person).some((key) => /^[A-Z]/.test(key))).toBe(false);
 			const sent = outputOf(run, 'Send a message');
 			expect(sent).toHaveLength(1);
 			const thread = sent[0];
 			expect(thread.LastMessage.Text).toBe('Hello Alan Turing, this message was sent by an n8n workflow.');
 			expect((thread.Participants as Json[]).map((p) => p.PersonId).sort()).toEqual([1, 2]);
 			const read = outputOf(run, 'Read the thread');
-			expect(read.map((m) => m.MessageId)).toContain(thread.LastMessage.MessageId);
+			expect(read.map((m) => m.messageId)).toContain(thread.LastMessage.MessageId);
+			expect(read.find((m) => m.messageId === thread.LastMessage.MessageId)).toMatchObject({ text: 'Hello Alan Turing, this message was sent by an n8n workflow.', fromPersonId: 1 });
 
 			// the emulator's state: a new thread between Ada (1) and Alan (2) holding exactly that message
 			const stored = demo.its.getThread(thread.InstantMessageThreadId as number);
@@ -179,9 +182,13 @@ export function defineN8nSuite(version: string): void {
 			const [{ id: messageId }] = outputOf(run, 'Send a message');
 			expect(outputOf(run, 'Pin it')).toEqual([{ success: true, roomJid: jid, pinnedMessageIds: [messageId] }]);
 			expect(outputOf(run, 'React')).toEqual([{ success: true, messageId, reactions: ['👍', '🎉'] }]);
+			// Simplified (node version 1.1): camelCase message fields, reactions as emoji and count.
 			const history = outputOf(run, 'Read the history');
-			expect(history.map((m) => [m.id, m.body])).toEqual([[messageId, 'Welcome to the kickoff room!']]);
-			expect((history[0].reactions as Json[]).map((r) => r.emoji)).toEqual(['👍', '🎉']);
+			expect(history.map((m) => [m.messageId, m.text])).toEqual([[messageId, 'Welcome to the kickoff room!']]);
+			expect(history[0].reactions).toEqual([
+				{ emoji: '👍', count: 1 },
+				{ emoji: '🎉', count: 1 },
+			]);
 
 			const room = demo.gen.getRoom(jid as string)!;
 			expect(room.subject).toBe('Project kickoff');

@@ -54,6 +54,8 @@ describe('properties through n8n-workflow', () => {
 		expect(room.modes![0].typeOptions?.searchListMethod).toBe('searchRooms');
 		const user = props('userMessage', 'send').find((p) => p.name === 'userId')!;
 		expect(user.modes!.map((m) => m.name)).toEqual(['list', 'id', 'url']);
+		// The picker says what From List offers before anything is typed, and that typing searches the directory.
+		expect(user.hint).toBe('From List shows your recent 1:1 chat partners first; type a name to search everyone in your organization');
 		expect(user.modes![0].typeOptions?.searchListMethod).toBe('searchChatPartners');
 		// By ID checks the shape: a JID for rooms, a GUID for users.
 		const issues = (parameters: INodeParameters) => parameterIssues(description, makeNode(env.pkg, NODE_TYPE, parameters));
@@ -131,7 +133,10 @@ describe('list searches against the emulator', () => {
 		// Search text: the directory (POST /api/v2/users/search), so people never chatted with can be picked too.
 		env.emu.clearRequests();
 		const byName = await search('searchChatPartners', env.emu.users[5].name.slice(0, 5).toLowerCase());
-		expect(byName.results).toEqual([{ name: env.emu.users[5].name, value: env.emu.users[5].id }]);
+		// Each directory result says who it is: title, department and email, as the directory has them.
+		const ken = env.emu.users[5];
+		expect(byName.results).toEqual([{ name: `${ken.name} (${ken.title}, ${ken.department}, ${ken.email})`, value: ken.id }]);
+		expect(byName.results[0].name).toBe('Ken Thompson (Engineer, Engineering, ken.thompson@example.org)');
 		const [request] = env.emu.apiRequests();
 		expect(`${request.method} ${request.rawPath}`).toBe('POST /api/v2/users/search');
 		expect(request.body).toEqual({ query: [{ type: 'CONTAINS', fields: ['name'], value: env.emu.users[5].name.slice(0, 5).toLowerCase() }], pageSize: 25, pageNumber: 1 });
