@@ -461,7 +461,9 @@ export function defineN8nSuite(version: string): void {
 				const sorted = (actions: string[]) => [...actions].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
 				for (const [app, name] of [['Genesys Chat', 'genesysChat'], ['itslearning Instant Message', 'itslearningInstantMessage']]) {
 					const properties = types.json.find((t) => t.name === `${PACKAGE_NAME}.${name}`)!.properties as Json[];
-					const expected = (properties.find((p) => p.name === 'resource')!.options as Json[]).flatMap((resource) => {
+					// n8n adds a "Custom API Call" resource to nodes with an OAuth2 credential; it has no actions in the panel.
+					const resources = (properties.find((p) => p.name === 'resource')!.options as Json[]).filter((r) => r.value !== '__CUSTOM_API_CALL__');
+					const expected = resources.flatMap((resource) => {
 						const operation = properties.find((p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[]).includes(resource.value))!;
 						const actions = (operation.options as Json[]).filter((o) => o.value !== '__CUSTOM_API_CALL__').map((o) => o.action as string);
 						return [...sorted(actions.filter((a) => !a.endsWith('(deprecated)'))), ...sorted(actions.filter((a) => a.endsWith('(deprecated)')))];
