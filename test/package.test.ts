@@ -68,6 +68,16 @@ describe('index.js', () => {
 			['genesysCloudOAuth2Api', ['oAuth2Api']],
 		]);
 	});
+
+	it('requires exactly the node and credential files package.json lists, and exports all they export', () => {
+		const source = readFileSync(path.join(REPO_ROOT, 'index.js'), 'utf8');
+		const required = [...source.matchAll(/require\('\.\/(dist\/[^']+)'\)/g)].map((m) => m[1]);
+		expect(required.sort()).toEqual([...manifest.n8n.nodes, ...manifest.n8n.credentials].sort());
+		for (const file of required) {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			for (const [name, value] of Object.entries(require(built(file)) as Record<string, unknown>)) expect(entry[name]).toBe(value);
+		}
+	});
 });
 
 describe('dist/', () => {
@@ -164,5 +174,36 @@ describe('release files', () => {
 	it('keeps tarballs and the n8n install cache out of git', () => {
 		const ignored = read('.gitignore').split('\n');
 		expect(ignored).toEqual(expect.arrayContaining(['*.tgz', '.cache/']));
+	});
+});
+
+describe("n8n's package scanner (@n8n/scan-community-package, as n8n runs it before verification)", () => {
+	it('is a pinned dev dependency', () => {
+		expect(manifest.devDependencies['@n8n/scan-community-package']).toMatch(/^\d+\.\d+\.\d+$/);
+	});
+
+	it('passes on the source and on the unpacked npm pack tarball, with inline eslint-disable ignored and none left in nodes/ or credentials/', () => {
+		const disables: string[] = [];
+		const walk = (dir: string) => {
+			for (const entry of readdirSync(dir, { withFileTypes: true })) {
+				const full = path.join(dir, entry.name);
+				if (entry.isDirectory()) walk(full);
+				else if (/eslint-disable/.test(readFileSync(full, 'utf8'))) disables.push(full);
+			}
+		};
+		walk(path.join(REPO_ROOT, 'nodes'));
+		walk(path.join(REPO_ROOT, 'credentials'));
+		expect(disables).toEqual([]);
+		let out: string;
+		try {
+			// Without jest's NODE_ENV=test: eslint-plugin-n8n-nodes-base switches to its own test mode on it.
+			const env = { ...process.env, NODE_ENV: 'production' };
+			out = execFileSync('node', [path.join(REPO_ROOT, 'test/scripts/scan.mjs'), '--json'], { cwd: REPO_ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+		} catch (error) {
+			out = String((error as { stdout?: string }).stdout ?? '');
+		}
+		const result = JSON.parse(out.trim().split('\n').pop()!) as Record<'source' | 'tarball', { passed: boolean; details: string | null }>;
+		expect({ source: result.source.passed, details: result.source.details }).toEqual({ source: true, details: null });
+		expect({ tarball: result.tarball.passed, details: result.tarball.details }).toEqual({ tarball: true, details: null });
 	});
 });

@@ -13,9 +13,11 @@ const CHATS = '/api/v2/chats';
 
 // ── Pick from a list (resource locators) ────────────────────────────────────────────────────────
 const GUID_PATTERN = '^\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*$';
-const roomLocator: LocatorDef = { search: 'searchRooms', idPlaceholder: 'e.g. adhoc-1234@conference.example.orgspan.com', idPattern: '^\\s*[^\\s@]+@[^\\s@]+\\s*$', idHint: 'The room JID (as returned by Room → Create), not a GUID' };
+const roomLocator: LocatorDef = { search: 'searchRooms', item: 'a room', idPlaceholder: 'e.g. adhoc-1234@conference.example.orgspan.com', idPattern: '^\\s*[^\\s@]+@[^\\s@]+\\s*$', idHint: 'The room JID (as returned by Room → Create), not a GUID' };
 const userLocator: LocatorDef = {
 	search: 'searchChatPartners',
+	item: 'a user',
+	listHint: 'From List shows your recent 1:1 chat partners first; type a name to search everyone in your organization',
 	idPlaceholder: 'e.g. 3f2504e0-4f89-11d3-9a0c-0305e82c3301',
 	idPattern: GUID_PATTERN,
 	url: {
@@ -89,8 +91,8 @@ export const genesysResources: ResourceDef[] = [
 	{ value: 'roomParticipant', name: 'Room Participant', description: 'Members of a room' },
 	{ value: 'roomPin', name: 'Room Pin', description: 'Pinned messages of a room' },
 	{ value: 'userChat', name: '1:1 Chat', description: 'A one-to-one chat with a user' },
-	{ value: 'userMessage', name: 'User Message', description: 'Messages of a 1:1 chat' },
-	{ value: 'userPin', name: 'User Pin', description: 'Pinned messages of a 1:1 chat' },
+	{ value: 'userMessage', name: '1:1 Message', description: 'Messages of a 1:1 chat' },
+	{ value: 'userPin', name: '1:1 Pin', description: 'Pinned messages of a 1:1 chat' },
 	{ value: 'thread', name: 'Thread', description: 'Message threads' },
 	{ value: 'message', name: 'Message', description: 'Any message by ID' },
 	{ value: 'reaction', name: 'Reaction', description: 'Emoji reactions' },
@@ -396,7 +398,11 @@ function chatPartners(): ListSearchDef {
 		items: (page) => (page.filter ? 'results' : 'entities'),
 		toItem: (entry, page) => {
 			if (!page.filter) return partners.toItem(entry, page);
-			return typeof entry.id === 'string' && entry.id ? { name: typeof entry.name === 'string' && entry.name ? entry.name : entry.id, value: entry.id } : undefined;
+			if (typeof entry.id !== 'string' || !entry.id) return undefined;
+			// Title, department and email from the directory tell namesakes apart (as itslearning's role and school do).
+			const details = [entry.title, entry.department, entry.email].filter((text): text is string => typeof text === 'string' && text.trim() !== '');
+			const name = typeof entry.name === 'string' && entry.name ? entry.name : entry.id;
+			return { name: details.length ? `${name} (${details.join(', ')})` : name, value: entry.id };
 		},
 		next: (answer, entries, page) => {
 			if (!page.filter) return partners.next?.(answer, entries, page);

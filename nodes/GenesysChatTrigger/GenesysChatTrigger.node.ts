@@ -28,16 +28,20 @@ export class GenesysChatTrigger implements INodeType {
 					{
 						name: 'New 1:1 Message',
 						value: 'newOneOnOneMessage',
+						// n8n's node panel shows an event's action text, else "On " + the name with its punctuation dropped ("new 1 1 message")
+						action: 'On new 1:1 message',
 						description: 'New messages in the 1:1 chats with the chosen users',
 					},
 					{
 						name: 'New Message in Any Chat',
 						value: 'newMessageAnyChat',
+						action: 'On new message in any chat',
 						description: 'New messages in every room and 1:1 chat of the connected user',
 					},
 					{
 						name: 'New Room Message',
 						value: 'newRoomMessage',
+						action: 'On new room message',
 						description: 'New messages in the chosen rooms',
 					},
 				],

@@ -11,7 +11,7 @@ const executor = new TableExecutor(itslearningService);
 
 export class ItslearningInstantMessage implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Itslearning Instant Message',
+		displayName: 'itslearning Instant Message',
 		name: 'itslearningInstantMessage',
 		icon: { light: 'file:itslearning.svg', dark: 'file:itslearning.dark.svg' },
 		group: ['transform'],
@@ -19,7 +19,7 @@ export class ItslearningInstantMessage implements INodeType {
 		version: [1, 1.1],
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Send, read and manage itslearning instant messages, threads and participants',
-		defaults: { name: 'Itslearning Instant Message' },
+		defaults: { name: 'itslearning Instant Message' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,

@@ -15,11 +15,11 @@ const SCOPE = 'InstantMessage';
 // ── Pick from a list (resource locators) ────────────────────────────────────────────────────────
 const PERSON_URL = { regex: '[?&][Pp]erson[Ii]d=(\\d+)', placeholder: 'https://yourschool.itslearning.com/Person/show.aspx?PersonId=12345', hint: 'The address of the person\'s profile page' };
 const COURSE_URL = { regex: '[?&][Cc]ourse[Ii][Dd]=(\\d+)', placeholder: 'https://yourschool.itslearning.com/main.aspx?CourseID=12345', hint: 'The address of a page of the course' };
-const threadLocator: LocatorDef = { search: 'searchThreads', idPlaceholder: 'e.g. 4711' };
-const personLocator: LocatorDef = { search: 'searchPeople', searchRequired: true, idPlaceholder: 'e.g. 12345', url: PERSON_URL };
+const threadLocator: LocatorDef = { search: 'searchThreads', item: 'a thread', idPlaceholder: 'e.g. 4711' };
+const personLocator: LocatorDef = { search: 'searchPeople', item: 'a person', searchRequired: true, idPlaceholder: 'e.g. 12345', url: PERSON_URL };
 const peopleLocator: LocatorDef = { ...personLocator, idPlaceholder: 'e.g. 12345, 23456', idHint: 'One or more person IDs separated by commas' };
-const courseLocator: LocatorDef = { search: 'searchCourses', searchRequired: true, idPlaceholder: 'e.g. 100', url: COURSE_URL };
-const projectLocator: LocatorDef = { search: 'searchProjects', searchRequired: true, idPlaceholder: 'e.g. 200' };
+const courseLocator: LocatorDef = { search: 'searchCourses', item: 'a course', searchRequired: true, idPlaceholder: 'e.g. 100', url: COURSE_URL };
+const projectLocator: LocatorDef = { search: 'searchProjects', item: 'a project', searchRequired: true, idPlaceholder: 'e.g. 200' };
 
 // ── Parameters used by several rows ─────────────────────────────────────────────────────────────
 const threadId: ParamDef = { name: 'threadId', location: 'path', type: 'integer', label: 'Thread ID', required: true, description: 'The conversation thread', locator: threadLocator };
@@ -123,7 +123,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		method: 'GET', path: `${IM}/messagethreads/v2`, scope: SCOPE, params: threadPageParams, paging: threadPagePaging, simplify: simpleThread,
 	},
 	{
-		resource: 'thread', operation: 'getManyV1', sdkMethod: 'getMessageThreadsV1', name: 'Get Many V1', action: 'Get many threads by page number, old version',
+		resource: 'thread', operation: 'getManyV1', sdkMethod: 'getMessageThreadsV1', name: 'Get Many V1', action: 'Get many threads by page number, API version 1',
 		description: 'List the user\'s threads page by page (old API version)', deprecated: 'use Thread → Get Many instead',
 		method: 'GET', path: `${IM}/messagethreads/v1`, scope: SCOPE, params: threadPageParams, paging: threadPagePaging, simplify: simpleThread,
 	},
@@ -230,7 +230,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		],
 	},
 	{
-		resource: 'message', operation: 'sendV1', sdkMethod: 'sendInstantMessageV1', name: 'Send V1', action: 'Send a message, old version',
+		resource: 'message', operation: 'sendV1', sdkMethod: 'sendInstantMessageV1', name: 'Send V1', action: 'Send a message, API version 1',
 		description: 'Send a message to a thread or to new recipients (old API version)', deprecated: 'use Message → Send instead',
 		method: 'POST', path: `${IM}/v1`, scope: SCOPE, simplify: simpleThread, choice: sendTo('courseId', 'projectId', 'a course', 'a project'),
 		params: [
@@ -275,12 +275,12 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		simplify: simpleMessage,
 	},
 	{
-		resource: 'message', operation: 'getManyV2', sdkMethod: 'getThreadMessagesV2', name: 'Get Many V2', action: 'Get many messages of a thread by message ID window',
+		resource: 'message', operation: 'getManyV2', sdkMethod: 'getThreadMessagesV2', name: 'Get Many V2', action: 'Get many messages of a thread by message ID window, API version 2',
 		description: 'Get a window of messages from one thread, bounded by message ID', deprecated: 'use Message → Get Many instead',
 		method: 'GET', path: `${IM}/messagethreads/{threadId}/messages/v2`, scope: SCOPE, params: [threadId, ...messageWindow(500)], paging: messageWindowPaging, simplify: simpleMessage,
 	},
 	{
-		resource: 'message', operation: 'getManyV1', sdkMethod: 'getThreadMessagesV1', name: 'Get Many V1', action: 'Get many messages of a thread, oldest version',
+		resource: 'message', operation: 'getManyV1', sdkMethod: 'getThreadMessagesV1', name: 'Get Many V1', action: 'Get many messages of a thread, API version 1',
 		description: 'Get messages of a thread (oldest API version)', deprecated: 'use Message → Get Many instead',
 		method: 'GET', path: `${IM}/messagethreads/{threadId}/v1`, scope: SCOPE, params: [threadId, ...messageWindow()], paging: messageWindowPaging, simplify: simpleMessage,
 	},
@@ -372,7 +372,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		simplify: simpleRecipient,
 	},
 	{
-		resource: 'recipient', operation: 'resolveV1', sdkMethod: 'getRecipientsV1', name: 'Resolve V1', action: 'Resolve people, a course or a project, old version',
+		resource: 'recipient', operation: 'resolveV1', sdkMethod: 'getRecipientsV1', name: 'Resolve V1', action: 'Resolve people, a course or a project, API version 1',
 		description: 'Resolve people, one course or one project into recipient records (old API version)',
 		method: 'GET', path: `${IM}/recipients/v1`, scope: SCOPE,
 		params: [
@@ -432,7 +432,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		method: 'GET', path: `${IM}/settings/v2`, scope: SCOPE, params: [],
 	},
 	{
-		resource: 'settings', operation: 'getV1', sdkMethod: 'getSettingsV1', name: 'Get V1', action: 'Get messaging settings, old version',
+		resource: 'settings', operation: 'getV1', sdkMethod: 'getSettingsV1', name: 'Get V1', action: 'Get messaging settings, API version 1',
 		description: 'Read messaging limits for the user (old API version)',
 		method: 'GET', path: `${IM}/settings/v1`, scope: SCOPE, params: [],
 	},

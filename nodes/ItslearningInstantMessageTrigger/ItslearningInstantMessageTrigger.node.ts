@@ -5,14 +5,14 @@ import { pollItslearning } from './ItslearningInstantMessageTrigger.poll';
 
 export class ItslearningInstantMessageTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Itslearning Instant Message Trigger',
+		displayName: 'itslearning Instant Message Trigger',
 		name: 'itslearningInstantMessageTrigger',
 		icon: { light: 'file:itslearning.svg', dark: 'file:itslearning.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["event"] }}',
 		description: 'Starts the workflow when itslearning instant messages arrive or unread counts change',
-		defaults: { name: 'Itslearning Instant Message Trigger' },
+		defaults: { name: 'itslearning Instant Message Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

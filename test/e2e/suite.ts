@@ -143,15 +143,18 @@ export function defineN8nSuite(version: string): void {
 		it('itslearning example: finds Alan, sends him a message, reads the thread back (Return All)', async () => {
 			demo.its.clearRequests();
 			const run = await execute('itsExampleFlow01');
+			// The examples use the current node version (1.1): Simplify is on for read/list operations.
 			const [person] = outputOf(run, 'Find a person');
-			expect(person).toMatchObject({ Id: 2, Label: 'Alan Turing', CanReceive: true });
+			expect(person).toMatchObject({ id: 2, name: 'Alan Turing', canReceive: true });
+			expect(Object.keys(person).some((key) => /^[A-Z]/.test(key))).toBe(false);
 			const sent = outputOf(run, 'Send a message');
 			expect(sent).toHaveLength(1);
 			const thread = sent[0];
 			expect(thread.LastMessage.Text).toBe('Hello Alan Turing, this message was sent by an n8n workflow.');
 			expect((thread.Participants as Json[]).map((p) => p.PersonId).sort()).toEqual([1, 2]);
 			const read = outputOf(run, 'Read the thread');
-			expect(read.map((m) => m.MessageId)).toContain(thread.LastMessage.MessageId);
+			expect(read.map((m) => m.messageId)).toContain(thread.LastMessage.MessageId);
+			expect(read.find((m) => m.messageId === thread.LastMessage.MessageId)).toMatchObject({ text: 'Hello Alan Turing, this message was sent by an n8n workflow.', fromPersonId: 1 });
 
 			// the emulator's state: a new thread between Ada (1) and Alan (2) holding exactly that message
 			const stored = demo.its.getThread(thread.InstantMessageThreadId as number);
@@ -179,9 +182,13 @@ export function defineN8nSuite(version: string): void {
 			const [{ id: messageId }] = outputOf(run, 'Send a message');
 			expect(outputOf(run, 'Pin it')).toEqual([{ success: true, roomJid: jid, pinnedMessageIds: [messageId] }]);
 			expect(outputOf(run, 'React')).toEqual([{ success: true, messageId, reactions: ['👍', '🎉'] }]);
+			// Simplified (node version 1.1): camelCase message fields, reactions as emoji and count.
 			const history = outputOf(run, 'Read the history');
-			expect(history.map((m) => [m.id, m.body])).toEqual([[messageId, 'Welcome to the kickoff room!']]);
-			expect((history[0].reactions as Json[]).map((r) => r.emoji)).toEqual(['👍', '🎉']);
+			expect(history.map((m) => [m.messageId, m.text])).toEqual([[messageId, 'Welcome to the kickoff room!']]);
+			expect(history[0].reactions).toEqual([
+				{ emoji: '👍', count: 1 },
+				{ emoji: '🎉', count: 1 },
+			]);
 
 			const room = demo.gen.getRoom(jid as string)!;
 			expect(room.subject).toBe('Project kickoff');
@@ -295,6 +302,31 @@ export function defineN8nSuite(version: string): void {
 
 			afterAll(async () => {
 				await server?.stop();
+			});
+
+			it('the editor gets the texts a new user reads: node panel actions sorted and as written ("On new 1:1 message"), one 1:1 name, picker placeholders and hint', async () => {
+				const types = (await rest.call('GET', '/types/nodes.json')) as { status: number; json: Json[] };
+				expect(types.status).toBe(200);
+				const type = (name: string) => types.json.find((t) => t.name === `${PACKAGE_NAME}.${name}`)!;
+				// The node panel takes a trigger event's `action` (else "On " + the name without its punctuation).
+				const event = (type('genesysChatTrigger').properties as Json[]).find((p) => p.name === 'event')!;
+				expect((event.options as Json[]).map((o) => o.action).sort()).toEqual(['On new 1:1 message', 'On new message in any chat', 'On new room message']);
+				expect(type('itslearningInstantMessage').displayName).toBe('itslearning Instant Message');
+				const genesys = type('genesysChat').properties as Json[];
+				const resources = Object.fromEntries((genesys.find((p) => p.name === 'resource')!.options as Json[]).map((o) => [o.value, o.name]));
+				expect([resources.userChat, resources.userMessage, resources.userPin]).toEqual(['1:1 Chat', '1:1 Message', '1:1 Pin']);
+				for (const name of ['itslearningInstantMessage', 'genesysChat']) {
+					for (const operation of (type(name).properties as Json[]).filter((p) => p.name === 'operation')) {
+						const actions = (operation.options as Json[]).filter((o) => o.value !== '__CUSTOM_API_CALL__').map((o) => o.action as string);
+						const current = actions.filter((a) => !a.endsWith('(deprecated)'));
+						expect(actions).toEqual([...current.sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })), ...actions.filter((a) => a.endsWith('(deprecated)')).sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }))]);
+					}
+				}
+				const placeholders = (name: string) => new Set((type(name).properties as Json[]).filter((p) => p.type === 'resourceLocator').map((p) => p.modes[0].placeholder as string));
+				expect([...placeholders('itslearningInstantMessage')].sort()).toEqual(['Select a course...', 'Select a person...', 'Select a project...', 'Select a thread...']);
+				expect([...placeholders('genesysChat')].sort()).toEqual(['Select a room...', 'Select a user...']);
+				const user = genesys.find((p) => p.name === 'userId' && p.type === 'resourceLocator')!;
+				expect(user.hint).toMatch(/recent 1:1 chat partners.*type a name to search/);
 			});
 
 			it('Test of both credentials succeeds through n8n’s credential test endpoint and calls the test URL', async () => {
@@ -425,6 +457,40 @@ export function defineN8nSuite(version: string): void {
 			(hasTriggers ? it : it.skip)('both triggers run once per message sent to the emulators', async () => {
 				await triggerTest(n8n, rest, demo, triggerWorkflows());
 			});
+
+			// Checked on n8n 2.41.1 (the panel's markup differs on 1.x; the texts it reads are checked on both above).
+			(version.startsWith('2.') ? it : it.skip)('the node panel in the editor (headless Chromium) reads "On new 1:1 message" and lists each resource\'s actions sorted as written', async () => {
+				const run = promisify(execFile);
+				const chromium = (await run('bash', [path.join(REPO, 'test', 'scripts', 'install-chromium.sh')], { encoding: 'utf8', timeout: 20 * 60 * 1000 })).stdout.trim();
+				const { stdout: out } = await run(
+					process.execPath,
+					['--experimental-websocket', path.join(REPO, 'test', 'editor', 'node-panel.js'), server.url, `--shots=${path.join(REPO, '.tmp', `e2e-node-panel-${version}`)}`, 'Genesys Chat', 'itslearning Instant Message'],
+					{ encoding: 'utf8', timeout: 3 * 60 * 1000, env: { ...process.env, CHROMIUM: chromium } },
+				);
+				const panel = JSON.parse(out.trim().split('\n').pop()!) as Record<string, string[]>;
+				const section = (entries: string[], header: string) => {
+					const start = entries.findIndex((e) => e.startsWith(`## ${header}`));
+					const end = entries.findIndex((e, i) => i > start && e.startsWith('## '));
+					return entries.slice(start + 1, end === -1 ? undefined : end);
+				};
+				expect(section(panel['Genesys Chat'], 'Triggers')).toEqual(['On new 1:1 message', 'On new message in any chat', 'On new room message']);
+				expect(panel['Genesys Chat'].some((e) => /\b1 1\b/.test(e))).toBe(false);
+				// Actions: per resource (in the node's resource order), current ones A-Z as they read, then the deprecated ones.
+				const types = (await rest.call('GET', '/types/nodes.json')) as { status: number; json: Json[] };
+				const sorted = (actions: string[]) => [...actions].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
+				for (const [app, name] of [['Genesys Chat', 'genesysChat'], ['itslearning Instant Message', 'itslearningInstantMessage']]) {
+					const properties = types.json.find((t) => t.name === `${PACKAGE_NAME}.${name}`)!.properties as Json[];
+					// n8n adds a "Custom API Call" resource to nodes with an OAuth2 credential; it has no actions in the panel.
+					const resources = (properties.find((p) => p.name === 'resource')!.options as Json[]).filter((r) => r.value !== '__CUSTOM_API_CALL__');
+					const expected = resources.flatMap((resource) => {
+						const operation = properties.find((p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[]).includes(resource.value))!;
+						const actions = (operation.options as Json[]).filter((o) => o.value !== '__CUSTOM_API_CALL__').map((o) => o.action as string);
+						return [...sorted(actions.filter((a) => !a.endsWith('(deprecated)'))), ...sorted(actions.filter((a) => a.endsWith('(deprecated)')))];
+					});
+					expect([app, section(panel[app], 'Actions')]).toEqual([app, expected]);
+				}
+				expect(section(panel['Genesys Chat'], 'Actions')).toContain('Send a 1:1 message');
+			}, 10 * 60 * 1000);
 		});
 	});
 }

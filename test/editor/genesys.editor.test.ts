@@ -54,6 +54,8 @@ describe('properties through n8n-workflow', () => {
 		expect(room.modes![0].typeOptions?.searchListMethod).toBe('searchRooms');
 		const user = props('userMessage', 'send').find((p) => p.name === 'userId')!;
 		expect(user.modes!.map((m) => m.name)).toEqual(['list', 'id', 'url']);
+		// The picker says what From List offers before anything is typed, and that typing searches the directory.
+		expect(user.hint).toBe('From List shows your recent 1:1 chat partners first; type a name to search everyone in your organization');
 		expect(user.modes![0].typeOptions?.searchListMethod).toBe('searchChatPartners');
 		// By ID checks the shape: a JID for rooms, a GUID for users.
 		const issues = (parameters: INodeParameters) => parameterIssues(description, makeNode(env.pkg, NODE_TYPE, parameters));
@@ -62,6 +64,32 @@ describe('properties through n8n-workflow', () => {
 		expect(issues({ resource: 'userMessage', operation: 'getHistory', userId: rl(`https://apps.mypurecloud.com/directory/#/person/${GUID}`, 'url') })).toBeNull();
 		// A JID saved as plain text by an older workflow stays as it was.
 		expect(resolveParameters(description, { resource: 'room', operation: 'get', roomJid: 'adhoc-9@conference.x' }).roomJid).toBe('adhoc-9@conference.x');
+	});
+
+	it('1:1 chats have one name: the resources say "1:1" like their actions; From List placeholders have the right article', () => {
+		const resources = description.properties.find((p) => p.name === 'resource')!.options as Array<{ name: string; value: string }>;
+		const named = Object.fromEntries(resources.map((r) => [r.value, r.name]));
+		expect([named.userChat, named.userMessage, named.userPin]).toEqual(['1:1 Chat', '1:1 Message', '1:1 Pin']);
+		const send = description.properties.find((p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[])[0] === 'userMessage')!;
+		expect((send.options as Array<{ value: string; action: string }>).find((o) => o.value === 'send')!.action).toBe('Send a 1:1 message');
+		const placeholders = new Set(description.properties.filter((p) => p.type === 'resourceLocator').map((p) => String(p.modes![0].placeholder)));
+		expect([...placeholders].sort()).toEqual(['Select a room...', 'Select a user...']);
+	});
+
+	it('the trigger\'s events read in n8n\'s node panel as written: "On new 1:1 message", not "On new 1 1 message"', () => {
+		// n8n 2.41's node panel (editor-ui, node creator actions): an event option's `action`, else
+		// "On " + lodash startCase(name) sentence-cased, which drops the colon of "1:1".
+		const trigger = nodeTypeOf(env.pkg, 'genesysChatTrigger').description;
+		const event = trigger.properties.find((p) => p.name === 'event')!;
+		const panel = (event.options as Array<{ name: string; action?: string }>).map((o) => o.action ?? `On ${o.name.replace(/[^A-Za-z0-9]+/g, ' ').toLowerCase()}`);
+		expect(panel.sort()).toEqual(['On new 1:1 message', 'On new message in any chat', 'On new room message']);
+	});
+
+	it('actions inside a resource are sorted by the text n8n\'s node panel shows', () => {
+		for (const property of description.properties.filter((p) => p.name === 'operation')) {
+			const actions = (property.options as Array<{ value: string; action: string }>).filter((o) => o.value !== '__CUSTOM_API_CALL__').map((o) => o.action);
+			expect(actions).toEqual([...actions].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })));
+		}
 	});
 
 	it('Simplify on read/list operations: on for new nodes (1.1) and AI agents, off for nodes saved as version 1', () => {
@@ -105,7 +133,10 @@ describe('list searches against the emulator', () => {
 		// Search text: the directory (POST /api/v2/users/search), so people never chatted with can be picked too.
 		env.emu.clearRequests();
 		const byName = await search('searchChatPartners', env.emu.users[5].name.slice(0, 5).toLowerCase());
-		expect(byName.results).toEqual([{ name: env.emu.users[5].name, value: env.emu.users[5].id }]);
+		// Each directory result says who it is: title, department and email, as the directory has them.
+		const ken = env.emu.users[5];
+		expect(byName.results).toEqual([{ name: `${ken.name} (${ken.title}, ${ken.department}, ${ken.email})`, value: ken.id }]);
+		expect(byName.results[0].name).toBe('Ken Thompson (Engineer, Engineering, ken.thompson@example.org)');
 		const [request] = env.emu.apiRequests();
 		expect(`${request.method} ${request.rawPath}`).toBe('POST /api/v2/users/search');
 		expect(request.body).toEqual({ query: [{ type: 'CONTAINS', fields: ['name'], value: env.emu.users[5].name.slice(0, 5).toLowerCase() }], pageSize: 25, pageNumber: 1 });

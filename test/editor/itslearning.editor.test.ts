@@ -127,6 +127,29 @@ describe('properties through n8n-workflow (getNodeParameters, displayParameter, 
 		}
 	});
 
+	it('actions inside a resource are sorted by the text n8n\'s node panel shows; deprecated ones last, all marked the same way', () => {
+		for (const property of description.properties.filter((p) => p.name === 'operation')) {
+			const options = (property.options as Array<{ name: string; value: string; action: string }>).filter((o) => o.value !== '__CUSTOM_API_CALL__');
+			for (const group of [options.filter((o) => !o.action.endsWith('(deprecated)')), options.filter((o) => o.action.endsWith('(deprecated)'))]) {
+				const actions = group.map((o) => o.action);
+				expect(actions).toEqual([...actions].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })));
+			}
+			for (const option of options) {
+				// One way: name "… (Deprecated)" and action "… (deprecated)" together; "old version" is not a marking.
+				expect([option.value, option.name.endsWith('(Deprecated)')]).toEqual([option.value, option.action.endsWith('(deprecated)')]);
+				expect(option.action).not.toMatch(/old(est)? version/);
+			}
+		}
+	});
+
+	it('From List placeholders name one entry with the right article; running text says "itslearning"', () => {
+		const placeholders = new Set<string>();
+		for (const property of description.properties.filter((p) => p.type === 'resourceLocator')) placeholders.add(String(property.modes![0].placeholder));
+		expect([...placeholders].sort()).toEqual(['Select a course...', 'Select a person...', 'Select a project...', 'Select a thread...']);
+		expect(description.displayName).toBe('itslearning Instant Message');
+		expect(JSON.stringify(description.properties)).not.toMatch(/Itslearning/);
+	});
+
 	it('deprecated operations come last and say so in the action list', () => {
 		for (const property of description.properties.filter((p) => p.name === 'operation')) {
 			// n8n adds "Custom API Call" to nodes with an OAuth2 credential (last); the table's own options come first.
@@ -141,9 +164,9 @@ describe('properties through n8n-workflow (getNodeParameters, displayParameter, 
 		}
 		const messageOps = description.properties.find((p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[])[0] === 'message')!;
 		expect((messageOps.options as Array<{ action: string; value: string }>).filter((o) => o.value !== '__CUSTOM_API_CALL__').slice(-3).map((o) => o.action)).toEqual([
-			'Get many messages of a thread, oldest version (deprecated)',
-			'Get many messages of a thread by message ID window (deprecated)',
-			'Send a message, old version (deprecated)',
+			'Get many messages of a thread by message ID window, API version 2 (deprecated)',
+			'Get many messages of a thread, API version 1 (deprecated)',
+			'Send a message, API version 1 (deprecated)',
 		]);
 	});
 });

@@ -49,6 +49,10 @@ export interface EmulatorUser {
 	id: string;
 	name: string;
 	jid: string;
+	/** Directory profile (UsersApi User: title, department, email), shown by the node's user picker. */
+	title?: string;
+	department?: string;
+	email?: string;
 }
 
 export interface IssuedToken {
@@ -223,13 +227,14 @@ const USER_CONTEXT_MESSAGE = 'This request requires a user context. Client crede
 /** Error bodies built without the request carry this; the onSend hook swaps in the correlation id. */
 const CONTEXT_ID_MARK = '@@inin-correlation-id@@';
 
-const SEED_USERS: Array<[string, string]> = [
-	['3f6e1c2a-8b4d-4a7e-9c1f-2d5b6a7c8e90', 'Ada Lovelace'],
-	['5a2d9e71-0c3b-4f86-a4d2-7e1f9b3c6d58', 'Grace Hopper'],
-	['8c4b2f13-6e9a-4d21-b7c5-1a3e5f7d9b02', 'Alan Turing'],
-	['b1e7d4a9-2c5f-4e38-8d6a-9f0b3c1e7a46', 'Edsger Dijkstra'],
-	['d9a3c6e2-4f1b-4b79-9e5d-6c8a2b4f0e13', 'Barbara Liskov'],
-	['e6f0b8d5-7a2c-4c14-a3b9-5d7e1f9c2a68', 'Ken Thompson'],
+/** id, name, and the directory profile: title, department (email: first.last@example.org). */
+const SEED_USERS: Array<[string, string, string, string]> = [
+	['3f6e1c2a-8b4d-4a7e-9c1f-2d5b6a7c8e90', 'Ada Lovelace', 'Analyst', 'Research'],
+	['5a2d9e71-0c3b-4f86-a4d2-7e1f9b3c6d58', 'Grace Hopper', 'Team Lead', 'Engineering'],
+	['8c4b2f13-6e9a-4d21-b7c5-1a3e5f7d9b02', 'Alan Turing', 'Agent', 'Support'],
+	['b1e7d4a9-2c5f-4e38-8d6a-9f0b3c1e7a46', 'Edsger Dijkstra', 'Agent', 'Support'],
+	['d9a3c6e2-4f1b-4b79-9e5d-6c8a2b4f0e13', 'Barbara Liskov', 'Supervisor', 'Support'],
+	['e6f0b8d5-7a2c-4c14-a3b9-5d7e1f9c2a68', 'Ken Thompson', 'Engineer', 'Engineering'],
 ];
 
 const DEFAULT_CHAT_SETTINGS: ChatSettings = { messageRetentionPeriodDays: 365, reactionsEnabled: true };
@@ -517,7 +522,14 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 	const defaultLifetime = options.tokenLifetimeSeconds ?? 86400;
 
 	// ----- state -----
-	const users: EmulatorUser[] = SEED_USERS.map(([id, name]) => ({ id, name, jid: `${id.replace(/-/g, '').slice(0, 24)}@${USER_JID_DOMAIN}` }));
+	const users: EmulatorUser[] = SEED_USERS.map(([id, name, title, department]) => ({
+		id,
+		name,
+		jid: `${id.replace(/-/g, '').slice(0, 24)}@${USER_JID_DOMAIN}`,
+		title,
+		department,
+		email: `${name.toLowerCase().replace(/ /g, '.')}@example.org`,
+	}));
 	const usersById = new Map(users.map((u) => [u.id, u]));
 	const settings: ChatSettings = { ...DEFAULT_CHAT_SETTINGS };
 	const userSettings = new Map(users.map((u) => [u.id, defaultUserSettings()]));
@@ -1090,7 +1102,15 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 					return criterion.type === 'STARTS_WITH' ? name.startsWith(value) : criterion.type === 'EXACT' ? name === value : name.includes(value);
 				});
 			}
-			const results = found.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map((u) => ({ id: u.id, name: u.name, chat: { jabberId: u.jid }, selfUri: userSelfUri(u.id) }));
+			const results = found.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map((u) => ({
+				id: u.id,
+				name: u.name,
+				...(u.title && { title: u.title }),
+				...(u.department && { department: u.department }),
+				...(u.email && { email: u.email }),
+				chat: { jabberId: u.jid },
+				selfUri: userSelfUri(u.id),
+			}));
 			return ok({ total: found.length, pageCount: Math.ceil(found.length / pageSize), pageSize, pageNumber, results });
 		},
 	};

@@ -31,6 +31,8 @@ async function startDemoEmulators({ tokenLifetimeSeconds = DAY } = {}) {
 	its.addMessages(thread.InstantMessageThreadId, 2, 3, 'Hello from Alan');
 	const roomJid = gen.createRoom(gen.userIds[0], 'Demo room', gen.userIds.slice(1, 3));
 	gen.addRoomMessages(roomJid, gen.userIds[1], 3);
+	// A 1:1 chat of the demo user, so the User picker opens with a recent chat partner.
+	gen.addUserMessages(gen.userIds[1], gen.userIds[0], 2);
 	// An OpenAI-compatible scripted model for the AI Agent example (see scripted-model.js).
 	const model = await startScriptedModel({ searchText: 'Alan' });
 	const close = async () => {

@@ -37,7 +37,7 @@ function generate() {
 	return [
 		START,
 		'',
-		section('Itslearning Instant Message', its.itslearningResources, its.itslearningInstantMessageTable, (row) => [`scope \`${row.scope}\``]),
+		section('itslearning Instant Message', its.itslearningResources, its.itslearningInstantMessageTable, (row) => [`scope \`${row.scope}\``]),
 		'',
 		section('Genesys Chat', gen.genesysResources, gen.genesysChatTable, (row) => [
 			row.userContext ? 'user token (Authorization Code / PKCE)' : 'client credentials OK',

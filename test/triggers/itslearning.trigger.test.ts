@@ -41,7 +41,7 @@ describe('Itslearning Instant Message Trigger: description', () => {
 		const type = site.pkg.nodeTypes.getByNameAndVersion(site.pkg.nodeTypeName(NODE_TYPE));
 		const d = type.description;
 		expect(typeof type.poll).toBe('function');
-		expect(d.displayName).toBe('Itslearning Instant Message Trigger');
+		expect(d.displayName).toBe('itslearning Instant Message Trigger');
 		expect(d.polling).toBe(true);
 		expect(d.inputs).toEqual([]);
 		expect(d.credentials).toEqual([{ name: 'itslearningOAuth2Api', required: true }]);

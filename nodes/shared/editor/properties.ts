@@ -1,11 +1,11 @@
 /**
  * Derives a node's UI from its endpoint table: the Resource selector, one Operation selector per
- * resource (n8n style, with action texts; deprecated operations last), a row's "one of these is
+ * resource (n8n style, with action texts, sorted by them; deprecated operations last), a row's "one of these is
  * needed" choice with the fields of the chosen option, required parameters as top-level fields
  * (resource locators where a row names a list search), Return All / Limit for paged rows, Simplify
  * for read/list rows, and the optional parameters in an "Additional Fields" collection.
  */
-import type { IDataObject, IDisplayOptions, INodeProperties, INodePropertyMode, INodePropertyOptions, NodePropertyTypes } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, INodeProperties, INodePropertyOptions, NodePropertyTypes } from 'n8n-workflow';
 
 import { choiceParams, managedParams } from '../table/params';
 import { sentences } from '../table/text';
@@ -83,48 +83,53 @@ function idPattern(param: ParamDef, locator: LocatorDef): string {
 	return '^\\s*\\S.*$';
 }
 
+/** From List placeholder, e.g. "Select a person...": the table names one entry with its article. */
+function listPlaceholder(locator: LocatorDef): string {
+	return locator.item ? `Select ${locator.item}...` : 'Select from the list...';
+}
+
 /** A field the user picks from a list, by ID or by URL (n8n resource locator). */
 export function locatorProperty(param: ParamDef, locator: LocatorDef): INodeProperties {
-	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- a resource-locator mode, not a parameter: modes have no default
-	const list: INodePropertyMode = {
-		displayName: 'From List',
-		name: 'list',
-		type: 'list',
-		placeholder: `Select ${/^[aeiou]/i.test(param.label) ? 'an' : 'a'} ${param.label.replace(/ IDs?$/, '').toLowerCase()}...`,
-		typeOptions: { searchListMethod: locator.search, searchable: true, ...(locator.searchRequired && { searchFilterRequired: true }) },
-	};
-	const pattern = idPattern(param, locator);
-	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- a resource-locator mode, not a parameter
-	const id: INodePropertyMode = {
-		displayName: 'By ID',
-		name: 'id',
-		type: 'string',
-		placeholder: locator.idPlaceholder ?? (LIST_TYPES.has(param.type) ? 'e.g. 12, 34' : 'e.g. 12345'),
-		...(locator.idHint && { hint: locator.idHint }),
-		validation: [{ type: 'regex', properties: { regex: pattern, errorMessage: `Not a valid ${param.label}` } }],
-	};
-	const modes: INodePropertyMode[] = [list, id];
-	if (locator.url) {
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- a resource-locator mode, not a parameter
-		modes.push({
-			displayName: 'By URL',
-			name: 'url',
-			type: 'string',
-			placeholder: locator.url.placeholder,
-			hint: locator.url.hint,
-			extractValue: { type: 'regex', regex: locator.url.regex },
-			validation: [{ type: 'regex', properties: { regex: `.*${locator.url.regex}.*`, errorMessage: `Not a URL that contains a ${param.label}` } }],
-		});
-	}
+	const url = locator.url;
 	const description = describeParam(param);
-	return {
+	const property: INodeProperties = {
 		displayName: param.label,
 		name: param.name,
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		...(description && { description }),
-		modes,
+		...(locator.listHint && { hint: locator.listHint }),
+		// The modes are written out here (n8n's lint rules know them by their place under `modes`);
+		// By URL is dropped below where the service has no stable URLs for the item.
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: listPlaceholder(locator),
+				typeOptions: { searchListMethod: locator.search, searchable: true, ...(locator.searchRequired && { searchFilterRequired: true }) },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: locator.idPlaceholder ?? (LIST_TYPES.has(param.type) ? 'e.g. 12, 34' : 'e.g. 12345'),
+				...(locator.idHint && { hint: locator.idHint }),
+				validation: [{ type: 'regex', properties: { regex: idPattern(param, locator), errorMessage: `Not a valid ${param.label}` } }],
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: url?.placeholder,
+				hint: url?.hint,
+				extractValue: { type: 'regex', regex: url?.regex ?? '' },
+				validation: [{ type: 'regex', properties: { regex: `.*${url?.regex ?? ''}.*`, errorMessage: `Not a URL that contains a ${param.label}` } }],
+			},
+		],
 	};
+	if (!url) property.modes = property.modes!.filter((mode) => mode.name !== 'url');
+	return property;
 }
 
 /** A top-level field: a resource locator when the parameter has one, else the plain field. */
@@ -246,38 +251,36 @@ function rowProperties(row: EndpointRow): INodeProperties[] {
 const SIMPLIFY_DESCRIPTION = 'Whether to return only the fields a workflow usually needs, in camelCase, instead of the raw API answer';
 
 function simplifyProperties(show: IDataObject): INodeProperties[] {
-	const property = (on: boolean, when: IDataObject): INodeProperties => ({
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-boolean -- the default is a boolean: on for new nodes and AI agents, off for nodes saved as version 1
-		default: on,
-		description: SIMPLIFY_DESCRIPTION,
-		displayOptions: { show: { ...show, ...when } as IDisplayOptions['show'] },
-	});
-	return [property(false, { '@tool': [false], '@version': [1] }), property(true, { '@tool': [false], '@version': [{ _cnd: { gte: 1.1 } }] }), property(true, { '@tool': [true] })];
+	const when = (condition: IDataObject): IDisplayOptions => ({ show: { ...show, ...condition } as IDisplayOptions['show'] });
+	return [
+		{ displayName: 'Simplify', name: 'simplify', type: 'boolean', default: false, description: SIMPLIFY_DESCRIPTION, displayOptions: when({ '@tool': [false], '@version': [1] }) },
+		{ displayName: 'Simplify', name: 'simplify', type: 'boolean', default: true, description: SIMPLIFY_DESCRIPTION, displayOptions: when({ '@tool': [false], '@version': [{ _cnd: { gte: 1.1 } }] }) },
+		{ displayName: 'Simplify', name: 'simplify', type: 'boolean', default: true, description: SIMPLIFY_DESCRIPTION, displayOptions: when({ '@tool': [true] }) },
+	];
 }
 
 /** The node's full property list for a table. */
 export function buildProperties(resources: ResourceDef[], table: EndpointRow[]): INodeProperties[] {
+	// Defaults computed from the table: the first resource, and per resource its first current operation.
+	const firstResource = resources[0].value;
 	const properties: INodeProperties[] = [
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is computed from the table (first resource)
 		{
 			displayName: 'Resource',
 			name: 'resource',
 			type: 'options',
 			noDataExpression: true,
 			options: resources.map((r) => ({ name: r.name, value: r.value, ...(r.description && { description: r.description }) })),
-			default: resources[0].value,
+			default: firstResource,
 		},
 	];
 	for (const resource of resources) {
 		const rows = table.filter((row) => row.resource === resource.value);
-		// Current operations A–Z, then the deprecated ones (kept for saved workflows) A–Z.
+		// Current operations A–Z by the action text n8n's node panel shows, then the deprecated ones
+		// (kept for saved workflows) the same way.
 		const options: INodePropertyOptions[] = [...rows]
-			.sort((a, b) => Number(Boolean(a.deprecated)) - Number(Boolean(b.deprecated)) || a.name.localeCompare(b.name))
+			.sort((a, b) => Number(Boolean(a.deprecated)) - Number(Boolean(b.deprecated)) || a.action.localeCompare(b.action, 'en', { sensitivity: 'base' }))
 			.map((row) => ({ name: operationName(row), value: row.operation, description: operationDescription(row), action: operationAction(row) }));
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is computed from the table (first current operation)
+		const firstOperation = (rows.find((row) => !row.deprecated) ?? rows[0]).operation;
 		properties.push({
 			displayName: 'Operation',
 			name: 'operation',
@@ -285,7 +288,7 @@ export function buildProperties(resources: ResourceDef[], table: EndpointRow[]):
 			noDataExpression: true,
 			displayOptions: { show: { resource: [resource.value] } },
 			options,
-			default: (rows.find((row) => !row.deprecated) ?? rows[0]).operation,
+			default: firstOperation,
 		});
 	}
 	for (const row of table) properties.push(...rowProperties(row));

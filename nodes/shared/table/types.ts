@@ -76,6 +76,10 @@ export interface ParamDef {
 export interface LocatorDef {
 	/** Name of the listSearch method (the service's `listSearch` map). */
 	search: string;
+	/** One entry of the list with its article, for the From List placeholder, e.g. "a person" ("Select a person..."). */
+	item?: string;
+	/** Shown under the field: what From List offers (e.g. recent entries first, typing searches). */
+	listHint?: string;
 	/** Whether the list needs search text before it can show anything (the API has no "list all"). */
 	searchRequired?: boolean;
 	/** By ID: placeholder and the regex a value must match (default from the parameter type). */
