@@ -60,6 +60,8 @@ describe('n8n 2.41.1 queue mode: a waiting Send and Wait execution resumes from 
 
 	beforeAll(async () => {
 		await cluster.prepare();
+		// the worker writes the links: it needs the public address too, as n8n's queue-mode docs say
+		(cluster.options as { env?: Record<string, string> }).env = { WEBHOOK_URL: `${cluster.url}/` };
 		flatted = require(path.join(cluster.n8n.dir, 'node_modules', 'flatted')); // eslint-disable-line @typescript-eslint/no-require-imports
 		its = await startItslearningEmulator({ tokenLifetimeSeconds: 3600 });
 		gen = await startGenesysEmulator({ tokenLifetimeSeconds: 3600 });
