@@ -335,6 +335,30 @@ export function defineSendAndWaitSuite(version: string): void {
 			expect(afterItems(await finished(executionId))).toEqual([{ data: { approved: false, respondedAt: expect.any(String) } }]);
 		});
 
+		(version.startsWith('2.') ? it : it.skip)('n8n lists a Human Review tool for each node, asking whom and where', async () => {
+			const types = (await rest.call('GET', '/types/nodes.json')) as { status: number; json: Json[] };
+			expect(types.status).toBe(200);
+			for (const [name, recipients] of [
+				['itslearningInstantMessage', ['toPersonIds', 'instantMessageThreadId', 'courseIds', 'projectIds']],
+				['genesysChat', ['userId', 'roomJid']],
+			] as const) {
+				const tool = types.json.find((t) => t.name === `${PACKAGE_NAME}.${name}HitlTool`);
+				expect(tool).toBeDefined();
+				expect(tool!.outputs).toEqual([expect.objectContaining({ displayName: 'Human review', type: 'ai_tool' })]);
+				const properties = tool!.properties as Json[];
+				const byName = (n: string) => properties.filter((p) => p.name === n);
+				expect(byName('resource')).toEqual([expect.objectContaining({ type: 'hidden', default: 'message' })]);
+				// n8n turns each resource's operation list into the same hidden field
+				expect(byName('operation').length).toBeGreaterThan(0);
+				for (const operation of byName('operation')) expect(operation).toMatchObject({ type: 'hidden', default: 'sendAndWait' });
+				expect(byName('responseType')).toEqual([expect.objectContaining({ type: 'hidden', default: 'approval' })]);
+				expect(byName('message')).toHaveLength(1);
+				// whom to ask: the Send To choice and each choice's recipient field, shown for the hidden resource/operation
+				expect(byName('sendTo').map((p) => p.displayOptions.show)).toContainEqual({ resource: ['message'], operation: ['sendAndWait'] });
+				for (const recipient of recipients) expect(byName(recipient).some((p) => p.displayOptions?.show?.operation?.includes('sendAndWait') && p.required)).toBe(true);
+			}
+		});
+
 		const settingsCalls = () => (demo.gen.apiRequests() as Json[]).filter((r) => r.rawPath === '/api/v2/chats/users/me/settings').length;
 		const agentOutput = (execution: Json) => execution.data.resultData.runData['AI Agent'][0].data.main[0][0].json.output as string;
 
