@@ -1,9 +1,18 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { TableExecutor } from '../shared/execute';
 import { listSearchMethods } from '../shared/listSearch';
 import { requestOptionsProperty } from '../shared/options';
 import { buildProperties } from '../shared/properties';
+import { sendAndWaitWebhook, sendAndWaitWebhooks, withSendAndWait } from '../shared/sendAndWait';
 import { genesysService } from './GenesysChat.service';
 import { genesysListSearch, genesysSupportRows } from './GenesysChat.table';
 
@@ -24,7 +33,9 @@ export class GenesysChat implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [{ name: 'genesysCloudOAuth2Api', required: true }],
-		properties: [...buildProperties(genesysService.resources, genesysService.table), requestOptionsProperty],
+		// The table's operations, plus Send and Wait for Response (its links are answered by `webhook` below).
+		webhooks: sendAndWaitWebhooks,
+		properties: withSendAndWait([...buildProperties(genesysService.resources, genesysService.table), requestOptionsProperty], genesysService, genesysService.sendAndWait!),
 	};
 
 	methods = {
@@ -33,5 +44,9 @@ export class GenesysChat implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executor.execute(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await sendAndWaitWebhook(this);
 	}
 }

@@ -17,6 +17,7 @@ import { at, collectPages } from './paging';
 import { choiceValues, sentences } from './text';
 import { simplifyItem } from './simplify';
 import { buildRequest, type FilePart, type ParamValues } from './request';
+import { executeSendAndWait, SEND_AND_WAIT_OPERATION } from './sendAndWait';
 import { indexTable, type ServiceDefinition } from './service';
 import { Transport } from './transport';
 import type { EndpointRow, ParamDef } from './types';
@@ -139,6 +140,9 @@ export class TableExecutor {
 	}
 
 	async execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// Send and Wait is not a row of the table: one message for the execution, then a wait.
+		const sendAndWait = this.service.sendAndWait;
+		if (sendAndWait && ctx.getNodeParameter('operation', 0, '') === SEND_AND_WAIT_OPERATION) return await executeSendAndWait(ctx, this.service, sendAndWait);
 		const items = ctx.getInputData();
 		const transport = await Transport.open(ctx, this.service, undefined, readLimits(ctx));
 		const continueOnFail = ctx.continueOnFail();
