@@ -1,9 +1,19 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { TableExecutor } from '../shared/run/router';
 import { listSearchMethods } from '../shared/run/listSearch';
 import { requestOptionsProperty } from '../shared/editor/requestOptions';
 import { buildProperties } from '../shared/editor/properties';
+import { sendAndWaitWebhooks, withSendAndWait } from '../shared/editor/sendAndWait';
+import { sendAndWaitWebhook } from '../shared/run/sendAndWait';
 import { genesysService } from './GenesysChat.service';
 import { genesysListSearch, genesysSupportRows } from './GenesysChat.table';
 
@@ -24,7 +34,9 @@ export class GenesysChat implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [{ name: 'genesysCloudOAuth2Api', required: true }],
-		properties: [...buildProperties(genesysService.resources, genesysService.table), requestOptionsProperty],
+		// The table's operations, plus Send and Wait for Response (its links are answered by `webhook` below).
+		webhooks: sendAndWaitWebhooks,
+		properties: withSendAndWait([...buildProperties(genesysService.resources, genesysService.table), requestOptionsProperty], genesysService, genesysService.sendAndWait!),
 	};
 
 	methods = {
@@ -33,5 +45,9 @@ export class GenesysChat implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executor.execute(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await sendAndWaitWebhook(this);
 	}
 }

@@ -7,6 +7,7 @@ import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObje
 
 import type { ServiceDefinition } from '../shared/table/service';
 import { checkServiceUrl } from '../shared/http/url';
+import { genesysSendAndWait } from './GenesysChat.sendAndWait';
 import { GENESYS_CUSTOM_REGION, GENESYS_REGION_URLS } from './GenesysChat.regions';
 import { genesysChatTable, genesysResources } from './GenesysChat.table';
 
@@ -87,4 +88,5 @@ export const genesysService: ServiceDefinition = {
 		return undefined;
 	},
 	retry: { maxRetries: 5 },
+	sendAndWait: genesysSendAndWait,
 };

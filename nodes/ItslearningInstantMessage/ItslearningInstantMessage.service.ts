@@ -6,6 +6,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-wor
 
 import type { ServiceDefinition } from '../shared/table/service';
 import { checkServiceUrl } from '../shared/http/url';
+import { itslearningSendAndWait } from './ItslearningInstantMessage.sendAndWait';
 import { itslearningInstantMessageTable, itslearningResources } from './ItslearningInstantMessage.table';
 
 /** The site origin from the credential: https (http for 127.0.0.1 / localhost), no path. */
@@ -52,4 +53,5 @@ export const itslearningService: ServiceDefinition = {
 		return undefined;
 	},
 	retry: { maxRetries: 5 },
+	sendAndWait: itslearningSendAndWait,
 };

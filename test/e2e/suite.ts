@@ -149,19 +149,25 @@ export function defineN8nSuite(version: string): void {
 			expect(Object.keys(person).some((key) => /^[A-Z]/.test(key))).toBe(false);
 			const sent = outputOf(run, 'Send a message');
 			expect(sent).toHaveLength(1);
+			// Send answers with the thread, simplified (one message shape: the new message is lastMessageId)
 			const thread = sent[0];
-			expect(thread.LastMessage.Text).toBe('Hello Alan Turing, this message was sent by an n8n workflow.');
-			expect((thread.Participants as Json[]).map((p) => p.PersonId).sort()).toEqual([1, 2]);
+			expect(thread).toMatchObject({ chatType: 'thread', lastMessageText: 'Hello Alan Turing, this message was sent by an n8n workflow.' });
+			expect((thread.participants as string[]).length).toBe(2);
 			const read = outputOf(run, 'Read the thread');
-			expect(read.map((m) => m.messageId)).toContain(thread.LastMessage.MessageId);
-			expect(read.find((m) => m.messageId === thread.LastMessage.MessageId)).toMatchObject({ text: 'Hello Alan Turing, this message was sent by an n8n workflow.', fromPersonId: 1 });
+			expect(read.map((m) => m.messageId)).toContain(thread.lastMessageId);
+			expect(read.find((m) => m.messageId === thread.lastMessageId)).toMatchObject({
+				chatId: thread.chatId,
+				chatType: 'thread',
+				text: 'Hello Alan Turing, this message was sent by an n8n workflow.',
+				senderId: 1,
+			});
 
 			// the emulator's state: a new thread between Ada (1) and Alan (2) holding exactly that message
-			const stored = demo.its.getThread(thread.InstantMessageThreadId as number);
+			const stored = demo.its.getThread(thread.chatId as number);
 			expect(stored).toBeDefined();
 			expect([...stored!.Participants.keys()].sort()).toEqual([1, 2]);
-			expect(stored!.MessageIds).toEqual([thread.LastMessage.MessageId]);
-			const message = demo.its.getMessage(thread.LastMessage.MessageId as number)!;
+			expect(stored!.MessageIds).toEqual([thread.lastMessageId]);
+			const message = demo.its.getMessage(thread.lastMessageId as number)!;
 			expect([message.CreatedBy, message.Text]).toEqual([1, 'Hello Alan Turing, this message was sent by an n8n workflow.']);
 			// every API call carried the demo credential's token in the header
 			const calls = demo.its.apiRequests();
@@ -170,16 +176,17 @@ export function defineN8nSuite(version: string): void {
 				'POST /restapi/personal/instantmessages/v2',
 			]);
 			expect(calls.slice(2).length).toBeGreaterThanOrEqual(1);
-			for (const call of calls.slice(2)) expect(call.rawPath).toContain(`/messagethreads/${thread.InstantMessageThreadId}/`);
+			for (const call of calls.slice(2)) expect(call.rawPath).toContain(`/messagethreads/${thread.chatId}/`);
 			for (const call of calls) expect(call.headers.authorization).toBe(`Bearer ${demo.itsToken.access_token}`);
 		});
 
 		it('Genesys example: creates a room, sends, pins, reacts and reads the history', async () => {
 			demo.gen.clearRequests();
 			const run = await execute('genExampleFlow01');
-			const [{ jid }] = outputOf(run, 'Create a room');
-			expect(jid).toMatch(/@conference\./);
-			const [{ id: messageId }] = outputOf(run, 'Send a message');
+			const [{ chatId: jid, chatType }] = outputOf(run, 'Create a room');
+			expect([jid, chatType]).toEqual([expect.stringMatching(/@conference\./), 'room']);
+			const [{ messageId }] = outputOf(run, 'Send a message');
+			expect(messageId).toEqual(expect.any(String));
 			expect(outputOf(run, 'Pin it')).toEqual([{ success: true, roomJid: jid, pinnedMessageIds: [messageId] }]);
 			expect(outputOf(run, 'React')).toEqual([{ success: true, messageId, reactions: ['👍', '🎉'] }]);
 			// Simplified (node version 1.1): camelCase message fields, reactions as emoji and count.

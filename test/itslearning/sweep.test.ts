@@ -300,7 +300,7 @@ describe('every row sends what the spec names and outputs what the emulator answ
 });
 
 // ---------------------------------------------------------------------------------------------
-// Output schemas (shared/schema.ts, written into dist/…/__schema__ by the build)
+// Output schemas (shared/editor/schema.ts, written into dist/…/__schema__ by the build)
 
 /** Rows whose output is the service's raw answer in every version: no schema (README, "Output schemas"). */
 const RAW_ONLY = [

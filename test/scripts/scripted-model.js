@@ -6,7 +6,8 @@
 //
 //   1st call (no tool results yet): call every tool offered, once, with arguments made from the
 //      tool's JSON schema (a property whose name mentions "search"/"name"/"text"/"query" gets
-//      `searchText`, others get a placeholder; tools without properties get {});
+//      `searchText`, others get a placeholder, objects are filled the same way; tools without
+//      properties get {});
 //   2nd call (tool results present): answer with the tool results, verbatim.
 //
 // Every request is kept in `requests` for the tests.
@@ -17,7 +18,9 @@ function argumentsFor(schema, searchText) {
 	const properties = (schema && schema.properties) || {};
 	for (const [name, prop] of Object.entries(properties)) {
 		const type = prop && prop.type;
-		if (/search|name|text|query|input/i.test(name)) args[name] = searchText;
+		// nested objects (e.g. a tool behind n8n's Human Review layer: { toolParameters, hitlParameters }) get their own arguments
+		if (type === 'object') args[name] = argumentsFor(prop, searchText);
+		else if (/search|name|text|query|input/i.test(name)) args[name] = searchText;
 		else if (type === 'number' || type === 'integer') args[name] = 1;
 		else if (type === 'boolean') args[name] = false;
 		else args[name] = searchText;

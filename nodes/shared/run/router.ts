@@ -7,6 +7,7 @@
 import {
 	NodeApiError,
 	NodeOperationError,
+	SEND_AND_WAIT_OPERATION,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -23,6 +24,7 @@ import { indexTable, type ServiceDefinition } from '../table/service';
 import { Transport } from '../http/transport';
 import type { EndpointRow, ParamDef } from '../table/types';
 import { coerce, invalidMessage, isUnset, type Fail } from '../table/validate';
+import { executeSendAndWait } from './sendAndWait';
 
 function readParams(ctx: IExecuteFunctions, row: EndpointRow, itemIndex: number): { values: ParamValues; binaryParams: ParamDef[] } {
 	const fail: Fail = (param, reason) => {
@@ -134,6 +136,9 @@ export class TableExecutor {
 	}
 
 	async execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// Send and Wait is not a row of the table: one message for the execution, then a wait.
+		const sendAndWait = this.service.sendAndWait;
+		if (sendAndWait && ctx.getNodeParameter('operation', 0, '') === SEND_AND_WAIT_OPERATION) return await executeSendAndWait(ctx, this.service, sendAndWait);
 		const items = ctx.getInputData();
 		const transport = await Transport.open(ctx, this.service, undefined, readLimits(ctx));
 		const continueOnFail = ctx.continueOnFail();

@@ -4,6 +4,7 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
 
+import type { SendAndWaitSpec } from './sendAndWait';
 import type { EndpointRow, ResourceDef, ServiceError } from './types';
 
 export interface ServiceDefinition {
@@ -25,6 +26,8 @@ export interface ServiceDefinition {
 	correlationHeader?: string;
 	/** Retries per request; how long they may wait in all is the item's budget (Request Options). */
 	retry: { maxRetries: number };
+	/** The Send and Wait for Response operation (table/sendAndWait.ts, run/sendAndWait.ts), when the node offers it. */
+	sendAndWait?: SendAndWaitSpec;
 }
 
 /** `resource:operation` → row, built once per table. */
