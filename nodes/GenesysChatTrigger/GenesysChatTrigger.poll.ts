@@ -344,9 +344,11 @@ async function pollChats(ctx: IPollFunctions, client: PollClient, options: Optio
 	const nowFailing: Record<string, Failing> = {};
 	const perChat: Array<{ chat: Chat; items: IDataObject[] }> = [];
 	let complete = true;
+	let started = 0;
 	for (const chat of moved) {
 		const known = saved.chats[chat.key];
-		if (Date.now() >= deadline) {
+		// At least one chat per poll, so a tiny budget still makes progress.
+		if (started++ > 0 && Date.now() >= deadline) {
 			// Out of poll budget: the chats left keep their marks and are read next poll.
 			complete = false;
 			if (failing[chat.key]) nowFailing[chat.key] = failing[chat.key];

@@ -318,6 +318,7 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 	const invalid: IDataObject[] = [];
 	let newSortIndex = lastSortIndex;
 	let snapshotNewestId: bigint | undefined;
+	let pageNewestId: bigint | undefined;
 	let consistent = false;
 	let fromSortIndex: bigint | undefined;
 	for (let page = 0; page < MAX_PAGES; page++) {
@@ -334,6 +335,7 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 			if (page === 0) {
 				if (plausibleId(sortIndex, lastSortIndex) && sortIndex > newSortIndex) newSortIndex = sortIndex;
 				const last = idOf((thread.LastMessage as IDataObject | null)?.MessageId);
+				pageNewestId = maxId(pageNewestId, last);
 				if (last !== undefined && plausibleId(last, floor)) snapshotNewestId = maxId(snapshotNewestId, last);
 			}
 			const key = threadKey(thread);
@@ -346,6 +348,11 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 			break;
 		}
 		fromSortIndex = lowest;
+	}
+	if (pageNewestId !== undefined && floor > pageNewestId) {
+		// A floor above the newest message of every thread would mute them all (tampered or broken state).
+		warnHealed(ctx, 'The saved message floor was above the newest message');
+		floor = pageNewestId;
 	}
 	for (const thread of invalid) {
 		// No usable id: it cannot be read; said in the log each time it shows new activity (not every poll).
@@ -362,14 +369,26 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 	let complete = true;
 	const processed = new Set<string>();
 	for (const [key, thread] of toRead) {
-		if (Date.now() >= deadline) {
+		let handled = idOf(threadMarks[key]) ?? floor;
+		const lastId = idOf((thread.LastMessage as IDataObject | null | undefined)?.MessageId);
+		if (threadMarks[key] !== undefined && lastId !== undefined && handled > lastId && changed.has(key)) {
+			// A mark above the thread's newest message would mute it: re-seeded from now.
+			warnHealed(ctx, `The saved mark of thread ${key} was above its newest message`);
+			threadMarks[key] = idJson(lastId);
+			handled = lastId;
+		}
+		if (threadMarks[key] !== undefined && lastId !== undefined && !failing[key]) {
+			// Read up to its last message already (e.g. by a poll that ran out of budget): nothing to do.
+			if (lastId <= handled) continue;
+		}
+		// At least one thread per poll, so a tiny budget still makes progress.
+		if (processed.size > 0 && Date.now() >= deadline) {
 			// Out of poll budget: what is left is read next poll (nothing advances past it).
 			complete = false;
 			for (const [k, entry] of Object.entries(failing)) if (!processed.has(k)) nowFailing[k] = entry;
 			break;
 		}
 		processed.add(key);
-		const handled = idOf(threadMarks[key]) ?? floor;
 		try {
 			const messages = (await messagesAbove(client, key, handled))
 				.filter((m) => !ahead.has(String(idOf(m.MessageId))))
