@@ -116,12 +116,20 @@ function toChat(item: IDataObject): Chat | undefined {
 }
 
 /** Every chat of the user (all pages of users/chats/me); `complete` when it came in one page. */
-async function listChats(client: PollClient): Promise<{ chats: Chat[]; complete: boolean }> {
+async function listChats(ctx: IPollFunctions, client: PollClient): Promise<{ chats: Chat[]; complete: boolean }> {
 	const chats = new Map<string, Chat>();
 	let after: string | undefined;
 	let pages = 0;
 	for (; pages < MAX_PAGES; pages++) {
-		const answer = (await client.call('getUsersChatsMe', { after })) as IDataObject;
+		let answer: IDataObject;
+		try {
+			answer = (await client.call('getUsersChatsMe', { after })) as IDataObject;
+		} catch (error) {
+			// A later page the service refuses (e.g. a broken `after` from its own nextUri) ends the
+			// listing, incomplete: the chats seen so far are polled, the floor stays.
+			if (pages === 0 || isServiceFailure(error)) throw nodeError(ctx, client, error);
+			return { chats: [...chats.values()], complete: false };
+		}
 		for (const item of listAt(answer, 'entities')) {
 			const chat = toChat(item);
 			if (chat) chats.set(chat.key, chat);
@@ -237,7 +245,7 @@ function readChatCursor(ctx: IPollFunctions, raw: unknown, cap: number): { curso
 	if (saved.floor !== undefined && floor === undefined) warnHealed(ctx, 'The saved chat floor was not valid');
 	if (floor !== undefined && floor > cap) {
 		warnHealed(ctx, 'The saved chat floor was ahead of the service clock');
-		floor = cap;
+		floor = cap - CLOCK_SKEW_MS; // the service's "now"
 	}
 	const chats: Record<string, ChatMark> = {};
 	for (const [key, entry] of Object.entries(chatsRaw)) {
@@ -313,7 +321,7 @@ export async function pollGenesys(ctx: IPollFunctions): Promise<INodeExecutionDa
 async function pollChats(ctx: IPollFunctions, client: PollClient, options: Options): Promise<INodeExecutionData[][] | null> {
 	const deadline = pollDeadline(ctx);
 	const data = ctx.getWorkflowStaticData('node');
-	const listing = await listChats(client);
+	const listing = await listChats(ctx, client);
 	// Time watermarks never pass the service's own clock (plus a little skew).
 	const cap = client.serverNow() + CLOCK_SKEW_MS;
 	const { cursor: saved, reseed } = readChatCursor(ctx, data.chatCursor, cap);
