@@ -94,14 +94,29 @@ const running = new Set<string>();
 export async function exclusivePoll(ctx: IPollFunctions, poll: () => Promise<INodeExecutionData[][] | null>): Promise<INodeExecutionData[][] | null> {
 	if (ctx.getMode() === 'manual') return await poll();
 	const key = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
-	if (running.has(key)) return null;
+	if (running.has(key) || (settling.get(key) ?? 0) > Date.now()) return null;
 	running.add(key);
 	try {
-		return await poll();
+		const result = await poll();
+		// n8n 2.41's durable scheduler commits the cursor of a poll that returned items together with
+		// its execution, after the poll has returned, and the next poll task reads the cursor when it
+		// starts: polls that start a moment later (several poll times due at once, e.g. after a
+		// restart) would read the old cursor and emit the same items again. Those polls find nothing
+		// to do for a few seconds in this process.
+		if (result && isDurableTick(ctx)) settling.set(key, Date.now() + SETTLE_MS);
+		return result;
 	} finally {
 		running.delete(key);
 	}
 }
+
+/** Triggers whose last poll returned items under n8n's durable scheduler: until when later polls wait. */
+const settling = new Map<string, number>();
+const SETTLE_MS = 3000;
+
+/** A poll run by n8n 2.41's durable scheduler (its tasks run with activation mode "update" and a poll budget). */
+const isDurableTick = (ctx: IPollFunctions) =>
+	ctx.getActivationMode() === 'update' && typeof (ctx as Partial<Pick<IPollFunctions, 'getPollBudgetMs'>>).getPollBudgetMs === 'function';
 
 /** The items of a poll, or null when there are none (n8n starts no execution then). */
 export function emit(ctx: IPollFunctions, items: IDataObject[]): INodeExecutionData[][] | null {
