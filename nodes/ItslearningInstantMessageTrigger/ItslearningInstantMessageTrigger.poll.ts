@@ -48,8 +48,6 @@ import type { ParamDef } from '../shared/types';
 export type ItslearningEvent = 'unreadCountChanged' | 'newMessage' | 'threadUnreadCountChanged' | 'starredCountChanged';
 
 const THREAD_PAGE = 100;
-const MESSAGE_PAGE = 100;
-const MAX_PAGES = 1000;
 /** Threads the test event looks into for the newest message. */
 const SAMPLE_THREADS = 3;
 
@@ -203,24 +201,13 @@ function threadKey(thread: IDataObject): string | undefined {
 /** Messages of a thread with an id above `above`, newest page first, walking every page down to it. */
 async function messagesAbove(client: PollClient, threadId: string, above: bigint): Promise<IDataObject[]> {
 	const found = new Map<string, IDataObject>();
-	let fromId: bigint | undefined;
-	for (let page = 0; page < MAX_PAGES; page++) {
-		const answer = (await client.call('getThreadMessagesV3', {
-			threadId,
-			pageSize: MESSAGE_PAGE,
-			fromId: fromId === undefined ? undefined : idJson(fromId),
-		})) as IDataObject;
-		const messages = listAt(answer, 'Messages.EntityArray');
-		let lowest: bigint | undefined;
+	await client.walk('getThreadMessagesV3', { threadId }, (messages, lowest) => {
 		for (const message of messages) {
 			const id = idOf(message.MessageId);
-			if (id === undefined) continue;
-			if (lowest === undefined || id < lowest) lowest = id;
-			if (id > above) found.set(id.toString(), message);
+			if (id !== undefined && id > above) found.set(id.toString(), message);
 		}
-		if (!answer?.HasMore || lowest === undefined || lowest <= above || (fromId !== undefined && lowest >= fromId)) break;
-		fromId = lowest;
-	}
+		return lowest !== undefined && lowest > above;
+	});
 	return [...found.values()];
 }
 
@@ -319,19 +306,10 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 	let newSortIndex = lastSortIndex;
 	let snapshotNewestId: bigint | undefined;
 	let pageNewestId: bigint | undefined;
-	let consistent = false;
-	let fromSortIndex: bigint | undefined;
-	for (let page = 0; page < MAX_PAGES; page++) {
-		const answer = (await client.call('getMessageThreadsV3', {
-			pageSize: THREAD_PAGE,
-			fromSortIndex: fromSortIndex === undefined ? undefined : idJson(fromSortIndex),
-		})) as IDataObject;
-		const threads = listAt(answer, 'Threads.EntityArray');
+	const walk = await client.walk('getMessageThreadsV3', {}, (threads, _lowest, page) => {
 		let reachedOld = false;
-		let lowest: bigint | undefined;
 		for (const thread of threads) {
 			const sortIndex = idOf(thread.SortIndex) ?? 0n;
-			if (lowest === undefined || sortIndex < lowest) lowest = sortIndex;
 			if (page === 0) {
 				if (plausibleId(sortIndex, lastSortIndex) && sortIndex > newSortIndex) newSortIndex = sortIndex;
 				const last = idOf((thread.LastMessage as IDataObject | null)?.MessageId);
@@ -343,12 +321,10 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 			else if (key === undefined) invalid.push(thread);
 			else if (isWatched(key) && !changed.has(key)) changed.set(key, thread);
 		}
-		if (reachedOld || !answer?.HasMore || lowest === undefined || (fromSortIndex !== undefined && lowest >= fromSortIndex)) {
-			consistent = page === 0;
-			break;
-		}
-		fromSortIndex = lowest;
-	}
+		return !reachedOld;
+	});
+	// A consistent snapshot: every changed thread was on the first page.
+	const consistent = walk.complete && walk.pages === 1;
 	if (pageNewestId !== undefined && floor > pageNewestId) {
 		// A floor above the newest message of every thread would mute them all (tampered or broken state).
 		warnHealed(ctx, 'The saved message floor was above the newest message');

@@ -20,7 +20,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { idJson, idOf } from './paging';
+import { idJson, idOf, walkCursorPages } from './paging';
 import { buildRequest, type ParamValues } from './request';
 import type { ServiceDefinition } from './service';
 import { Transport } from './transport';
@@ -63,6 +63,20 @@ export class PollClient {
 	/** Removes secrets from an error in place (message, description, details) and returns it. */
 	redact<T extends Error>(error: T): T {
 		return this.transport.redactError(error);
+	}
+
+	/**
+	 * Walks a row page by page as its table `paging` says (cursor style, newest first), with these
+	 * fixed values; see walkCursorPages.
+	 */
+	async walk(
+		sdkMethod: string,
+		values: Record<string, unknown>,
+		onPage: (items: IDataObject[], lowest: bigint | undefined, page: number) => boolean,
+	): Promise<{ pages: number; complete: boolean }> {
+		const paging = this.row(sdkMethod).paging;
+		if (paging?.style !== 'cursor') throw new Error(`The row ${sdkMethod} has no cursor paging`);
+		return await walkCursorPages(paging, async ({ set }) => await this.call(sdkMethod, { ...values, ...set }), onPage);
 	}
 
 	/** Sends the row with these values (undefined values are left out) and returns the parsed answer. */
