@@ -350,7 +350,7 @@ async function pollChats(ctx: IPollFunctions, client: PollClient, options: Optio
 	const ahead = new Set(saved.ahead ?? []);
 	let me = saved.me;
 	const nowFailing: Record<string, Failing> = {};
-	const perChat: Array<{ chat: Chat; items: IDataObject[] }> = [];
+	const perChat: Array<{ chat: Chat; items: Array<{ item: IDataObject; at: number }> }> = [];
 	let complete = true;
 	let started = 0;
 	for (const chat of moved) {
@@ -393,7 +393,7 @@ async function pollChats(ctx: IPollFunctions, client: PollClient, options: Optio
 			}
 			const last = Math.min(Math.max(chat.last!, mark ?? chat.last!), cap);
 			marks[chat.key] = { last, ...(mark !== undefined ? { mark } : {}), ids: lastIds(ids), ...(strictNext ? { strict: true } : {}) };
-			if (own.length) perChat.push({ chat, items: own.map((m) => messageItem(m, chat)) });
+			if (own.length) perChat.push({ chat, items: own.map((m) => ({ item: messageItem(m, chat), at: time(m.dateCreated) })) });
 		} catch (error) {
 			if (isServiceFailure(error)) throw nodeError(ctx, client, error);
 			// Only this chat: it keeps its marks and is read again next poll; the others go on.
@@ -422,8 +422,10 @@ async function pollChats(ctx: IPollFunctions, client: PollClient, options: Optio
 		...(aheadList.length ? { ahead: aheadList } : {}),
 	} satisfies ChatCursor;
 
+	// Oldest first by the server's time (not by an emitted field: the item's shape is messageItem's alone).
 	const items = perChat
-		.flatMap(({ items: list }) => list.map((item): IDataObject => ({ ...item, newMessagesInChat: list.length })))
-		.sort((a, b) => time(a.created) - time(b.created));
+		.flatMap(({ items: list }) => list.map(({ item, at }) => ({ item: { ...item, newMessagesInChat: list.length } as IDataObject, at })))
+		.sort((a, b) => a.at - b.at)
+		.map(({ item }) => item);
 	return emit(ctx, items);
 }
