@@ -191,6 +191,12 @@ export class Transport {
 	/** Rate cap: start times of the last requests (as many as the cap per second). */
 	private readonly sent: number[] = [];
 
+	/**
+	 * The service's clock from the Date header of its last answer: `server` (ms since epoch) read at
+	 * local time `at`. Triggers cap their time watermarks with it (undefined until an answer had one).
+	 */
+	serverClock: { server: number; at: number } | undefined;
+
 	/** Requests sent and 429 answers seen by this execution (for the benchmark and tests). */
 	readonly stats = { requests: 0, rateLimited: 0, refreshes: 0 };
 
@@ -484,6 +490,8 @@ export class Transport {
 			if (response) {
 				const headers = (response.headers ?? {}) as IDataObject;
 				const status = response.statusCode;
+				const serverDate = Date.parse(header(headers, 'date') ?? '');
+				if (!Number.isNaN(serverDate)) this.serverClock = { server: serverDate, at: Date.now() };
 				if (status === 401 && renewals < MAX_RENEWALS && token !== undefined) {
 					renewals++;
 					token = await this.renew(token, itemIndex);
