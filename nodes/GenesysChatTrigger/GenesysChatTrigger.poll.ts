@@ -14,13 +14,36 @@
  * - `strict`: set when seeded from `dateLastMessage` without reading (read strictly after `mark`).
  * and `floor`: the newest `dateLastMessage` of the last complete listing; a chat seen for the first
  * time is read from there (messages of a chat that appears later are new, older ones are not).
+ * - `failing`: chats whose last read failed (404, malformed answer, hostile JID …), with the number
+ *   of polls in a row; each keeps its own marks and is read again next poll, the others go on
+ *   (reported after 3, 10, 30, … failures);
+ * - `ahead`: ids of emitted messages dated beyond the service's clock (its Date header + 2 min):
+ *   emitted once, never a watermark, so a message from the year 2999 cannot mute its chat.
+ * State is validated when read: a broken part is re-seeded from now with a warning in n8n's log.
  */
 import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
 
 import { genesysService } from '../GenesysChat/GenesysChat.service';
 import { genesysChatTable, genesysSupportRows } from '../GenesysChat/GenesysChat.table';
-import { emit, PollClient, readList } from '../shared/run/poll';
-import { copyJson, listAt } from '../shared/table/json';
+import { nextUriParam } from '../shared/run/paging';
+import {
+	CLOCK_SKEW_MS,
+	emit,
+	isServiceFailure,
+	nodeError,
+	lastIds,
+	persistSeed,
+	plainObject,
+	pollDeadline,
+	PollClient,
+	readFailing,
+	readList,
+	reportChatFailure,
+	reportDue,
+	warnHealed,
+	type Failing,
+} from '../shared/run/poll';
+import { listAt } from '../shared/table/json';
 import { genesysTriggerMessage } from '../shared/table/message';
 import type { ParamDef } from '../shared/table/types';
 
@@ -46,6 +69,8 @@ interface ChatCursor {
 	floor?: number;
 	me?: string;
 	chats: Record<string, ChatMark>;
+	failing?: Record<string, Failing>;
+	ahead?: string[];
 }
 
 interface Chat {
@@ -66,6 +91,18 @@ interface Options {
 
 const time = (value: unknown) => (typeof value === 'string' ? Date.parse(value) : NaN);
 
+/** A room JID or user id the trigger can put into a request path: not empty, no dot segment, well-formed UTF-16, no control characters. */
+function usableTarget(value: string): boolean {
+	if (value === '' || value === '.' || value === '..' || value.length > 512 || /[/\\]/.test(value)) return false;
+	for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) < 0x20 || value.charCodeAt(i) === 0x7f) return false;
+	try {
+		encodeURIComponent(value);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 function toChat(item: IDataObject): Chat | undefined {
 	const user = item.user as IDataObject | undefined;
 	const room = item.room as IDataObject | undefined;
@@ -80,20 +117,27 @@ function toChat(item: IDataObject): Chat | undefined {
 }
 
 /** Every chat of the user (all pages of users/chats/me); `complete` when it came in one page. */
-async function listChats(client: PollClient): Promise<{ chats: Chat[]; complete: boolean }> {
+async function listChats(ctx: IPollFunctions, client: PollClient): Promise<{ chats: Chat[]; complete: boolean }> {
 	const chats = new Map<string, Chat>();
 	let after: string | undefined;
 	let pages = 0;
 	for (; pages < MAX_PAGES; pages++) {
-		const answer = (await client.call('getUsersChatsMe', { after })) as IDataObject;
+		let answer: IDataObject;
+		try {
+			answer = (await client.call('getUsersChatsMe', { after })) as IDataObject;
+		} catch (error) {
+			// A later page the service refuses (e.g. a broken `after` from its own nextUri) ends the
+			// listing, incomplete: the chats seen so far are polled, the floor stays.
+			if (pages === 0 || isServiceFailure(error)) throw nodeError(ctx, client, error);
+			return { chats: [...chats.values()], complete: false };
+		}
 		for (const item of listAt(answer, 'entities')) {
 			const chat = toChat(item);
 			if (chat) chats.set(chat.key, chat);
 		}
-		const nextUri = typeof answer?.nextUri === 'string' ? answer.nextUri : '';
-		const next = /[?&]after=([^&]+)/.exec(nextUri)?.[1];
-		if (!next || decodeURIComponent(next) === after) break;
-		after = decodeURIComponent(next);
+		const next = nextUriParam(answer, 'after');
+		if (!next || next === after) break;
+		after = next;
 	}
 	return { chats: [...chats.values()], complete: pages === 0 };
 }
@@ -116,7 +160,7 @@ const historyTarget = (chat: Chat) => (chat.type === 'room' ? { roomJid: chat.ta
  * Messages of a chat created at or after `from` (or strictly after, when `strict`), oldest first:
  * `after` walks forwards while full pages come back, starting 1 ms early and deduplicating by id.
  */
-async function readSince(client: PollClient, chat: Chat, from: number | undefined, strict: boolean): Promise<IDataObject[]> {
+async function readSince(client: PollClient, chat: Chat, from: number | undefined, strict: boolean, cap: number): Promise<IDataObject[]> {
 	const seen = new Map<string, IDataObject>();
 	let after = from === undefined ? 0 : strict ? from : from - 1;
 	for (let page = 0; page < MAX_PAGES; page++) {
@@ -128,7 +172,7 @@ async function readSince(client: PollClient, chat: Chat, from: number | undefine
 		for (const message of messages) {
 			const id = String(message.id);
 			const created = time(message.dateCreated);
-			if (!Number.isNaN(created) && created > newest) newest = created;
+			if (!Number.isNaN(created) && created > newest && created <= cap) newest = created;
 			if (!seen.has(id)) {
 				seen.set(id, message);
 				fresh++;
@@ -145,6 +189,7 @@ async function readSince(client: PollClient, chat: Chat, from: number | undefine
 	return [...seen.values()].sort((a, b) => time(a.dateCreated) - time(b.dateCreated));
 }
 
+/** The one mapping "server message → emitted item" of this trigger. */
 function messageItem(message: IDataObject, chat: Chat): IDataObject {
 	// The one message shape of shared/table/message.ts, plus the chat's name.
 	return genesysTriggerMessage(message, { ...(chat.type === 'room' ? { roomJid: chat.target } : { userId: chat.target }), chatName: chat.name });
@@ -171,6 +216,62 @@ async function sampleNewest(ctx: IPollFunctions, client: PollClient, chats: Chat
 	return best ? emit(ctx, [{ ...messageItem(best.message, best.chat), newMessagesInChat: 1 }]) : null;
 }
 
+/** The saved cursor, validated against `cap` (the service's clock); broken parts left out, and said so. */
+function readChatCursor(ctx: IPollFunctions, raw: unknown, cap: number): { cursor?: ChatCursor; reseed: Set<string> } {
+	const reseed = new Set<string>();
+	if (raw === undefined) return { reseed };
+	const saved = plainObject(raw);
+	const chatsRaw = plainObject(saved?.chats);
+	if (!saved || saved.v !== 1 || !chatsRaw) {
+		warnHealed(ctx, 'The saved chat state was not valid');
+		return { reseed };
+	}
+	const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+	let floor = finite(saved.floor) ? saved.floor : undefined;
+	if (saved.floor !== undefined && floor === undefined) warnHealed(ctx, 'The saved chat floor was not valid');
+	if (floor !== undefined && floor > cap) {
+		warnHealed(ctx, 'The saved chat floor was ahead of the service clock');
+		floor = cap - CLOCK_SKEW_MS; // the service's "now"
+	}
+	const chats: Record<string, ChatMark> = {};
+	for (const [key, entry] of Object.entries(chatsRaw)) {
+		const mark = plainObject(entry);
+		const ok =
+			mark !== undefined &&
+			/^(room|user):./.test(key) &&
+			finite(mark.last) &&
+			(mark.mark === undefined || finite(mark.mark)) &&
+			(mark.ids === undefined || (Array.isArray(mark.ids) && mark.ids.every((id) => typeof id === 'string'))) &&
+			(mark.strict === undefined || typeof mark.strict === 'boolean');
+		if (!ok || (mark.last as number) > cap || ((mark.mark as number | undefined) ?? 0) > cap) {
+			reseed.add(key);
+			continue;
+		}
+		chats[key] = {
+			last: mark.last as number,
+			...(mark.mark !== undefined ? { mark: mark.mark as number } : {}),
+			ids: lastIds((mark.ids as string[] | undefined) ?? []),
+			...(mark.strict === true ? { strict: true } : {}),
+		};
+	}
+	if (reseed.size) warnHealed(ctx, `The saved marks of ${reseed.size} chat(s) were not valid or ahead of the service clock`);
+	const ahead = Array.isArray(saved.ahead) ? saved.ahead.filter((id): id is string => typeof id === 'string') : [];
+	return {
+		cursor: {
+			v: 1,
+			...(floor !== undefined ? { floor } : {}),
+			...(typeof saved.me === 'string' && saved.me ? { me: saved.me } : {}),
+			chats,
+			failing: readFailing(saved.failing),
+			ahead,
+		},
+		reseed,
+	};
+}
+
+/** Seed marks: the chat starts at its last message; nothing old is emitted. */
+const seedMark = (chat: Chat, cap: number): ChatMark => ({ last: Math.min(chat.last!, cap), mark: Math.min(chat.last!, cap), ids: [], strict: true });
+
 export async function pollGenesys(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(genesysService.credentialType);
 	if (credentials.grantType === 'clientCredentials') {
@@ -195,67 +296,122 @@ export async function pollGenesys(ctx: IPollFunctions): Promise<INodeExecutionDa
 	}
 
 	const client = await PollClient.open(ctx, genesysService, [...genesysChatTable, ...genesysSupportRows], credentials);
-	const data = ctx.getWorkflowStaticData('node');
-	const saved = copyJson<ChatCursor>(data.chatCursor);
-	const listing = await listChats(client);
-	const chats = listing.chats.filter((chat) => watches(options, chat));
-	if (ctx.getMode() === 'manual') return await sampleNewest(ctx, client, chats, options, saved);
+	try {
+		return await pollChats(ctx, client, options);
+	} catch (error) {
+		// Every error text of the trigger leaves redacted (the service may echo a token).
+		throw nodeError(ctx, client, error);
+	}
+}
 
-	const newestListed = chats.reduce<number | undefined>((max, c) => (c.last !== undefined && (max === undefined || c.last > max) ? c.last : max), undefined);
-	if (!saved || saved.v !== 1) {
-		// First production poll: every chat starts at its last message; nothing old is emitted.
+async function pollChats(ctx: IPollFunctions, client: PollClient, options: Options): Promise<INodeExecutionData[][] | null> {
+	const deadline = pollDeadline(ctx);
+	const data = ctx.getWorkflowStaticData('node');
+	const listing = await listChats(ctx, client);
+	// Time watermarks never pass the service's own clock (plus a little skew).
+	const cap = client.serverNow() + CLOCK_SKEW_MS;
+	const { cursor: saved, reseed } = readChatCursor(ctx, data.chatCursor, cap);
+	const chats = listing.chats.filter((chat) => watches(options, chat));
+	if (ctx.getMode() === 'manual') return await sampleNewest(ctx, client, chats.filter((chat) => usableTarget(chat.target)), options, saved);
+
+	const newestListed = chats.reduce<number | undefined>((max, c) => (c.last !== undefined && c.last <= cap && (max === undefined || c.last > max) ? c.last : max), undefined);
+	if (!saved) {
+		// First production poll (or a broken state): every chat starts at its last message; nothing old is emitted.
 		const marks: Record<string, ChatMark> = {};
-		for (const chat of chats) if (chat.last !== undefined) marks[chat.key] = { last: chat.last, mark: chat.last, ids: [], strict: true };
+		for (const chat of chats) if (chat.last !== undefined) marks[chat.key] = seedMark(chat, cap);
 		data.chatCursor = { v: 1, ...(newestListed !== undefined ? { floor: newestListed } : {}), chats: marks } satisfies ChatCursor;
+		await persistSeed(ctx);
 		return null;
 	}
 
-	const moved = chats.filter((chat) => chat.last !== undefined && (saved.chats[chat.key] === undefined || chat.last > saved.chats[chat.key].last));
-	if (moved.length === 0) return null;
-
 	const marks: Record<string, ChatMark> = { ...saved.chats };
+	// Chats whose saved marks were broken start again from now.
+	for (const chat of chats) if (reseed.has(chat.key) && chat.last !== undefined) marks[chat.key] = seedMark(chat, cap);
+	const failing = saved.failing ?? {};
+	const moved = chats.filter(
+		(chat) => !reseed.has(chat.key) && chat.last !== undefined && (marks[chat.key] === undefined || Math.min(chat.last, cap) > marks[chat.key].last || failing[chat.key] !== undefined),
+	);
+	if (moved.length === 0 && reseed.size === 0) return null;
+
+	const ahead = new Set(saved.ahead ?? []);
 	let me = saved.me;
-	const perChat: Array<{ chat: Chat; items: IDataObject[] }> = [];
+	const nowFailing: Record<string, Failing> = {};
+	const perChat: Array<{ chat: Chat; items: Array<{ item: IDataObject; at: number }> }> = [];
+	let complete = true;
+	let started = 0;
 	for (const chat of moved) {
 		const known = saved.chats[chat.key];
-		const from = known ? known.mark : saved.floor;
-		const strict = known ? known.strict === true || known.mark === undefined : true;
-		const skip = new Set(known && !known.strict ? known.ids : []);
-		const messages = (await readSince(client, chat, from, strict)).filter((m) => !skip.has(String(m.id)));
-		let mark = known?.mark ?? saved.floor;
-		let ids = known && !known.strict ? known.ids : [];
-		let strictNext = strict && known?.strict === true;
-		for (const message of messages) {
-			const created = time(message.dateCreated);
-			if (Number.isNaN(created)) continue;
-			if (mark === undefined || created > mark) {
-				mark = created;
-				ids = [String(message.id)];
-				strictNext = false;
-			} else if (created === mark && !strictNext) {
-				ids = [...ids, String(message.id)];
+		// At least one chat per poll, so a tiny budget still makes progress.
+		if (started++ > 0 && Date.now() >= deadline) {
+			// Out of poll budget: the chats left keep their marks and are read next poll.
+			complete = false;
+			if (failing[chat.key]) nowFailing[chat.key] = failing[chat.key];
+			if (!known && saved.floor !== undefined) marks[chat.key] = { last: 0, mark: saved.floor, ids: [], strict: true };
+			continue;
+		}
+		try {
+			if (!usableTarget(chat.target)) throw new NodeOperationError(ctx.getNode(), `Genesys listed a ${chat.type === 'room' ? 'room' : '1:1 chat'} whose id cannot be requested`);
+			const from = known ? known.mark : saved.floor;
+			const strict = known ? known.strict === true || known.mark === undefined : true;
+			const skip = new Set(known && !known.strict ? known.ids : []);
+			const messages = (await readSince(client, chat, from, strict, cap)).filter((m) => !skip.has(String(m.id)) && !ahead.has(String(m.id)));
+			let mark = known?.mark ?? saved.floor;
+			let ids = known && !known.strict ? known.ids : [];
+			let strictNext = strict && known?.strict === true;
+			for (const message of messages) {
+				const created = time(message.dateCreated);
+				if (Number.isNaN(created)) continue;
+				if (created > cap) {
+					// Dated beyond the service's clock: emitted once, never a watermark.
+					ahead.add(String(message.id));
+				} else if (mark === undefined || created > mark) {
+					mark = created;
+					ids = [String(message.id)];
+					strictNext = false;
+				} else if (created === mark && !strictNext) {
+					ids = [...ids, String(message.id)];
+				}
 			}
+			let own = messages;
+			if (!options.includeOwnMessages && messages.length) {
+				me ??= await myUserId(client, saved);
+				own = messages.filter((m) => (m.user as IDataObject | undefined)?.id !== me);
+			}
+			const last = Math.min(Math.max(chat.last!, mark ?? chat.last!), cap);
+			marks[chat.key] = { last, ...(mark !== undefined ? { mark } : {}), ids: lastIds(ids), ...(strictNext ? { strict: true } : {}) };
+			if (own.length) perChat.push({ chat, items: own.map((m) => ({ item: messageItem(m, chat), at: time(m.dateCreated) })) });
+		} catch (error) {
+			if (isServiceFailure(error)) throw nodeError(ctx, client, error);
+			// Only this chat: it keeps its marks and is read again next poll; the others go on.
+			nowFailing[chat.key] = { n: (failing[chat.key]?.n ?? 0) + 1, name: chat.name };
+			if (!known && saved.floor !== undefined) marks[chat.key] = { last: 0, mark: saved.floor, ids: [], strict: true };
+			if (reportDue(nowFailing[chat.key].n)) reportChatFailure(ctx, client, `${chat.type === 'room' ? 'Room' : '1:1 chat'} ${chat.target}${chat.name ? ` (${chat.name})` : ''}`, nowFailing[chat.key], error);
 		}
-		const last = Math.max(chat.last!, mark ?? chat.last!);
-		marks[chat.key] = { last, ...(mark !== undefined ? { mark } : {}), ids, ...(strictNext ? { strict: true } : {}) };
-		let own = messages;
-		if (!options.includeOwnMessages && messages.length) {
-			me ??= await myUserId(client, saved);
-			own = messages.filter((m) => (m.user as IDataObject | undefined)?.id !== me);
-		}
-		if (own.length) perChat.push({ chat, items: own.map((m) => messageItem(m, chat)) });
 	}
 
 	// Keep the cursor bounded: the most recently active chats.
 	const keys = Object.keys(marks);
 	if (keys.length > MAX_CHATS_KEPT) {
-		for (const key of keys.sort((a, b) => marks[b].last - marks[a].last).slice(MAX_CHATS_KEPT)) delete marks[key];
+		for (const key of keys.sort((a, b) => marks[b].last - marks[a].last).slice(MAX_CHATS_KEPT)) if (!nowFailing[key]) delete marks[key];
 	}
-	const floor = listing.complete && newestListed !== undefined && (saved.floor === undefined || newestListed > saved.floor) ? newestListed : saved.floor;
-	data.chatCursor = { v: 1, ...(floor !== undefined ? { floor } : {}), ...(me ? { me } : {}), chats: marks } satisfies ChatCursor;
+	const floor =
+		complete && Object.keys(nowFailing).length === 0 && listing.complete && newestListed !== undefined && (saved.floor === undefined || newestListed > saved.floor)
+			? newestListed
+			: saved.floor;
+	const aheadList = lastIds([...ahead]);
+	data.chatCursor = {
+		v: 1,
+		...(floor !== undefined ? { floor } : {}),
+		...(me ? { me } : {}),
+		chats: marks,
+		...(Object.keys(nowFailing).length ? { failing: nowFailing } : {}),
+		...(aheadList.length ? { ahead: aheadList } : {}),
+	} satisfies ChatCursor;
 
+	// Oldest first by the server's time (not by an emitted field: the item's shape is messageItem's alone).
 	const items = perChat
-		.flatMap(({ items: list }) => list.map((item): IDataObject => ({ ...item, newMessagesInChat: list.length })))
-		.sort((a, b) => time(a.createdAt) - time(b.createdAt));
+		.flatMap(({ items: list }) => list.map(({ item, at }) => ({ item: { ...item, newMessagesInChat: list.length } as IDataObject, at })))
+		.sort((a, b) => a.at - b.at)
+		.map(({ item }) => item);
 	return emit(ctx, items);
 }

@@ -11,21 +11,41 @@
  *   the walk's first page, all of them read).
  * - `threads`: for threads read past `floor`, the newest message id handled in that thread. Pruned
  *   whenever `floor` moves, so it holds only threads with activity since the last snapshot.
+ * - `failing`: threads whose last read failed (404, malformed answer, hostile value …), with the
+ *   number of polls in a row; each keeps its own mark in `threads` and is read again at every poll
+ *   while the other threads go on (reported after 3, 10, 30, … failures).
+ * - `ahead`: ids of emitted messages whose id is implausibly far above the watermark (near the
+ *   int64 maximum): emitted once, never a watermark, so they cannot hide the messages after them.
  * Message ids are site-wide and grow over time (the API's own "lower id = older" cursors rely on it).
+ * State is validated when read: a broken part is re-seeded from now with a warning in n8n's log.
  */
 import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
 
 import { itslearningService } from '../ItslearningInstantMessage/ItslearningInstantMessage.service';
-import { emit, PollClient, readList } from '../shared/run/poll';
-import { copyJson, idJson, idOf, listAt, maxId } from '../shared/table/json';
+import {
+	emit,
+	isServiceFailure,
+	nodeError,
+	lastIds,
+	persistSeed,
+	plainObject,
+	plausibleId,
+	pollDeadline,
+	PollClient,
+	readFailing,
+	readList,
+	reportChatFailure,
+	reportDue,
+	warnHealed,
+	type Failing,
+} from '../shared/run/poll';
+import { idJson, idOf, listAt, maxId } from '../shared/table/json';
 import { itslearningTriggerMessage } from '../shared/table/message';
 import type { ParamDef } from '../shared/table/types';
 
 export type ItslearningEvent = 'unreadCountChanged' | 'newMessage' | 'threadUnreadCountChanged' | 'starredCountChanged';
 
 const THREAD_PAGE = 100;
-const MESSAGE_PAGE = 100;
-const MAX_PAGES = 1000;
 /** Threads the test event looks into for the newest message. */
 const SAMPLE_THREADS = 3;
 
@@ -42,21 +62,19 @@ interface MessageCursor {
 	sortIndex: number | string;
 	floor: number | string;
 	threads: Record<string, number | string>;
+	failing?: Record<string, Failing>;
+	ahead?: string[];
 }
 
 interface CountCursor {
 	count: number;
 }
 
-interface ThreadCountCursor {
-	counts: Record<string, number>;
-}
-
-function numberAnswer(ctx: IPollFunctions, answer: unknown, what: string): number {
+function numberAnswer(ctx: IPollFunctions, client: PollClient, answer: unknown, what: string): number {
 	const value = typeof answer === 'string' && answer.trim() !== '' ? Number(answer) : answer;
 	if (typeof value !== 'number' || !Number.isFinite(value)) {
 		throw new NodeOperationError(ctx.getNode(), `itslearning answered the ${what} with something that is not a number`, {
-			description: `Answer: ${JSON.stringify(answer)?.slice(0, 200)}`,
+			description: client.redactor.text(`Answer: ${String(JSON.stringify(answer) ?? typeof answer).slice(0, 200)}`),
 		});
 	}
 	return value;
@@ -68,14 +86,17 @@ async function pollCount(ctx: IPollFunctions, client: PollClient, event: 'unread
 	const sdkMethod = event === 'unreadCountChanged' ? 'getUnreadThreadsCount' : 'getStarredMessagesCount';
 	const key = event === 'unreadCountChanged' ? 'unreadThreadsCursor' : 'starredCursor';
 	const data = ctx.getWorkflowStaticData('node');
-	const current = numberAnswer(ctx, await client.call(sdkMethod), event === 'unreadCountChanged' ? 'unread threads count' : 'starred messages count');
-	const saved = copyJson<CountCursor>(data[key]);
+	const current = numberAnswer(ctx, client, await client.call(sdkMethod), event === 'unreadCountChanged' ? 'unread threads count' : 'starred messages count');
+	const raw = plainObject(data[key]);
+	const saved = typeof raw?.count === 'number' && Number.isFinite(raw.count) ? (raw as unknown as CountCursor) : undefined;
 	if (ctx.getMode() === 'manual') {
 		const previous = saved?.count ?? current;
 		return emit(ctx, [{ previous, current, change: current - previous }]);
 	}
-	if (saved === undefined || typeof saved.count !== 'number') {
+	if (saved === undefined) {
+		if (data[key] !== undefined) warnHealed(ctx, `The saved ${event} state was not valid`);
 		data[key] = { count: current };
+		await persistSeed(ctx);
 		return null;
 	}
 	if (saved.count === current) return null;
@@ -90,17 +111,30 @@ async function pollThreadCounts(ctx: IPollFunctions, client: PollClient, threadI
 		});
 	}
 	const data = ctx.getWorkflowStaticData('node');
-	const saved = copyJson<ThreadCountCursor>(data.threadUnreadCursor)?.counts;
+	const rawCounts = plainObject(plainObject(data.threadUnreadCursor)?.counts);
+	const saved: Record<string, number> | undefined = rawCounts ? {} : undefined;
+	if (rawCounts) for (const [id, count] of Object.entries(rawCounts)) if (typeof count === 'number' && Number.isFinite(count)) saved![id] = count;
+	if (data.threadUnreadCursor !== undefined && !rawCounts) warnHealed(ctx, 'The saved thread unread counts were not valid');
+	const failing = readFailing(plainObject(data.threadUnreadCursor)?.failing);
 	const counts: Record<string, number> = {};
+	const nowFailing: Record<string, Failing> = {};
 	for (const threadId of threadIds) {
-		counts[threadId] = numberAnswer(ctx, await client.call('getThreadUnreadCount', { threadId: Number(threadId) }), `unread count of thread ${threadId}`);
+		try {
+			counts[threadId] = numberAnswer(ctx, client, await client.call('getThreadUnreadCount', { threadId }), `unread count of thread ${threadId}`);
+		} catch (error) {
+			if (ctx.getMode() === 'manual' || isServiceFailure(error)) throw nodeError(ctx, client, error);
+			// This thread keeps its last count and is asked again next poll; the others go on.
+			nowFailing[threadId] = { n: (failing[threadId]?.n ?? 0) + 1 };
+			if (saved?.[threadId] !== undefined) counts[threadId] = saved[threadId];
+			if (reportDue(nowFailing[threadId].n)) reportChatFailure(ctx, client, `The unread count of thread ${threadId}`, nowFailing[threadId], error);
+		}
 	}
 	if (ctx.getMode() === 'manual') {
 		return emit(
 			ctx,
 			threadIds.map((threadId) => {
 				const previous = saved?.[threadId] ?? counts[threadId];
-				return { threadId: Number(threadId), previous, current: counts[threadId], change: counts[threadId] - previous };
+				return { threadId: idJson(BigInt(threadId)), previous, current: counts[threadId], change: counts[threadId] - previous };
 			}),
 		);
 	}
@@ -108,14 +142,20 @@ async function pollThreadCounts(ctx: IPollFunctions, client: PollClient, threadI
 	if (saved) {
 		for (const threadId of threadIds) {
 			const previous = saved[threadId];
-			if (previous !== undefined && previous !== counts[threadId]) {
-				items.push({ threadId: Number(threadId), previous, current: counts[threadId], change: counts[threadId] - previous });
+			if (previous !== undefined && counts[threadId] !== undefined && previous !== counts[threadId]) {
+				items.push({ threadId: idJson(BigInt(threadId)), previous, current: counts[threadId], change: counts[threadId] - previous });
 			}
 		}
 	}
 	// Newly watched threads are seeded silently. Only the watched threads are kept.
-	const changed = !saved || items.length > 0 || threadIds.some((id) => saved[id] === undefined) || Object.keys(saved).length !== threadIds.length;
-	if (changed) data.threadUnreadCursor = { counts };
+	const changed =
+		!saved ||
+		items.length > 0 ||
+		threadIds.some((id) => saved[id] === undefined && counts[id] !== undefined) ||
+		Object.keys(saved).length !== Object.keys(counts).length ||
+		JSON.stringify(failing) !== JSON.stringify(nowFailing);
+	if (changed) data.threadUnreadCursor = { counts, ...(Object.keys(nowFailing).length ? { failing: nowFailing } : {}) };
+	if (!saved) await persistSeed(ctx);
 	return emit(ctx, items);
 }
 
@@ -130,6 +170,7 @@ interface NewMessageOptions {
 /** itslearning returns no person id to API clients; a message is the user's own when they may edit it. */
 const isOwn = (message: IDataObject) => message.CanEdit === true;
 
+/** The one mapping "server message → emitted item" of this trigger. */
 function messageItem(message: IDataObject, thread: IDataObject, threadUnreadCount: number | null, options: NewMessageOptions): IDataObject {
 	// The one message shape of shared/table/message.ts, plus what the trigger knows about the thread.
 	return itslearningTriggerMessage(message, {
@@ -141,29 +182,22 @@ function messageItem(message: IDataObject, thread: IDataObject, threadUnreadCoun
 	});
 }
 
-const threadKey = (thread: IDataObject) => String(thread.InstantMessageThreadId);
+/** The thread's id as a key (its exact digits), or undefined when the server sent no usable id. */
+function threadKey(thread: IDataObject): string | undefined {
+	const id = idOf(thread.InstantMessageThreadId);
+	return id === undefined || id <= 0n ? undefined : id.toString();
+}
 
 /** Messages of a thread with an id above `above`, newest page first, walking every page down to it. */
 async function messagesAbove(client: PollClient, threadId: string, above: bigint): Promise<IDataObject[]> {
 	const found = new Map<string, IDataObject>();
-	let fromId: bigint | undefined;
-	for (let page = 0; page < MAX_PAGES; page++) {
-		const answer = (await client.call('getThreadMessagesV3', {
-			threadId: Number(threadId),
-			pageSize: MESSAGE_PAGE,
-			fromId: fromId === undefined ? undefined : idJson(fromId),
-		})) as IDataObject;
-		const messages = listAt(answer, 'Messages.EntityArray');
-		let lowest: bigint | undefined;
+	await client.walk('getThreadMessagesV3', { threadId }, (messages, lowest) => {
 		for (const message of messages) {
 			const id = idOf(message.MessageId);
-			if (id === undefined) continue;
-			if (lowest === undefined || id < lowest) lowest = id;
-			if (id > above) found.set(id.toString(), message);
+			if (id !== undefined && id > above) found.set(id.toString(), message);
 		}
-		if (!answer?.HasMore || lowest === undefined || lowest <= above || (fromId !== undefined && lowest >= fromId)) break;
-		fromId = lowest;
-	}
+		return lowest !== undefined && lowest > above;
+	});
 	return [...found.values()];
 }
 
@@ -171,10 +205,10 @@ async function messagesAbove(client: PollClient, threadId: string, above: bigint
 async function sampleNewest(ctx: IPollFunctions, client: PollClient, options: NewMessageOptions): Promise<INodeExecutionData[][] | null> {
 	const answer = await client.call('getMessageThreadsV3', { pageSize: options.threadIds.length ? THREAD_PAGE : SAMPLE_THREADS * 4 });
 	const watched = new Set(options.threadIds);
-	const threads = listAt(answer, 'Threads.EntityArray').filter((t) => !watched.size || watched.has(threadKey(t)));
+	const threads = listAt(answer, 'Threads.EntityArray').filter((t) => threadKey(t) !== undefined && (!watched.size || watched.has(threadKey(t)!)));
 	let best: { message: IDataObject; thread: IDataObject } | undefined;
 	for (const thread of threads.slice(0, SAMPLE_THREADS)) {
-		const page = listAt(await client.call('getThreadMessagesV3', { threadId: Number(threadKey(thread)), pageSize: 20 }), 'Messages.EntityArray');
+		const page = listAt(await client.call('getThreadMessagesV3', { threadId: threadKey(thread), pageSize: 20 }), 'Messages.EntityArray');
 		for (const message of page) {
 			if (message.IsDeleted === true || (!options.includeOwnMessages && isOwn(message))) continue;
 			const id = idOf(message.MessageId);
@@ -182,88 +216,200 @@ async function sampleNewest(ctx: IPollFunctions, client: PollClient, options: Ne
 		}
 	}
 	if (!best) return null;
-	const unread = numberAnswer(ctx, await client.call('getThreadUnreadCount', { threadId: Number(threadKey(best.thread)) }), 'thread unread count');
+	const unread = numberAnswer(ctx, client, await client.call('getThreadUnreadCount', { threadId: threadKey(best.thread) }), 'thread unread count');
 	return emit(ctx, [messageItem(best.message, best.thread, unread, { ...options, markAsRead: false })]);
+}
+
+/** The saved New Message cursor, validated; broken entries are left out (and said so). */
+function readMessageCursor(ctx: IPollFunctions, raw: unknown): MessageCursor | undefined {
+	const saved = plainObject(raw);
+	if (raw === undefined) return undefined;
+	const sortIndex = idOf(saved?.sortIndex);
+	const floor = idOf(saved?.floor);
+	if (!saved || saved.v !== 1 || sortIndex === undefined || floor === undefined || sortIndex < 0n || floor < 0n) {
+		warnHealed(ctx, 'The saved New Message state was not valid');
+		return undefined;
+	}
+	const threads: Record<string, number | string> = {};
+	const rawThreads = plainObject(saved.threads);
+	let broken = saved.threads !== undefined && !rawThreads;
+	for (const [key, mark] of Object.entries(rawThreads ?? {})) {
+		const id = idOf(mark);
+		if (/^\d+$/.test(key) && id !== undefined && id >= 0n) threads[key] = idJson(id);
+		else broken = true;
+	}
+	if (broken) warnHealed(ctx, 'Some saved thread marks of the New Message state were not valid');
+	const ahead = Array.isArray(saved.ahead) ? saved.ahead.filter((id): id is string => typeof id === 'string' && idOf(id) !== undefined) : [];
+	return { v: 1, sortIndex: idJson(sortIndex), floor: idJson(floor), threads, failing: readFailing(saved.failing), ahead };
+}
+
+async function seedMessageCursor(ctx: IPollFunctions, client: PollClient): Promise<null> {
+	// First production poll (or a broken state): start from the newest thread activity and the newest message id now.
+	const threads = listAt(await client.call('getMessageThreadsV3', { pageSize: THREAD_PAGE }), 'Threads.EntityArray');
+	let sortIndex: bigint | undefined;
+	let floor: bigint | undefined;
+	for (const thread of threads) {
+		sortIndex = maxId(sortIndex, idOf(thread.SortIndex));
+		floor = maxId(floor, idOf((thread.LastMessage as IDataObject | null)?.MessageId));
+	}
+	ctx.getWorkflowStaticData('node').messageCursor = { v: 1, sortIndex: idJson(sortIndex ?? 0n), floor: idJson(floor ?? 0n), threads: {} } satisfies MessageCursor;
+	await persistSeed(ctx);
+	return null;
 }
 
 async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options: NewMessageOptions): Promise<INodeExecutionData[][] | null> {
 	if (ctx.getMode() === 'manual') return await sampleNewest(ctx, client, options);
+	const deadline = pollDeadline(ctx);
 	const data = ctx.getWorkflowStaticData('node');
-	const saved = copyJson<MessageCursor>(data.messageCursor);
+	const saved = readMessageCursor(ctx, data.messageCursor);
 	const watched = new Set(options.threadIds);
-	const isWatched = (thread: IDataObject) => !watched.size || watched.has(threadKey(thread));
+	const isWatched = (key: string) => !watched.size || watched.has(key);
+	if (!saved) return await seedMessageCursor(ctx, client);
 
-	if (!saved || saved.v !== 1) {
-		// First production poll: start from the newest thread activity and the newest message id now.
-		const threads = listAt(await client.call('getMessageThreadsV3', { pageSize: THREAD_PAGE }), 'Threads.EntityArray');
-		let sortIndex: bigint | undefined;
-		let floor: bigint | undefined;
-		for (const thread of threads) {
-			sortIndex = maxId(sortIndex, idOf(thread.SortIndex));
-			floor = maxId(floor, idOf((thread.LastMessage as IDataObject | null)?.MessageId));
-		}
-		data.messageCursor = { v: 1, sortIndex: idJson(sortIndex ?? 0n), floor: idJson(floor ?? 0n), threads: {} } satisfies MessageCursor;
-		return null;
-	}
+	let lastSortIndex = idOf(saved.sortIndex)!;
+	let floor = idOf(saved.floor)!;
+	const threadMarks: Record<string, number | string> = { ...saved.threads };
+	const failing = Object.fromEntries(Object.entries(saved.failing ?? {}).filter(([key]) => isWatched(key)));
+	const ahead = new Set(saved.ahead ?? []);
 
-	const lastSortIndex = idOf(saved.sortIndex) ?? 0n;
 	const top = listAt(await client.call('getMessageThreadsV3', { pageSize: 1 }), 'Threads.EntityArray')[0];
-	if (!top || (idOf(top.SortIndex) ?? 0n) <= lastSortIndex) return null;
+	// Heal a watermark above everything the service has (tampered state, or an older broken id):
+	// the newest thread's SortIndex and last message id bound them.
+	const topSortIndex = idOf(top?.SortIndex);
+	const topId = idOf((top?.LastMessage as IDataObject | null | undefined)?.MessageId);
+	let healed = false;
+	if (topSortIndex !== undefined && lastSortIndex > topSortIndex) {
+		warnHealed(ctx, 'The saved thread position was above the newest thread');
+		lastSortIndex = topSortIndex;
+		healed = true;
+	}
+	if (topId !== undefined && floor > topId) {
+		warnHealed(ctx, 'The saved message floor was above the newest message');
+		floor = topId;
+		healed = true;
+	}
+	if (!healed && (topSortIndex ?? 0n) <= lastSortIndex && Object.keys(failing).length === 0) return null;
 
 	// Walk the threads with activity since the last walk, newest first.
 	const changed = new Map<string, IDataObject>();
+	const invalid: IDataObject[] = [];
 	let newSortIndex = lastSortIndex;
 	let snapshotNewestId: bigint | undefined;
-	let consistent = false;
-	let fromSortIndex: bigint | undefined;
-	for (let page = 0; page < MAX_PAGES; page++) {
-		const answer = (await client.call('getMessageThreadsV3', {
-			pageSize: THREAD_PAGE,
-			fromSortIndex: fromSortIndex === undefined ? undefined : idJson(fromSortIndex),
-		})) as IDataObject;
-		const threads = listAt(answer, 'Threads.EntityArray');
+	let pageNewestId: bigint | undefined;
+	const walk = await client.walk('getMessageThreadsV3', {}, (threads, _lowest, page) => {
 		let reachedOld = false;
-		let lowest: bigint | undefined;
 		for (const thread of threads) {
 			const sortIndex = idOf(thread.SortIndex) ?? 0n;
-			if (lowest === undefined || sortIndex < lowest) lowest = sortIndex;
 			if (page === 0) {
-				newSortIndex = maxId(newSortIndex, sortIndex)!;
-				snapshotNewestId = maxId(snapshotNewestId, idOf((thread.LastMessage as IDataObject | null)?.MessageId));
+				if (plausibleId(sortIndex, lastSortIndex) && sortIndex > newSortIndex) newSortIndex = sortIndex;
+				const last = idOf((thread.LastMessage as IDataObject | null)?.MessageId);
+				pageNewestId = maxId(pageNewestId, last);
+				if (last !== undefined && plausibleId(last, floor)) snapshotNewestId = maxId(snapshotNewestId, last);
 			}
+			const key = threadKey(thread);
 			if (sortIndex <= lastSortIndex) reachedOld = true;
-			else if (isWatched(thread) && !changed.has(threadKey(thread))) changed.set(threadKey(thread), thread);
+			else if (key === undefined) invalid.push(thread);
+			else if (isWatched(key) && !changed.has(key)) changed.set(key, thread);
 		}
-		if (reachedOld || !answer?.HasMore || lowest === undefined || (fromSortIndex !== undefined && lowest >= fromSortIndex)) {
-			consistent = page === 0;
-			break;
-		}
-		fromSortIndex = lowest;
+		return !reachedOld;
+	});
+	// A consistent snapshot: every changed thread was on the first page.
+	const consistent = walk.complete && walk.pages === 1;
+	if (pageNewestId !== undefined && floor > pageNewestId) {
+		// A floor above the newest message of every thread would mute them all (tampered or broken state).
+		warnHealed(ctx, 'The saved message floor was above the newest message');
+		floor = pageNewestId;
+	}
+	for (const thread of invalid) {
+		// No usable id: it cannot be read; said in the log each time it shows new activity (not every poll).
+		ctx.logger.warn(
+			client.redactor.text(`${ctx.getNode().name}: itslearning listed a thread without a usable id (${String(JSON.stringify(thread.InstantMessageThreadId) ?? 'none')}); it is skipped`),
+		);
 	}
 
-	const threadMarks: Record<string, number | string> = { ...saved.threads };
-	const floor = idOf(saved.floor) ?? 0n;
+	// Threads to read: the changed ones, then the ones that failed before (each keeps its own mark).
+	const toRead = new Map<string, IDataObject>(changed);
+	for (const [key, entry] of Object.entries(failing)) if (!toRead.has(key)) toRead.set(key, { InstantMessageThreadId: idJson(BigInt(key)), Name: entry.name ?? null });
 	const items: IDataObject[] = [];
-	for (const [key, thread] of changed) {
-		const handled = idOf(threadMarks[key]) ?? floor;
-		const messages = (await messagesAbove(client, key, handled)).sort((a, b) => (idOf(a.MessageId)! < idOf(b.MessageId)! ? -1 : 1));
-		if (messages.length === 0) continue;
-		const newest = idOf(messages[messages.length - 1].MessageId)!;
-		threadMarks[key] = idJson(newest);
-		const fresh = messages.filter((m) => m.IsDeleted !== true && (options.includeOwnMessages || !isOwn(m)));
-		if (fresh.length === 0) continue;
-		const unread = numberAnswer(ctx, await client.call('getThreadUnreadCount', { threadId: Number(key) }), `unread count of thread ${key}`);
-		if (options.markAsRead) await client.call('updateLastRead', { threadId: Number(key), lastReadInstantMessageId: idJson(newest) });
-		items.push(...fresh.map((m) => messageItem(m, thread, unread, options)));
+	const nowFailing: Record<string, Failing> = {};
+	let complete = true;
+	const processed = new Set<string>();
+	for (const [key, thread] of toRead) {
+		let handled = idOf(threadMarks[key]) ?? floor;
+		const lastId = idOf((thread.LastMessage as IDataObject | null | undefined)?.MessageId);
+		if (threadMarks[key] !== undefined && lastId !== undefined && handled > lastId && changed.has(key)) {
+			// A mark above the thread's newest message would mute it: re-seeded from now.
+			warnHealed(ctx, `The saved mark of thread ${key} was above its newest message`);
+			threadMarks[key] = idJson(lastId);
+			handled = lastId;
+		}
+		if (threadMarks[key] !== undefined && lastId !== undefined && !failing[key]) {
+			// Read up to its last message already (e.g. by a poll that ran out of budget): nothing to do.
+			if (lastId <= handled) continue;
+		}
+		// At least one thread per poll, so a tiny budget still makes progress.
+		if (processed.size > 0 && Date.now() >= deadline) {
+			// Out of poll budget: what is left is read next poll (nothing advances past it).
+			complete = false;
+			for (const [k, entry] of Object.entries(failing)) if (!processed.has(k)) nowFailing[k] = entry;
+			break;
+		}
+		processed.add(key);
+		try {
+			const messages = (await messagesAbove(client, key, handled))
+				.filter((m) => !ahead.has(String(idOf(m.MessageId))))
+				.sort((a, b) => (idOf(a.MessageId)! < idOf(b.MessageId)! ? -1 : 1));
+			if (messages.length === 0) {
+				if (failing[key]) threadMarks[key] = idJson(handled);
+				continue;
+			}
+			let newest = handled;
+			for (const m of messages) {
+				const id = idOf(m.MessageId)!;
+				if (!plausibleId(id, handled)) ahead.add(id.toString());
+				else if (id > newest) newest = id;
+			}
+			const fresh = messages.filter((m) => m.IsDeleted !== true && (options.includeOwnMessages || !isOwn(m)));
+			let threadItems: IDataObject[] = [];
+			if (fresh.length) {
+				const unread = numberAnswer(ctx, client, await client.call('getThreadUnreadCount', { threadId: key }), `unread count of thread ${key}`);
+				if (options.markAsRead) await client.call('updateLastRead', { threadId: key, lastReadInstantMessageId: idJson(newest) });
+				threadItems = fresh.map((m) => messageItem(m, thread, unread, options));
+			}
+			threadMarks[key] = idJson(newest);
+			items.push(...threadItems);
+		} catch (error) {
+			if (isServiceFailure(error)) throw nodeError(ctx, client, error);
+			// Only this thread: it keeps its mark and is read again next poll; the others go on.
+			threadMarks[key] = idJson(handled);
+			nowFailing[key] = { n: (failing[key]?.n ?? 0) + 1, name: typeof thread.Name === 'string' ? thread.Name : null };
+			if (reportDue(nowFailing[key].n)) reportChatFailure(ctx, client, `Thread ${key}${thread.Name ? ` (${String(thread.Name)})` : ''}`, nowFailing[key], error);
+		}
 	}
 
 	let newFloor = floor;
-	if (consistent && snapshotNewestId !== undefined && snapshotNewestId > floor) newFloor = snapshotNewestId;
-	for (const [key, mark] of Object.entries(threadMarks)) if ((idOf(mark) ?? 0n) <= newFloor) delete threadMarks[key];
+	let sortIndexNext = lastSortIndex;
+	if (complete) {
+		sortIndexNext = newSortIndex;
+		if (consistent && snapshotNewestId !== undefined && snapshotNewestId > floor) newFloor = snapshotNewestId;
+	}
+	for (const [key, mark] of Object.entries(threadMarks)) if (!(key in nowFailing) && (idOf(mark) ?? 0n) <= newFloor) delete threadMarks[key];
 
-	data.messageCursor = { v: 1, sortIndex: idJson(newSortIndex), floor: idJson(newFloor), threads: threadMarks } satisfies MessageCursor;
+	const aheadList = lastIds([...ahead]);
+	data.messageCursor = {
+		v: 1,
+		sortIndex: idJson(sortIndexNext),
+		floor: idJson(newFloor),
+		threads: threadMarks,
+		...(Object.keys(nowFailing).length ? { failing: nowFailing } : {}),
+		...(aheadList.length ? { ahead: aheadList } : {}),
+	} satisfies MessageCursor;
 	items.sort((a, b) => (idOf(a.messageId)! < idOf(b.messageId)! ? -1 : 1));
 	return emit(ctx, items);
+}
+
+function readThreadIds(ctx: IPollFunctions): string[] {
+	return readList(ctx, threadIdsParam, ctx.getNodeParameter('threadIds', ''));
 }
 
 // ── Entry point ─────────────────────────────────────────────────────────────────────────────────
@@ -271,21 +417,26 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 export async function pollItslearning(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const event = ctx.getNodeParameter('event', 'newMessage') as ItslearningEvent;
 	const client = await PollClient.open(ctx, itslearningService);
-	switch (event) {
-		case 'unreadCountChanged':
-		case 'starredCountChanged':
-			return await pollCount(ctx, client, event);
-		case 'threadUnreadCountChanged':
-			return await pollThreadCounts(ctx, client, readList(ctx, threadIdsParam, ctx.getNodeParameter('threadIds', '')));
-		case 'newMessage': {
-			const options = ctx.getNodeParameter('options', {}) as IDataObject;
-			return await pollNewMessages(ctx, client, {
-				threadIds: readList(ctx, threadIdsParam, ctx.getNodeParameter('threadIds', '')),
-				includeOwnMessages: options.includeOwnMessages === true,
-				markAsRead: options.markAsRead === true,
-			});
+	try {
+		switch (event) {
+			case 'unreadCountChanged':
+			case 'starredCountChanged':
+				return await pollCount(ctx, client, event);
+			case 'threadUnreadCountChanged':
+				return await pollThreadCounts(ctx, client, readThreadIds(ctx));
+			case 'newMessage': {
+				const options = ctx.getNodeParameter('options', {}) as IDataObject;
+				return await pollNewMessages(ctx, client, {
+					threadIds: readThreadIds(ctx),
+					includeOwnMessages: options.includeOwnMessages === true,
+					markAsRead: options.markAsRead === true,
+				});
+			}
+			default:
+				throw new NodeOperationError(ctx.getNode(), `Unknown event "${String(event)}"`);
 		}
-		default:
-			throw new NodeOperationError(ctx.getNode(), `Unknown event "${String(event)}"`);
+	} catch (error) {
+		// Every error text of the trigger leaves redacted (the service may echo a token).
+		throw nodeError(ctx, client, error);
 	}
 }

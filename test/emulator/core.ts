@@ -27,7 +27,7 @@ export interface RecordedRequest {
 	receivedAt?: number;
 }
 
-export type FaultKind = 'status' | 'delay' | 'drop' | 'malformed';
+export type FaultKind = 'status' | 'delay' | 'drop' | 'malformed' | 'rewrite';
 
 export interface Fault {
 	kind: FaultKind;
@@ -39,6 +39,11 @@ export interface Fault {
 	body?: unknown;
 	/** `delay`: milliseconds to wait before handling the request normally. */
 	delayMs?: number;
+	/**
+	 * `rewrite`: the request is handled normally, then its JSON answer goes through this function
+	 * before it is sent (hostile server data for one thread or room); a string result is sent as is.
+	 */
+	rewrite?: (body: unknown) => unknown;
 	/** How many matching requests this fault applies to (default 1). */
 	times?: number;
 	/** Only requests matching this apply (default: every request except token endpoints). */
@@ -153,6 +158,9 @@ export async function createEmulatorCore(options: CoreOptions): Promise<Omit<Emu
 					return await reply.hijack();
 				case 'malformed':
 					return await reply.code(200).type('application/json').send('{"truncated": [1, 2');
+				case 'rewrite':
+					(req as FastifyRequest & { rewrite?: (body: unknown) => unknown }).rewrite = fault.rewrite;
+					break;
 				case 'status': {
 					const status = fault.status ?? 500;
 					if (fault.retryAfter !== undefined) void reply.header('Retry-After', String(fault.retryAfter));
@@ -184,6 +192,19 @@ export async function createEmulatorCore(options: CoreOptions): Promise<Omit<Emu
 					);
 			}
 		}
+	});
+
+	app.addHook('onSend', async (req: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
+		const rewrite = (req as FastifyRequest & { rewrite?: (body: unknown) => unknown }).rewrite;
+		if (!rewrite || typeof payload !== 'string') return payload;
+		let body: unknown;
+		try {
+			body = JSON.parse(payload);
+		} catch {
+			return payload;
+		}
+		const out = rewrite(body);
+		return typeof out === 'string' ? out : JSON.stringify(out);
 	});
 
 	const controls = {

@@ -44,6 +44,10 @@ export interface TriggerOptions {
 	nodeType: string;
 	parameters: INodeParameters;
 	credentials: Record<string, CredentialReference>;
+	/** n8n 2.41's poll budget (`getPollBudgetMs()`); default: n8n-core's own (5 minutes). */
+	pollBudgetMs?: number;
+	/** A context without n8n 2.41's poll extras (no getPollBudgetMs, no __commitCursor), like n8n 1.x. */
+	legacyContext?: boolean;
 }
 
 export interface PollOutcome {
@@ -62,6 +66,10 @@ export class TriggerInstance {
 	/** In-memory static data of the running activation (undefined: not active / after a restart). */
 	private memory: IDataObject | undefined;
 	stats = { polls: 0, activations: 0, errors: 0, saves: 0, restarts: 0, emittingPolls: 0 };
+	/** Errors the trigger reported through n8n's poll error channel (`__emitError`) without failing the poll. */
+	readonly reports: Error[] = [];
+	/** Warnings the trigger wrote to n8n's log. */
+	readonly warnings: string[] = [];
 
 	constructor(private readonly options: TriggerOptions) {}
 
@@ -101,7 +109,34 @@ export class TriggerInstance {
 			settings: { executionOrder: 'v1' },
 			staticData: { [`node:${nodeName}`]: staticData },
 		});
-		const context = new PollContext(workflow, workflow.getNode(nodeName)!, createAdditionalData(store, { workflowId: this.workflowId }), mode, activation);
+		const budget = this.options.pollBudgetMs;
+		const context = new PollContext(
+			workflow,
+			workflow.getNode(nodeName)!,
+			createAdditionalData(store, { workflowId: this.workflowId }),
+			mode,
+			activation,
+			undefined,
+			(error: Error) => this.reports.push(error),
+			undefined,
+			undefined,
+			undefined,
+			budget === undefined ? undefined : () => budget,
+		);
+		const warnings = this.warnings;
+		// n8n's logger, read from the prototype's getter (memoized per object) without touching the context.
+		let proto: object | null = Object.getPrototypeOf(context) as object;
+		while (proto && !Object.getOwnPropertyDescriptor(proto, 'logger')) proto = Object.getPrototypeOf(proto) as object | null;
+		const logger = Object.getOwnPropertyDescriptor(proto!, 'logger')!.get!.call({}) as IPollFunctions['logger'];
+		Object.defineProperty(context, 'logger', {
+			value: new Proxy(logger, {
+				get: (target, key) => (key === 'warn' ? (message: string) => warnings.push(message) : Reflect.get(target, key)),
+			}),
+		});
+		if (this.options.legacyContext) {
+			Object.defineProperty(context, 'getPollBudgetMs', { value: undefined });
+			Object.defineProperty(context, '__commitCursor', { value: undefined });
+		}
 		return await nodeType.poll!.call(context as unknown as IPollFunctions);
 	}
 

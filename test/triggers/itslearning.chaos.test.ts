@@ -38,6 +38,9 @@ it('emits every message sent during polling exactly once, through faults and res
 		emu.createThread(2, [1]),
 		emu.createThread(3, [1, 4], 'Chaos club'),
 	].map((t) => t.InstantMessageThreadId);
+	// One bad thread among the good ones: it answers 404 until the senders are done.
+	const bad = emu.createThread(2, [1, 3], 'Chaos bad').InstantMessageThreadId;
+	threads.push(bad);
 	// History from before the trigger existed: never emitted.
 	for (const id of threads) emu.addMessages(id, emu.getThread(id)!.CreatedBy, 3, 'before');
 
@@ -52,6 +55,7 @@ it('emits every message sent during polling exactly once, through faults and res
 	expect(seed.error).toBeUndefined();
 	expect(seed.items).toBeNull();
 
+	emu.injectFault({ kind: 'status', status: 404, times: 1e9, match: { path: new RegExp(`^${API}/messagethreads/${bad}/`) } });
 	emu.setChaos({
 		rate: 0.2,
 		seed: 7,
@@ -103,15 +107,31 @@ it('emits every message sent during polling exactly once, through faults and res
 	});
 
 	const emitted = new Map<number, number>();
+	let emittedWhileBad = { bad: 0, good: 0 };
+	let healed = false;
+	let badAfterHeal = 0;
 	const record = (items: IDataObject[] | null) => {
-		for (const item of items ?? []) emitted.set(item.messageId as number, (emitted.get(item.messageId as number) ?? 0) + 1);
+		for (const item of items ?? []) {
+			emitted.set(item.messageId as number, (emitted.get(item.messageId as number) ?? 0) + 1);
+			if (healed && item.chatId === bad) badAfterHeal++;
+			if (!healed) emittedWhileBad = { ...emittedWhileBad, [item.chatId === bad ? 'bad' : 'good']: emittedWhileBad[item.chatId === bad ? 'bad' : 'good'] + 1 };
+		}
 	};
 	// Normally done in ~25 s; the cap only matters when something is wrong.
 	const deadline = Date.now() + 80_000;
 	let quiet = 0;
 	let ticks = 0;
 	while (Date.now() < deadline && !senderError) {
-		if (++ticks % 10 === 5 || random() < 0.1) trigger.restart();
+		if (++ticks % 10 === 5 || random() < 0.1) {
+			trigger.restart();
+			// Tampered state now and then: junk entries beside the real ones heal with a warning, never a crash.
+			const cursor = trigger.saved.messageCursor as IDataObject | undefined;
+			if (cursor && ticks % 3 === 0) trigger.saved = { ...trigger.saved, messageCursor: { ...cursor, threads: { ...(cursor.threads as IDataObject), junk: null, '12': 'x' }, failing: 'x', ahead: 7 } };
+		}
+		if (!sending && !healed) {
+			emu.clearFaults();
+			healed = true;
+		}
 		if (random() < 0.05) {
 			// n8n does not skip a poll while the previous one runs.
 			const [a, b] = await Promise.all([trigger.poll(), trigger.poll()]);
@@ -139,6 +159,11 @@ it('emits every message sent during polling exactly once, through faults and res
 			` faults ${JSON.stringify(stats)})`,
 	);
 	expect(sent.size).toBeGreaterThanOrEqual(1000);
+	// The bad thread never stopped the others: they emitted while it failed, and it emitted once healed.
+	expect(emittedWhileBad.good).toBeGreaterThan(500);
+	expect(emittedWhileBad.bad).toBe(0);
+	expect(badAfterHeal).toBeGreaterThan(0);
+	expect(trigger.warnings.some((w) => /not valid/.test(w))).toBe(true);
 	expect(unexpected).toEqual([]);
 	expect(duplicates).toBe(0);
 	expect(lost).toBe(0);

@@ -294,16 +294,17 @@ function sendAndWaitProperties(service: ServiceDefinition, spec: SendAndWaitSpec
 
 /**
  * The node's properties with Send and Wait added: the operation in the resource's operation list
- * (before the deprecated ones, in A–Z order of the action texts) and its fields after the table's.
+ * (before the deprecated ones, in A–Z order of the action text) and its fields after the table's.
  */
 export function withSendAndWait(properties: INodeProperties[], service: ServiceDefinition, spec: SendAndWaitSpec): INodeProperties[] {
 	const result = properties.map((property) => {
 		const resources = property.displayOptions?.show?.resource;
 		if (property.name !== 'operation' || !Array.isArray(resources) || resources[0] !== spec.resource) return property;
 		const options = [...((property.options ?? []) as INodePropertyOptions[])];
-		// Where buildProperties would sort it: by the action text n8n's node panel shows, before the deprecated ones.
-		const action = (o: INodePropertyOptions) => o.action ?? o.name;
-		const at = options.findIndex((o) => o.name.endsWith('(Deprecated)') || action(o).localeCompare(action(OPERATION_OPTION), 'en', { sensitivity: 'base' }) > 0);
+		// Sorted as the table's operations are: by the action text the node panel shows.
+		const at = options.findIndex(
+			(o) => o.name.endsWith('(Deprecated)') || String(o.action ?? o.name).localeCompare(String(OPERATION_OPTION.action), 'en', { sensitivity: 'base' }) > 0,
+		);
 		options.splice(at === -1 ? options.length : at, 0, OPERATION_OPTION);
 		return { ...property, options };
 	});

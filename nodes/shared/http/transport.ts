@@ -58,6 +58,12 @@ export class Transport {
 
 	private readonly pacer: Pacer;
 
+	/**
+	 * The service's clock from the Date header of its last answer: `server` (ms since epoch) read at
+	 * local time `at`. Triggers cap their time watermarks with it (undefined until an answer had one).
+	 */
+	serverClock: { server: number; at: number } | undefined;
+
 	constructor(
 		private readonly ctx: RequestContext,
 		private readonly service: ServiceDefinition,
@@ -161,6 +167,8 @@ export class Transport {
 			if (response) {
 				const headers = (response.headers ?? {}) as IDataObject;
 				const status = response.statusCode;
+				const serverDate = Date.parse(header(headers, 'date') ?? '');
+				if (!Number.isNaN(serverDate)) this.serverClock = { server: serverDate, at: Date.now() };
 				if (status === 401 && renewals < MAX_RENEWALS && token !== undefined) {
 					renewals++;
 					token = await this.tokens.renew(token, itemIndex);

@@ -23,6 +23,49 @@ function itemsOf(answer: unknown, path: string): IDataObject[] {
 /** An item's id field by the engine's one id rule (int64 ids kept as digit strings compare exactly). */
 const idValue = (item: IDataObject, field: string): bigint | undefined => idOf(item[field]);
 
+/**
+ * The `after` cursor in a Genesys-style `nextUri` (undefined when absent). Parsed with the URL
+ * parser, whose query decoding never throws: an undecodable `%` escape stays as it is.
+ */
+export function nextUriParam(answer: unknown, name: string): string | undefined {
+	const nextUri = (answer as IDataObject | undefined)?.nextUri;
+	if (typeof nextUri !== 'string' || !nextUri) return undefined;
+	try {
+		return new URL(nextUri, 'https://api.invalid').searchParams.get(name) ?? undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The paging of a row that walks down by an id cursor (newest first). */
+export type CursorPaging = Extract<Paging, { style: 'cursor' }>;
+
+/**
+ * Walks a cursor-style row page by page, newest first, as its table `paging` says (cursor and
+ * page-size parameters, items path, has-more path, cursor field): each page's items go to
+ * `onPage` with the lowest cursor-field id of the page; the walk stops when `onPage` returns
+ * false, the service has no more, a page has no id, or the cursor does not go down (a server
+ * repeating itself). `complete` is false only when `maxPages` ran out. The action nodes read the
+ * same paging through collectPages; the triggers walk with this.
+ */
+export async function walkCursorPages(
+	paging: CursorPaging,
+	fetch: FetchPage,
+	onPage: (items: IDataObject[], lowest: bigint | undefined, page: number) => boolean,
+	maxPages = 1000,
+): Promise<{ pages: number; complete: boolean }> {
+	let cursor: bigint | undefined;
+	for (let page = 0; page < maxPages; page++) {
+		const answer = await fetch({ set: { [paging.cursorParam]: cursor === undefined ? undefined : idJson(cursor), [paging.sizeParam]: paging.pageSize } });
+		const items = itemsOf(answer, paging.itemsPath).filter((item) => item !== null && typeof item === 'object');
+		const lowest = items.map((item) => idValue(item, paging.cursorField)).reduce<bigint | undefined>((min, v) => (v !== undefined && (min === undefined || v < min) ? v : min), undefined);
+		const go = onPage(items, lowest, page);
+		if (!go || !at(answer, paging.hasMorePath) || lowest === undefined || (cursor !== undefined && lowest >= cursor)) return { pages: page + 1, complete: true };
+		cursor = lowest;
+	}
+	return { pages: maxPages, complete: false };
+}
+
 interface PagingInput {
 	paging: Paging;
 	returnAll: boolean;
@@ -59,7 +102,7 @@ export async function collectPages({ paging, returnAll, limit, userValues, fetch
 				const items = itemsOf(answer, paging.itemsPath);
 				out.push(...items);
 				const lowest = items.map((item) => idValue(item, paging.cursorField)).reduce<bigint | undefined>((min, v) => (v !== undefined && (min === undefined || v < min) ? v : min), undefined);
-				const previous = cursor === undefined ? undefined : BigInt(String(cursor));
+				const previous = cursor === undefined ? undefined : idOf(cursor);
 				if (!at(answer, paging.hasMorePath) || lowest === undefined || (previous !== undefined && lowest >= previous)) break;
 				cursor = idJson(lowest);
 			}
