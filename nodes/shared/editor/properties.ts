@@ -7,11 +7,9 @@
  */
 import type { IDataObject, IDisplayOptions, INodeProperties, INodePropertyOptions, NodePropertyTypes } from 'n8n-workflow';
 
-import { choiceParams, managedParams } from '../table/params';
+import { choiceParams, isLocatorList, LIST_TYPES, LOCATOR_LIST_ENTRIES, LOCATOR_LIST_FIELD, LOCATOR_LIST_VERSION, managedParams } from '../table/params';
 import { sentences } from '../table/text';
 import type { ChoiceDef, EndpointRow, LocatorDef, ParamDef, ResourceDef } from '../table/types';
-
-const LIST_TYPES = new Set(['integerList', 'stringList', 'guidList']);
 
 function uiType(param: ParamDef): NodePropertyTypes {
 	switch (param.type) {
@@ -132,9 +130,44 @@ export function locatorProperty(param: ParamDef, locator: LocatorDef): INodeProp
 	return property;
 }
 
-/** A top-level field: a resource locator when the parameter has one, else the plain field. */
-function topProperty(param: ParamDef): INodeProperties {
-	return param.locator ? locatorProperty(param, param.locator) : paramProperty(param);
+/** One entry of a list, e.g. "Person" for the locator item "a person". */
+function entryName(param: ParamDef, locator: LocatorDef): string {
+	const item = (locator.item ?? param.label).replace(/^(a|an)\s+/i, '');
+	return item.charAt(0).toUpperCase() + item.slice(1);
+}
+
+/** A list of pickers (n8n's fixedCollection with multiple values, a resource locator each). */
+export function locatorListProperty(param: ParamDef, locator: LocatorDef): INodeProperties {
+	const entry = entryName(param, locator);
+	const picker = locatorProperty(param, locator);
+	picker.displayName = entry;
+	picker.name = LOCATOR_LIST_FIELD;
+	picker.description = `Pick one ${entry.toLowerCase()} from the list, or enter one or more IDs separated by commas (By ID) or an expression that returns a list`;
+	picker.required = true;
+	return {
+		displayName: param.label,
+		name: param.name,
+		type: 'fixedCollection',
+		placeholder: `Add ${entry}`,
+		default: {},
+		typeOptions: { multipleValues: true },
+		description: sentences(param.description, `Add one ${entry.toLowerCase()} per entry${param.maxItems ? `; at most ${param.maxItems} in all` : ''}`),
+		options: [{ displayName: entry, name: LOCATOR_LIST_ENTRIES, values: [picker] }],
+	};
+}
+
+/**
+ * A top-level field shown under `show`: a resource locator when the parameter has one (for lists:
+ * the list of pickers from LOCATOR_LIST_VERSION on, the single picker before), else the plain field.
+ */
+export function topProperties(param: ParamDef, show: IDisplayOptions['show'], extra: Partial<INodeProperties> = {}): INodeProperties[] {
+	if (!param.locator) return [{ ...paramProperty(param), ...extra, displayOptions: { show } }];
+	const single: INodeProperties = { ...locatorProperty(param, param.locator), ...extra };
+	if (!isLocatorList(param)) return [{ ...single, displayOptions: { show } }];
+	return [
+		{ ...single, displayOptions: { show: { ...show, '@version': [{ _cnd: { lt: LOCATOR_LIST_VERSION } }] } } },
+		{ ...locatorListProperty(param, param.locator), ...extra, displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: LOCATOR_LIST_VERSION } }] } } },
+	];
 }
 
 function operationName(row: EndpointRow): string {
@@ -178,7 +211,7 @@ function choiceProperties(row: EndpointRow, choice: ChoiceDef, show: IDisplayOpt
 		for (const name of option.params) {
 			const param = byName.get(name);
 			if (!param) throw new Error(`Choice ${choice.name} of ${row.sdkMethod} names unknown parameter ${name}`);
-			properties.push({ ...topProperty(param), required: param.type !== 'boolean', displayOptions: { show: { ...show, [choice.name]: [option.value] } } });
+			properties.push(...topProperties(param, { ...show, [choice.name]: [option.value] }, { required: param.type !== 'boolean' }));
 		}
 	}
 	return properties;
@@ -191,7 +224,7 @@ function rowProperties(row: EndpointRow): INodeProperties[] {
 	const visible = row.params.filter((p) => !managed.has(p.name));
 	const asked = row.choice ? choiceParams(row.choice) : new Set<string>();
 	const properties: INodeProperties[] = row.choice ? choiceProperties(row, row.choice, showRow) : [];
-	properties.push(...visible.filter((p) => p.required || p.location === 'binary').map((p) => ({ ...topProperty(p), required: p.required, ...show })));
+	properties.push(...visible.filter((p) => p.required || p.location === 'binary').flatMap((p) => topProperties(p, showRow, { required: p.required })));
 
 	if (row.paging) {
 		properties.push(

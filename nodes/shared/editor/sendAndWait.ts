@@ -14,8 +14,7 @@ import {
 
 import type { ServiceDefinition } from '../table/service';
 import { CHOICE_TYPES, FIELD_TYPES, targetParam, type SendAndWaitSpec } from '../table/sendAndWait';
-import type { ParamDef } from '../table/types';
-import { locatorProperty, paramProperty } from './properties';
+import { topProperties } from './properties';
 
 export const sendAndWaitWebhooks: IWebhookDescription[] = [
 	{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', responseData: '', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
@@ -154,10 +153,6 @@ const limitWaitTime: INodeProperties = {
 	],
 };
 
-function locatorOrPlain(param: ParamDef): INodeProperties {
-	return param.locator ? locatorProperty(param, param.locator) : paramProperty(param);
-}
-
 /** The fields of the Send and Wait operation, all shown for it (as the Human Review tool needs). */
 function sendAndWaitProperties(service: ServiceDefinition, spec: SendAndWaitSpec): INodeProperties[] {
 	const show = { resource: [spec.resource], operation: [SEND_AND_WAIT_OPERATION] };
@@ -179,7 +174,7 @@ function sendAndWaitProperties(service: ServiceDefinition, spec: SendAndWaitSpec
 	properties[0].default = spec.targets[0].value;
 	for (const target of spec.targets) {
 		const param = targetParam(service.table, target);
-		properties.push({ ...locatorOrPlain({ ...param, required: true }), required: true, ...withShow({ sendTo: [target.value] }) });
+		properties.push(...topProperties({ ...param, required: true }, { ...show, sendTo: [target.value] }, { required: true }));
 	}
 	properties.push(
 		{

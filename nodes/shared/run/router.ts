@@ -17,6 +17,7 @@ import { readConcurrency, readLimits } from './readOptions';
 import { collectPages } from './paging';
 import { choiceValues, managedParams } from '../table/params';
 import { sentences } from '../table/text';
+import { readTopValue } from './fields';
 import { simplifyItem } from './simplify';
 import { buildRequest, type FilePart, type ParamValues } from '../http/request';
 import { at } from '../table/json';
@@ -50,8 +51,9 @@ function readParams(ctx: IExecuteFunctions, row: EndpointRow, itemIndex: number)
 			continue;
 		}
 		const required = param.required || asked.has(param.name);
-		// extractValue: a resource locator gives its ID (a plain value from an older workflow passes as is).
-		let raw: unknown = required ? ctx.getNodeParameter(param.name, itemIndex, undefined, { extractValue: true }) : additional[param.name];
+		// extractValue: a resource locator gives its ID (a plain value from an older workflow passes as is);
+		// a list of pickers gives the IDs of all its entries.
+		let raw: unknown = required ? readTopValue(ctx, param, itemIndex, fail) : additional[param.name];
 		if (isUnset(raw) && param.sendDefault) raw = param.default;
 		if (isUnset(raw)) {
 			if (required && param.type !== 'boolean') fail(param, 'a value is required');

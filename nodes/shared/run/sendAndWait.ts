@@ -31,6 +31,7 @@ import { Transport } from '../http/transport';
 import { CHOICE_TYPES, FIELD_TYPES, targetParam, type SendAndWaitSpec } from '../table/sendAndWait';
 import type { ServiceDefinition } from '../table/service';
 import { coerce, invalidMessage, isUnset, type Fail } from '../table/validate';
+import { readTopValue } from './fields';
 import { readLimits } from './readOptions';
 
 type ResponseType = 'approval' | 'freeText' | 'customForm';
@@ -127,7 +128,7 @@ export async function executeSendAndWait(ctx: IExecuteFunctions, service: Servic
 		}
 		const row = service.table.find((r) => r.sdkMethod === target.sdkMethod)!;
 		const param = targetParam(service.table, target);
-		const raw = ctx.getNodeParameter(param.name, 0, undefined, { extractValue: true });
+		const raw = readTopValue(ctx, param, 0, fail);
 		if (isUnset(raw)) fail(param, 'a value is required');
 		const message = ctx.getNodeParameter('message', 0, '') as string;
 		if (typeof message !== 'string' || message.trim() === '') {

@@ -1,9 +1,12 @@
 /**
  * What a row's parameters mean beyond their definitions, shared by the UI builder and the router:
  * which ones the engine sets itself while paging, which ones a "one of these is needed" choice asks
- * for, and the options the user picked in such a choice.
+ * for, the options the user picked in such a choice, and how a list of pickers is stored.
  */
-import type { ChoiceDef, EndpointRow } from './types';
+import type { ChoiceDef, EndpointRow, ParamDef } from './types';
+
+/** The list types (comma-separated text or an array of entries). */
+export const LIST_TYPES = new Set(['integerList', 'stringList', 'guidList']);
 
 /** Parameters the engine sets itself while paging (hidden from the UI). */
 export function managedParams(row: EndpointRow): Set<string> {
@@ -21,4 +24,19 @@ export function choiceParams(choice: ChoiceDef): Set<string> {
 export function choiceValues(value: unknown): string[] {
 	if (Array.isArray(value)) return value.map(String).filter(Boolean);
 	return typeof value === 'string' && value !== '' ? [value] : [];
+}
+
+/**
+ * From this node version on, a list parameter with a locator (People, Courses, …) is a list of
+ * pickers ("Add Person", one From List / By ID / By URL entry each); nodes saved at an older version
+ * keep the one picker whose By ID takes comma-separated IDs. Both forms are read into the same list.
+ */
+export const LOCATOR_LIST_VERSION = 1.2;
+/** The list form's value: `{ values: [{ id: <resource locator> }, …] }`. */
+export const LOCATOR_LIST_ENTRIES = 'values';
+export const LOCATOR_LIST_FIELD = 'id';
+
+/** Whether the parameter gets the list form from LOCATOR_LIST_VERSION on. */
+export function isLocatorList(param: ParamDef): boolean {
+	return Boolean(param.locator) && LIST_TYPES.has(param.type);
 }
