@@ -20,7 +20,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { idJson, idOf, walkCursorPages } from './paging';
+import { idJson, idOf, walkCursorPages, walkDatesForward } from './paging';
 import { buildRequest, type ParamValues } from './request';
 import type { ServiceDefinition } from './service';
 import { Transport } from './transport';
@@ -77,6 +77,16 @@ export class PollClient {
 		const paging = this.row(sdkMethod).paging;
 		if (paging?.style !== 'cursor') throw new Error(`The row ${sdkMethod} has no cursor paging`);
 		return await walkCursorPages(paging, async ({ set }) => await this.call(sdkMethod, { ...values, ...set }), onPage);
+	}
+
+	/**
+	 * Reads a date-window row forwards from `from` as its table `paging` says, with these fixed
+	 * values; see walkDatesForward.
+	 */
+	async walkDates(sdkMethod: string, values: Record<string, unknown>, from: number | undefined, strict: boolean, cap: number): Promise<IDataObject[]> {
+		const paging = this.row(sdkMethod).paging;
+		if (paging?.style !== 'dateWindow') throw new Error(`The row ${sdkMethod} has no date-window paging`);
+		return await walkDatesForward(paging, async ({ set }) => await this.call(sdkMethod, { ...values, ...set }), from, strict, cap);
 	}
 
 	/** Sends the row with these values (undefined values are left out) and returns the parsed answer. */

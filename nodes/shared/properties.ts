@@ -299,3 +299,55 @@ export function buildProperties(resources: ResourceDef[], table: EndpointRow[]):
 	for (const row of table) properties.push(...rowProperties(row));
 	return properties;
 }
+
+/** What a list of locators is called in the UI (see locatorListProperty). */
+export interface LocatorListNames {
+	/** Field name, e.g. `threads`. */
+	name: string;
+	/** Field label, e.g. "Threads". */
+	displayName: string;
+	description?: string;
+	/** "Add …" button text, e.g. "Add Thread". */
+	placeholder: string;
+}
+
+/**
+ * Several values picked one by one (a resource locator holds one value): a multi-value collection
+ * whose entries are the parameter's resource locator, stored as `{ [name]: { values: [{ id: <locator> }] } }`.
+ * Read back with locatorListValues.
+ */
+export function locatorListProperty(param: ParamDef, locator: LocatorDef, names: LocatorListNames): INodeProperties {
+	const entry: INodeProperties = { ...locatorProperty(param, locator), name: 'id' };
+	delete entry.description;
+	return {
+		displayName: names.displayName,
+		name: names.name,
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: names.placeholder,
+		default: {},
+		...(names.description && { description: names.description }),
+		options: [{ displayName: param.label, name: 'values', values: [entry] }],
+	};
+}
+
+/**
+ * The values of a locatorListProperty field as entered (IDs as text; By URL entries reduced to the
+ * ID the locator's URL pattern captures); undefined when the field holds no collection at all.
+ */
+export function locatorListValues(raw: unknown, locator: LocatorDef): unknown[] | undefined {
+	if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+	const entries = (raw as IDataObject).values;
+	if (entries === undefined) return undefined;
+	const list = Array.isArray(entries) ? entries : [entries];
+	return list.map((entry) => {
+		const value = entry && typeof entry === 'object' ? (entry as IDataObject).id : entry;
+		if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+		const rl = value as IDataObject;
+		if (rl.mode === 'url' && locator.url && typeof rl.value === 'string') {
+			const match = new RegExp(locator.url.regex).exec(rl.value);
+			return match?.[1] ?? rl.value;
+		}
+		return rl.value;
+	}).filter((value) => !(typeof value === 'string' && value.trim() === ''));
+}
