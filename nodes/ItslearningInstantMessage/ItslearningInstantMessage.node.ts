@@ -24,8 +24,10 @@ export class ItslearningInstantMessage implements INodeType {
 		name: 'itslearningInstantMessage',
 		icon: { light: 'file:itslearning.svg', dark: 'file:itslearning.dark.svg' },
 		group: ['transform'],
-		// 1.1 (the default for new nodes, the highest version): Simplify is on by default; nodes saved as 1 keep the raw answer.
-		version: [1, 1.1],
+		// 1.1: Simplify is on by default; nodes saved as 1 keep the raw answer. 1.2 (the default for new
+		// nodes, the highest version): People, Courses and Projects are lists of pickers ("Add Person");
+		// nodes saved as 1 or 1.1 keep one picker with comma-separated IDs.
+		version: [1, 1.1, 1.2],
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Send, read and manage itslearning instant messages, threads and participants',
 		defaults: { name: 'itslearning Instant Message' },

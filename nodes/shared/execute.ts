@@ -14,6 +14,7 @@ import {
 
 import { readConcurrency, readLimits } from './options';
 import { at, collectPages } from './paging';
+import { readTopValue } from './properties';
 import { choiceValues, sentences } from './text';
 import { simplifyItem } from './simplify';
 import { buildRequest, type FilePart, type ParamValues } from './request';
@@ -54,8 +55,9 @@ function readParams(ctx: IExecuteFunctions, row: EndpointRow, itemIndex: number)
 			continue;
 		}
 		const required = param.required || asked.has(param.name);
-		// extractValue: a resource locator gives its ID (a plain value from an older workflow passes as is).
-		let raw: unknown = required ? ctx.getNodeParameter(param.name, itemIndex, undefined, { extractValue: true }) : additional[param.name];
+		// extractValue: a resource locator gives its ID (a plain value from an older workflow passes as is);
+		// a list of pickers gives the IDs of all its entries.
+		let raw: unknown = required ? readTopValue(ctx, param, itemIndex, fail) : additional[param.name];
 		if (isUnset(raw) && param.sendDefault) raw = param.default;
 		if (isUnset(raw)) {
 			if (required && param.type !== 'boolean') fail(param, 'a value is required');

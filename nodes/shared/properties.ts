@@ -5,11 +5,12 @@
  * (resource locators where a row names a list search), Return All / Limit for paged rows, Simplify
  * for read/list rows, and the optional parameters in an "Additional Fields" collection.
  */
-import type { IDataObject, IDisplayOptions, INodeProperties, INodePropertyOptions, NodePropertyTypes } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties, INodePropertyOptions, NodePropertyTypes } from 'n8n-workflow';
 
 import { managedParams } from './execute';
 import { sentences } from './text';
 import type { ChoiceDef, EndpointRow, LocatorDef, ParamDef, ResourceDef } from './types';
+import { coerce, isUnset, type Fail } from './validate';
 
 const LIST_TYPES = new Set(['integerList', 'stringList', 'guidList']);
 
@@ -132,9 +133,77 @@ export function locatorProperty(param: ParamDef, locator: LocatorDef): INodeProp
 	return property;
 }
 
-/** A top-level field: a resource locator when the parameter has one, else the plain field. */
-function topProperty(param: ParamDef): INodeProperties {
-	return param.locator ? locatorProperty(param, param.locator) : paramProperty(param);
+/**
+ * From this node version on, a list parameter with a locator (People, Courses, …) is a list of
+ * pickers ("Add Person", one From List / By ID / By URL entry each); nodes saved at an older version
+ * keep the one picker whose By ID takes comma-separated IDs. Both forms are read into the same list.
+ */
+export const LOCATOR_LIST_VERSION = 1.2;
+/** The list form's value: `{ values: [{ id: <resource locator> }, …] }`. */
+export const LOCATOR_LIST_ENTRIES = 'values';
+export const LOCATOR_LIST_FIELD = 'id';
+
+/** Whether the parameter gets the list form from LOCATOR_LIST_VERSION on. */
+export function isLocatorList(param: ParamDef): boolean {
+	return Boolean(param.locator) && LIST_TYPES.has(param.type);
+}
+
+/** One entry of a list, e.g. "Person" for the locator item "a person". */
+function entryName(param: ParamDef, locator: LocatorDef): string {
+	const item = (locator.item ?? param.label).replace(/^(a|an)\s+/i, '');
+	return item.charAt(0).toUpperCase() + item.slice(1);
+}
+
+/** A list of pickers (n8n's fixedCollection with multiple values, a resource locator each). */
+export function locatorListProperty(param: ParamDef, locator: LocatorDef): INodeProperties {
+	const entry = entryName(param, locator);
+	const picker = locatorProperty(param, locator);
+	picker.displayName = entry;
+	picker.name = LOCATOR_LIST_FIELD;
+	picker.description = `Pick one ${entry.toLowerCase()} from the list, or enter one or more IDs separated by commas (By ID) or an expression that returns a list`;
+	picker.required = true;
+	return {
+		displayName: param.label,
+		name: param.name,
+		type: 'fixedCollection',
+		placeholder: `Add ${entry}`,
+		default: {},
+		typeOptions: { multipleValues: true },
+		description: sentences(param.description, `Add one ${entry.toLowerCase()} per entry${param.maxItems ? `; at most ${param.maxItems} in all` : ''}`),
+		options: [{ displayName: entry, name: LOCATOR_LIST_ENTRIES, values: [picker] }],
+	};
+}
+
+/**
+ * A top-level field shown under `show`: a resource locator when the parameter has one (for lists:
+ * the list of pickers from LOCATOR_LIST_VERSION on, the single picker before), else the plain field.
+ */
+export function topProperties(param: ParamDef, show: IDisplayOptions['show'], extra: Partial<INodeProperties> = {}): INodeProperties[] {
+	if (!param.locator) return [{ ...paramProperty(param), ...extra, displayOptions: { show } }];
+	const single: INodeProperties = { ...locatorProperty(param, param.locator), ...extra };
+	if (!isLocatorList(param)) return [{ ...single, displayOptions: { show } }];
+	return [
+		{ ...single, displayOptions: { show: { ...show, '@version': [{ _cnd: { lt: LOCATOR_LIST_VERSION } }] } } },
+		{ ...locatorListProperty(param, param.locator), ...extra, displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: LOCATOR_LIST_VERSION } }] } } },
+	];
+}
+
+/**
+ * The value of a top-level field, in whichever form the node holds it: a list of pickers gives the
+ * IDs of all its entries (each entry's By ID may name several; duplicates are dropped, empty
+ * entries skipped), a single picker its ID (`extractValue`), a plain field its value.
+ */
+export function readTopValue(ctx: IExecuteFunctions, param: ParamDef, itemIndex: number, fail: Fail): unknown {
+	const stored = ctx.getNode().parameters[param.name];
+	const isListForm = isLocatorList(param) && typeof stored === 'object' && stored !== null && !Array.isArray(stored) && !('__rl' in stored) && !('mode' in stored);
+	if (!isListForm) return ctx.getNodeParameter(param.name, itemIndex, undefined, { extractValue: true });
+	const entries = (stored as IDataObject)[LOCATOR_LIST_ENTRIES];
+	const ids: unknown[] = [];
+	for (let k = 0; k < (Array.isArray(entries) ? entries.length : 0); k++) {
+		const raw = ctx.getNodeParameter(`${param.name}.${LOCATOR_LIST_ENTRIES}[${k}].${LOCATOR_LIST_FIELD}`, itemIndex, '', { extractValue: true });
+		if (!isUnset(raw)) ids.push(...(coerce(param, raw, fail) as unknown[]));
+	}
+	return [...new Set(ids)];
 }
 
 function operationName(row: EndpointRow): string {
@@ -183,7 +252,7 @@ function choiceProperties(row: EndpointRow, choice: ChoiceDef, show: IDisplayOpt
 		for (const name of option.params) {
 			const param = byName.get(name);
 			if (!param) throw new Error(`Choice ${choice.name} of ${row.sdkMethod} names unknown parameter ${name}`);
-			properties.push({ ...topProperty(param), required: param.type !== 'boolean', displayOptions: { show: { ...show, [choice.name]: [option.value] } } });
+			properties.push(...topProperties(param, { ...show, [choice.name]: [option.value] }, { required: param.type !== 'boolean' }));
 		}
 	}
 	return properties;
@@ -196,7 +265,7 @@ function rowProperties(row: EndpointRow): INodeProperties[] {
 	const visible = row.params.filter((p) => !managed.has(p.name));
 	const asked = row.choice ? choiceParams(row.choice) : new Set<string>();
 	const properties: INodeProperties[] = row.choice ? choiceProperties(row, row.choice, showRow) : [];
-	properties.push(...visible.filter((p) => p.required || p.location === 'binary').map((p) => ({ ...topProperty(p), required: p.required, ...show })));
+	properties.push(...visible.filter((p) => p.required || p.location === 'binary').flatMap((p) => topProperties(p, showRow, { required: p.required })));
 
 	if (row.paging) {
 		properties.push(

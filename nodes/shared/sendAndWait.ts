@@ -33,7 +33,7 @@ import {
 } from 'n8n-workflow';
 
 import { readLimits } from './options';
-import { locatorProperty, paramProperty } from './properties';
+import { readTopValue, topProperties } from './properties';
 import { buildRequest, type ParamValues } from './request';
 import type { ServiceDefinition } from './service';
 import { Transport } from './transport';
@@ -221,10 +221,6 @@ const limitWaitTime: INodeProperties = {
 	],
 };
 
-function locatorOrPlain(param: ParamDef): INodeProperties {
-	return param.locator ? locatorProperty(param, param.locator) : paramProperty(param);
-}
-
 /** The fields of the Send and Wait operation, all shown for it (as the Human Review tool needs). */
 export function sendAndWaitProperties(service: ServiceDefinition, spec: SendAndWaitSpec): INodeProperties[] {
 	const show = { resource: [spec.resource], operation: [SEND_AND_WAIT_OPERATION] };
@@ -246,7 +242,7 @@ export function sendAndWaitProperties(service: ServiceDefinition, spec: SendAndW
 	properties[0].default = spec.targets[0].value;
 	for (const target of spec.targets) {
 		const param = targetParam(service, target);
-		properties.push({ ...locatorOrPlain({ ...param, required: true }), required: true, ...withShow({ sendTo: [target.value] }) });
+		properties.push(...topProperties({ ...param, required: true }, { ...show, sendTo: [target.value] }, { required: true }));
 	}
 	properties.push(
 		{
@@ -479,7 +475,7 @@ export async function executeSendAndWait(ctx: IExecuteFunctions, service: Servic
 		}
 		const row = service.table.find((r) => r.sdkMethod === target.sdkMethod)!;
 		const param = targetParam(service, target);
-		const raw = ctx.getNodeParameter(param.name, 0, undefined, { extractValue: true });
+		const raw = readTopValue(ctx, param, 0, fail);
 		if (isUnset(raw)) fail(param, 'a value is required');
 		const message = ctx.getNodeParameter('message', 0, '') as string;
 		if (typeof message !== 'string' || message.trim() === '') {

@@ -143,7 +143,7 @@ export function defineN8nSuite(version: string): void {
 		it('itslearning example: finds Alan, sends him a message, reads the thread back (Return All)', async () => {
 			demo.its.clearRequests();
 			const run = await execute('itsExampleFlow01');
-			// The examples use the current node version (1.1): Simplify is on for read/list operations.
+			// The example uses the current node version (1.2: People is a list of pickers): Simplify is on for read/list operations.
 			const [person] = outputOf(run, 'Find a person');
 			expect(person).toMatchObject({ id: 2, name: 'Alan Turing', canReceive: true });
 			expect(Object.keys(person).some((key) => /^[A-Z]/.test(key))).toBe(false);

@@ -146,6 +146,12 @@ describe('properties through n8n-workflow', () => {
 			expect([row.sdkMethod, shown]).toEqual([row.sdkMethod, Boolean(row.simplify)]);
 		}
 	});
+
+	it('no plural field with a list search (the itslearning node\'s reason for version 1.2): User and Room pick one; lists of IDs are text fields', () => {
+		const plural = table.flatMap((row) => row.params.filter((p) => p.locator && p.type.endsWith('List')).map((p) => `${row.sdkMethod}.${p.name}`));
+		expect(plural).toEqual([]);
+		expect(description.properties.some((p) => p.type === 'fixedCollection' && JSON.stringify(p.options).includes('"resourceLocator"'))).toBe(false);
+	});
 });
 
 describe('list searches against the emulator', () => {

@@ -150,11 +150,12 @@ describe('properties through n8n-workflow (getNodeParameters, displayParameter, 
 		expect(resolveParameters(description, { ...base, additionalFields: additional }).additionalFields).toEqual(additional);
 	});
 
-	it('Simplify: on by default for new nodes (1.1) and AI agents, off for nodes saved as version 1 (their output stays)', () => {
+	it('Simplify: on by default for new nodes (1.1 and later) and AI agents, off for nodes saved as version 1 (their output stays)', () => {
 		const params: INodeParameters = { resource: 'message', operation: 'getMany', threadId: rl('12') };
-		expect(site.pkg.defaultVersion(NODE_TYPE)).toBe(1.1); // a new node gets the highest version
+		expect(site.pkg.defaultVersion(NODE_TYPE)).toBe(1.2); // a new node gets the highest version
 		expect(resolveParameters(description, params, makeNode(site.pkg, NODE_TYPE, params, undefined, 1)).simplify).toBe(false);
 		expect(resolveParameters(description, params, makeNode(site.pkg, NODE_TYPE, params, undefined, 1.1)).simplify).toBe(true);
+		expect(resolveParameters(description, params, makeNode(site.pkg, NODE_TYPE, params, undefined, 1.2)).simplify).toBe(true);
 		const tool = toolDescription(description);
 		expect(resolveParameters(tool, params, makeNode(site.pkg, NODE_TYPE, params)).simplify).toBe(true);
 		for (const row of table) {
@@ -209,7 +210,115 @@ describe('properties through n8n-workflow (getNodeParameters, displayParameter, 
 	});
 });
 
+/** Version 1.2's list of pickers as the editor stores it: one resource locator per entry. */
+const pickers = (...entries: Array<ReturnType<typeof rl>>): INodeParameters => ({ values: entries.map((id) => ({ id })) });
+
+describe('People, Courses and Projects: several picked from the list (version 1.2); one picker in nodes saved at 1 and 1.1', () => {
+	/** Every plural field with a list search, where the editor shows it (table rows and Send and Wait). */
+	const listFields: Array<[string, INodeParameters, string, string]> = [];
+	for (const row of table) {
+		for (const param of row.params.filter((p) => p.locator && p.type.endsWith('List'))) {
+			const option = row.choice?.options.find((o) => o.params.includes(param.name));
+			if (!param.required && !option) continue;
+			const choice = option ? { [row.choice!.name]: row.choice!.multiple ? [option.value] : option.value } : {};
+			listFields.push([`${row.sdkMethod}.${param.name}`, { resource: row.resource, operation: row.operation, ...choice }, param.name, param.label]);
+		}
+	}
+	listFields.push(['sendAndWait.toPersonIds', { resource: 'message', operation: 'sendAndWait', sendTo: 'people' }, 'toPersonIds', 'People']);
+	listFields.push(['sendAndWait.courseIds', { resource: 'message', operation: 'sendAndWait', sendTo: 'course' }, 'courseIds', 'Courses']);
+
+	it('the plural fields with a list search: People, Courses and Projects of Send, People of Thread → Update and Recipient lookups, Send and Wait', () => {
+		expect(listFields.map(([name]) => name)).toEqual(
+			expect.arrayContaining(['sendInstantMessageV2.toPersonIds', 'sendInstantMessageV2.courseIds', 'sendInstantMessageV2.projectIds', 'sendInstantMessageV1.toPersonIds', 'updateThread.personIds', 'sendAndWait.toPersonIds']),
+		);
+	});
+
+	it.each(listFields)('%s: a list of pickers ("Add …") at 1.2, one picker at 1 and 1.1', (_, params, name, label) => {
+		const shownAt = (version: number) => displayedProperties(description, params, makeNode(site.pkg, NODE_TYPE, params, undefined, version)).filter((p) => p.name === name);
+		for (const version of [1, 1.1]) {
+			const [single, ...more] = shownAt(version);
+			expect(more).toEqual([]);
+			expect(single).toMatchObject({ type: 'resourceLocator', displayName: label, required: true });
+		}
+		const [list, ...more] = shownAt(1.2);
+		expect(more).toEqual([]);
+		expect(list).toMatchObject({ type: 'fixedCollection', displayName: label, typeOptions: { multipleValues: true }, default: {} });
+		const entry = (list.options as Array<{ name: string; displayName: string; values: INodeProperties[] }>)[0];
+		expect(entry.name).toBe('values');
+		const [picker] = entry.values;
+		expect(list.placeholder).toBe(`Add ${entry.displayName}`);
+		expect(picker).toMatchObject({ name: 'id', type: 'resourceLocator', required: true, displayName: entry.displayName });
+		expect(picker.modes!.map((m) => m.name)).toEqual(expect.arrayContaining(['list', 'id']));
+		expect(picker.modes!.find((m) => m.name === 'list')!.typeOptions?.searchListMethod).toMatch(/^search/);
+	});
+
+	it('entries names read as one item: Add Person, Add Course, Add Project', () => {
+		const placeholders = listFields.map(([, params, name]) => displayedProperties(description, params, makeNode(site.pkg, NODE_TYPE, params, undefined, 1.2)).find((p) => p.name === name)!.placeholder);
+		expect(new Set(placeholders)).toEqual(new Set(['Add Person', 'Add Course', 'Add Project']));
+	});
+
+	it('a 1.2 node with two people picked has no issues; an added but empty picker is flagged (n8n would refuse to run)', () => {
+		const base: INodeParameters = { resource: 'message', operation: 'send', sendTo: 'people', text: 'Hi' };
+		const two = makeNode(site.pkg, NODE_TYPE, { ...base, toPersonIds: pickers(rl('2', 'list', 'Alan Turing'), rl('3', 'list', 'Grace Hopper')) }, undefined, 1.2);
+		expect(parameterIssues(description, two)).toBeNull();
+		const empty = makeNode(site.pkg, NODE_TYPE, { ...base, toPersonIds: pickers(rl('2', 'list'), rl('', 'list')) }, undefined, 1.2);
+		expect(parameterIssues(description, empty)).toEqual({ parameters: { id: ['Parameter "Person" is required.'] } });
+		// a 1.1 node keeps its single picker and its value
+		const saved = makeNode(site.pkg, NODE_TYPE, { ...base, toPersonIds: rl('2, 3') }, undefined, 1.1);
+		expect(parameterIssues(description, saved)).toBeNull();
+		expect(resolveParameters(description, saved.parameters, saved).toPersonIds).toEqual(rl('2, 3'));
+	});
+});
+
 describe('runs through n8n-core against the emulator', () => {
+	it('version 1.2: two people picked From List get one message, in one new thread with both of them', async () => {
+		const search = async (filter: string) =>
+			(await listSearch({ pkg: site.pkg, store: site.store, nodeType: NODE_TYPE, method: 'searchPeople', credentials: { [CREDENTIAL_TYPE]: site.me.ref }, filter })).results;
+		const [alan] = await search('turing');
+		const [grace] = await search('hopper');
+		expect([alan.value, grace.value]).toEqual(['2', '3']);
+		site.clearLogs();
+		const toPersonIds = pickers(rl(String(alan.value), 'list', alan.name), rl(String(grace.value), 'list', grace.name));
+		const result = await site.run({ resource: 'message', operation: 'send', sendTo: 'people', toPersonIds, text: 'Hello both' }, { typeVersion: 1.2 });
+		expect(result.error).toBeUndefined();
+		const requests = site.apiRequests();
+		expect(requests.map((r) => `${r.method} ${r.rawPath}`)).toEqual(['POST /restapi/personal/instantmessages/v2']);
+		expect(requests[0].body).toEqual({ Text: 'Hello both', ToPersonIds: [2, 3] });
+		// what the emulator made of it: one thread of the sender and both people, holding the message
+		const [item] = jsonOf(result);
+		const thread = site.emu.getThread(item.chatId as number)!;
+		expect([...thread.Participants.keys()].sort()).toEqual([1, 2, 3]);
+		expect(thread.MessageIds.map((id) => site.emu.getMessage(id)!.Text)).toEqual(['Hello both']);
+	});
+
+	it('version 1.2: By ID and By URL entries (an entry may name several IDs), expressions, duplicates sent once; courses too', async () => {
+		const toPersonIds = pickers(rl('2', 'id'), rl(`${site.emu.url}/Person/show.aspx?PersonId=3`, 'url'), rl('3, 2', 'id'), rl('={{ $json.more }}', 'id'));
+		const a = await site.run({ resource: 'message', operation: 'send', sendTo: 'people', toPersonIds, text: 'A' }, { typeVersion: 1.2, input: [{ json: { more: [4] } }] });
+		const b = await site.run({ resource: 'message', operation: 'send', sendTo: 'course', courseIds: pickers(rl('100', 'list', 'Mathematics 101'), rl('100', 'id')), text: 'B' }, { typeVersion: 1.2 });
+		const c = await site.run({ resource: 'message', operation: 'send', sendTo: 'project', projectIds: pickers(rl('200', 'id')), text: 'C' }, { typeVersion: 1.2 });
+		expect([a.error, b.error, c.error]).toEqual([undefined, undefined, undefined]);
+		expect(site.apiRequests().map((r) => r.body)).toEqual([
+			{ Text: 'A', ToPersonIds: [2, 3, 4] },
+			{ Text: 'B', CourseIds: [100] },
+			{ Text: 'C', ProjectIds: [200] },
+		]);
+	});
+
+	it('version 1.2: no person picked, or a bad ID in an entry, stops before anything is sent and names the field', async () => {
+		const none = await site.run({ resource: 'message', operation: 'send', sendTo: 'people', toPersonIds: {}, text: 'x' }, { typeVersion: 1.2 });
+		expect(none.error?.message).toBe('Invalid value for "People" (toPersonIds): a value is required');
+		const bad = await site.run({ resource: 'message', operation: 'send', sendTo: 'people', toPersonIds: pickers(rl('2', 'id'), rl('={{ "abc" }}', 'id')), text: 'x' }, { typeVersion: 1.2 });
+		expect(bad.error?.message).toMatch(/^Invalid value for "People" \(toPersonIds\): expected a whole number/);
+		expect(site.apiRequests()).toHaveLength(0);
+	});
+
+	it('a workflow saved at 1.1 with the single picker (comma-separated IDs) sends as before', async () => {
+		const result = await site.run({ resource: 'message', operation: 'send', sendTo: 'people', toPersonIds: rl('2, 3', 'id'), text: 'Saved' }, { typeVersion: 1.1 });
+		expect(result.error).toBeUndefined();
+		expect(site.apiRequests().map((r) => r.body)).toEqual([{ Text: 'Saved', ToPersonIds: [2, 3] }]);
+		expect(jsonOf(result)[0]).toMatchObject({ chatType: 'thread' });
+	});
+
 	it('"send a message to a person picked from a list": Send To = People with a From List value', async () => {
 		const picked = await listSearch({ pkg: site.pkg, store: site.store, nodeType: NODE_TYPE, method: 'searchPeople', credentials: { [CREDENTIAL_TYPE]: site.me.ref }, filter: 'turing' });
 		expect(picked.results).toEqual([{ name: 'Alan Turing (Student, Emulator High School)', value: '2', url: `${site.emu.url}/Person/show.aspx?PersonId=2` }]);

@@ -190,7 +190,8 @@ export function topLevelFields(pkg: LoadedPackage, resource: string, operation: 
 	const { properties } = pkg.nodeTypes.getByNameAndVersion(pkg.nodeTypeName(NODE_TYPE)).description;
 	const shown = (p: INodeProperties) => {
 		const show = p.displayOptions?.show;
-		const always = Object.keys(show ?? {}).every((key) => key === 'resource' || key === 'operation');
+		// '@version': a field whose form depends on the node version (e.g. People: one picker before 1.2, a list of pickers from 1.2 on).
+		const always = Object.keys(show ?? {}).every((key) => key === 'resource' || key === 'operation' || key === '@version');
 		return always && (show?.resource as string[] | undefined)?.includes(resource) && (show?.operation as string[] | undefined)?.includes(operation);
 	};
 	return new Set(properties.filter((p) => shown(p) && p.type !== 'collection').map((p) => p.name));

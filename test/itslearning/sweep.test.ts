@@ -12,6 +12,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters, INodeProperties 
 
 import type { MultipartBody } from '../emulator/core';
 import type { ItslearningEmulator } from '../emulator/itslearning';
+import { displayedProperties, makeNode } from '../editor/helpers';
 import { binaryItem } from '../harness/n8n';
 import { schemaFor, validate } from '../harness/schema';
 import type { EndpointRow } from '../../nodes/shared/types';
@@ -203,7 +204,7 @@ function uiValue(property: INodeProperties | undefined, value: unknown): string 
 	return Array.isArray(value) ? value.join(',') : String(value);
 }
 
-function nodeInput(site: Site, spec: SpecEntry, row: EndpointRow, sample: Sample): INodeParameters {
+function nodeInput(site: Site, spec: SpecEntry, row: EndpointRow, sample: Sample, version = 1): INodeParameters {
 	const managed = new Set(sample.managed ?? []);
 	const values: IDataObject = {};
 	const named: Array<[string, unknown]> = [
@@ -223,6 +224,14 @@ function nodeInput(site: Site, spec: SpecEntry, row: EndpointRow, sample: Sample
 	const additionalFields: IDataObject = {};
 	for (const [name, value] of Object.entries(values)) (top.has(name) ? parameters : additionalFields)[name] = value as string;
 	if (Object.keys(additionalFields).length) parameters.additionalFields = additionalFields;
+	// From 1.2 on a list field with a picker is a list of pickers: one By ID entry per ID.
+	const { description } = site.pkg.nodeTypes.getByNameAndVersion(site.pkg.nodeTypeName(NODE_TYPE), version);
+	const node = makeNode(site.pkg, NODE_TYPE, parameters as INodeParameters, undefined, version);
+	for (const property of displayedProperties(description, parameters as INodeParameters, node)) {
+		if (property.type !== 'fixedCollection' || typeof parameters[property.name] !== 'string') continue;
+		const ids = (parameters[property.name] as string).split(',');
+		parameters[property.name] = { values: ids.map((id) => ({ id: { __rl: true, mode: 'id', value: id } })) };
+	}
 	return parameters as INodeParameters;
 }
 
@@ -313,7 +322,7 @@ const RAW_ONLY = [
 	'uploadAttachment',
 ];
 
-describe.each([1, 1.1])('version %s: n8n finds each operation\'s output schema and the output matches it', (version) => {
+describe.each([1, 1.1, 1.2])('version %s: n8n finds each operation\'s output schema and the output matches it', (version) => {
 	let site: Site;
 	let fixture: Fixture;
 	beforeEach(async () => {
@@ -325,7 +334,7 @@ describe.each([1, 1.1])('version %s: n8n finds each operation\'s output schema a
 	it.each(table.map((row) => [row.sdkMethod, row] as const))('%s', async (sdkMethod, row) => {
 		const { file, schema } = schemaFor(site.pkg, NODE_TYPE, version, row.resource, row.operation);
 		// n8n's lookup names the file whether or not it exists; the build wrote it when a definition describes the output.
-		expect(file).toBe(path.resolve(__dirname, `../../dist/nodes/ItslearningInstantMessage/__schema__/${version === 1 ? 'v1.0.0' : 'v1.1.0'}/${row.resource}/${row.operation}.json`));
+		expect(file).toBe(path.resolve(__dirname, `../../dist/nodes/ItslearningInstantMessage/__schema__/${`v${version.toFixed(1)}.0`}/${row.resource}/${row.operation}.json`));
 		const described = !RAW_ONLY.includes(sdkMethod) && (version !== 1 || !row.simplify);
 		if (!described) {
 			expect(schema).toBeUndefined();
@@ -337,7 +346,7 @@ describe.each([1, 1.1])('version %s: n8n finds each operation\'s output schema a
 		const input: INodeExecutionData[] | undefined = sample.files?.length
 			? [binaryItem({}, Buffer.from(sample.files[0].content), sample.files[0].fileName, sample.files[0].mimeType)]
 			: undefined;
-		const result = await site.run(nodeInput(site, spec, row, sample), { typeVersion: version, ...(input ? { input } : {}) });
+		const result = await site.run(nodeInput(site, spec, row, sample, version), { typeVersion: version, ...(input ? { input } : {}) });
 		expect(result.error).toBeUndefined();
 		const items = jsonOf(result);
 		expect(items.length).toBeGreaterThan(0);

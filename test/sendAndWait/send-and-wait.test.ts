@@ -63,9 +63,9 @@ async function follow(pkg: LoadedPackage, store: CredentialStore, node: INode, l
 }
 
 /** The node of a run as the workflow held it (its id is the webhook path). */
-function nodeOf(run: RunNodeResult, type: string, parameters: INodeParameters, credentials: INode['credentials'], link: string): INode {
+function nodeOf(run: RunNodeResult, type: string, parameters: INodeParameters, credentials: INode['credentials'], link: string, typeVersion = 1.1): INode {
 	const nodeId = decodeURIComponent(new URL(link).pathname.split('/').pop()!);
-	return { id: nodeId, name: run.nodeName, type, typeVersion: 1.1, position: [0, 0], parameters, credentials };
+	return { id: nodeId, name: run.nodeName, type, typeVersion, position: [0, 0], parameters, credentials };
 }
 
 const outputOf = (page: Page) => page.result.workflowData?.[0]?.map((item) => item.json);
@@ -88,9 +88,18 @@ describe('itslearning: Send and Wait for Response', () => {
 		await site.close();
 	});
 
-	const run = async (parameters: INodeParameters) => {
+	// Default: the version of a node added now (1.2: People is a list of pickers).
+	const run = async (parameters: INodeParameters, typeVersion?: number) => {
 		site.clearLogs();
-		const result = await runNode({ store: site.store, nodeType: 'itslearningInstantMessage', parameters, credentials: { itslearningOAuth2Api: site.me.ref }, mode: 'trigger', input: [{ json: { order: 42 } }] });
+		const result = await runNode({
+			store: site.store,
+			nodeType: 'itslearningInstantMessage',
+			parameters,
+			credentials: { itslearningOAuth2Api: site.me.ref },
+			mode: 'trigger',
+			input: [{ json: { order: 42 } }],
+			...(typeVersion ? { typeVersion } : {}),
+		});
 		const sent = site.apiRequests().filter((r) => r.method === 'POST');
 		return { result, sent };
 	};
@@ -100,7 +109,8 @@ describe('itslearning: Send and Wait for Response', () => {
 			resource: 'message',
 			operation: 'sendAndWait',
 			sendTo: 'people',
-			toPersonIds: { __rl: true, mode: 'id', value: '2' },
+			// Two people: one picked From List, one entered By ID (version 1.2's list of pickers).
+			toPersonIds: { values: [{ id: { __rl: true, mode: 'list', value: '2', cachedResultName: 'Grace Hopper' } }, { id: { __rl: true, mode: 'id', value: '3' } }] },
 			message: 'May order 42 go out?',
 			responseType: 'approval',
 			approvalOptions: { values: { approvalType: 'double', approveLabel: 'Yes, send it', disapproveLabel: 'No' } },
@@ -113,20 +123,20 @@ describe('itslearning: Send and Wait for Response', () => {
 
 		expect(sent.map((r) => `${r.method} ${r.rawPath}`)).toEqual(['POST /restapi/personal/instantmessages/v2']);
 		const body = sent[0].body as IDataObject;
-		expect(body.ToPersonIds).toEqual([2]);
+		expect(body.ToPersonIds).toEqual([2, 3]);
 		const text = body.Text as string;
 		const links = text.match(URL_PATTERN)!;
 		expect(text).toBe(`May order 42 go out?\n\nYes, send it: ${links[0]}\nNo: ${links[1]}`);
 		for (const link of links) expectSigned(link);
 		expect(new URL(links[0]).searchParams.get('approved')).toBe('true');
 		expect(new URL(links[1]).searchParams.get('approved')).toBe('false');
-		// the message is in Alan's (person 2) new thread in the emulator
+		// the message is in the new thread of Alan (person 2) and person 3 in the emulator
 		const thread = JSON.parse(site.apiResponses()[0].body) as IDataObject;
 		const stored = site.emu.getMessage((thread.LastMessage as IDataObject).MessageId as number)!;
 		expect([stored.CreatedBy, stored.Text]).toEqual([1, text]);
-		expect([...site.emu.getThread(stored.InstantMessageThreadId)!.Participants.keys()].sort()).toEqual([1, 2]);
+		expect([...site.emu.getThread(stored.InstantMessageThreadId)!.Participants.keys()].sort()).toEqual([1, 2, 3]);
 
-		const node = nodeOf(result, 'n8n-nodes-itslearning-genesys.itslearningInstantMessage', parameters, { itslearningOAuth2Api: site.me.ref }, links[0]);
+		const node = nodeOf(result, 'n8n-nodes-itslearning-genesys.itslearningInstantMessage', parameters, { itslearningOAuth2Api: site.me.ref }, links[0], 1.2);
 		// a link preview (GET) does not answer: it shows a page with one button
 		const page = await follow(site.pkg, site.store, node, links[0], 'GET');
 		expect(page.status).toBe(200);
@@ -167,7 +177,7 @@ describe('itslearning: Send and Wait for Response', () => {
 		expectSigned(link);
 		expect(site.emu.getThread(thread.InstantMessageThreadId)!.MessageIds).toHaveLength(1);
 
-		const node = nodeOf(result, 'n8n-nodes-itslearning-genesys.itslearningInstantMessage', parameters, { itslearningOAuth2Api: site.me.ref }, link);
+		const node = nodeOf(result, 'n8n-nodes-itslearning-genesys.itslearningInstantMessage', parameters, { itslearningOAuth2Api: site.me.ref }, link, 1.2);
 		const form = await follow(site.pkg, site.store, node, link, 'GET');
 		expect(form.html).toContain('<h1>Exam room</h1>');
 		expect(form.html).toContain('enctype="multipart/form-data"');
@@ -183,9 +193,10 @@ describe('itslearning: Send and Wait for Response', () => {
 	it('bad input fails before anything is sent, naming the field', async () => {
 		const base = { resource: 'message', operation: 'sendAndWait', message: 'Hi', sendTo: 'people' };
 		// an expression that gives nothing (n8n itself refuses an empty field before the run)
-		const missing = await run({ ...base, toPersonIds: { __rl: true, mode: 'id', value: '={{ $json.nobody }}' } });
+		const missing = await run({ ...base, toPersonIds: { values: [{ id: { __rl: true, mode: 'id', value: '={{ $json.nobody }}' } }] } });
 		expect(missing.result.error?.message).toMatch(/"People" \(toPersonIds\)/);
-		const badLimit = await run({ ...base, toPersonIds: '2', options: { limitWaitTime: { values: { limitType: 'atSpecifiedTime', maxDateAndTime: 'not a date' } } } });
+		// a node saved at 1.1 with a plain value in People (before the list of pickers)
+		const badLimit = await run({ ...base, toPersonIds: '2', options: { limitWaitTime: { values: { limitType: 'atSpecifiedTime', maxDateAndTime: 'not a date' } } } }, 1.1);
 		expect(badLimit.result.error?.message).toMatch(/Limit Wait Time/);
 		expect([missing.sent, badLimit.sent]).toEqual([[], []]);
 	});
