@@ -155,7 +155,7 @@ function entryName(param: ParamDef, locator: LocatorDef): string {
 }
 
 /** A list of pickers (n8n's fixedCollection with multiple values, a resource locator each). */
-export function locatorListProperty(param: ParamDef, locator: LocatorDef): INodeProperties {
+export function locatorListProperty(param: ParamDef, locator: LocatorDef, names?: LocatorListNames): INodeProperties {
 	const entry = entryName(param, locator);
 	const picker = locatorProperty(param, locator);
 	picker.displayName = entry;
@@ -163,13 +163,14 @@ export function locatorListProperty(param: ParamDef, locator: LocatorDef): INode
 	picker.description = `Pick one ${entry.toLowerCase()} from the list, or enter one or more IDs separated by commas (By ID) or an expression that returns a list`;
 	picker.required = true;
 	return {
-		displayName: param.label,
-		name: param.name,
+		displayName: names?.displayName ?? param.label,
+		name: names?.name ?? param.name,
 		type: 'fixedCollection',
-		placeholder: `Add ${entry}`,
+		placeholder: names?.placeholder ?? `Add ${entry}`,
 		default: {},
 		typeOptions: { multipleValues: true },
-		description: sentences(param.description, `Add one ${entry.toLowerCase()} per entry${param.maxItems ? `; at most ${param.maxItems} in all` : ''}`),
+		description:
+			names?.description ?? sentences(param.description, `Add one ${entry.toLowerCase()} per entry${param.maxItems ? `; at most ${param.maxItems} in all` : ''}`),
 		options: [{ displayName: entry, name: LOCATOR_LIST_ENTRIES, values: [picker] }],
 	};
 }
@@ -369,7 +370,7 @@ export function buildProperties(resources: ResourceDef[], table: EndpointRow[]):
 	return properties;
 }
 
-/** What a list of locators is called in the UI (see locatorListProperty). */
+/** What a list of locators is called in the UI when it is not the parameter's own field (the triggers' Threads, Rooms, Users). */
 export interface LocatorListNames {
 	/** Field name, e.g. `threads`. */
 	name: string;
@@ -378,26 +379,6 @@ export interface LocatorListNames {
 	description?: string;
 	/** "Add …" button text, e.g. "Add Thread". */
 	placeholder: string;
-}
-
-/**
- * Several values picked one by one (a resource locator holds one value): a multi-value collection
- * whose entries are the parameter's resource locator, stored as `{ [name]: { values: [{ id: <locator> }] } }`.
- * Read back with locatorListValues.
- */
-export function locatorListProperty(param: ParamDef, locator: LocatorDef, names: LocatorListNames): INodeProperties {
-	const entry: INodeProperties = { ...locatorProperty(param, locator), name: 'id' };
-	delete entry.description;
-	return {
-		displayName: names.displayName,
-		name: names.name,
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		placeholder: names.placeholder,
-		default: {},
-		...(names.description && { description: names.description }),
-		options: [{ displayName: param.label, name: 'values', values: [entry] }],
-	};
 }
 
 /**
@@ -418,5 +399,8 @@ export function locatorListValues(raw: unknown, locator: LocatorDef): unknown[] 
 			return match?.[1] ?? rl.value;
 		}
 		return rl.value;
-	}).filter((value) => !(typeof value === 'string' && value.trim() === ''));
+	})
+		// An entry's By ID may name several, separated by commas (as the entry's description says).
+		.flatMap((value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()) : [value]))
+		.filter((value) => !(typeof value === 'string' && value === ''));
 }

@@ -63,7 +63,7 @@ describe('the trigger\'s thread pickers', () => {
 			expect(v2[1]).toMatchObject({ type: 'fixedCollection', typeOptions: { multipleValues: true }, default: {} });
 			const entry = (v2[1].options as Array<{ name: string; values: INodeProperties[] }>)[0];
 			// The action node's thread locator, from the same table parameter.
-			expect(entry.values).toEqual([expect.objectContaining({ name: 'id', type: 'resourceLocator', displayName: threadLocator.displayName, modes: threadLocator.modes })]);
+			expect(entry.values).toEqual([expect.objectContaining({ name: 'id', type: 'resourceLocator', displayName: 'Thread', modes: threadLocator.modes })]);
 		}
 		for (const search of ['searchThreads', 'searchPeople', 'searchCourses', 'searchProjects']) expect(type.methods?.listSearch?.[search]).toBeInstanceOf(Function);
 		const filled = { event: 'newMessage', threads: { values: [{ id: rl('12', 'list', 'Thread') }, { id: rl('9223372036854775807') }] } };
