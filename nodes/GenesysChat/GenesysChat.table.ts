@@ -6,6 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { nextUriParam } from '../shared/table/json';
 import { genesysMessageShape, genesysOneOnOneShape, genesysPersonShape, genesysRoomShape } from '../shared/table/message';
 import type { EndpointRow, ListSearchDef, LocatorDef, ParamDef, Paging, ResourceDef, Simplifier } from '../shared/table/types';
 
@@ -13,8 +14,8 @@ const CHATS = '/api/v2/chats';
 
 // ── Pick from a list (resource locators) ────────────────────────────────────────────────────────
 const GUID_PATTERN = '^\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*$';
-const roomLocator: LocatorDef = { search: 'searchRooms', item: 'a room', idPlaceholder: 'e.g. adhoc-1234@conference.example.orgspan.com', idPattern: '^\\s*[^\\s@]+@[^\\s@]+\\s*$', idHint: 'The room JID (as returned by Room → Create), not a GUID' };
-const userLocator: LocatorDef = {
+export const roomLocator: LocatorDef = { search: 'searchRooms', item: 'a room', idPlaceholder: 'e.g. adhoc-1234@conference.example.orgspan.com', idPattern: '^\\s*[^\\s@]+@[^\\s@]+\\s*$', idHint: 'The room JID (as returned by Room → Create), not a GUID' };
+export const userLocator: LocatorDef = {
 	search: 'searchChatPartners',
 	item: 'a user',
 	listHint: 'From List shows your recent 1:1 chat partners first; type a name to search everyone in your organization',
@@ -28,8 +29,8 @@ const userLocator: LocatorDef = {
 };
 
 // ── Parameters used by several rows ─────────────────────────────────────────────────────────────
-const roomJid: ParamDef = { name: 'roomJid', location: 'path', type: 'string', label: 'Room', required: true, description: 'The chat room', locator: roomLocator };
-const userId: ParamDef = { name: 'userId', location: 'path', type: 'string', label: 'User', required: true, description: 'The other person in the 1:1 chat', locator: userLocator };
+export const roomJid: ParamDef = { name: 'roomJid', location: 'path', type: 'string', label: 'Room', required: true, description: 'The chat room', locator: roomLocator };
+export const userId: ParamDef = { name: 'userId', location: 'path', type: 'string', label: 'User', required: true, description: 'The other person in the 1:1 chat', locator: userLocator };
 const messageId: ParamDef = { name: 'messageId', location: 'path', type: 'string', label: 'Message ID', required: true, description: 'ID of the message (id in the output of Send or Get History)' };
 const messageIds: ParamDef = { name: 'messageIds', location: 'path', type: 'stringList', label: 'Message IDs', required: true, description: 'The messages to fetch' };
 const pinnedMessageId: ParamDef = { name: 'pinnedMessageId', location: 'path', type: 'string', label: 'Pinned Message ID', required: true, description: 'ID of the pinned message to unpin' };
@@ -352,12 +353,8 @@ export const genesysSupportRows: EndpointRow[] = [
 ];
 
 // ── Pick from a list: the node's methods.listSearch ─────────────────────────────────────────────
-/** The `after` cursor of a listing's nextUri (undefined on the last page). */
-function afterCursor(answer: unknown): string | undefined {
-	const nextUri = (answer as IDataObject | undefined)?.nextUri;
-	if (typeof nextUri !== 'string' || !nextUri) return undefined;
-	return new URL(nextUri, 'https://api.invalid').searchParams.get('after') ?? undefined;
-}
+/** The `after` cursor of a listing's nextUri (undefined on the last page): the engine's one nextUri parser. */
+const afterCursor = (answer: unknown): string | undefined => nextUriParam(answer, 'after');
 
 /** The calling user's chats (GET /api/v2/users/chats/me), one kind of chat at a time; names filtered here (the API has no search). */
 function myChats(kind: 'room' | 'oneOnOne'): ListSearchDef {

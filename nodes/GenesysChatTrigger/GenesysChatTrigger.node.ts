@@ -1,5 +1,9 @@
 import { NodeConnectionTypes, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
 
+import { genesysService } from '../GenesysChat/GenesysChat.service';
+import { genesysListSearch, genesysSupportRows, roomJid, roomLocator, userId, userLocator } from '../GenesysChat/GenesysChat.table';
+import { locatorListProperty } from '../shared/editor/properties';
+import { listSearchMethods } from '../shared/run/listSearch';
 import { exclusivePoll } from '../shared/run/poll';
 import { pollGenesys } from './GenesysChatTrigger.poll';
 
@@ -9,7 +13,9 @@ export class GenesysChatTrigger implements INodeType {
 		name: 'genesysChatTrigger',
 		icon: { light: 'file:genesys.svg', dark: 'file:genesys.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2: rooms and users are picked from a list or entered by ID; version 1 keeps the comma-separated text fields.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["event"] }}',
 		description: 'Starts the workflow when new Genesys Cloud chat messages arrive in rooms or 1:1 chats',
 		defaults: { name: 'Genesys Chat Trigger' },
@@ -54,7 +60,7 @@ export class GenesysChatTrigger implements INodeType {
 				default: '',
 				placeholder: 'adhoc-1234@conference.example.orgspan.com',
 				description: 'Comma-separated JIDs of the rooms to watch',
-				displayOptions: { show: { event: ['newRoomMessage'] } },
+				displayOptions: { show: { event: ['newRoomMessage'], '@version': [1] } },
 			},
 			{
 				displayName: 'User IDs',
@@ -64,7 +70,15 @@ export class GenesysChatTrigger implements INodeType {
 				default: '',
 				placeholder: '3f6e1c2a-8b4d-4a7e-9c1f-2d5b6a7c8e90',
 				description: 'Comma-separated user IDs (GUIDs) of the people whose 1:1 chats to watch',
-				displayOptions: { show: { event: ['newOneOnOneMessage'] } },
+				displayOptions: { show: { event: ['newOneOnOneMessage'], '@version': [1] } },
+			},
+			{
+				...locatorListProperty(roomJid, roomLocator, { name: 'rooms', displayName: 'Rooms', placeholder: 'Add Room', description: 'The rooms to watch (at least one)' }),
+				displayOptions: { show: { event: ['newRoomMessage'], '@version': [{ _cnd: { gte: 2 } }] } },
+			},
+			{
+				...locatorListProperty(userId, userLocator, { name: 'users', displayName: 'Users', placeholder: 'Add User', description: 'The people whose 1:1 chats to watch (at least one)' }),
+				displayOptions: { show: { event: ['newOneOnOneMessage'], '@version': [{ _cnd: { gte: 2 } }] } },
 			},
 			{
 				displayName: 'Options',
@@ -83,6 +97,10 @@ export class GenesysChatTrigger implements INodeType {
 				],
 			},
 		],
+	};
+
+	methods = {
+		listSearch: listSearchMethods(genesysService, genesysListSearch, genesysSupportRows),
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {

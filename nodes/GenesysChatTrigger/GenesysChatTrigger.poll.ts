@@ -24,8 +24,7 @@
 import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
 
 import { genesysService } from '../GenesysChat/GenesysChat.service';
-import { genesysChatTable, genesysSupportRows } from '../GenesysChat/GenesysChat.table';
-import { nextUriParam } from '../shared/run/paging';
+import { genesysChatTable, genesysSupportRows, roomLocator, userLocator } from '../GenesysChat/GenesysChat.table';
 import {
 	CLOCK_SKEW_MS,
 	emit,
@@ -43,13 +42,13 @@ import {
 	warnHealed,
 	type Failing,
 } from '../shared/run/poll';
-import { listAt } from '../shared/table/json';
+import { locatorListValues } from '../shared/run/fields';
+import { listAt, nextUriParam } from '../shared/table/json';
 import { genesysTriggerMessage } from '../shared/table/message';
-import type { ParamDef } from '../shared/table/types';
+import type { LocatorDef, ParamDef } from '../shared/table/types';
 
 export type GenesysEvent = 'newRoomMessage' | 'newOneOnOneMessage' | 'newMessageAnyChat';
 
-const HISTORY_PAGE = 100;
 const MAX_PAGES = 1000;
 const MAX_CHATS_KEPT = 2000;
 const SAMPLE_CHATS = 3;
@@ -156,37 +155,9 @@ function watches(options: Options, chat: Chat): boolean {
 const historyRow = (chat: Chat) => (chat.type === 'room' ? 'getChatsRoomMessages' : 'getChatsUserMessages');
 const historyTarget = (chat: Chat) => (chat.type === 'room' ? { roomJid: chat.target } : { userId: chat.target });
 
-/**
- * Messages of a chat created at or after `from` (or strictly after, when `strict`), oldest first:
- * `after` walks forwards while full pages come back, starting 1 ms early and deduplicating by id.
- */
+/** Messages of a chat created at or after `from` (or strictly after, when `strict`), oldest first: the row's date-window paging, forwards. */
 async function readSince(client: PollClient, chat: Chat, from: number | undefined, strict: boolean, cap: number): Promise<IDataObject[]> {
-	const seen = new Map<string, IDataObject>();
-	let after = from === undefined ? 0 : strict ? from : from - 1;
-	for (let page = 0; page < MAX_PAGES; page++) {
-		const answer = await client.call(historyRow(chat), { ...historyTarget(chat), after: new Date(after).toISOString(), limit: HISTORY_PAGE });
-		// Pages come newest first: reversed, equal timestamps keep the server's order.
-		const messages = listAt(answer, 'entities').reverse();
-		let fresh = 0;
-		let newest = after;
-		for (const message of messages) {
-			const id = String(message.id);
-			const created = time(message.dateCreated);
-			if (!Number.isNaN(created) && created > newest && created <= cap) newest = created;
-			if (!seen.has(id)) {
-				seen.set(id, message);
-				fresh++;
-			}
-		}
-		if (messages.length < HISTORY_PAGE) break;
-		// A full page: go on from its newest time (1 ms early, to keep equal timestamps); a page of
-		// only known ids steps strictly past its time (a run of equal timestamps longer than a page).
-		const next = fresh === 0 ? newest : newest - 1;
-		if (next <= after && fresh === 0) break;
-		after = Math.max(next, after + (fresh === 0 ? 1 : 0));
-	}
-	// Oldest first; the sort is stable, so equal timestamps stay in the server's order.
-	return [...seen.values()].sort((a, b) => time(a.dateCreated) - time(b.dateCreated));
+	return await client.walkDates(historyRow(chat), historyTarget(chat), from, strict, cap);
 }
 
 /** The one mapping "server message → emitted item" of this trigger. */
@@ -272,6 +243,12 @@ function readChatCursor(ctx: IPollFunctions, raw: unknown, cap: number): { curso
 /** Seed marks: the chat starts at its last message; nothing old is emitted. */
 const seedMark = (chat: Chat, cap: number): ChatMark => ({ last: Math.min(chat.last!, cap), mark: Math.min(chat.last!, cap), ids: [], strict: true });
 
+/** Version 2's picked entries, else (version 1, or a node holding only the old field) the comma-separated text. */
+function readIds(ctx: IPollFunctions, param: ParamDef, pickerName: string, locator: LocatorDef): string[] {
+	const picked = ctx.getNode().typeVersion >= 2 ? locatorListValues(ctx.getNodeParameter(pickerName, {}), locator) : undefined;
+	return readList(ctx, param, picked ?? ctx.getNodeParameter(param.name, ''));
+}
+
 export async function pollGenesys(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(genesysService.credentialType);
 	if (credentials.grantType === 'clientCredentials') {
@@ -284,8 +261,8 @@ export async function pollGenesys(ctx: IPollFunctions): Promise<INodeExecutionDa
 	const raw = ctx.getNodeParameter('options', {}) as IDataObject;
 	const options: Options = {
 		event,
-		roomJids: event === 'newRoomMessage' ? readList(ctx, roomJidsParam, ctx.getNodeParameter('roomJids', '')) : [],
-		userIds: event === 'newOneOnOneMessage' ? readList(ctx, userIdsParam, ctx.getNodeParameter('userIds', '')) : [],
+		roomJids: event === 'newRoomMessage' ? readIds(ctx, roomJidsParam, 'rooms', roomLocator) : [],
+		userIds: event === 'newOneOnOneMessage' ? readIds(ctx, userIdsParam, 'users', userLocator) : [],
 		includeOwnMessages: raw.includeOwnMessages === true,
 	};
 	if (event === 'newRoomMessage' && options.roomJids.length === 0) {

@@ -15,14 +15,14 @@ const SCOPE = 'InstantMessage';
 // ── Pick from a list (resource locators) ────────────────────────────────────────────────────────
 const PERSON_URL = { regex: '[?&][Pp]erson[Ii]d=(\\d+)', placeholder: 'https://yourschool.itslearning.com/Person/show.aspx?PersonId=12345', hint: 'The address of the person\'s profile page' };
 const COURSE_URL = { regex: '[?&][Cc]ourse[Ii][Dd]=(\\d+)', placeholder: 'https://yourschool.itslearning.com/main.aspx?CourseID=12345', hint: 'The address of a page of the course' };
-const threadLocator: LocatorDef = { search: 'searchThreads', item: 'a thread', idPlaceholder: 'e.g. 4711' };
+export const threadLocator: LocatorDef = { search: 'searchThreads', item: 'a thread', idPlaceholder: 'e.g. 4711' };
 const personLocator: LocatorDef = { search: 'searchPeople', item: 'a person', searchRequired: true, idPlaceholder: 'e.g. 12345', url: PERSON_URL };
 const peopleLocator: LocatorDef = { ...personLocator, idPlaceholder: 'e.g. 12345, 23456', idHint: 'One or more person IDs separated by commas' };
 const courseLocator: LocatorDef = { search: 'searchCourses', item: 'a course', searchRequired: true, idPlaceholder: 'e.g. 100', url: COURSE_URL };
 const projectLocator: LocatorDef = { search: 'searchProjects', item: 'a project', searchRequired: true, idPlaceholder: 'e.g. 200' };
 
 // ── Parameters used by several rows ─────────────────────────────────────────────────────────────
-const threadId: ParamDef = { name: 'threadId', location: 'path', type: 'integer', label: 'Thread ID', required: true, description: 'The conversation thread', locator: threadLocator };
+export const threadId: ParamDef = { name: 'threadId', location: 'path', type: 'integer', label: 'Thread ID', required: true, description: 'The conversation thread', locator: threadLocator };
 const instantMessageId: ParamDef = { name: 'instantMessageId', location: 'path', type: 'int64', label: 'Message ID', required: true, description: 'ID of the message (MessageId in the output of Message → Get Many)' };
 const personId: ParamDef = { name: 'personId', location: 'path', type: 'integer', label: 'Person ID', required: true, description: 'The itslearning person', locator: personLocator };
 const searchText: ParamDef = { name: 'searchText', location: 'query', type: 'string', label: 'Search Text', required: true, description: 'Text to look for' };

@@ -1,5 +1,9 @@
 import { NodeConnectionTypes, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
 
+import { itslearningService } from '../ItslearningInstantMessage/ItslearningInstantMessage.service';
+import { itslearningListSearch, threadId, threadLocator } from '../ItslearningInstantMessage/ItslearningInstantMessage.table';
+import { locatorListProperty } from '../shared/editor/properties';
+import { listSearchMethods } from '../shared/run/listSearch';
 import { exclusivePoll } from '../shared/run/poll';
 import { pollItslearning } from './ItslearningInstantMessageTrigger.poll';
 
@@ -9,7 +13,9 @@ export class ItslearningInstantMessageTrigger implements INodeType {
 		name: 'itslearningInstantMessageTrigger',
 		icon: { light: 'file:itslearning.svg', dark: 'file:itslearning.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// Version 2: threads are picked from a list or entered by ID; version 1 keeps the comma-separated text field.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["event"] }}',
 		description: 'Starts the workflow when itslearning instant messages arrive or unread counts change',
 		defaults: { name: 'itslearning Instant Message Trigger' },
@@ -54,7 +60,7 @@ export class ItslearningInstantMessageTrigger implements INodeType {
 				default: '',
 				placeholder: '12345, 67890',
 				description: 'Comma-separated IDs of the threads to watch. Leave empty to watch all threads.',
-				displayOptions: { show: { event: ['newMessage'] } },
+				displayOptions: { show: { event: ['newMessage'], '@version': [1] } },
 			},
 			{
 				displayName: 'Thread IDs',
@@ -64,7 +70,15 @@ export class ItslearningInstantMessageTrigger implements INodeType {
 				default: '',
 				placeholder: '12345, 67890',
 				description: 'Comma-separated IDs of the threads to watch',
-				displayOptions: { show: { event: ['threadUnreadCountChanged'] } },
+				displayOptions: { show: { event: ['threadUnreadCountChanged'], '@version': [1] } },
+			},
+			{
+				...locatorListProperty(threadId, threadLocator, { name: 'threads', displayName: 'Threads', placeholder: 'Add Thread', description: 'The threads to watch. Leave empty to watch all threads.' }),
+				displayOptions: { show: { event: ['newMessage'], '@version': [{ _cnd: { gte: 2 } }] } },
+			},
+			{
+				...locatorListProperty(threadId, threadLocator, { name: 'threads', displayName: 'Threads', placeholder: 'Add Thread', description: 'The threads to watch (at least one)' }),
+				displayOptions: { show: { event: ['threadUnreadCountChanged'], '@version': [{ _cnd: { gte: 2 } }] } },
 			},
 			{
 				displayName: 'Options',
@@ -91,6 +105,10 @@ export class ItslearningInstantMessageTrigger implements INodeType {
 				],
 			},
 		],
+	};
+
+	methods = {
+		listSearch: listSearchMethods(itslearningService, itslearningListSearch),
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {

@@ -22,6 +22,7 @@
 import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
 
 import { itslearningService } from '../ItslearningInstantMessage/ItslearningInstantMessage.service';
+import { threadLocator } from '../ItslearningInstantMessage/ItslearningInstantMessage.table';
 import {
 	emit,
 	isServiceFailure,
@@ -39,6 +40,7 @@ import {
 	warnHealed,
 	type Failing,
 } from '../shared/run/poll';
+import { locatorListValues } from '../shared/run/fields';
 import { idJson, idOf, listAt, maxId } from '../shared/table/json';
 import { itslearningTriggerMessage } from '../shared/table/message';
 import type { ParamDef } from '../shared/table/types';
@@ -408,8 +410,10 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 	return emit(ctx, items);
 }
 
+/** Version 2's picked threads, else (version 1, or a node holding only the old field) the comma-separated text. */
 function readThreadIds(ctx: IPollFunctions): string[] {
-	return readList(ctx, threadIdsParam, ctx.getNodeParameter('threadIds', ''));
+	const picked = ctx.getNode().typeVersion >= 2 ? locatorListValues(ctx.getNodeParameter('threads', {}), threadLocator) : undefined;
+	return readList(ctx, threadIdsParam, picked ?? ctx.getNodeParameter('threadIds', ''));
 }
 
 // ── Entry point ─────────────────────────────────────────────────────────────────────────────────

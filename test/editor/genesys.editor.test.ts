@@ -85,6 +85,48 @@ describe('properties through n8n-workflow', () => {
 		expect(panel.sort()).toEqual(['On new 1:1 message', 'On new message in any chat', 'On new room message']);
 	});
 
+	it('the trigger: version 2 picks rooms and users from lists or by ID (several each); version 1 keeps its text fields', () => {
+		const type = nodeTypeOf(env.pkg, 'genesysChatTrigger');
+		const trigger = type.description;
+		expect(env.pkg.defaultVersion('genesysChatTrigger')).toBe(2);
+		const shown = (event: string, version: number) => displayedProperties(trigger, { event }, makeNode(env.pkg, 'genesysChatTrigger', { event }, undefined, version)).filter((p) => p.name !== 'pollTimes'); // n8n adds Poll Times to every polling node
+		expect(shown('newRoomMessage', 1).map((p) => p.name)).toEqual(['event', 'roomJids', 'options']);
+		expect(shown('newOneOnOneMessage', 1).map((p) => p.name)).toEqual(['event', 'userIds', 'options']);
+		expect(shown('newMessageAnyChat', 2).map((p) => p.name)).toEqual(['event', 'options']);
+		const actionDescription = nodeTypeOf(env.pkg, NODE_TYPE).description;
+		const action = (name: string) => actionDescription.properties.find((p) => p.name === name)!;
+		for (const [event, field, entryOf, search] of [
+			['newRoomMessage', 'rooms', 'roomJid', 'searchRooms'],
+			['newOneOnOneMessage', 'users', 'userId', 'searchChatPartners'],
+		] as const) {
+			const [, picker, options] = shown(event, 2);
+			expect(shown(event, 2).map((p) => p.name)).toEqual(['event', field, 'options']);
+			expect(picker).toMatchObject({ type: 'fixedCollection', typeOptions: { multipleValues: true }, default: {} });
+			const entry = (picker.options as Array<{ name: string; values: INodeProperties[] }>)[0];
+			expect(entry.name).toBe('values');
+			// The same locator as the action node's field, built from the same table parameter.
+			const { displayName, modes, hint } = action(entryOf);
+			expect(entry.values).toEqual([expect.objectContaining({ name: 'id', type: 'resourceLocator', displayName, modes, ...(hint && { hint }) })]);
+			expect(modes![0].typeOptions?.searchListMethod).toBe(search);
+			expect(type.methods?.listSearch?.[search]).toBeInstanceOf(Function);
+			expect(options.name).toBe('options');
+		}
+		const filled = { event: 'newRoomMessage', rooms: { values: [{ id: rl('adhoc-1@conference.example.orgspan.com', 'list', 'Room') }, { id: rl('adhoc-2@conference.example.orgspan.com') }] } };
+		expect(parameterIssues(trigger, makeNode(env.pkg, 'genesysChatTrigger', filled, undefined, 2))).toBeNull();
+		expect(resolveParameters(trigger, filled, makeNode(env.pkg, 'genesysChatTrigger', filled, undefined, 2)).rooms).toEqual(filled.rooms);
+		// A workflow saved with version 1 keeps its text, with no issues.
+		const saved = { event: 'newOneOnOneMessage', userIds: `${GUID}, 7c9e6679-7425-40de-944b-e07fc1f90ae7` };
+		const old = makeNode(env.pkg, 'genesysChatTrigger', saved, undefined, 1);
+		expect(resolveParameters(trigger, saved, old)).toMatchObject(saved);
+		expect(parameterIssues(trigger, old)).toBeNull();
+	});
+
+	it('the trigger\'s lists answer on the trigger node (methods.listSearch against the emulator)', async () => {
+		const jid = env.emu.createRoom(env.other.id, 'Trigger list room', [env.me.id]);
+		const page = await listSearch({ pkg: env.pkg, store: env.store, nodeType: 'genesysChatTrigger', method: 'searchRooms', credentials: { [CREDENTIAL_TYPE]: env.userCred }, filter: 'Trigger list room', path: 'parameters.rooms.values[0].id' });
+		expect(page.results).toEqual([{ name: 'Trigger list room', value: jid }]);
+	});
+
 	it('actions inside a resource are sorted by the text n8n\'s node panel shows', () => {
 		for (const property of description.properties.filter((p) => p.name === 'operation')) {
 			const actions = (property.options as Array<{ value: string; action: string }>).filter((o) => o.value !== '__CUSTOM_API_CALL__').map((o) => o.action);

@@ -47,6 +47,42 @@ function fill(row: EndpointRow, parameters: INodeParameters): INodeParameters {
 
 const rowParams = (row: EndpointRow): INodeParameters => ({ resource: row.resource, operation: row.operation });
 
+describe('the trigger\'s thread pickers', () => {
+	const TRIGGER = 'itslearningInstantMessageTrigger';
+	it('version 2 picks threads from a list or by ID (several); version 1 keeps its comma-separated Thread IDs', () => {
+		const type = nodeTypeOf(site.pkg, TRIGGER);
+		const trigger = type.description;
+		expect(site.pkg.defaultVersion(TRIGGER)).toBe(2);
+		const shown = (event: string, version: number) => displayedProperties(trigger, { event }, makeNode(site.pkg, TRIGGER, { event }, undefined, version)).filter((p) => p.name !== 'pollTimes'); // n8n adds Poll Times to every polling node
+		const threadLocator = description.properties.find((p) => p.name === 'threadId')!;
+		for (const event of ['newMessage', 'threadUnreadCountChanged']) {
+			expect(shown(event, 1).map((p) => p.name).slice(0, 2)).toEqual(['event', 'threadIds']);
+			const v2 = shown(event, 2);
+			expect(v2.map((p) => p.name).slice(0, 2)).toEqual(['event', 'threads']);
+			expect(v2.map((p) => p.name)).not.toContain('threadIds');
+			expect(v2[1]).toMatchObject({ type: 'fixedCollection', typeOptions: { multipleValues: true }, default: {} });
+			const entry = (v2[1].options as Array<{ name: string; values: INodeProperties[] }>)[0];
+			// The action node's thread locator, from the same table parameter.
+			expect(entry.values).toEqual([expect.objectContaining({ name: 'id', type: 'resourceLocator', displayName: 'Thread', modes: threadLocator.modes })]);
+		}
+		for (const search of ['searchThreads', 'searchPeople', 'searchCourses', 'searchProjects']) expect(type.methods?.listSearch?.[search]).toBeInstanceOf(Function);
+		const filled = { event: 'newMessage', threads: { values: [{ id: rl('12', 'list', 'Thread') }, { id: rl('9223372036854775807') }] } };
+		const node = makeNode(site.pkg, TRIGGER, filled, undefined, 2);
+		expect(parameterIssues(trigger, node)).toBeNull();
+		expect(resolveParameters(trigger, filled, node).threads).toEqual(filled.threads);
+		const saved = { event: 'threadUnreadCountChanged', threadIds: '12, 34' };
+		const old = makeNode(site.pkg, TRIGGER, saved, undefined, 1);
+		expect(resolveParameters(trigger, saved, old)).toMatchObject(saved);
+		expect(parameterIssues(trigger, old)).toBeNull();
+	});
+
+	it('the thread list answers on the trigger node (methods.listSearch against the emulator)', async () => {
+		const thread = site.emu.createThread(1, [2], 'Trigger list thread');
+		const page = await listSearch({ pkg: site.pkg, store: site.store, nodeType: TRIGGER, method: 'searchThreads', credentials: { [CREDENTIAL_TYPE]: site.me.ref }, filter: 'Trigger list thread', path: 'parameters.threads.values[0].id' });
+		expect(page.results).toEqual([{ name: 'Trigger list thread', value: String(thread.InstantMessageThreadId) }]);
+	});
+});
+
 describe('properties through n8n-workflow (getNodeParameters, displayParameter, getNodeParametersIssues)', () => {
 	it.each(table.map((row) => [`${row.resource} → ${row.operation}`, row] as const))('%s: required fields shown at the top, no issues once filled', (_, row) => {
 		const shown = displayedProperties(description, rowParams(row)).map((p) => p.name);

@@ -8,6 +8,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { CredentialReference } from '../harness/n8n';
 import { clientCredential, useGenesys } from '../genesys/setup';
+import { listSearch, rl } from '../editor/helpers';
 import { TriggerInstance } from './helpers';
 
 const NODE_TYPE = 'genesysChatTrigger';
@@ -16,8 +17,8 @@ const tokens = new Map<string, string>();
 
 afterEach(() => env.emu.setChaos(undefined));
 
-function trigger(parameters: INodeParameters, credential: CredentialReference = env.userCred): TriggerInstance {
-	return new TriggerInstance({ pkg: env.pkg, store: env.store, nodeType: NODE_TYPE, parameters, credentials: { genesysCloudOAuth2Api: credential } });
+function trigger(parameters: INodeParameters, credential: CredentialReference = env.userCred, typeVersion?: number): TriggerInstance {
+	return new TriggerInstance({ pkg: env.pkg, store: env.store, nodeType: NODE_TYPE, parameters, credentials: { genesysCloudOAuth2Api: credential }, typeVersion });
 }
 
 /** Sends messages over HTTP as a user: into a room (JID) or to a user's 1:1 chat (user id). */
@@ -227,5 +228,58 @@ describe('many chats', () => {
 			expect.stringMatching(/^\/api\/v2\/users\/chats\/me\?after=/),
 		]);
 		expect((await t.poll()).items).toBeNull();
+	});
+});
+
+describe('picked rooms and users (version 2) and the text fields of saved workflows (version 1)', () => {
+	const pick = async (method: string, filter: string | undefined, path: string) =>
+		await listSearch({ pkg: env.pkg, store: env.store, nodeType: NODE_TYPE, method, credentials: { genesysCloudOAuth2Api: env.userCred }, filter, path });
+
+	it('version 2 watches two rooms, one picked From List (the trigger\'s own list search) and one By ID', async () => {
+		const { me, other } = env;
+		const listed = env.emu.createRoom(other.id, 'Picked room from list', [me.id]);
+		const byId = env.emu.createRoom(other.id, 'Picked room by ID', [me.id]);
+		const ignored = env.emu.createRoom(other.id, 'Picked room never', [me.id]);
+		const page = await pick('searchRooms', 'Picked room from list', 'parameters.rooms.values[0].id');
+		expect(page.results).toEqual([{ name: 'Picked room from list', value: listed }]);
+		const t = trigger({ event: 'newRoomMessage', rooms: { values: [{ id: rl(String(page.results[0].value), 'list', 'Picked room from list') }, { id: rl(byId) }] } }, env.userCred, 2);
+		expect((await t.poll()).items).toBeNull();
+		await send(other.id, { roomJid: ignored }, 2);
+		const sentListed = await send(other.id, { roomJid: listed }, 1);
+		const sentById = await send(other.id, { roomJid: byId }, 2);
+		const { items, error } = await t.poll();
+		expect(error).toBeUndefined();
+		expect(ids(items).sort()).toEqual([...sentListed, ...sentById].sort());
+		const none = await trigger({ event: 'newRoomMessage', rooms: {} }, env.userCred, 2).poll();
+		expect(none.error?.message).toMatch(/Room JIDs are required/);
+	});
+
+	it('version 2 watches the 1:1 chats of users picked From List and By URL, and checks a picked ID before any request', async () => {
+		const { me, other, third, fourth } = env;
+		await send(other.id, { userId: me.id }, 1, 'hello');
+		const page = await pick('searchChatPartners', undefined, 'parameters.users.values[0].id');
+		expect(page.results).toContainEqual({ name: other.name, value: other.id });
+		const users = { values: [{ id: rl(other.id, 'list', other.name) }, { id: rl(`https://apps.mypurecloud.com/directory/#/person/${third.id}`, 'url') }] };
+		const t = trigger({ event: 'newOneOnOneMessage', users }, env.userCred, 2);
+		await t.poll();
+		await send(fourth.id, { userId: me.id }, 1);
+		const fromOther = await send(other.id, { userId: me.id }, 1);
+		const fromThird = await send(third.id, { userId: me.id }, 1);
+		const { items } = await t.poll();
+		expect(ids(items).sort()).toEqual([...fromOther, ...fromThird].sort());
+		const mark = env.emu.apiRequests().length;
+		const invalid = await trigger({ event: 'newOneOnOneMessage', users: { values: [{ id: rl('not-a-guid') }] } }, env.userCred, 2).poll();
+		expect(invalid.error?.message).toMatch(/Invalid value for "User IDs"/);
+		expect(env.emu.apiRequests().slice(mark)).toEqual([]);
+	});
+
+	it('version 1 (a saved workflow) reads its comma-separated Room JIDs as before', async () => {
+		const { me, other } = env;
+		const a = env.emu.createRoom(other.id, 'Saved room A', [me.id]);
+		const b = env.emu.createRoom(other.id, 'Saved room B', [me.id]);
+		const t = trigger({ event: 'newRoomMessage', roomJids: `${a}, ${b}` }, env.userCred, 1);
+		await t.poll();
+		const sent = [...(await send(other.id, { roomJid: a }, 1)), ...(await send(other.id, { roomJid: b }, 1))];
+		expect(ids((await t.poll()).items).sort()).toEqual(sent.sort());
 	});
 });

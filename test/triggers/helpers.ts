@@ -48,6 +48,11 @@ export interface TriggerOptions {
 	pollBudgetMs?: number;
 	/** A context without n8n 2.41's poll extras (no getPollBudgetMs, no __commitCursor), like n8n 1.x. */
 	legacyContext?: boolean;
+	/**
+	 * Node version of the trigger; default: the version n8n gives a new node, or 1 when the
+	 * parameters hold version 1's comma-separated text fields (a workflow saved before the pickers).
+	 */
+	typeVersion?: number;
 }
 
 export interface PollOutcome {
@@ -76,7 +81,8 @@ export class TriggerInstance {
 	private node(): { node: INode; nodeName: string } {
 		const { pkg } = this.options;
 		const type = pkg.nodeTypeName(this.options.nodeType);
-		const typeVersion = pkg.defaultVersion(type);
+		const savedAsV1 = ['threadIds', 'roomJids', 'userIds'].some((name) => name in this.options.parameters);
+		const typeVersion = this.options.typeVersion ?? (savedAsV1 ? 1 : pkg.defaultVersion(type));
 		const { description } = pkg.nodeTypes.getByNameAndVersion(type, typeVersion);
 		const nodeName = description.defaults?.name ?? description.displayName;
 		return {

@@ -5,7 +5,8 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { startSite, type Site } from '../itslearning/setup';
+import { listSearch, rl } from '../editor/helpers';
+import { CREDENTIAL_TYPE, startSite, type Site } from '../itslearning/setup';
 import { TriggerInstance } from './helpers';
 
 const NODE_TYPE = 'itslearningInstantMessageTrigger';
@@ -23,8 +24,8 @@ afterEach(() => {
 	site.emu.setChaos(undefined);
 });
 
-function trigger(parameters: INodeParameters, as = site.me): TriggerInstance {
-	return new TriggerInstance({ pkg: site.pkg, store: site.store, nodeType: NODE_TYPE, parameters, credentials: { itslearningOAuth2Api: as.ref } });
+function trigger(parameters: INodeParameters, as = site.me, typeVersion?: number): TriggerInstance {
+	return new TriggerInstance({ pkg: site.pkg, store: site.store, nodeType: NODE_TYPE, parameters, credentials: { itslearningOAuth2Api: as.ref }, typeVersion });
 }
 
 /** API requests the emulator received while `fn` ran. */
@@ -264,5 +265,51 @@ describe('count events', () => {
 		expect(missing.error?.message).toMatch(/Thread IDs are required/);
 		const invalid = await trigger({ event: 'threadUnreadCountChanged', threadIds: '12abc' }).poll();
 		expect(invalid.error?.message).toMatch(/Invalid value for "Thread IDs"/);
+	});
+});
+
+describe('picked threads (version 2) and the text field of saved workflows (version 1)', () => {
+	it('version 2 watches two threads, one picked From List (the trigger\'s own list search) and one By ID', async () => {
+		const a = site.emu.createThread(2, [1], 'Picked from list');
+		const b = site.emu.createThread(3, [1], 'Picked by ID');
+		const c = site.emu.createThread(2, [1], 'Not picked');
+		const page = await listSearch({ pkg: site.pkg, store: site.store, nodeType: NODE_TYPE, method: 'searchThreads', credentials: { [CREDENTIAL_TYPE]: site.me.ref }, filter: 'Picked from list', path: 'parameters.threads.values[0].id' });
+		expect(page.results).toEqual([{ name: 'Picked from list', value: String(a.InstantMessageThreadId) }]);
+		const threads = { values: [{ id: rl(String(page.results[0].value), 'list', 'Picked from list') }, { id: rl(String(b.InstantMessageThreadId)) }] };
+		const t = trigger({ event: 'newMessage', threads }, site.me, 2);
+		expect((await t.poll()).items).toBeNull();
+		site.emu.addMessages(c.InstantMessageThreadId, 2, 2, 'not watched');
+		const sentA = site.emu.addMessages(a.InstantMessageThreadId, 2, 2, 'from list');
+		const sentB = site.emu.addMessages(b.InstantMessageThreadId, 3, 1, 'by id');
+		const { items, error } = await t.poll();
+		expect(error).toBeUndefined();
+		expect(ids(items)).toEqual([...sentA, ...sentB].map((m) => m.MessageId));
+
+		const counts = trigger({ event: 'threadUnreadCountChanged', threads }, site.me, 2);
+		expect((await counts.poll()).items).toBeNull();
+		site.emu.addMessages(b.InstantMessageThreadId, 3, 2, 'b');
+		site.emu.addMessages(c.InstantMessageThreadId, 2, 1, 'c');
+		expect((await counts.poll()).items).toEqual([{ threadId: b.InstantMessageThreadId, previous: 1, current: 3, change: 2 }]);
+		const none = await trigger({ event: 'threadUnreadCountChanged', threads: {} }, site.me, 2).poll();
+		expect(none.error?.message).toMatch(/Thread IDs are required/);
+	});
+
+	it('version 2 keeps an int64 thread ID exact and checks a picked ID before any request', async () => {
+		const big = '9223372036854775807';
+		const { requests } = await requestsDuring(async () => await trigger({ event: 'threadUnreadCountChanged', threads: { values: [{ id: rl(big) }] } }, site.me, 2).poll());
+		expect(requests.map((r) => r.url)).toContain(`${API}/messagethreads/${big}/unread/count/v1`);
+		const { result: invalid, requests: none } = await requestsDuring(async () => await trigger({ event: 'newMessage', threads: { values: [{ id: rl('12abc') }] } }, site.me, 2).poll());
+		expect(invalid.error?.message).toMatch(/Invalid value for "Thread IDs"/);
+		expect(none).toEqual([]);
+	});
+
+	it('version 1 (a saved workflow) reads its comma-separated Thread IDs as before', async () => {
+		const a = site.emu.createThread(2, [1], 'Saved A');
+		const b = site.emu.createThread(3, [1], 'Saved B');
+		const t = trigger({ event: 'newMessage', threadIds: `${a.InstantMessageThreadId}, ${b.InstantMessageThreadId}` }, site.me, 1);
+		expect((await t.poll()).items).toBeNull();
+		const sentA = site.emu.addMessages(a.InstantMessageThreadId, 2, 1, 'a');
+		const sentB = site.emu.addMessages(b.InstantMessageThreadId, 3, 1, 'b');
+		expect(ids((await t.poll()).items)).toEqual([...sentA, ...sentB].map((m) => m.MessageId));
 	});
 });

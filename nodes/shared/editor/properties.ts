@@ -137,7 +137,7 @@ function entryName(param: ParamDef, locator: LocatorDef): string {
 }
 
 /** A list of pickers (n8n's fixedCollection with multiple values, a resource locator each). */
-export function locatorListProperty(param: ParamDef, locator: LocatorDef): INodeProperties {
+export function locatorListProperty(param: ParamDef, locator: LocatorDef, names?: LocatorListNames): INodeProperties {
 	const entry = entryName(param, locator);
 	const picker = locatorProperty(param, locator);
 	picker.displayName = entry;
@@ -145,13 +145,14 @@ export function locatorListProperty(param: ParamDef, locator: LocatorDef): INode
 	picker.description = `Pick one ${entry.toLowerCase()} from the list, or enter one or more IDs separated by commas (By ID) or an expression that returns a list`;
 	picker.required = true;
 	return {
-		displayName: param.label,
-		name: param.name,
+		displayName: names?.displayName ?? param.label,
+		name: names?.name ?? param.name,
 		type: 'fixedCollection',
-		placeholder: `Add ${entry}`,
+		placeholder: names?.placeholder ?? `Add ${entry}`,
 		default: {},
 		typeOptions: { multipleValues: true },
-		description: sentences(param.description, `Add one ${entry.toLowerCase()} per entry${param.maxItems ? `; at most ${param.maxItems} in all` : ''}`),
+		description:
+			names?.description ?? sentences(param.description, `Add one ${entry.toLowerCase()} per entry${param.maxItems ? `; at most ${param.maxItems} in all` : ''}`),
 		options: [{ displayName: entry, name: LOCATOR_LIST_ENTRIES, values: [picker] }],
 	};
 }
@@ -326,4 +327,15 @@ export function buildProperties(resources: ResourceDef[], table: EndpointRow[]):
 	}
 	for (const row of table) properties.push(...rowProperties(row));
 	return properties;
+}
+
+/** What a list of locators is called in the UI when it is not the parameter's own field (the triggers' Threads, Rooms, Users). */
+export interface LocatorListNames {
+	/** Field name, e.g. `threads`. */
+	name: string;
+	/** Field label, e.g. "Threads". */
+	displayName: string;
+	description?: string;
+	/** "Add …" button text, e.g. "Add Thread". */
+	placeholder: string;
 }

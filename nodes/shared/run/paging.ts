@@ -23,20 +23,6 @@ function itemsOf(answer: unknown, path: string): IDataObject[] {
 /** An item's id field by the engine's one id rule (int64 ids kept as digit strings compare exactly). */
 const idValue = (item: IDataObject, field: string): bigint | undefined => idOf(item[field]);
 
-/**
- * The `after` cursor in a Genesys-style `nextUri` (undefined when absent). Parsed with the URL
- * parser, whose query decoding never throws: an undecodable `%` escape stays as it is.
- */
-export function nextUriParam(answer: unknown, name: string): string | undefined {
-	const nextUri = (answer as IDataObject | undefined)?.nextUri;
-	if (typeof nextUri !== 'string' || !nextUri) return undefined;
-	try {
-		return new URL(nextUri, 'https://api.invalid').searchParams.get(name) ?? undefined;
-	} catch {
-		return undefined;
-	}
-}
-
 /** The paging of a row that walks down by an id cursor (newest first). */
 export type CursorPaging = Extract<Paging, { style: 'cursor' }>;
 
@@ -64,6 +50,50 @@ export async function walkCursorPages(
 		cursor = lowest;
 	}
 	return { pages: maxPages, complete: false };
+}
+
+/** The paging of a row that walks a date window (Genesys history). */
+export type DateWindowPaging = Extract<Paging, { style: 'dateWindow' }>;
+
+/**
+ * Walks a date-window row forwards, as its table `paging` says (after and page-size parameters,
+ * items path, date and id fields): items created at or after `from` ms (strictly after when
+ * `strict`; from the beginning when undefined), oldest first. `after` starts 1 ms early and items are
+ * deduplicated by id, so items sharing a timestamp across a page boundary are kept; the walk goes on
+ * while full pages come back, from the newest time of the page at most `cap` (a future-dated item
+ * cannot push it past the service's clock); a page of only known ids steps strictly past its time
+ * (a run of equal timestamps longer than a page); at most `maxPages` requests. The sort is stable,
+ * so equal timestamps keep the server's order.
+ */
+export async function walkDatesForward(paging: DateWindowPaging, fetch: FetchPage, from: number | undefined, strict: boolean, cap: number, maxPages = 1000): Promise<IDataObject[]> {
+	const afterParam = paging.afterParam;
+	if (!afterParam) throw new Error('This date-window paging has no after parameter');
+	const time = (value: unknown) => (typeof value === 'string' ? Date.parse(value) : NaN);
+	const seen = new Map<string, IDataObject>();
+	let after = from === undefined ? 0 : strict ? from : from - 1;
+	for (let page = 0; page < maxPages; page++) {
+		const answer = await fetch({ set: { [afterParam]: new Date(after).toISOString(), [paging.sizeParam]: paging.pageSize } });
+		// Pages come newest first: reversed, equal timestamps keep the server's order.
+		const items = itemsOf(answer, paging.itemsPath)
+			.filter((item) => item !== null && typeof item === 'object')
+			.reverse();
+		let fresh = 0;
+		let newest = after;
+		for (const item of items) {
+			const id = String(item[paging.idField]);
+			const created = time(item[paging.dateField]);
+			if (!Number.isNaN(created) && created > newest && created <= cap) newest = created;
+			if (!seen.has(id)) {
+				seen.set(id, item);
+				fresh++;
+			}
+		}
+		if (items.length < paging.pageSize) break;
+		const next = fresh === 0 ? newest : newest - 1;
+		if (next <= after && fresh === 0) break;
+		after = Math.max(next, after + (fresh === 0 ? 1 : 0));
+	}
+	return [...seen.values()].sort((a, b) => time(a[paging.dateField]) - time(b[paging.dateField]));
 }
 
 interface PagingInput {

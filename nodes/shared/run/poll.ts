@@ -25,7 +25,7 @@ import { Transport } from '../http/transport';
 import type { ServiceDefinition } from '../table/service';
 import type { EndpointRow, ParamDef } from '../table/types';
 import { coerce, invalidMessage, isUnset } from '../table/validate';
-import { walkCursorPages } from './paging';
+import { walkCursorPages, walkDatesForward } from './paging';
 
 /** Sends rows of a service's tables by SDK method name, with engine-built values. */
 export class PollClient {
@@ -77,6 +77,16 @@ export class PollClient {
 		const paging = this.row(sdkMethod).paging;
 		if (paging?.style !== 'cursor') throw new Error(`The row ${sdkMethod} has no cursor paging`);
 		return await walkCursorPages(paging, async ({ set }) => await this.call(sdkMethod, { ...values, ...set }), onPage);
+	}
+
+	/**
+	 * Reads a date-window row forwards from `from` as its table `paging` says, with these fixed
+	 * values; see walkDatesForward.
+	 */
+	async walkDates(sdkMethod: string, values: Record<string, unknown>, from: number | undefined, strict: boolean, cap: number): Promise<IDataObject[]> {
+		const paging = this.row(sdkMethod).paging;
+		if (paging?.style !== 'dateWindow') throw new Error(`The row ${sdkMethod} has no date-window paging`);
+		return await walkDatesForward(paging, async ({ set }) => await this.call(sdkMethod, { ...values, ...set }), from, strict, cap);
 	}
 
 	/** Sends the row with these values (undefined values are left out) and returns the parsed answer. */

@@ -63,6 +63,20 @@ export function lowestInteger(values: unknown[]): string | undefined {
 	return lowest === undefined ? undefined : lowest.toString();
 }
 
+/**
+ * The `after` cursor in a Genesys-style `nextUri` (undefined when absent). Parsed with the URL
+ * parser, whose query decoding never throws: an undecodable `%` escape stays as it is.
+ */
+export function nextUriParam(answer: unknown, name: string): string | undefined {
+	const nextUri = (answer as IDataObject | undefined)?.nextUri;
+	if (typeof nextUri !== 'string' || !nextUri) return undefined;
+	try {
+		return new URL(nextUri, 'https://api.invalid').searchParams.get(name) ?? undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 /** A deep copy of a JSON value from static data (never hands out the saved object itself). */
 export function copyJson<T>(value: unknown): T | undefined {
 	if (value === undefined || value === null) return undefined;
