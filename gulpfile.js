@@ -7,11 +7,15 @@ const path = require('path');
 const { src, dest, parallel } = require('gulp');
 
 function copyNodeAssets() {
-	return src(['nodes/**/*.{svg,png}', 'nodes/**/*.node.json'], { encoding: false }).pipe(dest('dist/nodes'));
+	return src(['nodes/**/*.{svg,png}', 'nodes/**/*.node.json'], { encoding: false }).pipe(
+		dest('dist/nodes'),
+	);
 }
 
 function copyCredentialAssets() {
-	return src(['credentials/**/*.{svg,png}'], { encoding: false, allowEmpty: true }).pipe(dest('dist/credentials'));
+	return src(['credentials/**/*.{svg,png}'], { encoding: false, allowEmpty: true }).pipe(
+		dest('dist/credentials'),
+	);
 }
 
 /** Node folder in dist → the schema files of that node (the node's versions read from its built description). */
@@ -26,15 +30,22 @@ function schemaFilesByNode() {
 	};
 	return {
 		ItslearningInstantMessage: actionSchemaFiles(
-			dist('ItslearningInstantMessage/ItslearningInstantMessage.table.js').itslearningInstantMessageTable,
+			dist('ItslearningInstantMessage/ItslearningInstantMessage.table.js')
+				.itslearningInstantMessageTable,
 			versionsOf('ItslearningInstantMessage', 'ItslearningInstantMessage'),
 		),
-		GenesysChat: actionSchemaFiles(dist('GenesysChat/GenesysChat.table.js').genesysChatTable, versionsOf('GenesysChat', 'GenesysChat')),
+		GenesysChat: actionSchemaFiles(
+			dist('GenesysChat/GenesysChat.table.js').genesysChatTable,
+			versionsOf('GenesysChat', 'GenesysChat'),
+		),
 		ItslearningInstantMessageTrigger: triggerSchemaFiles(
 			shapes.itslearningTriggerMessageShape,
 			versionsOf('ItslearningInstantMessageTrigger', 'ItslearningInstantMessageTrigger'),
 		),
-		GenesysChatTrigger: triggerSchemaFiles(shapes.genesysTriggerMessageShape, versionsOf('GenesysChatTrigger', 'GenesysChatTrigger')),
+		GenesysChatTrigger: triggerSchemaFiles(
+			shapes.genesysTriggerMessageShape,
+			versionsOf('GenesysChatTrigger', 'GenesysChatTrigger'),
+		),
 	};
 }
 

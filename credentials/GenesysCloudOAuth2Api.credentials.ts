@@ -1,6 +1,10 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { GENESYS_CUSTOM_REGION, GENESYS_REGIONS, GENESYS_REGION_URLS } from '../nodes/GenesysChat/GenesysChat.regions';
+import {
+	GENESYS_CUSTOM_REGION,
+	GENESYS_REGIONS,
+	GENESYS_REGION_URLS,
+} from '../nodes/GenesysChat/GenesysChat.regions';
 import { guardedUrlExpression } from '../nodes/shared/http/url';
 
 /** `String(x || '').trim()` without trailing slashes, as an expression snippet. */
@@ -18,7 +22,11 @@ const trimmed = (expression: string) => `String(${expression} || '').trim().repl
 const origin = (data: '$self' | '$credentials', host: 'login' | 'api') => {
 	const region = `${data}.serverUrl`;
 	const regionOrigin = host === 'login' ? `${region}.replace('://api.', '://login.')` : region;
-	const custom = trimmed(host === 'login' ? `(String(${data}.customLoginUrl || '').trim() || ${data}.customBaseUrl)` : `${data}.customBaseUrl`);
+	const custom = trimmed(
+		host === 'login'
+			? `(String(${data}.customLoginUrl || '').trim() || ${data}.customBaseUrl)`
+			: `${data}.customBaseUrl`,
+	);
 	const refused = host === 'login' ? 'login-url-must-use-https' : 'base-url-must-use-https';
 	return `{{ ${region} !== ${JSON.stringify(GENESYS_CUSTOM_REGION)} ? (${JSON.stringify(GENESYS_REGION_URLS)}.includes(${region}) ? ${regionOrigin} : 'https://unknown-region.invalid') : ${guardedUrlExpression(custom, true, refused)} }}`;
 };
@@ -32,7 +40,8 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 
 	extends = ['oAuth2Api'];
 
-	documentationUrl = 'https://github.com/n8n-nodes-itslearning-genesys/n8n-nodes-itslearning-genesys#genesys-cloud-credential';
+	documentationUrl =
+		'https://github.com/n8n-nodes-itslearning-genesys/n8n-nodes-itslearning-genesys#genesys-cloud-credential';
 
 	icon = { light: 'file:genesys.svg', dark: 'file:genesys.dark.svg' } as const;
 
@@ -56,8 +65,15 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			name: 'serverUrl',
 			type: 'options',
 			options: [
-				...GENESYS_REGIONS.map(([name, domain]) => ({ name: `${name}: ${domain}`, value: `https://api.${domain}` })),
-				{ name: 'Custom', value: GENESYS_CUSTOM_REGION, description: 'A private deployment, a gateway or a test server: enter its Base URL below' },
+				...GENESYS_REGIONS.map(([name, domain]) => ({
+					name: `${name}: ${domain}`,
+					value: `https://api.${domain}`,
+				})),
+				{
+					name: 'Custom',
+					value: GENESYS_CUSTOM_REGION,
+					description: 'A private deployment, a gateway or a test server: enter its Base URL below',
+				},
 			],
 			default: 'https://api.mypurecloud.com',
 			description: 'Where your Genesys Cloud organization lives (the domain you log in at)',
@@ -70,21 +86,25 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 				{
 					name: 'Authorization Code',
 					value: 'authorizationCode',
-					description: 'Acts as the user who connects: needed for rooms, 1:1 messages, reactions, pins and my settings',
+					description:
+						'Acts as the user who connects: needed for rooms, 1:1 messages, reactions, pins and my settings',
 				},
 				{
 					name: 'PKCE',
 					value: 'pkce',
-					description: 'Authorization code for a public OAuth client (no secret); acts as the user who connects',
+					description:
+						'Authorization code for a public OAuth client (no secret); acts as the user who connects',
 				},
 				{
 					name: 'Client Credentials',
 					value: 'clientCredentials',
-					description: 'Server-to-server, no user: only organization chat settings and other users\' settings work',
+					description:
+						"Server-to-server, no user: only organization chat settings and other users' settings work",
 				},
 			],
 			default: 'authorizationCode',
-			description: 'How n8n gets its access token: as a signed-in user (Authorization Code, PKCE) or as the OAuth client itself',
+			description:
+				'How n8n gets its access token: as a signed-in user (Authorization Code, PKCE) or as the OAuth client itself',
 			hint: 'Chat messages are sent as a user. Client credentials work only for organization and user chat settings.',
 		},
 		{
@@ -93,7 +113,8 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'The client ID of the OAuth client (Genesys Cloud: Admin → Integrations → OAuth)',
+			description:
+				'The client ID of the OAuth client (Genesys Cloud: Admin → Integrations → OAuth)',
 		},
 		{
 			// Replaces the OAuth2 base field, which is required for every grant type: a PKCE client has
@@ -127,7 +148,8 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			default: '',
 			placeholder: 'https://api.mypurecloud.com',
 			required: true,
-			description: 'Address of the Genesys Cloud API to use: https (plain http only for 127.0.0.1 or localhost)',
+			description:
+				'Address of the Genesys Cloud API to use: https (plain http only for 127.0.0.1 or localhost)',
 			displayOptions: { show: { serverUrl: [GENESYS_CUSTOM_REGION] } },
 		},
 		{
@@ -136,7 +158,8 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://login.mypurecloud.com',
-			description: 'Address of the Genesys Cloud login (where /oauth/token and /oauth/authorize are); leave empty to use the Base URL',
+			description:
+				'Address of the Genesys Cloud login (where /oauth/token and /oauth/authorize are); leave empty to use the Base URL',
 			displayOptions: { show: { serverUrl: [GENESYS_CUSTOM_REGION] } },
 		},
 		{
@@ -151,7 +174,8 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 				{ name: 'Users (Read Only)', value: 'users:readonly' },
 			],
 			default: ['chat'],
-			description: 'Scopes to request for a code or PKCE client (they must be enabled on the OAuth client in Genesys Cloud)',
+			description:
+				'Scopes to request for a code or PKCE client (they must be enabled on the OAuth client in Genesys Cloud)',
 			hint: 'Client-credentials clients get their rights from the roles assigned to the OAuth client, not from scopes',
 			displayOptions: { show: { grantType: ['authorizationCode', 'pkce'] } },
 		},
@@ -159,7 +183,8 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
-			default: "={{ $self.grantType === 'clientCredentials' ? '' : ($self.scopes || []).join(' ') }}",
+			default:
+				"={{ $self.grantType === 'clientCredentials' ? '' : ($self.scopes || []).join(' ') }}",
 		},
 		{
 			displayName: 'Auth URI Query Parameters',

@@ -4,9 +4,31 @@ import { guardedUrlExpression } from '../nodes/shared/http/url';
 
 /** Scopes of the itslearning REST API besides InstantMessage (official list, plus the all-access ones real clients use). */
 const OTHER_SCOPES = [
-	'All', 'Assignment', 'Calendar', 'Children', 'CkEditor', 'Courses', 'FileUpload', 'Hierarchies', 'LearningObjectiveRepository',
-	'LearningObjectivesReports', 'LightBulletin', 'Messages', 'Notifications', 'Page', 'Person', 'Planner', 'Reports', 'SCOPE', 'Sso',
-	'Statistics', 'StudentPlan', 'Supervisor', 'TaskListDailyWorkflow', 'Tasks', 'Workload',
+	'All',
+	'Assignment',
+	'Calendar',
+	'Children',
+	'CkEditor',
+	'Courses',
+	'FileUpload',
+	'Hierarchies',
+	'LearningObjectiveRepository',
+	'LearningObjectivesReports',
+	'LightBulletin',
+	'Messages',
+	'Notifications',
+	'Page',
+	'Person',
+	'Planner',
+	'Reports',
+	'SCOPE',
+	'Sso',
+	'Statistics',
+	'StudentPlan',
+	'Supervisor',
+	'TaskListDailyWorkflow',
+	'Tasks',
+	'Workload',
 ];
 
 /**
@@ -26,7 +48,8 @@ export class ItslearningOAuth2Api implements ICredentialType {
 
 	extends = ['oAuth2Api'];
 
-	documentationUrl = 'https://github.com/n8n-nodes-itslearning-genesys/n8n-nodes-itslearning-genesys#itslearning-credential';
+	documentationUrl =
+		'https://github.com/n8n-nodes-itslearning-genesys/n8n-nodes-itslearning-genesys#itslearning-credential';
 
 	icon = { light: 'file:itslearning.svg', dark: 'file:itslearning.dark.svg' } as const;
 
@@ -51,7 +74,8 @@ export class ItslearningOAuth2Api implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'https://yourschool.itslearning.com',
-			description: "The address of your school's itslearning site: https, no path (plain http only for 127.0.0.1 or localhost, for testing)",
+			description:
+				"The address of your school's itslearning site: https, no path (plain http only for 127.0.0.1 or localhost, for testing)",
 		},
 		{
 			displayName: 'Grant Type',
@@ -86,14 +110,16 @@ export class ItslearningOAuth2Api implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'itslearning API clients are public clients identified by their client ID alone: leave this empty unless itslearning issued you a secret',
+			description:
+				'itslearning API clients are public clients identified by their client ID alone: leave this empty unless itslearning issued you a secret',
 		},
 		{
 			displayName: 'Instant Message Scope',
 			name: 'instantMessageScope',
 			type: 'boolean',
 			default: true,
-			description: 'Whether to request the InstantMessage scope, which every Instant Message operation and trigger needs',
+			description:
+				'Whether to request the InstantMessage scope, which every Instant Message operation and trigger needs',
 		},
 		{
 			displayName: 'Additional Scopes',
@@ -101,13 +127,15 @@ export class ItslearningOAuth2Api implements ICredentialType {
 			type: 'multiOptions',
 			options: OTHER_SCOPES.map((scope) => ({ name: scope, value: scope })),
 			default: [],
-			description: 'Other scopes to request (SCOPE and All are the all-access scopes some itslearning clients use)',
+			description:
+				'Other scopes to request (SCOPE and All are the all-access scopes some itslearning clients use)',
 		},
 		{
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
-			default: "={{ [$self.instantMessageScope !== false ? 'InstantMessage' : ''].concat($self.additionalScopes || []).filter(Boolean).join(' ') }}",
+			default:
+				"={{ [$self.instantMessageScope !== false ? 'InstantMessage' : ''].concat($self.additionalScopes || []).filter(Boolean).join(' ') }}",
 		},
 		{
 			displayName: 'Auth URI Query Parameters',
@@ -126,8 +154,17 @@ export class ItslearningOAuth2Api implements ICredentialType {
 			name: 'requestSigning',
 			type: 'options',
 			options: [
-				{ name: 'Authorization Header (Bearer)', value: 'header', description: 'Keeps the token out of URLs and logs' },
-				{ name: 'Query Parameter', value: 'query', description: 'Adds access_token=… to the address of each request, as the itslearning SDK and apps do' },
+				{
+					name: 'Authorization Header (Bearer)',
+					value: 'header',
+					description: 'Keeps the token out of URLs and logs',
+				},
+				{
+					name: 'Query Parameter',
+					value: 'query',
+					description:
+						'Adds access_token=… to the address of each request, as the itslearning SDK and apps do',
+				},
 			],
 			default: 'header',
 			description: 'How API requests carry the access token',

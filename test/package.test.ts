@@ -41,7 +41,8 @@ describe('package.json', () => {
 			'dist/credentials/GenesysCloudOAuth2Api.credentials.js',
 			'dist/credentials/ItslearningOAuth2Api.credentials.js',
 		]);
-		for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) expect(existsSync(built(file))).toBe(true);
+		for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials])
+			expect(existsSync(built(file))).toBe(true);
 	});
 
 	it('has no runtime dependencies; n8n-workflow is a peer (*) and a pinned dev dependency', () => {
@@ -55,14 +56,26 @@ describe('package.json', () => {
 
 describe('index.js', () => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const entry = require(path.join(REPO_ROOT, 'index.js')) as Record<string, new () => INodeType | ICredentialType>;
+	const entry = require(path.join(REPO_ROOT, 'index.js')) as Record<
+		string,
+		new () => INodeType | ICredentialType
+	>;
 
 	it('is the package entry and exposes every node and credential class', () => {
-		expect(path.resolve(REPO_ROOT, manifest.main ?? 'index.js')).toBe(path.join(REPO_ROOT, 'index.js'));
-		const nodes = ['ItslearningInstantMessage', 'GenesysChat'].map((name) => new entry[name]() as INodeType);
-		expect(nodes.map((n) => n.description.name)).toEqual(['itslearningInstantMessage', 'genesysChat']);
+		expect(path.resolve(REPO_ROOT, manifest.main ?? 'index.js')).toBe(
+			path.join(REPO_ROOT, 'index.js'),
+		);
+		const nodes = ['ItslearningInstantMessage', 'GenesysChat'].map(
+			(name) => new entry[name]() as INodeType,
+		);
+		expect(nodes.map((n) => n.description.name)).toEqual([
+			'itslearningInstantMessage',
+			'genesysChat',
+		]);
 		for (const node of nodes) expect(node.description.usableAsTool).toBe(true);
-		const credentials = ['ItslearningOAuth2Api', 'GenesysCloudOAuth2Api'].map((name) => new entry[name]() as ICredentialType);
+		const credentials = ['ItslearningOAuth2Api', 'GenesysCloudOAuth2Api'].map(
+			(name) => new entry[name]() as ICredentialType,
+		);
 		expect(credentials.map((c) => [c.name, c.extends])).toEqual([
 			['itslearningOAuth2Api', ['oAuth2Api']],
 			['genesysCloudOAuth2Api', ['oAuth2Api']],
@@ -75,22 +88,36 @@ describe('index.js', () => {
 		expect(required.sort()).toEqual([...manifest.n8n.nodes, ...manifest.n8n.credentials].sort());
 		for (const file of required) {
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			for (const [name, value] of Object.entries(require(built(file)) as Record<string, unknown>)) expect(entry[name]).toBe(value);
+			for (const [name, value] of Object.entries(require(built(file)) as Record<string, unknown>))
+				expect(entry[name]).toBe(value);
 		}
 	});
 });
 
 describe('dist/', () => {
-	const nodeDirs = ['GenesysChat', 'GenesysChatTrigger', 'ItslearningInstantMessage', 'ItslearningInstantMessageTrigger'];
+	const nodeDirs = [
+		'GenesysChat',
+		'GenesysChatTrigger',
+		'ItslearningInstantMessage',
+		'ItslearningInstantMessageTrigger',
+	];
 
 	it('holds each node’s icons (light and dark) and codex file next to it, and the credentials’ icons', () => {
 		for (const dir of nodeDirs) {
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const module = require(built(`dist/nodes/${dir}/${dir}.node.js`)) as Record<string, new () => INodeType>;
+			const module = require(built(`dist/nodes/${dir}/${dir}.node.js`)) as Record<
+				string,
+				new () => INodeType
+			>;
 			const { icon } = new module[dir]().description as { icon: { light: string; dark: string } };
-			for (const file of [icon.light, icon.dark]) expect(existsSync(built(`dist/nodes/${dir}/${file.replace('file:', '')}`))).toBe(true);
-			const codex = JSON.parse(readFileSync(built(`dist/nodes/${dir}/${dir}.node.json`), 'utf8')) as { node: string; categories: string[] };
-			expect(codex.node).toBe(`n8n-nodes-itslearning-genesys.${dir.charAt(0).toLowerCase()}${dir.slice(1)}`);
+			for (const file of [icon.light, icon.dark])
+				expect(existsSync(built(`dist/nodes/${dir}/${file.replace('file:', '')}`))).toBe(true);
+			const codex = JSON.parse(
+				readFileSync(built(`dist/nodes/${dir}/${dir}.node.json`), 'utf8'),
+			) as { node: string; categories: string[] };
+			expect(codex.node).toBe(
+				`n8n-nodes-itslearning-genesys.${dir.charAt(0).toLowerCase()}${dir.slice(1)}`,
+			);
 			expect(codex.categories.length).toBeGreaterThan(0);
 		}
 		for (const file of manifest.n8n.credentials) {
@@ -98,7 +125,10 @@ describe('dist/', () => {
 			const module = require(built(file)) as Record<string, new () => ICredentialType>;
 			const credential = Object.values(module).map((C) => new C())[0];
 			const icon = credential.icon as { light: string; dark: string };
-			for (const name of [icon.light, icon.dark]) expect(existsSync(path.join(path.dirname(built(file)), name.replace('file:', '')))).toBe(true);
+			for (const name of [icon.light, icon.dark])
+				expect(existsSync(path.join(path.dirname(built(file)), name.replace('file:', '')))).toBe(
+					true,
+				);
 		}
 	});
 
@@ -116,22 +146,41 @@ describe('dist/', () => {
 		for (const file of files) {
 			const code = readFileSync(file, 'utf8');
 			const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
-			for (const name of required) expect([file, name.startsWith('.') || name === 'n8n-workflow']).toEqual([file, true]);
-			expect([file, /\b(process\.|setTimeout\(|setInterval\(|__dirname)/.test(code)]).toEqual([file, false]);
+			for (const name of required)
+				expect([file, name.startsWith('.') || name === 'n8n-workflow']).toEqual([file, true]);
+			expect([file, /\b(process\.|setTimeout\(|setInterval\(|__dirname)/.test(code)]).toEqual([
+				file,
+				false,
+			]);
 		}
 	});
 
 	it('npm pack ships dist/, the entry index.js, README, LICENSE and package.json only', () => {
 		const [report] = JSON.parse(
-			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+				cwd: REPO_ROOT,
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'ignore'],
+			}),
 		) as Array<{ files: Array<{ path: string }> }>;
 		const shipped = report.files.map((f) => f.path);
 		// index.js is the package's `main`, which npm always ships
-		expect(shipped.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'index.js', 'package.json']);
-		for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) expect(shipped).toContain(file);
+		expect(shipped.filter((f) => !f.startsWith('dist/')).sort()).toEqual([
+			'LICENSE',
+			'README.md',
+			'index.js',
+			'package.json',
+		]);
+		for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials])
+			expect(shipped).toContain(file);
 		// The output schemas the editor shows before a run sit next to each node's file (README, "Output schemas").
-		for (const node of manifest.n8n.nodes) expect(shipped.some((f) => f.startsWith(`${path.posix.dirname(node)}/__schema__/v1.`))).toBe(true);
-		expect(shipped.some((f) => f.startsWith('dist/test') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(false);
+		for (const node of manifest.n8n.nodes)
+			expect(shipped.some((f) => f.startsWith(`${path.posix.dirname(node)}/__schema__/v1.`))).toBe(
+				true,
+			);
+		expect(
+			shipped.some((f) => f.startsWith('dist/test') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))),
+		).toBe(false);
 	});
 });
 
@@ -148,7 +197,9 @@ describe('release files', () => {
 	it('declares MIT and ships the MIT license text', () => {
 		expect(pkg.license).toBe('MIT');
 		expect(read('LICENSE')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} /);
-		expect(read('LICENSE')).toContain('THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND');
+		expect(read('LICENSE')).toContain(
+			'THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND',
+		);
 	});
 
 	it('points repository, homepage and bugs at the same GitHub repository', () => {
@@ -159,7 +210,9 @@ describe('release files', () => {
 	});
 
 	it('has a CHANGELOG entry for the package version', () => {
-		expect(read('CHANGELOG.md')).toMatch(new RegExp(`^## \\[${pkg.version.replace(/\./g, '\\.')}\\]`, 'm'));
+		expect(read('CHANGELOG.md')).toMatch(
+			new RegExp(`^## \\[${pkg.version.replace(/\./g, '\\.')}\\]`, 'm'),
+		);
 	});
 
 	it('publishes on a version tag with an npm provenance statement', () => {
@@ -198,12 +251,26 @@ describe("n8n's package scanner (@n8n/scan-community-package, as n8n runs it bef
 		try {
 			// Without jest's NODE_ENV=test: eslint-plugin-n8n-nodes-base switches to its own test mode on it.
 			const env = { ...process.env, NODE_ENV: 'production' };
-			out = execFileSync('node', [path.join(REPO_ROOT, 'test/scripts/scan.mjs'), '--json'], { cwd: REPO_ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+			out = execFileSync('node', [path.join(REPO_ROOT, 'test/scripts/scan.mjs'), '--json'], {
+				cwd: REPO_ROOT,
+				env,
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
 		} catch (error) {
 			out = String((error as { stdout?: string }).stdout ?? '');
 		}
-		const result = JSON.parse(out.trim().split('\n').pop()!) as Record<'source' | 'tarball', { passed: boolean; details: string | null }>;
-		expect({ source: result.source.passed, details: result.source.details }).toEqual({ source: true, details: null });
-		expect({ tarball: result.tarball.passed, details: result.tarball.details }).toEqual({ tarball: true, details: null });
+		const result = JSON.parse(out.trim().split('\n').pop()!) as Record<
+			'source' | 'tarball',
+			{ passed: boolean; details: string | null }
+		>;
+		expect({ source: result.source.passed, details: result.source.details }).toEqual({
+			source: true,
+			details: null,
+		});
+		expect({ tarball: result.tarball.passed, details: result.tarball.details }).toEqual({
+			tarball: true,
+			details: null,
+		});
 	});
 });

@@ -28,7 +28,8 @@ export class GenesysChat implements INodeType {
 		// 1.1 (the default for new nodes, the highest version): Simplify is on by default; nodes saved as 1 keep the raw answer.
 		version: [1, 1.1],
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Send and manage Genesys Cloud chat rooms, 1:1 messages, threads, pins, reactions and chat settings',
+		description:
+			'Send and manage Genesys Cloud chat rooms, 1:1 messages, threads, pins, reactions and chat settings',
 		defaults: { name: 'Genesys Chat' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -36,7 +37,11 @@ export class GenesysChat implements INodeType {
 		credentials: [{ name: 'genesysCloudOAuth2Api', required: true }],
 		// The table's operations, plus Send and Wait for Response (its links are answered by `webhook` below).
 		webhooks: sendAndWaitWebhooks,
-		properties: withSendAndWait([...buildProperties(genesysService.resources, genesysService.table), requestOptionsProperty], genesysService, genesysService.sendAndWait!),
+		properties: withSendAndWait(
+			[...buildProperties(genesysService.resources, genesysService.table), requestOptionsProperty],
+			genesysService,
+			genesysService.sendAndWait!,
+		),
 	};
 
 	methods = {

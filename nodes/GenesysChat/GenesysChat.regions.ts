@@ -25,7 +25,9 @@ export const GENESYS_REGIONS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** The API origins of the regions, as the credential's Region field stores them. */
-export const GENESYS_REGION_URLS: readonly string[] = GENESYS_REGIONS.map(([, domain]) => `https://api.${domain}`);
+export const GENESYS_REGION_URLS: readonly string[] = GENESYS_REGIONS.map(
+	([, domain]) => `https://api.${domain}`,
+);
 
 /**
  * The Region value of Custom (Base URL and Login URL given in their own fields). A URL, because n8n

@@ -9,8 +9,20 @@ export const genesysSendAndWait: SendAndWaitSpec = {
 	resource: 'message',
 	sendToDescription: 'Where the question goes: a chat room, or a 1:1 chat with a user',
 	targets: [
-		{ value: 'user', name: 'User (1:1)', description: 'Ask one person in the 1:1 chat with them', sdkMethod: 'postChatsUserMessages', param: 'userId' },
-		{ value: 'room', name: 'Room', description: 'Ask in a chat room', sdkMethod: 'postChatsRoomMessages', param: 'roomJid' },
+		{
+			value: 'user',
+			name: 'User (1:1)',
+			description: 'Ask one person in the 1:1 chat with them',
+			sdkMethod: 'postChatsUserMessages',
+			param: 'userId',
+		},
+		{
+			value: 'room',
+			name: 'Room',
+			description: 'Ask in a chat room',
+			sdkMethod: 'postChatsRoomMessages',
+			param: 'roomJid',
+		},
 	],
 	textParam: 'message',
 	links: 'markdown',

@@ -3,7 +3,12 @@
  * base URL), Genesys ErrorBody parsing with the correlation id, and advice for user-only calls,
  * missing permissions and rate limits.
  */
-import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObject, type INode } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type INode,
+} from 'n8n-workflow';
 
 import type { ServiceDefinition } from '../shared/table/service';
 import { checkServiceUrl } from '../shared/http/url';
@@ -30,7 +35,10 @@ export function genesysApiBase(credentials: ICredentialDataDecryptedObject, node
 	const region = typeof credentials.serverUrl === 'string' ? credentials.serverUrl : '';
 	if (region === GENESYS_CUSTOM_REGION) {
 		// The Login URL receives the client secret and refresh tokens: same rule as the Base URL.
-		if (typeof credentials.customLoginUrl === 'string' && credentials.customLoginUrl.trim() !== '') {
+		if (
+			typeof credentials.customLoginUrl === 'string' &&
+			credentials.customLoginUrl.trim() !== ''
+		) {
 			checkServiceUrl(credentials.customLoginUrl, node, {
 				subject: 'The Genesys Cloud custom login URL',
 				fix: 'Fix the Login URL in the Genesys Cloud credential, e.g. https://login.mypurecloud.com',
@@ -42,7 +50,8 @@ export function genesysApiBase(credentials: ICredentialDataDecryptedObject, node
 	}
 	if (!GENESYS_REGION_URLS.includes(region)) {
 		throw new NodeOperationError(node, `Unknown Genesys Cloud region "${region}"`, {
-			description: 'Choose the Region again in the Genesys Cloud credential (or Custom with a Base URL)',
+			description:
+				'Choose the Region again in the Genesys Cloud credential (or Custom with a Base URL)',
 		});
 	}
 	return region;
@@ -68,23 +77,32 @@ export const genesysService: ServiceDefinition = {
 		const details: IDataObject = {};
 		for (const key of ['entityId', 'entityName', 'details', 'errors', 'limit']) {
 			const value = data[key];
-			if (value !== undefined && !(Array.isArray(value) && value.length === 0)) details[key] = value;
+			if (value !== undefined && !(Array.isArray(value) && value.length === 0))
+				details[key] = value;
 		}
 		return {
 			message,
-			code: typeof data.code === 'string' ? data.code : typeof data.error === 'string' ? data.error : undefined,
+			code:
+				typeof data.code === 'string'
+					? data.code
+					: typeof data.error === 'string'
+						? data.error
+						: undefined,
 			correlationId: typeof data.contextId === 'string' ? data.contextId : undefined,
 			details: Object.keys(details).length ? details : undefined,
 		};
 	},
 	hint(status, row, error) {
 		if (row.userContext && (USER_CONTEXT.test(error.message) || status === 401 || status === 403)) {
-			const base = 'This operation acts as a user: the credential must use the Authorization Code or PKCE grant (a client-credentials token has no user).';
+			const base =
+				'This operation acts as a user: the credential must use the Authorization Code or PKCE grant (a client-credentials token has no user).';
 			if (status !== 403) return base;
 			return `${base} The user also needs one of these permissions: ${(row.permissions ?? []).join(', ') || 'none'}.`;
 		}
-		if (status === 403 && row.permissions?.length) return `The token needs one of these permissions: ${row.permissions.join(', ')}.`;
-		if (status === 429) return 'Genesys Cloud rate limit: the request was retried as Retry-After asked, until the retry budget ran out.';
+		if (status === 403 && row.permissions?.length)
+			return `The token needs one of these permissions: ${row.permissions.join(', ')}.`;
+		if (status === 429)
+			return 'Genesys Cloud rate limit: the request was retried as Retry-After asked, until the retry budget ran out.';
 		return undefined;
 	},
 	retry: { maxRetries: 5 },

@@ -1,7 +1,20 @@
-import { NodeConnectionTypes, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
 
 import { genesysService } from '../GenesysChat/GenesysChat.service';
-import { genesysListSearch, genesysSupportRows, roomJid, roomLocator, userId, userLocator } from '../GenesysChat/GenesysChat.table';
+import {
+	genesysListSearch,
+	genesysSupportRows,
+	roomJid,
+	roomLocator,
+	userId,
+	userLocator,
+} from '../GenesysChat/GenesysChat.table';
 import { locatorListProperty } from '../shared/editor/properties';
 import { listSearchMethods } from '../shared/run/listSearch';
 import { exclusivePoll } from '../shared/run/poll';
@@ -17,7 +30,8 @@ export class GenesysChatTrigger implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: '={{ $parameter["event"] }}',
-		description: 'Starts the workflow when new Genesys Cloud chat messages arrive in rooms or 1:1 chats',
+		description:
+			'Starts the workflow when new Genesys Cloud chat messages arrive in rooms or 1:1 chats',
 		defaults: { name: 'Genesys Chat Trigger' },
 		polling: true,
 		inputs: [],
@@ -73,12 +87,24 @@ export class GenesysChatTrigger implements INodeType {
 				displayOptions: { show: { event: ['newOneOnOneMessage'], '@version': [1] } },
 			},
 			{
-				...locatorListProperty(roomJid, roomLocator, { name: 'rooms', displayName: 'Rooms', placeholder: 'Add Room', description: 'The rooms to watch (at least one)' }),
+				...locatorListProperty(roomJid, roomLocator, {
+					name: 'rooms',
+					displayName: 'Rooms',
+					placeholder: 'Add Room',
+					description: 'The rooms to watch (at least one)',
+				}),
 				displayOptions: { show: { event: ['newRoomMessage'], '@version': [{ _cnd: { gte: 2 } }] } },
 			},
 			{
-				...locatorListProperty(userId, userLocator, { name: 'users', displayName: 'Users', placeholder: 'Add User', description: 'The people whose 1:1 chats to watch (at least one)' }),
-				displayOptions: { show: { event: ['newOneOnOneMessage'], '@version': [{ _cnd: { gte: 2 } }] } },
+				...locatorListProperty(userId, userLocator, {
+					name: 'users',
+					displayName: 'Users',
+					placeholder: 'Add User',
+					description: 'The people whose 1:1 chats to watch (at least one)',
+				}),
+				displayOptions: {
+					show: { event: ['newOneOnOneMessage'], '@version': [{ _cnd: { gte: 2 } }] },
+				},
 			},
 			{
 				displayName: 'Options',

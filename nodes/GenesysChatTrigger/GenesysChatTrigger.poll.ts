@@ -21,10 +21,21 @@
  *   emitted once, never a watermark, so a message from the year 2999 cannot mute its chat.
  * State is validated when read: a broken part is re-seeded from now with a warning in n8n's log.
  */
-import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type INodeExecutionData,
+	type IPollFunctions,
+} from 'n8n-workflow';
 
 import { genesysService } from '../GenesysChat/GenesysChat.service';
-import { genesysChatTable, genesysSupportRows, roomLocator, userLocator } from '../GenesysChat/GenesysChat.table';
+import {
+	genesysChatTable,
+	genesysSupportRows,
+	roomLocator,
+	userLocator,
+} from '../GenesysChat/GenesysChat.table';
 import {
 	CLOCK_SKEW_MS,
 	emit,
@@ -53,8 +64,20 @@ const MAX_PAGES = 1000;
 const MAX_CHATS_KEPT = 2000;
 const SAMPLE_CHATS = 3;
 
-const roomJidsParam: ParamDef = { name: 'roomJids', location: 'query', type: 'stringList', label: 'Room JIDs', description: 'Comma-separated room JIDs, e.g. adhoc-1234@conference.example.orgspan.com' };
-const userIdsParam: ParamDef = { name: 'userIds', location: 'query', type: 'guidList', label: 'User IDs', description: 'Comma-separated user IDs (GUIDs) of the people whose 1:1 chats to watch' };
+const roomJidsParam: ParamDef = {
+	name: 'roomJids',
+	location: 'query',
+	type: 'stringList',
+	label: 'Room JIDs',
+	description: 'Comma-separated room JIDs, e.g. adhoc-1234@conference.example.orgspan.com',
+};
+const userIdsParam: ParamDef = {
+	name: 'userIds',
+	location: 'query',
+	type: 'guidList',
+	label: 'User IDs',
+	description: 'Comma-separated user IDs (GUIDs) of the people whose 1:1 chats to watch',
+};
 
 interface ChatMark {
 	last: number;
@@ -92,8 +115,10 @@ const time = (value: unknown) => (typeof value === 'string' ? Date.parse(value) 
 
 /** A room JID or user id the trigger can put into a request path: not empty, no dot segment, well-formed UTF-16, no control characters. */
 function usableTarget(value: string): boolean {
-	if (value === '' || value === '.' || value === '..' || value.length > 512 || /[/\\]/.test(value)) return false;
-	for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) < 0x20 || value.charCodeAt(i) === 0x7f) return false;
+	if (value === '' || value === '.' || value === '..' || value.length > 512 || /[/\\]/.test(value))
+		return false;
+	for (let i = 0; i < value.length; i++)
+		if (value.charCodeAt(i) < 0x20 || value.charCodeAt(i) === 0x7f) return false;
 	try {
 		encodeURIComponent(value);
 		return true;
@@ -106,17 +131,25 @@ function toChat(item: IDataObject): Chat | undefined {
 	const user = item.user as IDataObject | undefined;
 	const room = item.room as IDataObject | undefined;
 	const last = time(item.dateLastMessage);
-	const base = { name: typeof item.name === 'string' ? item.name : null, ...(Number.isNaN(last) ? {} : { last }) };
+	const base = {
+		name: typeof item.name === 'string' ? item.name : null,
+		...(Number.isNaN(last) ? {} : { last }),
+	};
 	if (item.chatType === 'oneOnOne' || (user && !room)) {
-		const id = typeof user?.id === 'string' ? user.id : typeof item.id === 'string' ? item.id : undefined;
+		const id =
+			typeof user?.id === 'string' ? user.id : typeof item.id === 'string' ? item.id : undefined;
 		return id ? { key: `user:${id}`, type: 'oneOnOne', target: id, ...base } : undefined;
 	}
-	const jid = typeof room?.jid === 'string' ? room.jid : typeof item.id === 'string' ? item.id : undefined;
+	const jid =
+		typeof room?.jid === 'string' ? room.jid : typeof item.id === 'string' ? item.id : undefined;
 	return jid ? { key: `room:${jid}`, type: 'room', target: jid, ...base } : undefined;
 }
 
 /** Every chat of the user (all pages of users/chats/me); `complete` when it came in one page. */
-async function listChats(ctx: IPollFunctions, client: PollClient): Promise<{ chats: Chat[]; complete: boolean }> {
+async function listChats(
+	ctx: IPollFunctions,
+	client: PollClient,
+): Promise<{ chats: Chat[]; complete: boolean }> {
 	const chats = new Map<string, Chat>();
 	let after: string | undefined;
 	let pages = 0;
@@ -146,24 +179,38 @@ function watches(options: Options, chat: Chat): boolean {
 		case 'newRoomMessage':
 			return chat.type === 'room' && options.roomJids.includes(chat.target);
 		case 'newOneOnOneMessage':
-			return chat.type === 'oneOnOne' && options.userIds.map((id) => id.toLowerCase()).includes(chat.target.toLowerCase());
+			return (
+				chat.type === 'oneOnOne' &&
+				options.userIds.map((id) => id.toLowerCase()).includes(chat.target.toLowerCase())
+			);
 		default:
 			return true;
 	}
 }
 
-const historyRow = (chat: Chat) => (chat.type === 'room' ? 'getChatsRoomMessages' : 'getChatsUserMessages');
-const historyTarget = (chat: Chat) => (chat.type === 'room' ? { roomJid: chat.target } : { userId: chat.target });
+const historyRow = (chat: Chat) =>
+	chat.type === 'room' ? 'getChatsRoomMessages' : 'getChatsUserMessages';
+const historyTarget = (chat: Chat) =>
+	chat.type === 'room' ? { roomJid: chat.target } : { userId: chat.target };
 
 /** Messages of a chat created at or after `from` (or strictly after, when `strict`), oldest first: the row's date-window paging, forwards. */
-async function readSince(client: PollClient, chat: Chat, from: number | undefined, strict: boolean, cap: number): Promise<IDataObject[]> {
+async function readSince(
+	client: PollClient,
+	chat: Chat,
+	from: number | undefined,
+	strict: boolean,
+	cap: number,
+): Promise<IDataObject[]> {
 	return await client.walkDates(historyRow(chat), historyTarget(chat), from, strict, cap);
 }
 
 /** The one mapping "server message → emitted item" of this trigger. */
 function messageItem(message: IDataObject, chat: Chat): IDataObject {
 	// The one message shape of shared/table/message.ts, plus the chat's name.
-	return genesysTriggerMessage(message, { ...(chat.type === 'room' ? { roomJid: chat.target } : { userId: chat.target }), chatName: chat.name });
+	return genesysTriggerMessage(message, {
+		...(chat.type === 'room' ? { roomJid: chat.target } : { userId: chat.target }),
+		chatName: chat.name,
+	});
 }
 
 async function myUserId(client: PollClient, cursor: ChatCursor | undefined): Promise<string> {
@@ -173,22 +220,42 @@ async function myUserId(client: PollClient, cursor: ChatCursor | undefined): Pro
 }
 
 /** Fetch Test Event: the newest message(s) of the most recently active watched chats; the cursor is not touched. */
-async function sampleNewest(ctx: IPollFunctions, client: PollClient, chats: Chat[], options: Options, cursor: ChatCursor | undefined): Promise<INodeExecutionData[][] | null> {
-	const recent = chats.filter((c) => c.last !== undefined).sort((a, b) => b.last! - a.last!).slice(0, SAMPLE_CHATS);
+async function sampleNewest(
+	ctx: IPollFunctions,
+	client: PollClient,
+	chats: Chat[],
+	options: Options,
+	cursor: ChatCursor | undefined,
+): Promise<INodeExecutionData[][] | null> {
+	const recent = chats
+		.filter((c) => c.last !== undefined)
+		.sort((a, b) => b.last! - a.last!)
+		.slice(0, SAMPLE_CHATS);
 	const me = options.includeOwnMessages ? '' : await myUserId(client, cursor);
 	let best: { message: IDataObject; chat: Chat } | undefined;
 	for (const chat of recent) {
-		const page = listAt(await client.call(historyRow(chat), { ...historyTarget(chat), limit: 25 }), 'entities');
+		const page = listAt(
+			await client.call(historyRow(chat), { ...historyTarget(chat), limit: 25 }),
+			'entities',
+		);
 		for (const message of page) {
-			if (!options.includeOwnMessages && (message.user as IDataObject | undefined)?.id === me) continue;
-			if (!best || time(message.dateCreated) > time(best.message.dateCreated)) best = { message, chat };
+			if (!options.includeOwnMessages && (message.user as IDataObject | undefined)?.id === me)
+				continue;
+			if (!best || time(message.dateCreated) > time(best.message.dateCreated))
+				best = { message, chat };
 		}
 	}
-	return best ? emit(ctx, [{ ...messageItem(best.message, best.chat), newMessagesInChat: 1 }]) : null;
+	return best
+		? emit(ctx, [{ ...messageItem(best.message, best.chat), newMessagesInChat: 1 }])
+		: null;
 }
 
 /** The saved cursor, validated against `cap` (the service's clock); broken parts left out, and said so. */
-function readChatCursor(ctx: IPollFunctions, raw: unknown, cap: number): { cursor?: ChatCursor; reseed: Set<string> } {
+function readChatCursor(
+	ctx: IPollFunctions,
+	raw: unknown,
+	cap: number,
+): { cursor?: ChatCursor; reseed: Set<string> } {
 	const reseed = new Set<string>();
 	if (raw === undefined) return { reseed };
 	const saved = plainObject(raw);
@@ -197,9 +264,11 @@ function readChatCursor(ctx: IPollFunctions, raw: unknown, cap: number): { curso
 		warnHealed(ctx, 'The saved chat state was not valid');
 		return { reseed };
 	}
-	const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+	const finite = (value: unknown): value is number =>
+		typeof value === 'number' && Number.isFinite(value);
 	let floor = finite(saved.floor) ? saved.floor : undefined;
-	if (saved.floor !== undefined && floor === undefined) warnHealed(ctx, 'The saved chat floor was not valid');
+	if (saved.floor !== undefined && floor === undefined)
+		warnHealed(ctx, 'The saved chat floor was not valid');
 	if (floor !== undefined && floor > cap) {
 		warnHealed(ctx, 'The saved chat floor was ahead of the service clock');
 		floor = cap - CLOCK_SKEW_MS; // the service's "now"
@@ -212,7 +281,8 @@ function readChatCursor(ctx: IPollFunctions, raw: unknown, cap: number): { curso
 			/^(room|user):./.test(key) &&
 			finite(mark.last) &&
 			(mark.mark === undefined || finite(mark.mark)) &&
-			(mark.ids === undefined || (Array.isArray(mark.ids) && mark.ids.every((id) => typeof id === 'string'))) &&
+			(mark.ids === undefined ||
+				(Array.isArray(mark.ids) && mark.ids.every((id) => typeof id === 'string'))) &&
 			(mark.strict === undefined || typeof mark.strict === 'boolean');
 		if (!ok || (mark.last as number) > cap || ((mark.mark as number | undefined) ?? 0) > cap) {
 			reseed.add(key);
@@ -225,8 +295,14 @@ function readChatCursor(ctx: IPollFunctions, raw: unknown, cap: number): { curso
 			...(mark.strict === true ? { strict: true } : {}),
 		};
 	}
-	if (reseed.size) warnHealed(ctx, `The saved marks of ${reseed.size} chat(s) were not valid or ahead of the service clock`);
-	const ahead = Array.isArray(saved.ahead) ? saved.ahead.filter((id): id is string => typeof id === 'string') : [];
+	if (reseed.size)
+		warnHealed(
+			ctx,
+			`The saved marks of ${reseed.size} chat(s) were not valid or ahead of the service clock`,
+		);
+	const ahead = Array.isArray(saved.ahead)
+		? saved.ahead.filter((id): id is string => typeof id === 'string')
+		: [];
 	return {
 		cursor: {
 			v: 1,
@@ -241,21 +317,40 @@ function readChatCursor(ctx: IPollFunctions, raw: unknown, cap: number): { curso
 }
 
 /** Seed marks: the chat starts at its last message; nothing old is emitted. */
-const seedMark = (chat: Chat, cap: number): ChatMark => ({ last: Math.min(chat.last!, cap), mark: Math.min(chat.last!, cap), ids: [], strict: true });
+const seedMark = (chat: Chat, cap: number): ChatMark => ({
+	last: Math.min(chat.last!, cap),
+	mark: Math.min(chat.last!, cap),
+	ids: [],
+	strict: true,
+});
 
 /** Version 2's picked entries, else (version 1, or a node holding only the old field) the comma-separated text. */
-function readIds(ctx: IPollFunctions, param: ParamDef, pickerName: string, locator: LocatorDef): string[] {
-	const picked = ctx.getNode().typeVersion >= 2 ? locatorListValues(ctx.getNodeParameter(pickerName, {}), locator) : undefined;
+function readIds(
+	ctx: IPollFunctions,
+	param: ParamDef,
+	pickerName: string,
+	locator: LocatorDef,
+): string[] {
+	const picked =
+		ctx.getNode().typeVersion >= 2
+			? locatorListValues(ctx.getNodeParameter(pickerName, {}), locator)
+			: undefined;
 	return readList(ctx, param, picked ?? ctx.getNodeParameter(param.name, ''));
 }
 
 export async function pollGenesys(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-	const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(genesysService.credentialType);
+	const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(
+		genesysService.credentialType,
+	);
 	if (credentials.grantType === 'clientCredentials') {
-		throw new NodeOperationError(ctx.getNode(), 'The Genesys Chat Trigger needs a credential with the Authorization Code or PKCE grant', {
-			description:
-				'It reads the chats of a user, and a Client Credentials token has no user. Create a Genesys Cloud OAuth2 API credential with Grant Type "Authorization Code" (or "PKCE"), connect it as the user whose chats to watch, and select it here.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'The Genesys Chat Trigger needs a credential with the Authorization Code or PKCE grant',
+			{
+				description:
+					'It reads the chats of a user, and a Client Credentials token has no user. Create a Genesys Cloud OAuth2 API credential with Grant Type "Authorization Code" (or "PKCE"), connect it as the user whose chats to watch, and select it here.',
+			},
+		);
 	}
 	const event = ctx.getNodeParameter('event', 'newMessageAnyChat') as GenesysEvent;
 	const raw = ctx.getNodeParameter('options', {}) as IDataObject;
@@ -266,13 +361,23 @@ export async function pollGenesys(ctx: IPollFunctions): Promise<INodeExecutionDa
 		includeOwnMessages: raw.includeOwnMessages === true,
 	};
 	if (event === 'newRoomMessage' && options.roomJids.length === 0) {
-		throw new NodeOperationError(ctx.getNode(), 'Room JIDs are required for "New Room Message"', { description: 'Enter the JIDs of the rooms to watch, separated by commas.' });
+		throw new NodeOperationError(ctx.getNode(), 'Room JIDs are required for "New Room Message"', {
+			description: 'Enter the JIDs of the rooms to watch, separated by commas.',
+		});
 	}
 	if (event === 'newOneOnOneMessage' && options.userIds.length === 0) {
-		throw new NodeOperationError(ctx.getNode(), 'User IDs are required for "New 1:1 Message"', { description: 'Enter the user IDs of the people whose 1:1 chats to watch, separated by commas.' });
+		throw new NodeOperationError(ctx.getNode(), 'User IDs are required for "New 1:1 Message"', {
+			description:
+				'Enter the user IDs of the people whose 1:1 chats to watch, separated by commas.',
+		});
 	}
 
-	const client = await PollClient.open(ctx, genesysService, [...genesysChatTable, ...genesysSupportRows], credentials);
+	const client = await PollClient.open(
+		ctx,
+		genesysService,
+		[...genesysChatTable, ...genesysSupportRows],
+		credentials,
+	);
 	try {
 		return await pollChats(ctx, client, options);
 	} catch (error) {
@@ -281,7 +386,11 @@ export async function pollGenesys(ctx: IPollFunctions): Promise<INodeExecutionDa
 	}
 }
 
-async function pollChats(ctx: IPollFunctions, client: PollClient, options: Options): Promise<INodeExecutionData[][] | null> {
+async function pollChats(
+	ctx: IPollFunctions,
+	client: PollClient,
+	options: Options,
+): Promise<INodeExecutionData[][] | null> {
 	const deadline = pollDeadline(ctx);
 	const data = ctx.getWorkflowStaticData('node');
 	const listing = await listChats(ctx, client);
@@ -289,24 +398,45 @@ async function pollChats(ctx: IPollFunctions, client: PollClient, options: Optio
 	const cap = client.serverNow() + CLOCK_SKEW_MS;
 	const { cursor: saved, reseed } = readChatCursor(ctx, data.chatCursor, cap);
 	const chats = listing.chats.filter((chat) => watches(options, chat));
-	if (ctx.getMode() === 'manual') return await sampleNewest(ctx, client, chats.filter((chat) => usableTarget(chat.target)), options, saved);
+	if (ctx.getMode() === 'manual')
+		return await sampleNewest(
+			ctx,
+			client,
+			chats.filter((chat) => usableTarget(chat.target)),
+			options,
+			saved,
+		);
 
-	const newestListed = chats.reduce<number | undefined>((max, c) => (c.last !== undefined && c.last <= cap && (max === undefined || c.last > max) ? c.last : max), undefined);
+	const newestListed = chats.reduce<number | undefined>(
+		(max, c) =>
+			c.last !== undefined && c.last <= cap && (max === undefined || c.last > max) ? c.last : max,
+		undefined,
+	);
 	if (!saved) {
 		// First production poll (or a broken state): every chat starts at its last message; nothing old is emitted.
 		const marks: Record<string, ChatMark> = {};
 		for (const chat of chats) if (chat.last !== undefined) marks[chat.key] = seedMark(chat, cap);
-		data.chatCursor = { v: 1, ...(newestListed !== undefined ? { floor: newestListed } : {}), chats: marks } satisfies ChatCursor;
+		data.chatCursor = {
+			v: 1,
+			...(newestListed !== undefined ? { floor: newestListed } : {}),
+			chats: marks,
+		} satisfies ChatCursor;
 		await persistSeed(ctx);
 		return null;
 	}
 
 	const marks: Record<string, ChatMark> = { ...saved.chats };
 	// Chats whose saved marks were broken start again from now.
-	for (const chat of chats) if (reseed.has(chat.key) && chat.last !== undefined) marks[chat.key] = seedMark(chat, cap);
+	for (const chat of chats)
+		if (reseed.has(chat.key) && chat.last !== undefined) marks[chat.key] = seedMark(chat, cap);
 	const failing = saved.failing ?? {};
 	const moved = chats.filter(
-		(chat) => !reseed.has(chat.key) && chat.last !== undefined && (marks[chat.key] === undefined || Math.min(chat.last, cap) > marks[chat.key].last || failing[chat.key] !== undefined),
+		(chat) =>
+			!reseed.has(chat.key) &&
+			chat.last !== undefined &&
+			(marks[chat.key] === undefined ||
+				Math.min(chat.last, cap) > marks[chat.key].last ||
+				failing[chat.key] !== undefined),
 	);
 	if (moved.length === 0 && reseed.size === 0) return null;
 
@@ -323,15 +453,22 @@ async function pollChats(ctx: IPollFunctions, client: PollClient, options: Optio
 			// Out of poll budget: the chats left keep their marks and are read next poll.
 			complete = false;
 			if (failing[chat.key]) nowFailing[chat.key] = failing[chat.key];
-			if (!known && saved.floor !== undefined) marks[chat.key] = { last: 0, mark: saved.floor, ids: [], strict: true };
+			if (!known && saved.floor !== undefined)
+				marks[chat.key] = { last: 0, mark: saved.floor, ids: [], strict: true };
 			continue;
 		}
 		try {
-			if (!usableTarget(chat.target)) throw new NodeOperationError(ctx.getNode(), `Genesys listed a ${chat.type === 'room' ? 'room' : '1:1 chat'} whose id cannot be requested`);
+			if (!usableTarget(chat.target))
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`Genesys listed a ${chat.type === 'room' ? 'room' : '1:1 chat'} whose id cannot be requested`,
+				);
 			const from = known ? known.mark : saved.floor;
 			const strict = known ? known.strict === true || known.mark === undefined : true;
 			const skip = new Set(known && !known.strict ? known.ids : []);
-			const messages = (await readSince(client, chat, from, strict, cap)).filter((m) => !skip.has(String(m.id)) && !ahead.has(String(m.id)));
+			const messages = (await readSince(client, chat, from, strict, cap)).filter(
+				(m) => !skip.has(String(m.id)) && !ahead.has(String(m.id)),
+			);
 			let mark = known?.mark ?? saved.floor;
 			let ids = known && !known.strict ? known.ids : [];
 			let strictNext = strict && known?.strict === true;
@@ -355,24 +492,46 @@ async function pollChats(ctx: IPollFunctions, client: PollClient, options: Optio
 				own = messages.filter((m) => (m.user as IDataObject | undefined)?.id !== me);
 			}
 			const last = Math.min(Math.max(chat.last!, mark ?? chat.last!), cap);
-			marks[chat.key] = { last, ...(mark !== undefined ? { mark } : {}), ids: lastIds(ids), ...(strictNext ? { strict: true } : {}) };
-			if (own.length) perChat.push({ chat, items: own.map((m) => ({ item: messageItem(m, chat), at: time(m.dateCreated) })) });
+			marks[chat.key] = {
+				last,
+				...(mark !== undefined ? { mark } : {}),
+				ids: lastIds(ids),
+				...(strictNext ? { strict: true } : {}),
+			};
+			if (own.length)
+				perChat.push({
+					chat,
+					items: own.map((m) => ({ item: messageItem(m, chat), at: time(m.dateCreated) })),
+				});
 		} catch (error) {
 			if (isServiceFailure(error)) throw nodeError(ctx, client, error);
 			// Only this chat: it keeps its marks and is read again next poll; the others go on.
 			nowFailing[chat.key] = { n: (failing[chat.key]?.n ?? 0) + 1, name: chat.name };
-			if (!known && saved.floor !== undefined) marks[chat.key] = { last: 0, mark: saved.floor, ids: [], strict: true };
-			if (reportDue(nowFailing[chat.key].n)) reportChatFailure(ctx, client, `${chat.type === 'room' ? 'Room' : '1:1 chat'} ${chat.target}${chat.name ? ` (${chat.name})` : ''}`, nowFailing[chat.key], error);
+			if (!known && saved.floor !== undefined)
+				marks[chat.key] = { last: 0, mark: saved.floor, ids: [], strict: true };
+			if (reportDue(nowFailing[chat.key].n))
+				reportChatFailure(
+					ctx,
+					client,
+					`${chat.type === 'room' ? 'Room' : '1:1 chat'} ${chat.target}${chat.name ? ` (${chat.name})` : ''}`,
+					nowFailing[chat.key],
+					error,
+				);
 		}
 	}
 
 	// Keep the cursor bounded: the most recently active chats.
 	const keys = Object.keys(marks);
 	if (keys.length > MAX_CHATS_KEPT) {
-		for (const key of keys.sort((a, b) => marks[b].last - marks[a].last).slice(MAX_CHATS_KEPT)) if (!nowFailing[key]) delete marks[key];
+		for (const key of keys.sort((a, b) => marks[b].last - marks[a].last).slice(MAX_CHATS_KEPT))
+			if (!nowFailing[key]) delete marks[key];
 	}
 	const floor =
-		complete && Object.keys(nowFailing).length === 0 && listing.complete && newestListed !== undefined && (saved.floor === undefined || newestListed > saved.floor)
+		complete &&
+		Object.keys(nowFailing).length === 0 &&
+		listing.complete &&
+		newestListed !== undefined &&
+		(saved.floor === undefined || newestListed > saved.floor)
 			? newestListed
 			: saved.floor;
 	const aheadList = lastIds([...ahead]);
@@ -387,7 +546,12 @@ async function pollChats(ctx: IPollFunctions, client: PollClient, options: Optio
 
 	// Oldest first by the server's time (not by an emitted field: the item's shape is messageItem's alone).
 	const items = perChat
-		.flatMap(({ items: list }) => list.map(({ item, at }) => ({ item: { ...item, newMessagesInChat: list.length } as IDataObject, at })))
+		.flatMap(({ items: list }) =>
+			list.map(({ item, at }) => ({
+				item: { ...item, newMessagesInChat: list.length } as IDataObject,
+				at,
+			})),
+		)
 		.sort((a, b) => a.at - b.at)
 		.map(({ item }) => item);
 	return emit(ctx, items);

@@ -38,7 +38,14 @@ export class ItslearningInstantMessage implements INodeType {
 		credentials: [{ name: 'itslearningOAuth2Api', required: true }],
 		// The table's operations, plus Send and Wait for Response (its links are answered by `webhook` below).
 		webhooks: sendAndWaitWebhooks,
-		properties: withSendAndWait([...buildProperties(itslearningService.resources, itslearningService.table), requestOptionsProperty], itslearningService, itslearningService.sendAndWait!),
+		properties: withSendAndWait(
+			[
+				...buildProperties(itslearningService.resources, itslearningService.table),
+				requestOptionsProperty,
+			],
+			itslearningService,
+			itslearningService.sendAndWait!,
+		),
 	};
 
 	methods = {

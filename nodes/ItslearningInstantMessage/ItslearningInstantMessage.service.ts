@@ -7,7 +7,10 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-wor
 import type { ServiceDefinition } from '../shared/table/service';
 import { checkServiceUrl } from '../shared/http/url';
 import { itslearningSendAndWait } from './ItslearningInstantMessage.sendAndWait';
-import { itslearningInstantMessageTable, itslearningResources } from './ItslearningInstantMessage.table';
+import {
+	itslearningInstantMessageTable,
+	itslearningResources,
+} from './ItslearningInstantMessage.table';
 
 /** The site origin from the credential: https (http for 127.0.0.1 / localhost), no path. */
 export function normalizeSiteUrl(value: unknown, node: INode): string {
@@ -25,8 +28,10 @@ export const itslearningService: ServiceDefinition = {
 	credentialDisplayName: 'Itslearning OAuth2 API',
 	resources: itslearningResources,
 	table: itslearningInstantMessageTable,
-	baseUrl: (credentials: ICredentialDataDecryptedObject, node: INode) => normalizeSiteUrl(credentials.serverUrl, node),
-	oauth2Options: (credentials) => (credentials.requestSigning === 'query' ? { tokenType: 'query' } : undefined),
+	baseUrl: (credentials: ICredentialDataDecryptedObject, node: INode) =>
+		normalizeSiteUrl(credentials.serverUrl, node),
+	oauth2Options: (credentials) =>
+		credentials.requestSigning === 'query' ? { tokenType: 'query' } : undefined,
 	parseError(status, body) {
 		const data = (body && typeof body === 'object' ? body : {}) as IDataObject;
 		const message =
@@ -47,9 +52,12 @@ export const itslearningService: ServiceDefinition = {
 		};
 	},
 	hint(status, row) {
-		if (status === 401) return 'The access token was refused. Reconnect the itslearning credential (its refresh token may have expired or been rotated elsewhere).';
-		if (status === 403) return `The credential needs the "${row.scope}" scope: enable it in the credential and reconnect.`;
-		if (status === 404) return 'The item does not exist or the signed-in user may not see it (itslearning answers 404 for both).';
+		if (status === 401)
+			return 'The access token was refused. Reconnect the itslearning credential (its refresh token may have expired or been rotated elsewhere).';
+		if (status === 403)
+			return `The credential needs the "${row.scope}" scope: enable it in the credential and reconnect.`;
+		if (status === 404)
+			return 'The item does not exist or the signed-in user may not see it (itslearning answers 404 for both).';
 		return undefined;
 	},
 	retry: { maxRetries: 5 },

@@ -1,7 +1,17 @@
-import { NodeConnectionTypes, type INodeExecutionData, type INodeType, type INodeTypeDescription, type IPollFunctions } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
 
 import { itslearningService } from '../ItslearningInstantMessage/ItslearningInstantMessage.service';
-import { itslearningListSearch, threadId, threadLocator } from '../ItslearningInstantMessage/ItslearningInstantMessage.table';
+import {
+	itslearningListSearch,
+	threadId,
+	threadLocator,
+} from '../ItslearningInstantMessage/ItslearningInstantMessage.table';
 import { locatorListProperty } from '../shared/editor/properties';
 import { listSearchMethods } from '../shared/run/listSearch';
 import { exclusivePoll } from '../shared/run/poll';
@@ -17,7 +27,8 @@ export class ItslearningInstantMessageTrigger implements INodeType {
 		version: [1, 2],
 		defaultVersion: 2,
 		subtitle: '={{ $parameter["event"] }}',
-		description: 'Starts the workflow when itslearning instant messages arrive or unread counts change',
+		description:
+			'Starts the workflow when itslearning instant messages arrive or unread counts change',
 		defaults: { name: 'itslearning Instant Message Trigger' },
 		polling: true,
 		inputs: [],
@@ -34,7 +45,8 @@ export class ItslearningInstantMessageTrigger implements INodeType {
 					{
 						name: 'New Message',
 						value: 'newMessage',
-						description: 'Every message that arrived since the last poll, in any thread or in the chosen threads',
+						description:
+							'Every message that arrived since the last poll, in any thread or in the chosen threads',
 					},
 					{
 						name: 'Starred Count Changed',
@@ -44,7 +56,8 @@ export class ItslearningInstantMessageTrigger implements INodeType {
 					{
 						name: 'Thread Unread Count Changed',
 						value: 'threadUnreadCountChanged',
-						description: 'The number of unread messages in one of the chosen threads went up or down',
+						description:
+							'The number of unread messages in one of the chosen threads went up or down',
 					},
 					{
 						name: 'Unread Count Changed',
@@ -59,7 +72,8 @@ export class ItslearningInstantMessageTrigger implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: '12345, 67890',
-				description: 'Comma-separated IDs of the threads to watch. Leave empty to watch all threads.',
+				description:
+					'Comma-separated IDs of the threads to watch. Leave empty to watch all threads.',
 				displayOptions: { show: { event: ['newMessage'], '@version': [1] } },
 			},
 			{
@@ -73,12 +87,24 @@ export class ItslearningInstantMessageTrigger implements INodeType {
 				displayOptions: { show: { event: ['threadUnreadCountChanged'], '@version': [1] } },
 			},
 			{
-				...locatorListProperty(threadId, threadLocator, { name: 'threads', displayName: 'Threads', placeholder: 'Add Thread', description: 'The threads to watch. Leave empty to watch all threads.' }),
+				...locatorListProperty(threadId, threadLocator, {
+					name: 'threads',
+					displayName: 'Threads',
+					placeholder: 'Add Thread',
+					description: 'The threads to watch. Leave empty to watch all threads.',
+				}),
 				displayOptions: { show: { event: ['newMessage'], '@version': [{ _cnd: { gte: 2 } }] } },
 			},
 			{
-				...locatorListProperty(threadId, threadLocator, { name: 'threads', displayName: 'Threads', placeholder: 'Add Thread', description: 'The threads to watch (at least one)' }),
-				displayOptions: { show: { event: ['threadUnreadCountChanged'], '@version': [{ _cnd: { gte: 2 } }] } },
+				...locatorListProperty(threadId, threadLocator, {
+					name: 'threads',
+					displayName: 'Threads',
+					placeholder: 'Add Thread',
+					description: 'The threads to watch (at least one)',
+				}),
+				displayOptions: {
+					show: { event: ['threadUnreadCountChanged'], '@version': [{ _cnd: { gte: 2 } }] },
+				},
 			},
 			{
 				displayName: 'Options',
@@ -100,7 +126,8 @@ export class ItslearningInstantMessageTrigger implements INodeType {
 						name: 'markAsRead',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to mark each thread as read up to its newest emitted message (Unread → Mark as Read)',
+						description:
+							'Whether to mark each thread as read up to its newest emitted message (Unread → Mark as Read)',
 					},
 				],
 			},

@@ -19,7 +19,12 @@
  * Message ids are site-wide and grow over time (the API's own "lower id = older" cursors rely on it).
  * State is validated when read: a broken part is re-seeded from now with a warning in n8n's log.
  */
-import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type INodeExecutionData,
+	type IPollFunctions,
+} from 'n8n-workflow';
 
 import { itslearningService } from '../ItslearningInstantMessage/ItslearningInstantMessage.service';
 import { threadLocator } from '../ItslearningInstantMessage/ItslearningInstantMessage.table';
@@ -45,7 +50,11 @@ import { idJson, idOf, listAt, maxId } from '../shared/table/json';
 import { itslearningTriggerMessage } from '../shared/table/message';
 import type { ParamDef } from '../shared/table/types';
 
-export type ItslearningEvent = 'unreadCountChanged' | 'newMessage' | 'threadUnreadCountChanged' | 'starredCountChanged';
+export type ItslearningEvent =
+	| 'unreadCountChanged'
+	| 'newMessage'
+	| 'threadUnreadCountChanged'
+	| 'starredCountChanged';
 
 const THREAD_PAGE = 100;
 /** Threads the test event looks into for the newest message. */
@@ -72,25 +81,49 @@ interface CountCursor {
 	count: number;
 }
 
-function numberAnswer(ctx: IPollFunctions, client: PollClient, answer: unknown, what: string): number {
+function numberAnswer(
+	ctx: IPollFunctions,
+	client: PollClient,
+	answer: unknown,
+	what: string,
+): number {
 	const value = typeof answer === 'string' && answer.trim() !== '' ? Number(answer) : answer;
 	if (typeof value !== 'number' || !Number.isFinite(value)) {
-		throw new NodeOperationError(ctx.getNode(), `itslearning answered the ${what} with something that is not a number`, {
-			description: client.redactor.text(`Answer: ${String(JSON.stringify(answer) ?? typeof answer).slice(0, 200)}`),
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`itslearning answered the ${what} with something that is not a number`,
+			{
+				description: client.redactor.text(
+					`Answer: ${String(JSON.stringify(answer) ?? typeof answer).slice(0, 200)}`,
+				),
+			},
+		);
 	}
 	return value;
 }
 
 // ── Count events ────────────────────────────────────────────────────────────────────────────────
 
-async function pollCount(ctx: IPollFunctions, client: PollClient, event: 'unreadCountChanged' | 'starredCountChanged'): Promise<INodeExecutionData[][] | null> {
-	const sdkMethod = event === 'unreadCountChanged' ? 'getUnreadThreadsCount' : 'getStarredMessagesCount';
+async function pollCount(
+	ctx: IPollFunctions,
+	client: PollClient,
+	event: 'unreadCountChanged' | 'starredCountChanged',
+): Promise<INodeExecutionData[][] | null> {
+	const sdkMethod =
+		event === 'unreadCountChanged' ? 'getUnreadThreadsCount' : 'getStarredMessagesCount';
 	const key = event === 'unreadCountChanged' ? 'unreadThreadsCursor' : 'starredCursor';
 	const data = ctx.getWorkflowStaticData('node');
-	const current = numberAnswer(ctx, client, await client.call(sdkMethod), event === 'unreadCountChanged' ? 'unread threads count' : 'starred messages count');
+	const current = numberAnswer(
+		ctx,
+		client,
+		await client.call(sdkMethod),
+		event === 'unreadCountChanged' ? 'unread threads count' : 'starred messages count',
+	);
 	const raw = plainObject(data[key]);
-	const saved = typeof raw?.count === 'number' && Number.isFinite(raw.count) ? (raw as unknown as CountCursor) : undefined;
+	const saved =
+		typeof raw?.count === 'number' && Number.isFinite(raw.count)
+			? (raw as unknown as CountCursor)
+			: undefined;
 	if (ctx.getMode() === 'manual') {
 		const previous = saved?.count ?? current;
 		return emit(ctx, [{ previous, current, change: current - previous }]);
@@ -106,29 +139,53 @@ async function pollCount(ctx: IPollFunctions, client: PollClient, event: 'unread
 	return emit(ctx, [{ previous: saved.count, current, change: current - saved.count }]);
 }
 
-async function pollThreadCounts(ctx: IPollFunctions, client: PollClient, threadIds: string[]): Promise<INodeExecutionData[][] | null> {
+async function pollThreadCounts(
+	ctx: IPollFunctions,
+	client: PollClient,
+	threadIds: string[],
+): Promise<INodeExecutionData[][] | null> {
 	if (threadIds.length === 0) {
-		throw new NodeOperationError(ctx.getNode(), 'Thread IDs are required for "Thread Unread Count Changed"', {
-			description: 'Enter the IDs of the threads to watch, separated by commas.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Thread IDs are required for "Thread Unread Count Changed"',
+			{
+				description: 'Enter the IDs of the threads to watch, separated by commas.',
+			},
+		);
 	}
 	const data = ctx.getWorkflowStaticData('node');
 	const rawCounts = plainObject(plainObject(data.threadUnreadCursor)?.counts);
 	const saved: Record<string, number> | undefined = rawCounts ? {} : undefined;
-	if (rawCounts) for (const [id, count] of Object.entries(rawCounts)) if (typeof count === 'number' && Number.isFinite(count)) saved![id] = count;
-	if (data.threadUnreadCursor !== undefined && !rawCounts) warnHealed(ctx, 'The saved thread unread counts were not valid');
+	if (rawCounts)
+		for (const [id, count] of Object.entries(rawCounts))
+			if (typeof count === 'number' && Number.isFinite(count)) saved![id] = count;
+	if (data.threadUnreadCursor !== undefined && !rawCounts)
+		warnHealed(ctx, 'The saved thread unread counts were not valid');
 	const failing = readFailing(plainObject(data.threadUnreadCursor)?.failing);
 	const counts: Record<string, number> = {};
 	const nowFailing: Record<string, Failing> = {};
 	for (const threadId of threadIds) {
 		try {
-			counts[threadId] = numberAnswer(ctx, client, await client.call('getThreadUnreadCount', { threadId }), `unread count of thread ${threadId}`);
+			counts[threadId] = numberAnswer(
+				ctx,
+				client,
+				await client.call('getThreadUnreadCount', { threadId }),
+				`unread count of thread ${threadId}`,
+			);
 		} catch (error) {
-			if (ctx.getMode() === 'manual' || isServiceFailure(error)) throw nodeError(ctx, client, error);
+			if (ctx.getMode() === 'manual' || isServiceFailure(error))
+				throw nodeError(ctx, client, error);
 			// This thread keeps its last count and is asked again next poll; the others go on.
 			nowFailing[threadId] = { n: (failing[threadId]?.n ?? 0) + 1 };
 			if (saved?.[threadId] !== undefined) counts[threadId] = saved[threadId];
-			if (reportDue(nowFailing[threadId].n)) reportChatFailure(ctx, client, `The unread count of thread ${threadId}`, nowFailing[threadId], error);
+			if (reportDue(nowFailing[threadId].n))
+				reportChatFailure(
+					ctx,
+					client,
+					`The unread count of thread ${threadId}`,
+					nowFailing[threadId],
+					error,
+				);
 		}
 	}
 	if (ctx.getMode() === 'manual') {
@@ -136,7 +193,12 @@ async function pollThreadCounts(ctx: IPollFunctions, client: PollClient, threadI
 			ctx,
 			threadIds.map((threadId) => {
 				const previous = saved?.[threadId] ?? counts[threadId];
-				return { threadId: idJson(BigInt(threadId)), previous, current: counts[threadId], change: counts[threadId] - previous };
+				return {
+					threadId: idJson(BigInt(threadId)),
+					previous,
+					current: counts[threadId],
+					change: counts[threadId] - previous,
+				};
 			}),
 		);
 	}
@@ -144,8 +206,17 @@ async function pollThreadCounts(ctx: IPollFunctions, client: PollClient, threadI
 	if (saved) {
 		for (const threadId of threadIds) {
 			const previous = saved[threadId];
-			if (previous !== undefined && counts[threadId] !== undefined && previous !== counts[threadId]) {
-				items.push({ threadId: idJson(BigInt(threadId)), previous, current: counts[threadId], change: counts[threadId] - previous });
+			if (
+				previous !== undefined &&
+				counts[threadId] !== undefined &&
+				previous !== counts[threadId]
+			) {
+				items.push({
+					threadId: idJson(BigInt(threadId)),
+					previous,
+					current: counts[threadId],
+					change: counts[threadId] - previous,
+				});
 			}
 		}
 	}
@@ -156,7 +227,11 @@ async function pollThreadCounts(ctx: IPollFunctions, client: PollClient, threadI
 		threadIds.some((id) => saved[id] === undefined && counts[id] !== undefined) ||
 		Object.keys(saved).length !== Object.keys(counts).length ||
 		JSON.stringify(failing) !== JSON.stringify(nowFailing);
-	if (changed) data.threadUnreadCursor = { counts, ...(Object.keys(nowFailing).length ? { failing: nowFailing } : {}) };
+	if (changed)
+		data.threadUnreadCursor = {
+			counts,
+			...(Object.keys(nowFailing).length ? { failing: nowFailing } : {}),
+		};
 	if (!saved) await persistSeed(ctx);
 	return emit(ctx, items);
 }
@@ -173,7 +248,12 @@ interface NewMessageOptions {
 const isOwn = (message: IDataObject) => message.CanEdit === true;
 
 /** The one mapping "server message → emitted item" of this trigger. */
-function messageItem(message: IDataObject, thread: IDataObject, threadUnreadCount: number | null, options: NewMessageOptions): IDataObject {
+function messageItem(
+	message: IDataObject,
+	thread: IDataObject,
+	threadUnreadCount: number | null,
+	options: NewMessageOptions,
+): IDataObject {
 	// The one message shape of shared/table/message.ts, plus what the trigger knows about the thread.
 	return itslearningTriggerMessage(message, {
 		threadId: thread.InstantMessageThreadId,
@@ -191,7 +271,11 @@ function threadKey(thread: IDataObject): string | undefined {
 }
 
 /** Messages of a thread with an id above `above`, newest page first, walking every page down to it. */
-async function messagesAbove(client: PollClient, threadId: string, above: bigint): Promise<IDataObject[]> {
+async function messagesAbove(
+	client: PollClient,
+	threadId: string,
+	above: bigint,
+): Promise<IDataObject[]> {
 	const found = new Map<string, IDataObject>();
 	await client.walk('getThreadMessagesV3', { threadId }, (messages, lowest) => {
 		for (const message of messages) {
@@ -204,22 +288,41 @@ async function messagesAbove(client: PollClient, threadId: string, above: bigint
 }
 
 /** Fetch Test Event: the newest message(s) of the most recently active watched threads; the cursor is not touched. */
-async function sampleNewest(ctx: IPollFunctions, client: PollClient, options: NewMessageOptions): Promise<INodeExecutionData[][] | null> {
-	const answer = await client.call('getMessageThreadsV3', { pageSize: options.threadIds.length ? THREAD_PAGE : SAMPLE_THREADS * 4 });
+async function sampleNewest(
+	ctx: IPollFunctions,
+	client: PollClient,
+	options: NewMessageOptions,
+): Promise<INodeExecutionData[][] | null> {
+	const answer = await client.call('getMessageThreadsV3', {
+		pageSize: options.threadIds.length ? THREAD_PAGE : SAMPLE_THREADS * 4,
+	});
 	const watched = new Set(options.threadIds);
-	const threads = listAt(answer, 'Threads.EntityArray').filter((t) => threadKey(t) !== undefined && (!watched.size || watched.has(threadKey(t)!)));
+	const threads = listAt(answer, 'Threads.EntityArray').filter(
+		(t) => threadKey(t) !== undefined && (!watched.size || watched.has(threadKey(t)!)),
+	);
 	let best: { message: IDataObject; thread: IDataObject } | undefined;
 	for (const thread of threads.slice(0, SAMPLE_THREADS)) {
-		const page = listAt(await client.call('getThreadMessagesV3', { threadId: threadKey(thread), pageSize: 20 }), 'Messages.EntityArray');
+		const page = listAt(
+			await client.call('getThreadMessagesV3', { threadId: threadKey(thread), pageSize: 20 }),
+			'Messages.EntityArray',
+		);
 		for (const message of page) {
 			if (message.IsDeleted === true || (!options.includeOwnMessages && isOwn(message))) continue;
 			const id = idOf(message.MessageId);
-			if (id !== undefined && (!best || id > (idOf(best.message.MessageId) ?? -1n))) best = { message, thread };
+			if (id !== undefined && (!best || id > (idOf(best.message.MessageId) ?? -1n)))
+				best = { message, thread };
 		}
 	}
 	if (!best) return null;
-	const unread = numberAnswer(ctx, client, await client.call('getThreadUnreadCount', { threadId: threadKey(best.thread) }), 'thread unread count');
-	return emit(ctx, [messageItem(best.message, best.thread, unread, { ...options, markAsRead: false })]);
+	const unread = numberAnswer(
+		ctx,
+		client,
+		await client.call('getThreadUnreadCount', { threadId: threadKey(best.thread) }),
+		'thread unread count',
+	);
+	return emit(ctx, [
+		messageItem(best.message, best.thread, unread, { ...options, markAsRead: false }),
+	]);
 }
 
 /** The saved New Message cursor, validated; broken entries are left out (and said so). */
@@ -228,7 +331,14 @@ function readMessageCursor(ctx: IPollFunctions, raw: unknown): MessageCursor | u
 	if (raw === undefined) return undefined;
 	const sortIndex = idOf(saved?.sortIndex);
 	const floor = idOf(saved?.floor);
-	if (!saved || saved.v !== 1 || sortIndex === undefined || floor === undefined || sortIndex < 0n || floor < 0n) {
+	if (
+		!saved ||
+		saved.v !== 1 ||
+		sortIndex === undefined ||
+		floor === undefined ||
+		sortIndex < 0n ||
+		floor < 0n
+	) {
 		warnHealed(ctx, 'The saved New Message state was not valid');
 		return undefined;
 	}
@@ -241,25 +351,46 @@ function readMessageCursor(ctx: IPollFunctions, raw: unknown): MessageCursor | u
 		else broken = true;
 	}
 	if (broken) warnHealed(ctx, 'Some saved thread marks of the New Message state were not valid');
-	const ahead = Array.isArray(saved.ahead) ? saved.ahead.filter((id): id is string => typeof id === 'string' && idOf(id) !== undefined) : [];
-	return { v: 1, sortIndex: idJson(sortIndex), floor: idJson(floor), threads, failing: readFailing(saved.failing), ahead };
+	const ahead = Array.isArray(saved.ahead)
+		? saved.ahead.filter((id): id is string => typeof id === 'string' && idOf(id) !== undefined)
+		: [];
+	return {
+		v: 1,
+		sortIndex: idJson(sortIndex),
+		floor: idJson(floor),
+		threads,
+		failing: readFailing(saved.failing),
+		ahead,
+	};
 }
 
 async function seedMessageCursor(ctx: IPollFunctions, client: PollClient): Promise<null> {
 	// First production poll (or a broken state): start from the newest thread activity and the newest message id now.
-	const threads = listAt(await client.call('getMessageThreadsV3', { pageSize: THREAD_PAGE }), 'Threads.EntityArray');
+	const threads = listAt(
+		await client.call('getMessageThreadsV3', { pageSize: THREAD_PAGE }),
+		'Threads.EntityArray',
+	);
 	let sortIndex: bigint | undefined;
 	let floor: bigint | undefined;
 	for (const thread of threads) {
 		sortIndex = maxId(sortIndex, idOf(thread.SortIndex));
 		floor = maxId(floor, idOf((thread.LastMessage as IDataObject | null)?.MessageId));
 	}
-	ctx.getWorkflowStaticData('node').messageCursor = { v: 1, sortIndex: idJson(sortIndex ?? 0n), floor: idJson(floor ?? 0n), threads: {} } satisfies MessageCursor;
+	ctx.getWorkflowStaticData('node').messageCursor = {
+		v: 1,
+		sortIndex: idJson(sortIndex ?? 0n),
+		floor: idJson(floor ?? 0n),
+		threads: {},
+	} satisfies MessageCursor;
 	await persistSeed(ctx);
 	return null;
 }
 
-async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options: NewMessageOptions): Promise<INodeExecutionData[][] | null> {
+async function pollNewMessages(
+	ctx: IPollFunctions,
+	client: PollClient,
+	options: NewMessageOptions,
+): Promise<INodeExecutionData[][] | null> {
 	if (ctx.getMode() === 'manual') return await sampleNewest(ctx, client, options);
 	const deadline = pollDeadline(ctx);
 	const data = ctx.getWorkflowStaticData('node');
@@ -271,10 +402,15 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 	let lastSortIndex = idOf(saved.sortIndex)!;
 	let floor = idOf(saved.floor)!;
 	const threadMarks: Record<string, number | string> = { ...saved.threads };
-	const failing = Object.fromEntries(Object.entries(saved.failing ?? {}).filter(([key]) => isWatched(key)));
+	const failing = Object.fromEntries(
+		Object.entries(saved.failing ?? {}).filter(([key]) => isWatched(key)),
+	);
 	const ahead = new Set(saved.ahead ?? []);
 
-	const top = listAt(await client.call('getMessageThreadsV3', { pageSize: 1 }), 'Threads.EntityArray')[0];
+	const top = listAt(
+		await client.call('getMessageThreadsV3', { pageSize: 1 }),
+		'Threads.EntityArray',
+	)[0];
 	// Heal a watermark above everything the service has (tampered state, or an older broken id):
 	// the newest thread's SortIndex and last message id bound them.
 	const topSortIndex = idOf(top?.SortIndex);
@@ -290,7 +426,8 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 		floor = topId;
 		healed = true;
 	}
-	if (!healed && (topSortIndex ?? 0n) <= lastSortIndex && Object.keys(failing).length === 0) return null;
+	if (!healed && (topSortIndex ?? 0n) <= lastSortIndex && Object.keys(failing).length === 0)
+		return null;
 
 	// Walk the threads with activity since the last walk, newest first.
 	const changed = new Map<string, IDataObject>();
@@ -303,10 +440,12 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 		for (const thread of threads) {
 			const sortIndex = idOf(thread.SortIndex) ?? 0n;
 			if (page === 0) {
-				if (plausibleId(sortIndex, lastSortIndex) && sortIndex > newSortIndex) newSortIndex = sortIndex;
+				if (plausibleId(sortIndex, lastSortIndex) && sortIndex > newSortIndex)
+					newSortIndex = sortIndex;
 				const last = idOf((thread.LastMessage as IDataObject | null)?.MessageId);
 				pageNewestId = maxId(pageNewestId, last);
-				if (last !== undefined && plausibleId(last, floor)) snapshotNewestId = maxId(snapshotNewestId, last);
+				if (last !== undefined && plausibleId(last, floor))
+					snapshotNewestId = maxId(snapshotNewestId, last);
 			}
 			const key = threadKey(thread);
 			if (sortIndex <= lastSortIndex) reachedOld = true;
@@ -325,13 +464,17 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 	for (const thread of invalid) {
 		// No usable id: it cannot be read; said in the log each time it shows new activity (not every poll).
 		ctx.logger.warn(
-			client.redactor.text(`${ctx.getNode().name}: itslearning listed a thread without a usable id (${String(JSON.stringify(thread.InstantMessageThreadId) ?? 'none')}); it is skipped`),
+			client.redactor.text(
+				`${ctx.getNode().name}: itslearning listed a thread without a usable id (${String(JSON.stringify(thread.InstantMessageThreadId) ?? 'none')}); it is skipped`,
+			),
 		);
 	}
 
 	// Threads to read: the changed ones, then the ones that failed before (each keeps its own mark).
 	const toRead = new Map<string, IDataObject>(changed);
-	for (const [key, entry] of Object.entries(failing)) if (!toRead.has(key)) toRead.set(key, { InstantMessageThreadId: idJson(BigInt(key)), Name: entry.name ?? null });
+	for (const [key, entry] of Object.entries(failing))
+		if (!toRead.has(key))
+			toRead.set(key, { InstantMessageThreadId: idJson(BigInt(key)), Name: entry.name ?? null });
 	const items: IDataObject[] = [];
 	const nowFailing: Record<string, Failing> = {};
 	let complete = true;
@@ -339,7 +482,12 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 	for (const [key, thread] of toRead) {
 		let handled = idOf(threadMarks[key]) ?? floor;
 		const lastId = idOf((thread.LastMessage as IDataObject | null | undefined)?.MessageId);
-		if (threadMarks[key] !== undefined && lastId !== undefined && handled > lastId && changed.has(key)) {
+		if (
+			threadMarks[key] !== undefined &&
+			lastId !== undefined &&
+			handled > lastId &&
+			changed.has(key)
+		) {
 			// A mark above the thread's newest message would mute it: re-seeded from now.
 			warnHealed(ctx, `The saved mark of thread ${key} was above its newest message`);
 			threadMarks[key] = idJson(lastId);
@@ -353,7 +501,8 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 		if (processed.size > 0 && Date.now() >= deadline) {
 			// Out of poll budget: what is left is read next poll (nothing advances past it).
 			complete = false;
-			for (const [k, entry] of Object.entries(failing)) if (!processed.has(k)) nowFailing[k] = entry;
+			for (const [k, entry] of Object.entries(failing))
+				if (!processed.has(k)) nowFailing[k] = entry;
 			break;
 		}
 		processed.add(key);
@@ -371,11 +520,22 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 				if (!plausibleId(id, handled)) ahead.add(id.toString());
 				else if (id > newest) newest = id;
 			}
-			const fresh = messages.filter((m) => m.IsDeleted !== true && (options.includeOwnMessages || !isOwn(m)));
+			const fresh = messages.filter(
+				(m) => m.IsDeleted !== true && (options.includeOwnMessages || !isOwn(m)),
+			);
 			let threadItems: IDataObject[] = [];
 			if (fresh.length) {
-				const unread = numberAnswer(ctx, client, await client.call('getThreadUnreadCount', { threadId: key }), `unread count of thread ${key}`);
-				if (options.markAsRead) await client.call('updateLastRead', { threadId: key, lastReadInstantMessageId: idJson(newest) });
+				const unread = numberAnswer(
+					ctx,
+					client,
+					await client.call('getThreadUnreadCount', { threadId: key }),
+					`unread count of thread ${key}`,
+				);
+				if (options.markAsRead)
+					await client.call('updateLastRead', {
+						threadId: key,
+						lastReadInstantMessageId: idJson(newest),
+					});
 				threadItems = fresh.map((m) => messageItem(m, thread, unread, options));
 			}
 			threadMarks[key] = idJson(newest);
@@ -384,8 +544,18 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 			if (isServiceFailure(error)) throw nodeError(ctx, client, error);
 			// Only this thread: it keeps its mark and is read again next poll; the others go on.
 			threadMarks[key] = idJson(handled);
-			nowFailing[key] = { n: (failing[key]?.n ?? 0) + 1, name: typeof thread.Name === 'string' ? thread.Name : null };
-			if (reportDue(nowFailing[key].n)) reportChatFailure(ctx, client, `Thread ${key}${thread.Name ? ` (${String(thread.Name)})` : ''}`, nowFailing[key], error);
+			nowFailing[key] = {
+				n: (failing[key]?.n ?? 0) + 1,
+				name: typeof thread.Name === 'string' ? thread.Name : null,
+			};
+			if (reportDue(nowFailing[key].n))
+				reportChatFailure(
+					ctx,
+					client,
+					`Thread ${key}${thread.Name ? ` (${String(thread.Name)})` : ''}`,
+					nowFailing[key],
+					error,
+				);
 		}
 	}
 
@@ -393,9 +563,11 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 	let sortIndexNext = lastSortIndex;
 	if (complete) {
 		sortIndexNext = newSortIndex;
-		if (consistent && snapshotNewestId !== undefined && snapshotNewestId > floor) newFloor = snapshotNewestId;
+		if (consistent && snapshotNewestId !== undefined && snapshotNewestId > floor)
+			newFloor = snapshotNewestId;
 	}
-	for (const [key, mark] of Object.entries(threadMarks)) if (!(key in nowFailing) && (idOf(mark) ?? 0n) <= newFloor) delete threadMarks[key];
+	for (const [key, mark] of Object.entries(threadMarks))
+		if (!(key in nowFailing) && (idOf(mark) ?? 0n) <= newFloor) delete threadMarks[key];
 
 	const aheadList = lastIds([...ahead]);
 	data.messageCursor = {
@@ -412,7 +584,10 @@ async function pollNewMessages(ctx: IPollFunctions, client: PollClient, options:
 
 /** Version 2's picked threads, else (version 1, or a node holding only the old field) the comma-separated text. */
 function readThreadIds(ctx: IPollFunctions): string[] {
-	const picked = ctx.getNode().typeVersion >= 2 ? locatorListValues(ctx.getNodeParameter('threads', {}), threadLocator) : undefined;
+	const picked =
+		ctx.getNode().typeVersion >= 2
+			? locatorListValues(ctx.getNodeParameter('threads', {}), threadLocator)
+			: undefined;
 	return readList(ctx, threadIdsParam, picked ?? ctx.getNodeParameter('threadIds', ''));
 }
 

@@ -57,11 +57,18 @@ async function main() {
 		return;
 	}
 	const started = Date.now();
-	if (!fs.existsSync(path.join(REPO, 'dist', 'nodes'))) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
+	if (!fs.existsSync(path.join(REPO, 'dist', 'nodes')))
+		throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
 	log(`bench ${QUICK ? '(quick) ' : ''}sections: ${[...ONLY].join(', ')}`);
 	const n8n = await ensureN8n(DEFAULT_N8N_VERSION);
 	const world = await startWorld();
-	let results = { perItem: {}, started, quick: QUICK, sizes: SIZES, node24Version: execFileSync(n8n.node, ['--version']).toString().trim() };
+	let results = {
+		perItem: {},
+		started,
+		quick: QUICK,
+		sizes: SIZES,
+		node24Version: execFileSync(n8n.node, ['--version']).toString().trim(),
+	};
 	let real;
 	try {
 		if (ONLY.has('load')) packageLoad(results, n8n.node);
@@ -74,7 +81,8 @@ async function main() {
 				await worker.close();
 			}
 		}
-		if (ONLY.has('n8n') || ONLY.has('profile') || ONLY.has('profileN8n') || ONLY.has('rate')) real = await RealN8n.start(world);
+		if (ONLY.has('n8n') || ONLY.has('profile') || ONLY.has('profileN8n') || ONLY.has('rate'))
+			real = await RealN8n.start(world);
 		if (ONLY.has('n8n')) await perItemN8n(world, real, results.perItem);
 		if (ONLY.has('profile')) {
 			await profiles(world, n8n.dir, results);
@@ -94,7 +102,25 @@ async function main() {
 		// Only some sections were run: the rest of the report comes from an earlier full run.
 		const saved = JSON.parse(fs.readFileSync(path.resolve(mergeFrom), 'utf8'));
 		const fresh = results;
-		results = { ...saved, ...Object.fromEntries(Object.entries(fresh).filter(([k, v]) => v !== undefined && !['perItem', 'started', 'finished', 'quick', 'sizes', 'machine', 'profilesN8n', 'profiles'].includes(k))) };
+		results = {
+			...saved,
+			...Object.fromEntries(
+				Object.entries(fresh).filter(
+					([k, v]) =>
+						v !== undefined &&
+						![
+							'perItem',
+							'started',
+							'finished',
+							'quick',
+							'sizes',
+							'machine',
+							'profilesN8n',
+							'profiles',
+						].includes(k),
+				),
+			),
+		};
 		results.perItem = { ...saved.perItem, ...fresh.perItem };
 		if (fresh.profilesN8n) results.profilesN8n = { ...saved.profilesN8n, ...fresh.profilesN8n };
 		if (fresh.profiles) results.profiles = { ...saved.profiles, ...fresh.profiles };
@@ -102,7 +128,10 @@ async function main() {
 	}
 	const report = buildReport(results);
 	process.stdout.write(`\n${results.table.join('\n')}\n\n`);
-	fs.writeFileSync(path.join(os.tmpdir(), `bench-results-${Date.now()}.json`), JSON.stringify(results, null, 1));
+	fs.writeFileSync(
+		path.join(os.tmpdir(), `bench-results-${Date.now()}.json`),
+		JSON.stringify(results, null, 1),
+	);
 	if (!NO_WRITE) fs.writeFileSync(LAST_RUN, `${JSON.stringify(results, null, 1)}\n`);
 	if (!NO_WRITE) {
 		fs.writeFileSync(path.join(REPO, 'BENCHMARKS.md'), `${report}\n`);

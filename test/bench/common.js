@@ -20,15 +20,27 @@ const ONLY = new Set((flagValue('only', ALL_SECTIONS) ?? ALL_SECTIONS).split(','
 
 const SIZES = QUICK
 	? { items0: 300, items20: 100, rounds0: 1, rateN: 100, rateItems: 600, returnAll: [5000, 20000] }
-	: { items0: 2000, items20: 400, rounds0: 2, rateN: 200, rateItems: 5000, returnAll: [20000, 100000] };
+	: {
+			items0: 2000,
+			items20: 400,
+			rounds0: 2,
+			rateN: 200,
+			rateItems: 5000,
+			returnAll: [20000, 100000],
+		};
 const LATENCIES = [0, 20];
 const CONCURRENCY = 8;
 
-const log = (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+const log = (message) =>
+	process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const fmt = (x, digits = 2) => (x === undefined || x === null || Number.isNaN(x) ? '–' : Number(x).toFixed(digits));
+const fmt = (x, digits = 2) =>
+	x === undefined || x === null || Number.isNaN(x) ? '–' : Number(x).toFixed(digits);
 
-const ITS_CRED = { read: { id: 'benchItsRead0001', name: 'itslearning read (bench)' }, send: { id: 'benchItsSend0001', name: 'itslearning send (bench)' } };
+const ITS_CRED = {
+	read: { id: 'benchItsRead0001', name: 'itslearning read (bench)' },
+	send: { id: 'benchItsSend0001', name: 'itslearning send (bench)' },
+};
 const GEN_CRED = { id: 'benchGenesys0001', name: 'Genesys (bench)' };
 const DAY = 24 * 3600;
 const locator = (value) => ({ __rl: true, mode: 'id', value: String(value) });
@@ -47,4 +59,23 @@ const VARIANT_LABEL = {
 	d: '(d) HTTP Request node, token in a header',
 };
 
-module.exports = { REPO, args, QUICK, NO_WRITE, ONLY, flagValue, SIZES, LATENCIES, CONCURRENCY, log, sleep, fmt, ITS_CRED, GEN_CRED, DAY, locator, TEXT, VARIANT_LABEL };
+module.exports = {
+	REPO,
+	args,
+	QUICK,
+	NO_WRITE,
+	ONLY,
+	flagValue,
+	SIZES,
+	LATENCIES,
+	CONCURRENCY,
+	log,
+	sleep,
+	fmt,
+	ITS_CRED,
+	GEN_CRED,
+	DAY,
+	locator,
+	TEXT,
+	VARIANT_LABEL,
+};

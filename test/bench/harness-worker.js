@@ -21,7 +21,8 @@ const harness = require('../harness/n8n.ts');
 
 // env.ts made a temporary n8n user folder for this process (jest's afterAll removes it in tests).
 process.on('exit', () => {
-	if (process.env.N8N_HARNESS_OWNS_USER_FOLDER === 'true' && process.env.N8N_USER_FOLDER) fs.rmSync(process.env.N8N_USER_FOLDER, { recursive: true, force: true });
+	if (process.env.N8N_HARNESS_OWNS_USER_FOLDER === 'true' && process.env.N8N_USER_FOLDER)
+		fs.rmSync(process.env.N8N_USER_FOLDER, { recursive: true, force: true });
 });
 const { summarize } = require('./profile.js');
 const { BenchProbe } = require('./probe/nodes/BenchProbe/BenchProbe.node.js');
@@ -33,7 +34,17 @@ let state;
 
 async function setup({ credentials, n8nBaseDir }) {
 	const pkg = await harness.loadPackage();
-	const { HttpRequest } = require(path.join(n8nBaseDir, 'node_modules', 'n8n-nodes-base', 'dist', 'nodes', 'HttpRequest', 'HttpRequest.node.js'));
+	const { HttpRequest } = require(
+		path.join(
+			n8nBaseDir,
+			'node_modules',
+			'n8n-nodes-base',
+			'dist',
+			'nodes',
+			'HttpRequest',
+			'HttpRequest.node.js',
+		),
+	);
 	pkg.nodeTypes.define(HTTP_REQUEST, new HttpRequest());
 	pkg.nodeTypes.define(PROBE, new BenchProbe());
 	const store = new harness.CredentialStore(pkg);
@@ -43,7 +54,8 @@ async function setup({ credentials, n8nBaseDir }) {
 	return { ok: true };
 }
 
-const inputItems = (n) => Array.from({ length: n }, (_, i) => ({ json: { i, text: `Benchmark message ${i}` } }));
+const inputItems = (n) =>
+	Array.from({ length: n }, (_, i) => ({ json: { i, text: `Benchmark message ${i}` } }));
 
 /** One node run: the node's executionTime from n8n's run data, output and error counts. */
 async function runNodeScenario(s) {
@@ -65,7 +77,10 @@ async function runNodeScenario(s) {
 	if (s.profile) {
 		session = new inspector.Session();
 		session.connect();
-		const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+		const post = (method, params) =>
+			new Promise((resolve, reject) =>
+				session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))),
+			);
 		session.postAsync = post;
 		await post('Profiler.enable');
 		await post('Profiler.setSamplingInterval', { interval: 250 });
@@ -100,7 +115,9 @@ async function runNodeScenario(s) {
 		failedItems: failed + (run.error ? s.items - items.length : 0),
 		error: run.error ? String(run.error.message).slice(0, 300) : undefined,
 		sample: items[0]?.json !== undefined ? JSON.stringify(items[0].json).slice(0, 200) : undefined,
-		outputBytes: s.measureOutput ? Buffer.byteLength(JSON.stringify(items.map((i) => i.json))) : undefined,
+		outputBytes: s.measureOutput
+			? Buffer.byteLength(JSON.stringify(items.map((i) => i.json)))
+			: undefined,
 		profile,
 		maxRssKb,
 		rssNowKb,
@@ -116,7 +133,15 @@ async function runPollScenario(s) {
 	const staticData = state.polls.get(s.key) ?? {};
 	state.polls.set(s.key, staticData);
 	const t0 = performance.now();
-	const { result } = await harness.runPoll({ store, nodeType: s.nodeType, parameters: s.parameters, credentials, staticData, mode: 'trigger', activation: s.activation ?? 'init' });
+	const { result } = await harness.runPoll({
+		store,
+		nodeType: s.nodeType,
+		parameters: s.parameters,
+		credentials,
+		staticData,
+		mode: 'trigger',
+		activation: s.activation ?? 'init',
+	});
 	return { wallMs: performance.now() - t0, emitted: result ? result[0].length : null };
 }
 
@@ -136,7 +161,15 @@ async function runTriggerPoll(s) {
 	let run;
 	let error;
 	try {
-		run = await harness.runPoll({ store, nodeType: s.nodeType, parameters: s.parameters, credentials, staticData, mode: 'trigger', activation: s.activation ?? 'init' });
+		run = await harness.runPoll({
+			store,
+			nodeType: s.nodeType,
+			parameters: s.parameters,
+			credentials,
+			staticData,
+			mode: 'trigger',
+			activation: s.activation ?? 'init',
+		});
 	} catch (e) {
 		error = String(e && e.message ? e.message : e).slice(0, 300);
 	}
@@ -170,7 +203,10 @@ async function handle(scenario) {
 			return await runTriggerPoll(scenario);
 		case 'gc':
 			if (global.gc) global.gc();
-			return { rssKb: Math.round(process.memoryUsage().rss / 1024), heapKb: Math.round(process.memoryUsage().heapUsed / 1024) };
+			return {
+				rssKb: Math.round(process.memoryUsage().rss / 1024),
+				heapKb: Math.round(process.memoryUsage().heapUsed / 1024),
+			};
 		case 'exit':
 			setImmediate(() => process.exit(0));
 			return { ok: true };
@@ -182,6 +218,7 @@ async function handle(scenario) {
 process.on('message', (message) => {
 	handle(message.scenario).then(
 		(result) => process.send({ id: message.id, result }),
-		(error) => process.send({ id: message.id, error: String(error && error.stack ? error.stack : error) }),
+		(error) =>
+			process.send({ id: message.id, error: String(error && error.stack ? error.stack : error) }),
 	);
 });

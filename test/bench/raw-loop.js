@@ -11,9 +11,17 @@ const { Agent, request } = require(path.join(__dirname, '..', '..', 'node_module
 
 async function main() {
 	const spec = JSON.parse(process.argv[2]);
-	const agent = new Agent({ keepAliveTimeout: 30_000, connections: Math.max(1, spec.concurrency || 1) });
-	const body = spec.body === undefined || spec.body === null ? undefined : JSON.stringify(spec.body);
-	const headers = { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...spec.headers };
+	const agent = new Agent({
+		keepAliveTimeout: 30_000,
+		connections: Math.max(1, spec.concurrency || 1),
+	});
+	const body =
+		spec.body === undefined || spec.body === null ? undefined : JSON.stringify(spec.body);
+	const headers = {
+		accept: 'application/json',
+		...(body ? { 'content-type': 'application/json' } : {}),
+		...spec.headers,
+	};
 	const statuses = {};
 	const one = async () => {
 		const res = await request(spec.url, { method: spec.method, headers, body, dispatcher: agent });
@@ -37,7 +45,9 @@ async function main() {
 	await loop(spec.count);
 	const totalMs = performance.now() - t0;
 	await agent.close();
-	process.stdout.write(`${JSON.stringify({ totalMs, perItemMs: totalMs / spec.count, statuses, node: process.version })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ totalMs, perItemMs: totalMs / spec.count, statuses, node: process.version })}\n`,
+	);
 }
 
 main().catch((error) => {

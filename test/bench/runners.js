@@ -14,12 +14,18 @@ const { PROBE } = require('./world.js');
 
 function runRawLoop(nodeBinary, spec) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(nodeBinary, [path.join(__dirname, 'raw-loop.js'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(nodeBinary, [path.join(__dirname, 'raw-loop.js'), JSON.stringify(spec)], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let out = '';
 		let err = '';
 		child.stdout.on('data', (c) => (out += c));
 		child.stderr.on('data', (c) => (err += c));
-		child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`raw loop failed: ${err}`))));
+		child.on('close', (code) =>
+			code === 0
+				? resolve(JSON.parse(out.trim().split('\n').pop()))
+				: reject(new Error(`raw loop failed: ${err}`)),
+		);
 	});
 }
 
@@ -33,12 +39,20 @@ async function rawLoop(nodeBinary, req, target, count, concurrency = 1) {
 		concurrency,
 		warmup: Math.min(200, Math.ceil(count / 10)),
 	});
-	return { executionTime: r.totalMs, failedItems: count - (r.statuses[200] || 0), outputItems: count };
+	return {
+		executionTime: r.totalMs,
+		failedItems: count - (r.statuses[200] || 0),
+		outputItems: count,
+	};
 }
 
 class Worker {
 	constructor({ execArgv = [] } = {}) {
-		this.child = fork(path.join(__dirname, 'harness-worker.js'), [], { execArgv: ['--expose-gc', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, N8N_LOG_LEVEL: 'silent' } });
+		this.child = fork(path.join(__dirname, 'harness-worker.js'), [], {
+			execArgv: ['--expose-gc', ...execArgv],
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+			env: { ...process.env, N8N_LOG_LEVEL: 'silent' },
+		});
 		this.pending = new Map();
 		this.next = 0;
 		this.child.on('message', ({ id, result, error }) => {
@@ -95,11 +109,27 @@ class RealN8n {
 		const n8n = await ensureN8n(DEFAULT_N8N_VERSION);
 		const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-bench-'));
 		installPack(userFolder);
-		fs.cpSync(path.join(__dirname, 'probe'), path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-bench-probe'), { recursive: true });
+		fs.cpSync(
+			path.join(__dirname, 'probe'),
+			path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-bench-probe'),
+			{ recursive: true },
+		);
 		const real = new RealN8n(n8n, userFolder);
 		const now = new Date().toISOString();
 		const file = path.join(userFolder, 'bench-credentials.json');
-		fs.writeFileSync(file, JSON.stringify(world.credentials.map((c) => ({ id: c.id, name: c.name, type: c.type, data: c.data, createdAt: now, updatedAt: now }))));
+		fs.writeFileSync(
+			file,
+			JSON.stringify(
+				world.credentials.map((c) => ({
+					id: c.id,
+					name: c.name,
+					type: c.type,
+					data: c.data,
+					createdAt: now,
+					updatedAt: now,
+				})),
+			),
+		);
 		await n8nCliOk(n8n, userFolder, ['import:credentials', `--input=${file}`]);
 		return real;
 	}
@@ -116,11 +146,15 @@ class RealN8n {
 		const err = fs.openSync(errFile, 'w');
 		const brokerPort = String(await freePort());
 		const code = await new Promise((resolve, reject) => {
-			const child = spawn(this.n8n.node, [this.n8n.n8nBin, 'execute', `--id=${id}`, '--rawOutput'], {
-				env: n8nEnv(this.n8n, this.userFolder, { N8N_RUNNERS_BROKER_PORT: brokerPort, ...env }),
-				detached: true,
-				stdio: ['ignore', out, err],
-			});
+			const child = spawn(
+				this.n8n.node,
+				[this.n8n.n8nBin, 'execute', `--id=${id}`, '--rawOutput'],
+				{
+					env: n8nEnv(this.n8n, this.userFolder, { N8N_RUNNERS_BROKER_PORT: brokerPort, ...env }),
+					detached: true,
+					stdio: ['ignore', out, err],
+				},
+			);
 			const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 30 * 60 * 1000);
 			child.on('error', reject);
 			child.on('close', (c) => {
@@ -133,7 +167,10 @@ class RealN8n {
 		fs.closeSync(err);
 		const stdout = fs.readFileSync(outFile, 'utf8');
 		fs.rmSync(outFile, { force: true });
-		if (code !== 0 && !/^\{$/m.test(stdout)) throw new Error(`n8n execute ${id} exited with ${code}: ${fs.readFileSync(errFile, 'utf8').slice(-3000)}`);
+		if (code !== 0 && !/^\{$/m.test(stdout))
+			throw new Error(
+				`n8n execute ${id} exited with ${code}: ${fs.readFileSync(errFile, 'utf8').slice(-3000)}`,
+			);
 		return stdout;
 	}
 
@@ -144,18 +181,57 @@ class RealN8n {
 	async runBranches(items, branches, { env = {}, keepProfileDir } = {}) {
 		const id = `benchWorkflow${String(++this.count).padStart(3, '0')}`;
 		const nodes = [
-			{ id: `${id}-start`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: `${id}-items`, name: 'Items', type: PROBE, typeVersion: 1, position: [220, 0], parameters: { mode: 'items', count: items } },
+			{
+				id: `${id}-start`,
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: `${id}-items`,
+				name: 'Items',
+				type: PROBE,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { mode: 'items', count: items },
+			},
 		];
-		const connections = { Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] }, Items: { main: [[]] } };
+		const connections = {
+			Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
+			Items: { main: [[]] },
+		};
 		branches.forEach((b, i) => {
-			const node = { id: `${id}-n${i}`, name: b.name, type: b.node.nodeType.includes('.') ? b.node.nodeType : `${PACKAGE_NAME}.${b.node.nodeType}`, typeVersion: b.node.typeVersion ?? 1, position: [440, i * 200], parameters: b.node.parameters };
+			const node = {
+				id: `${id}-n${i}`,
+				name: b.name,
+				type: b.node.nodeType.includes('.')
+					? b.node.nodeType
+					: `${PACKAGE_NAME}.${b.node.nodeType}`,
+				typeVersion: b.node.typeVersion ?? 1,
+				position: [440, i * 200],
+				parameters: b.node.parameters,
+			};
 			if (b.node.credentials) node.credentials = b.node.credentials;
 			if (b.node.continueOnFail) node.onError = 'continueRegularOutput';
 			nodes.push(node);
 			connections.Items.main[0].push({ node: b.name, type: 'main', index: 0 });
 		});
-		const workflow = { id, name: `Bench ${id}`, active: false, nodes, connections, settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none', saveManualExecutions: false }, pinData: {}, tags: [] };
+		const workflow = {
+			id,
+			name: `Bench ${id}`,
+			active: false,
+			nodes,
+			connections,
+			settings: {
+				executionOrder: 'v1',
+				saveDataSuccessExecution: 'none',
+				saveManualExecutions: false,
+			},
+			pinData: {},
+			tags: [],
+		};
 		const file = path.join(this.userFolder, `${id}.json`);
 		fs.writeFileSync(file, JSON.stringify(workflow));
 		await n8nCliOk(this.n8n, this.userFolder, ['import:workflow', `--input=${file}`]);
@@ -171,7 +247,9 @@ class RealN8n {
 			out[b.name] = {
 				executionTime: task?.executionTime,
 				outputItems: main.length,
-				failedItems: main.filter((item) => item.json && item.json.error !== undefined).length + (task?.error ? items - main.length : 0),
+				failedItems:
+					main.filter((item) => item.json && item.json.error !== undefined).length +
+					(task?.error ? items - main.length : 0),
 				error: task?.error?.message,
 				sample: main[0] ? JSON.stringify(main[0].json).slice(0, 200) : undefined,
 			};
@@ -179,6 +257,5 @@ class RealN8n {
 		return { branches: out, wallMs, error: run.data.resultData.error?.message, keepProfileDir };
 	}
 }
-
 
 module.exports = { runRawLoop, rawLoop, Worker, startWorker, harnessNode, parseRawOutput, RealN8n };

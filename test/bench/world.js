@@ -14,14 +14,31 @@ async function startWorld() {
 	const itsSendToken = its.issueToken({ personId: 2, lifetimeSeconds: DAY });
 	const genToken = gen.issueUserToken(gen.userIds[0], { lifetimeSeconds: DAY, scopes: ['chat'] });
 	const roomGet = gen.createRoom(gen.userIds[0], 'Bench get room', gen.userIds.slice(1, 3));
-	const itsData = (token) => ({ serverUrl: its.url, clientId: 'n8n-test-client', clientSecret: '', instantMessageScope: true, additionalScopes: [], requestSigning: 'header', oauthTokenData: { ...token } });
+	const itsData = (token) => ({
+		serverUrl: its.url,
+		clientId: 'n8n-test-client',
+		clientSecret: '',
+		instantMessageScope: true,
+		additionalScopes: [],
+		requestSigning: 'header',
+		oauthTokenData: { ...token },
+	});
 	const credentials = [
 		{ ...ITS_CRED.read, type: 'itslearningOAuth2Api', data: itsData(itsReadToken) },
 		{ ...ITS_CRED.send, type: 'itslearningOAuth2Api', data: itsData(itsSendToken) },
 		{
 			...GEN_CRED,
 			type: 'genesysCloudOAuth2Api',
-			data: { serverUrl: 'https://custom.invalid', customBaseUrl: gen.url, customLoginUrl: '', grantType: 'authorizationCode', clientId: gen.clientId, clientSecret: gen.clientSecret, scopes: ['chat'], oauthTokenData: { ...genToken } },
+			data: {
+				serverUrl: 'https://custom.invalid',
+				customBaseUrl: gen.url,
+				customLoginUrl: '',
+				grantType: 'authorizationCode',
+				clientId: gen.clientId,
+				clientSecret: gen.clientSecret,
+				scopes: ['chat'],
+				oauthTokenData: { ...genToken },
+			},
 		},
 	];
 	let counter = 0;
@@ -32,11 +49,16 @@ async function startWorld() {
 		connections,
 		its,
 		gen,
-		tokens: { itsRead: itsReadToken.access_token, itsSend: itsSendToken.access_token, gen: genToken.access_token },
+		tokens: {
+			itsRead: itsReadToken.access_token,
+			itsSend: itsSendToken.access_token,
+			gen: genToken.access_token,
+		},
 		roomGet,
 		credentials,
 		newThread: () => its.createThread(2, [3], `Bench thread ${++counter}`).InstantMessageThreadId,
-		newRoom: () => gen.createRoom(gen.userIds[0], `Bench room ${++counter}`, gen.userIds.slice(1, 3)),
+		newRoom: () =>
+			gen.createRoom(gen.userIds[0], `Bench room ${++counter}`, gen.userIds.slice(1, 3)),
 		setLatency(ms) {
 			its.setLatency(ms);
 			gen.setLatency(ms);
@@ -64,7 +86,11 @@ function requests(world) {
 			credential: ITS_CRED.read,
 			token: world.tokens.itsRead,
 			nodeType: 'itslearningInstantMessage',
-			build: () => ({ method: 'GET', url: `${world.its.url}${itsApi}/messagethreads/unread/count/v1`, params: { resource: 'unread', operation: 'getThreadsCount' } }),
+			build: () => ({
+				method: 'GET',
+				url: `${world.its.url}${itsApi}/messagethreads/unread/count/v1`,
+				params: { resource: 'unread', operation: 'getThreadsCount' },
+			}),
 		},
 		{
 			key: 'itsSend',
@@ -79,7 +105,13 @@ function requests(world) {
 					method: 'POST',
 					url: `${world.its.url}${itsApi}/v2`,
 					body: { Text: TEXT, InstantMessageThreadId: thread },
-					params: { resource: 'message', operation: 'send', sendTo: 'thread', instantMessageThreadId: locator(thread), text: TEXT },
+					params: {
+						resource: 'message',
+						operation: 'send',
+						sendTo: 'thread',
+						instantMessageThreadId: locator(thread),
+						text: TEXT,
+					},
 				};
 			},
 		},
@@ -90,7 +122,11 @@ function requests(world) {
 			credential: GEN_CRED,
 			token: world.tokens.gen,
 			nodeType: 'genesysChat',
-			build: () => ({ method: 'GET', url: `${world.gen.url}${chats}/rooms/${encodeURIComponent(world.roomGet)}`, params: { resource: 'room', operation: 'get', roomJid: locator(world.roomGet) } }),
+			build: () => ({
+				method: 'GET',
+				url: `${world.gen.url}${chats}/rooms/${encodeURIComponent(world.roomGet)}`,
+				params: { resource: 'room', operation: 'get', roomJid: locator(world.roomGet) },
+			}),
 		},
 		{
 			key: 'genSend',
@@ -105,7 +141,12 @@ function requests(world) {
 					method: 'POST',
 					url: `${world.gen.url}${chats}/rooms/${encodeURIComponent(room)}/messages`,
 					body: { message: TEXT },
-					params: { resource: 'roomMessage', operation: 'send', roomJid: locator(room), message: TEXT },
+					params: {
+						resource: 'roomMessage',
+						operation: 'send',
+						roomJid: locator(room),
+						message: TEXT,
+					},
 				};
 			},
 		},
@@ -121,21 +162,48 @@ const PROBE = 'n8n-nodes-bench-probe.benchProbe';
  * b = this node, c = HTTP Request with the credential, d = HTTP Request with the token in a header,
  * a2 = bare httpRequestWithAuthentication loop (bench probe).
  */
-function variantNode(variant, req, target, { concurrency = 1, maxRequestsPerSecond = 0, continueOnFail = false } = {}) {
-	const body = target.body ? { sendBody: true, contentType: 'json', specifyBody: 'json', jsonBody: JSON.stringify(target.body) } : {};
-	const credentialsOf = () => ({ [req.credType]: { id: req.credential.id, name: req.credential.name } });
+function variantNode(
+	variant,
+	req,
+	target,
+	{ concurrency = 1, maxRequestsPerSecond = 0, continueOnFail = false } = {},
+) {
+	const body = target.body
+		? {
+				sendBody: true,
+				contentType: 'json',
+				specifyBody: 'json',
+				jsonBody: JSON.stringify(target.body),
+			}
+		: {};
+	const credentialsOf = () => ({
+		[req.credType]: { id: req.credential.id, name: req.credential.name },
+	});
 	switch (variant) {
 		case 'b': {
 			const requestOptions = {};
 			if (concurrency > 1) requestOptions.concurrency = concurrency;
 			if (maxRequestsPerSecond) requestOptions.maxRequestsPerSecond = maxRequestsPerSecond;
-			return { nodeType: req.nodeType, parameters: { ...target.params, requestOptions }, credentialTypes: [req.credType], credentials: credentialsOf(), continueOnFail };
+			return {
+				nodeType: req.nodeType,
+				parameters: { ...target.params, requestOptions },
+				credentialTypes: [req.credType],
+				credentials: credentialsOf(),
+				continueOnFail,
+			};
 		}
 		case 'c':
 			return {
 				nodeType: HTTP_REQUEST,
 				typeVersion: HTTP_REQUEST_VERSION,
-				parameters: { method: target.method, url: target.url, authentication: 'predefinedCredentialType', nodeCredentialType: req.credType, ...body, options: {} },
+				parameters: {
+					method: target.method,
+					url: target.url,
+					authentication: 'predefinedCredentialType',
+					nodeCredentialType: req.credType,
+					...body,
+					options: {},
+				},
 				credentialTypes: [req.credType],
 				credentials: credentialsOf(),
 				continueOnFail,
@@ -150,7 +218,9 @@ function variantNode(variant, req, target, { concurrency = 1, maxRequestsPerSeco
 					authentication: 'none',
 					sendHeaders: true,
 					specifyHeaders: 'keypair',
-					headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${req.token}` }] },
+					headerParameters: {
+						parameters: [{ name: 'Authorization', value: `Bearer ${req.token}` }],
+					},
 					...body,
 					options: {},
 				},
@@ -162,7 +232,14 @@ function variantNode(variant, req, target, { concurrency = 1, maxRequestsPerSeco
 			return {
 				nodeType: PROBE,
 				typeVersion: 1,
-				parameters: { mode: 'authLoop', credentialType: req.credType, method: target.method, url: target.url, body: target.body ? JSON.stringify(target.body) : '', concurrency },
+				parameters: {
+					mode: 'authLoop',
+					credentialType: req.credType,
+					method: target.method,
+					url: target.url,
+					body: target.body ? JSON.stringify(target.body) : '',
+					concurrency,
+				},
 				credentialTypes: [req.credType],
 				credentials: credentialsOf(),
 				continueOnFail,
@@ -171,6 +248,5 @@ function variantNode(variant, req, target, { concurrency = 1, maxRequestsPerSeco
 			throw new Error(`variant ${variant}`);
 	}
 }
-
 
 module.exports = { startWorld, requests, variantNode, HTTP_REQUEST, HTTP_REQUEST_VERSION, PROBE };

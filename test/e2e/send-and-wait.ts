@@ -14,7 +14,13 @@ import { randomUUID } from 'node:crypto';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { ensureN8n } = require('../scripts/n8n-install.js');
-const { n8nCliOk, startN8nServer, N8nRest, sleep, activateWorkflowArgs } = require('../scripts/n8n-run.js');
+const {
+	n8nCliOk,
+	startN8nServer,
+	N8nRest,
+	sleep,
+	activateWorkflowArgs,
+} = require('../scripts/n8n-run.js');
 const { installPack, PACKAGE_NAME } = require('../scripts/install-pack.js');
 const demoLib = require('../scripts/demo.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -26,8 +32,12 @@ const ITS = `${PACKAGE_NAME}.itslearningInstantMessage`;
 const GEN = `${PACKAGE_NAME}.genesysChat`;
 const LINK = /https?:\/\/[^\s)\]]+/g;
 
-const itsCredentials = { itslearningOAuth2Api: { id: 'itsDemoCredentl1', name: 'itslearning (emulator)' } };
-const genCredentials = { genesysCloudOAuth2Api: { id: 'genDemoCredentl1', name: 'Genesys Cloud (emulator)' } };
+const itsCredentials = {
+	itslearningOAuth2Api: { id: 'itsDemoCredentl1', name: 'itslearning (emulator)' },
+};
+const genCredentials = {
+	genesysCloudOAuth2Api: { id: 'genDemoCredentl1', name: 'Genesys Cloud (emulator)' },
+};
 
 /** Webhook trigger → the node under test ("Ask") → "After" (a NoOp that shows what came out). */
 function waitWorkflow(id: string, type: string, parameters: Json, credentials: Json): Json {
@@ -36,9 +46,37 @@ function waitWorkflow(id: string, type: string, parameters: Json, credentials: J
 		name: `Send and Wait e2e: ${id}`,
 		active: false,
 		nodes: [
-			{ id: randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: `saw-${id}`, responseMode: 'onReceived', options: {} } },
-			{ id: randomUUID(), name: 'Ask', type, typeVersion: 1.1, position: [220, 0], parameters, credentials },
-			{ id: randomUUID(), name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, 0], parameters: {} },
+			{
+				id: randomUUID(),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: {
+					httpMethod: 'POST',
+					path: `saw-${id}`,
+					responseMode: 'onReceived',
+					options: {},
+				},
+			},
+			{
+				id: randomUUID(),
+				name: 'Ask',
+				type,
+				typeVersion: 1.1,
+				position: [220, 0],
+				parameters,
+				credentials,
+			},
+			{
+				id: randomUUID(),
+				name: 'After',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: {},
+			},
 		],
 		connections: {
 			Webhook: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] },
@@ -49,55 +87,101 @@ function waitWorkflow(id: string, type: string, parameters: Json, credentials: J
 }
 
 const WORKFLOWS: Json[] = [
-	waitWorkflow('sawItsApproval', ITS, {
-		resource: 'message',
-		operation: 'sendAndWait',
-		sendTo: 'people',
-		toPersonIds: { __rl: true, mode: 'id', value: '2' },
-		message: '=May order {{ $json.body.order }} go out?',
-		responseType: 'approval',
-		approvalOptions: { values: { approvalType: 'double', approveLabel: 'Approve', disapproveLabel: 'Decline' } },
-	}, itsCredentials),
-	waitWorkflow('sawItsFreeText', ITS, {
-		resource: 'message',
-		operation: 'sendAndWait',
-		sendTo: 'people',
-		toPersonIds: { __rl: true, mode: 'id', value: '3' },
-		message: 'Which room do you want for the exam?',
-		responseType: 'freeText',
-	}, itsCredentials),
-	waitWorkflow('sawGenForm', GEN, {
-		resource: 'message',
-		operation: 'sendAndWait',
-		sendTo: 'user',
-		userId: { __rl: true, mode: 'id', value: '={{ $json.body.userId }}' },
-		message: 'Your shift, please',
-		responseType: 'customForm',
-		formFields: {
-			values: [
-				{ fieldLabel: 'Shift', fieldType: 'dropdown', fieldOptions: { values: [{ option: 'Early' }, { option: 'Late' }] }, requiredField: true },
-				{ fieldLabel: 'Note', fieldType: 'text' },
-			],
+	waitWorkflow(
+		'sawItsApproval',
+		ITS,
+		{
+			resource: 'message',
+			operation: 'sendAndWait',
+			sendTo: 'people',
+			toPersonIds: { __rl: true, mode: 'id', value: '2' },
+			message: '=May order {{ $json.body.order }} go out?',
+			responseType: 'approval',
+			approvalOptions: {
+				values: { approvalType: 'double', approveLabel: 'Approve', disapproveLabel: 'Decline' },
+			},
 		},
-	}, genCredentials),
-	waitWorkflow('sawGenTimeout', GEN, {
-		resource: 'message',
-		operation: 'sendAndWait',
-		sendTo: 'room',
-		roomJid: { __rl: true, mode: 'id', value: '={{ $json.body.roomJid }}' },
-		message: 'Approve within a few seconds',
-		responseType: 'approval',
-		options: { limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 0.05, resumeUnit: 'minutes' } } },
-	}, genCredentials),
+		itsCredentials,
+	),
+	waitWorkflow(
+		'sawItsFreeText',
+		ITS,
+		{
+			resource: 'message',
+			operation: 'sendAndWait',
+			sendTo: 'people',
+			toPersonIds: { __rl: true, mode: 'id', value: '3' },
+			message: 'Which room do you want for the exam?',
+			responseType: 'freeText',
+		},
+		itsCredentials,
+	),
+	waitWorkflow(
+		'sawGenForm',
+		GEN,
+		{
+			resource: 'message',
+			operation: 'sendAndWait',
+			sendTo: 'user',
+			userId: { __rl: true, mode: 'id', value: '={{ $json.body.userId }}' },
+			message: 'Your shift, please',
+			responseType: 'customForm',
+			formFields: {
+				values: [
+					{
+						fieldLabel: 'Shift',
+						fieldType: 'dropdown',
+						fieldOptions: { values: [{ option: 'Early' }, { option: 'Late' }] },
+						requiredField: true,
+					},
+					{ fieldLabel: 'Note', fieldType: 'text' },
+				],
+			},
+		},
+		genCredentials,
+	),
+	waitWorkflow(
+		'sawGenTimeout',
+		GEN,
+		{
+			resource: 'message',
+			operation: 'sendAndWait',
+			sendTo: 'room',
+			roomJid: { __rl: true, mode: 'id', value: '={{ $json.body.roomJid }}' },
+			message: 'Approve within a few seconds',
+			responseType: 'approval',
+			options: {
+				limitWaitTime: {
+					values: { limitType: 'afterTimeInterval', resumeAmount: 0.05, resumeUnit: 'minutes' },
+				},
+			},
+		},
+		genCredentials,
+	),
 ];
 
 /** The Human Review example (test/e2e/workflows/ai-agent-human-review.json), started by a webhook instead of by hand. */
 function agentWorkflow(): Json {
-	const example = (demoLib.exampleWorkflows() as Json[]).find((wf) => wf.id === 'aiAgentReviewFlow')!;
+	const example = (demoLib.exampleWorkflows() as Json[]).find(
+		(wf) => wf.id === 'aiAgentReviewFlow',
+	)!;
 	const { file: _file, ...wf } = example; // eslint-disable-line @typescript-eslint/no-unused-vars
 	const nodes = (wf.nodes as Json[]).map((node) =>
 		node.name === 'Start'
-			? { id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: node.position, webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: 'saw-sawAgent', responseMode: 'onReceived', options: {} } }
+			? {
+					id: randomUUID(),
+					name: 'Start',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: node.position,
+					webhookId: randomUUID(),
+					parameters: {
+						httpMethod: 'POST',
+						path: 'saw-sawAgent',
+						responseMode: 'onReceived',
+						options: {},
+					},
+				}
 			: node,
 	);
 	return { ...wf, id: 'sawAgent', name: 'Send and Wait e2e: Human Review', nodes };
@@ -115,26 +199,40 @@ export function defineSendAndWaitSuite(version: string): void {
 		let flatted: { parse(text: string): Json };
 		const cli = async (args: string[]) => await n8nCliOk(n8n, userFolder, args);
 		const start = async (port?: number) => {
-			server = await startN8nServer(n8n, userFolder, { port, logFile: path.join(REPO, '.tmp', `e2e-send-and-wait-${version}${port ? '-restarted' : ''}.log`) });
+			server = await startN8nServer(n8n, userFolder, {
+				port,
+				logFile: path.join(
+					REPO,
+					'.tmp',
+					`e2e-send-and-wait-${version}${port ? '-restarted' : ''}.log`,
+				),
+			});
 			rest = new N8nRest(server.url);
 			await rest.setupOwnerOrLogin(demoLib.DEMO_OWNER);
 		};
 
-		beforeAll(async () => {
-			n8n = await ensureN8n(version);
-			flatted = require(path.join(n8n.dir, 'node_modules', 'flatted')); // eslint-disable-line @typescript-eslint/no-require-imports
-			demo = await demoLib.startDemoEmulators();
-			userFolder = mkdtempSync(path.join(tmpdir(), `n8n-saw-${version}-`));
-			installPack(userFolder);
-			await cli(['import:credentials', `--input=${demoLib.writeDemoCredentials(demo, path.join(userFolder, 'credentials.json'))}`]);
-			const dir = path.join(userFolder, 'workflows');
-			mkdirSync(dir, { recursive: true });
-			for (const wf of workflows) writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf));
-			await cli(['import:workflow', '--separate', `--input=${dir}`]);
-			for (const wf of workflows) await cli(activateWorkflowArgs(version, wf.id));
-			mkdirSync(path.join(REPO, '.tmp'), { recursive: true });
-			await start();
-		}, 30 * 60 * 1000);
+		beforeAll(
+			async () => {
+				n8n = await ensureN8n(version);
+				flatted = require(path.join(n8n.dir, 'node_modules', 'flatted')); // eslint-disable-line @typescript-eslint/no-require-imports
+				demo = await demoLib.startDemoEmulators();
+				userFolder = mkdtempSync(path.join(tmpdir(), `n8n-saw-${version}-`));
+				installPack(userFolder);
+				await cli([
+					'import:credentials',
+					`--input=${demoLib.writeDemoCredentials(demo, path.join(userFolder, 'credentials.json'))}`,
+				]);
+				const dir = path.join(userFolder, 'workflows');
+				mkdirSync(dir, { recursive: true });
+				for (const wf of workflows)
+					writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf));
+				await cli(['import:workflow', '--separate', `--input=${dir}`]);
+				for (const wf of workflows) await cli(activateWorkflowArgs(version, wf.id));
+				mkdirSync(path.join(REPO, '.tmp'), { recursive: true });
+				await start();
+			},
+			30 * 60 * 1000,
+		);
 
 		afterAll(async () => {
 			await server?.stop();
@@ -147,7 +245,11 @@ export function defineSendAndWaitSuite(version: string): void {
 			// n8n activates the published workflows in the background after it answers: 404 until then
 			const deadline = Date.now() + 120_000;
 			for (;;) {
-				const res = await fetch(`${server.url}/webhook/saw-${id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+				const res = await fetch(`${server.url}/webhook/saw-${id}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify(body),
+				});
 				if (res.status !== 404 || Date.now() > deadline) {
 					expect([id, res.status]).toEqual([id, 200]);
 					return;
@@ -157,12 +259,17 @@ export function defineSendAndWaitSuite(version: string): void {
 		};
 
 		/** The newest message in a chat once it holds `count` more than `before` (the node sends asynchronously to the trigger's answer). */
-		const waitFor = async <T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> => {
+		const waitFor = async <T>(
+			what: string,
+			probe: () => T | undefined,
+			timeoutMs = 60_000,
+		): Promise<T> => {
 			const deadline = Date.now() + timeoutMs;
 			for (;;) {
 				const value = probe();
 				if (value !== undefined) return value;
-				if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${server.output().slice(-3000)}`);
+				if (Date.now() > deadline)
+					throw new Error(`timed out waiting for ${what}\n${server.output().slice(-3000)}`);
 				await sleep(250);
 			}
 		};
@@ -171,7 +278,11 @@ export function defineSendAndWaitSuite(version: string): void {
 		const itsMessageTo = (personId: number, since: number) => () => {
 			for (let id = since + 1; id < since + 200; id++) {
 				const message = demo.its.getMessage(id);
-				if (message && demo.its.getThread(message.InstantMessageThreadId)?.Participants.has(personId)) return message;
+				if (
+					message &&
+					demo.its.getThread(message.InstantMessageThreadId)?.Participants.has(personId)
+				)
+					return message;
 			}
 			return undefined;
 		};
@@ -192,15 +303,24 @@ export function defineSendAndWaitSuite(version: string): void {
 			const deadline = Date.now() + timeoutMs;
 			for (;;) {
 				const execution = (await rest.ok('GET', `/rest/executions/${executionId}`)) as Json;
-				if (execution.status !== 'waiting' && execution.status !== 'running' && execution.status !== 'new') {
-					const data = typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data;
+				if (
+					execution.status !== 'waiting' &&
+					execution.status !== 'running' &&
+					execution.status !== 'new'
+				) {
+					const data =
+						typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data;
 					return { ...execution, data };
 				}
-				if (Date.now() > deadline) throw new Error(`execution ${executionId} still ${execution.status}\n${server.output().slice(-3000)}`);
+				if (Date.now() > deadline)
+					throw new Error(
+						`execution ${executionId} still ${execution.status}\n${server.output().slice(-3000)}`,
+					);
 				await sleep(500);
 			}
 		};
-		const status = async (executionId: string) => ((await rest.ok('GET', `/rest/executions/${executionId}`)) as Json).status as string;
+		const status = async (executionId: string) =>
+			((await rest.ok('GET', `/rest/executions/${executionId}`)) as Json).status as string;
 		/** The execution's status once n8n has stored the wait (the message goes out just before). */
 		const waiting = async (executionId: string) => {
 			for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(250)) {
@@ -209,20 +329,28 @@ export function defineSendAndWaitSuite(version: string): void {
 			}
 			return await status(executionId);
 		};
-		const afterItems = (execution: Json) => (execution.data.resultData.runData.After[0].data.main[0] as Json[]).map((i) => i.json);
+		const afterItems = (execution: Json) =>
+			(execution.data.resultData.runData.After[0].data.main[0] as Json[]).map((i) => i.json);
 
 		/** Follows a link like a browser: GET the page, then POST its form (multipart for forms). */
 		const open = async (link: string) => {
-			const res = await fetch(link, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0' } });
+			const res = await fetch(link, {
+				headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0' },
+			});
 			return { status: res.status, html: await res.text(), type: res.headers.get('content-type') };
 		};
 		const submit = async (link: string, fields?: Record<string, string | string[]>) => {
 			let body: FormData | undefined;
 			if (fields) {
 				body = new FormData();
-				for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
+				for (const [name, value] of Object.entries(fields))
+					for (const v of [value].flat()) body.append(name, v);
 			}
-			const res = await fetch(link, { method: 'POST', body, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0' } });
+			const res = await fetch(link, {
+				method: 'POST',
+				body,
+				headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0' },
+			});
 			return { status: res.status, html: await res.text() };
 		};
 
@@ -231,7 +359,9 @@ export function defineSendAndWaitSuite(version: string): void {
 			await trigger('sawItsApproval', { order: 42 });
 			const message = await waitFor('the approval message', itsMessageTo(2, since));
 			const links = (message.Text as string).match(LINK)!;
-			expect(message.Text).toBe(`May order 42 go out?\n\nApprove: ${links[0]}\nDecline: ${links[1]}`);
+			expect(message.Text).toBe(
+				`May order 42 go out?\n\nApprove: ${links[0]}\nDecline: ${links[1]}`,
+			);
 			expect(links.map((l) => new URL(l).origin)).toEqual([server.url, server.url]);
 			const executionId = executionOf(links[0]);
 			expect(await waiting(executionId)).toBe('waiting');
@@ -244,14 +374,21 @@ export function defineSendAndWaitSuite(version: string): void {
 			expect(await status(executionId)).toBe('waiting');
 
 			const answer = await submit(links[0]);
-			expect([answer.status, answer.html]).toEqual([200, expect.stringContaining('Got it, thanks')]);
+			expect([answer.status, answer.html]).toEqual([
+				200,
+				expect.stringContaining('Got it, thanks'),
+			]);
 			const execution = await finished(executionId);
 			expect(execution.status).toBe('success');
-			expect(afterItems(execution)).toEqual([{ data: { approved: true, respondedAt: expect.any(String) } }]);
+			expect(afterItems(execution)).toEqual([
+				{ data: { approved: true, respondedAt: expect.any(String) } },
+			]);
 			// the link is used up: no second answer
 			const again = await submit(links[1]);
 			expect(again.status).toBeGreaterThanOrEqual(200);
-			expect(afterItems(await finished(executionId))).toEqual([{ data: { approved: true, respondedAt: expect.any(String) } }]);
+			expect(afterItems(await finished(executionId))).toEqual([
+				{ data: { approved: true, respondedAt: expect.any(String) } },
+			]);
 		});
 
 		it('approval: decline resumes with approved: false', async () => {
@@ -262,7 +399,9 @@ export function defineSendAndWaitSuite(version: string): void {
 			expect((await open(decline)).html).toContain('Decline');
 			await submit(decline);
 			const execution = await finished(executionOf(decline));
-			expect(afterItems(execution)).toEqual([{ data: { approved: false, respondedAt: expect.any(String) } }]);
+			expect(afterItems(execution)).toEqual([
+				{ data: { approved: false, respondedAt: expect.any(String) } },
+			]);
 		});
 
 		it('free text (itslearning, to a teacher): the form page, then the text', async () => {
@@ -275,7 +414,9 @@ export function defineSendAndWaitSuite(version: string): void {
 			expect(form.html).toContain('name="field-0"');
 			await submit(link, { 'field-0': 'Room B12, please' });
 			const execution = await finished(executionOf(link));
-			expect(afterItems(execution)).toEqual([{ data: { text: 'Room B12, please', respondedAt: expect.any(String) } }]);
+			expect(afterItems(execution)).toEqual([
+				{ data: { text: 'Room B12, please', respondedAt: expect.any(String) } },
+			]);
 		});
 
 		it('custom form (Genesys, 1:1): the fields, then one key per label', async () => {
@@ -292,7 +433,9 @@ export function defineSendAndWaitSuite(version: string): void {
 			expect(form.html).toContain('<option>Late</option>');
 			await submit(link, { 'field-0': 'Late', 'field-1': 'after 10' });
 			const execution = await finished(executionOf(link));
-			expect(afterItems(execution)).toEqual([{ data: { Shift: 'Late', Note: 'after 10', respondedAt: expect.any(String) } }]);
+			expect(afterItems(execution)).toEqual([
+				{ data: { Shift: 'Late', Note: 'after 10', respondedAt: expect.any(String) } },
+			]);
 		});
 
 		it('the time limit ends the wait: the node passes its input on, without an answer', async () => {
@@ -332,35 +475,65 @@ export function defineSendAndWaitSuite(version: string): void {
 			}
 			expect(await status(executionId)).toBe('waiting');
 			await submit(decline);
-			expect(afterItems(await finished(executionId))).toEqual([{ data: { approved: false, respondedAt: expect.any(String) } }]);
+			expect(afterItems(await finished(executionId))).toEqual([
+				{ data: { approved: false, respondedAt: expect.any(String) } },
+			]);
 		});
 
-		(version.startsWith('2.') ? it : it.skip)('n8n lists a Human Review tool for each node, asking whom and where', async () => {
-			const types = (await rest.call('GET', '/types/nodes.json')) as { status: number; json: Json[] };
-			expect(types.status).toBe(200);
-			for (const [name, recipients] of [
-				['itslearningInstantMessage', ['toPersonIds', 'instantMessageThreadId', 'courseIds', 'projectIds']],
-				['genesysChat', ['userId', 'roomJid']],
-			] as const) {
-				const tool = types.json.find((t) => t.name === `${PACKAGE_NAME}.${name}HitlTool`);
-				expect(tool).toBeDefined();
-				expect(tool!.outputs).toEqual([expect.objectContaining({ displayName: 'Human review', type: 'ai_tool' })]);
-				const properties = tool!.properties as Json[];
-				const byName = (n: string) => properties.filter((p) => p.name === n);
-				expect(byName('resource')).toEqual([expect.objectContaining({ type: 'hidden', default: 'message' })]);
-				// n8n turns each resource's operation list into the same hidden field
-				expect(byName('operation').length).toBeGreaterThan(0);
-				for (const operation of byName('operation')) expect(operation).toMatchObject({ type: 'hidden', default: 'sendAndWait' });
-				expect(byName('responseType')).toEqual([expect.objectContaining({ type: 'hidden', default: 'approval' })]);
-				expect(byName('message')).toHaveLength(1);
-				// whom to ask: the Send To choice and each choice's recipient field, shown for the hidden resource/operation
-				expect(byName('sendTo').map((p) => p.displayOptions.show)).toContainEqual({ resource: ['message'], operation: ['sendAndWait'] });
-				for (const recipient of recipients) expect(byName(recipient).some((p) => p.displayOptions?.show?.operation?.includes('sendAndWait') && p.required)).toBe(true);
-			}
-		});
+		(version.startsWith('2.') ? it : it.skip)(
+			'n8n lists a Human Review tool for each node, asking whom and where',
+			async () => {
+				const types = (await rest.call('GET', '/types/nodes.json')) as {
+					status: number;
+					json: Json[];
+				};
+				expect(types.status).toBe(200);
+				for (const [name, recipients] of [
+					[
+						'itslearningInstantMessage',
+						['toPersonIds', 'instantMessageThreadId', 'courseIds', 'projectIds'],
+					],
+					['genesysChat', ['userId', 'roomJid']],
+				] as const) {
+					const tool = types.json.find((t) => t.name === `${PACKAGE_NAME}.${name}HitlTool`);
+					expect(tool).toBeDefined();
+					expect(tool!.outputs).toEqual([
+						expect.objectContaining({ displayName: 'Human review', type: 'ai_tool' }),
+					]);
+					const properties = tool!.properties as Json[];
+					const byName = (n: string) => properties.filter((p) => p.name === n);
+					expect(byName('resource')).toEqual([
+						expect.objectContaining({ type: 'hidden', default: 'message' }),
+					]);
+					// n8n turns each resource's operation list into the same hidden field
+					expect(byName('operation').length).toBeGreaterThan(0);
+					for (const operation of byName('operation'))
+						expect(operation).toMatchObject({ type: 'hidden', default: 'sendAndWait' });
+					expect(byName('responseType')).toEqual([
+						expect.objectContaining({ type: 'hidden', default: 'approval' }),
+					]);
+					expect(byName('message')).toHaveLength(1);
+					// whom to ask: the Send To choice and each choice's recipient field, shown for the hidden resource/operation
+					expect(byName('sendTo').map((p) => p.displayOptions.show)).toContainEqual({
+						resource: ['message'],
+						operation: ['sendAndWait'],
+					});
+					for (const recipient of recipients)
+						expect(
+							byName(recipient).some(
+								(p) => p.displayOptions?.show?.operation?.includes('sendAndWait') && p.required,
+							),
+						).toBe(true);
+				}
+			},
+		);
 
-		const settingsCalls = () => (demo.gen.apiRequests() as Json[]).filter((r) => r.rawPath === '/api/v2/chats/users/me/settings').length;
-		const agentOutput = (execution: Json) => execution.data.resultData.runData['AI Agent'][0].data.main[0][0].json.output as string;
+		const settingsCalls = () =>
+			(demo.gen.apiRequests() as Json[]).filter(
+				(r) => r.rawPath === '/api/v2/chats/users/me/settings',
+			).length;
+		const agentOutput = (execution: Json) =>
+			execution.data.resultData.runData['AI Agent'][0].data.main[0][0].json.output as string;
 
 		/** Starts the agent; returns the review message's links once it is in Alan's chat, and what the model was offered. */
 		const startAgent = async () => {
@@ -372,51 +545,72 @@ export function defineSendAndWaitSuite(version: string): void {
 			const links = (message.Text as string).match(LINK)!;
 			// the model saw the gated tool behind the review layer, and called it
 			const [first] = demo.model.requests.filter((r: Json) => r.url.endsWith('/chat/completions'));
-			const tool = first.body.tools.find((t: Json) => t.function.name === 'My_Genesys_chat_settings');
-			expect(Object.keys(tool.function.parameters.properties).sort()).toEqual(['hitlParameters', 'toolParameters']);
-			expect(message.Text).toBe(`The AI agent wants to run the tool "My_Genesys_chat_settings".\n\nInput: ${message.Text.split('Input: ')[1].split('\n\n')[0]}\n\nAllow: ${links[0]}\nRefuse: ${links[1]}`);
+			const tool = first.body.tools.find(
+				(t: Json) => t.function.name === 'My_Genesys_chat_settings',
+			);
+			expect(Object.keys(tool.function.parameters.properties).sort()).toEqual([
+				'hitlParameters',
+				'toolParameters',
+			]);
+			expect(message.Text).toBe(
+				`The AI agent wants to run the tool "My_Genesys_chat_settings".\n\nInput: ${message.Text.split('Input: ')[1].split('\n\n')[0]}\n\nAllow: ${links[0]}\nRefuse: ${links[1]}`,
+			);
 			// nothing ran yet: the agent waits for the person
 			expect(settingsCalls()).toBe(settingsBefore);
 			expect(await waiting(executionOf(links[0]))).toBe('waiting');
 			return { links, settingsBefore };
 		};
 
-		(version.startsWith('2.') ? it : it.skip)('AI Agent: the pack\'s Human Review tool asks on itslearning first; approved, the gated Genesys tool runs', async () => {
-			const { links, settingsBefore } = await startAgent();
-			expect((await open(links[0])).html).toContain('Allow');
-			await submit(links[0]);
-			const execution = await finished(executionOf(links[0]), 120_000);
-			expect(execution.status).toBe('success');
-			expect(settingsCalls()).toBe(settingsBefore + 1);
-			expect(agentOutput(execution)).toContain('"notifyOnReactions":true');
-		}, 5 * 60 * 1000);
+		(version.startsWith('2.') ? it : it.skip)(
+			"AI Agent: the pack's Human Review tool asks on itslearning first; approved, the gated Genesys tool runs",
+			async () => {
+				const { links, settingsBefore } = await startAgent();
+				expect((await open(links[0])).html).toContain('Allow');
+				await submit(links[0]);
+				const execution = await finished(executionOf(links[0]), 120_000);
+				expect(execution.status).toBe('success');
+				expect(settingsCalls()).toBe(settingsBefore + 1);
+				expect(agentOutput(execution)).toContain('"notifyOnReactions":true');
+			},
+			5 * 60 * 1000,
+		);
 
-		(version.startsWith('2.') ? it : it.skip)('AI Agent: declined, the gated tool does not run and the agent is told so', async () => {
-			const { links, settingsBefore } = await startAgent();
-			await submit(links[1]);
-			const execution = await finished(executionOf(links[1]), 120_000);
-			expect(execution.status).toBe('success');
-			expect(settingsCalls()).toBe(settingsBefore);
-			expect(agentOutput(execution)).toMatch(/rejected/i);
-		}, 5 * 60 * 1000);
+		(version.startsWith('2.') ? it : it.skip)(
+			'AI Agent: declined, the gated tool does not run and the agent is told so',
+			async () => {
+				const { links, settingsBefore } = await startAgent();
+				await submit(links[1]);
+				const execution = await finished(executionOf(links[1]), 120_000);
+				expect(execution.status).toBe('success');
+				expect(settingsCalls()).toBe(settingsBefore);
+				expect(agentOutput(execution)).toMatch(/rejected/i);
+			},
+			5 * 60 * 1000,
+		);
 
 		// n8n 1.123.81's start-up recovery (its event log shows the execution started and not finished)
 		// amends executions that were waiting at shutdown as crashed ("Found unfinished executions"):
 		// an n8n 1.x behaviour for every waiting node, observed here, so this runs on 2.x only.
-		(version.startsWith('2.') ? it : it.skip)('the wait survives an n8n restart: the link answers after the restart', async () => {
-			const since = lastItsMessageId();
-			await trigger('sawItsApproval', { order: 45 });
-			const message = await waitFor('the approval message', itsMessageTo(2, since));
-			const [approve] = (message.Text as string).match(LINK)!;
-			const executionId = executionOf(approve);
-			expect(await waiting(executionId)).toBe('waiting');
-			await server.stop();
-			await start(server.port); // the same address: the link in the chat stays valid
-			const link = approve;
-			expect(await status(executionId)).toBe('waiting');
-			expect((await open(link)).status).toBe(200);
-			await submit(link);
-			expect(afterItems(await finished(executionId))).toEqual([{ data: { approved: true, respondedAt: expect.any(String) } }]);
-		}, 10 * 60 * 1000);
+		(version.startsWith('2.') ? it : it.skip)(
+			'the wait survives an n8n restart: the link answers after the restart',
+			async () => {
+				const since = lastItsMessageId();
+				await trigger('sawItsApproval', { order: 45 });
+				const message = await waitFor('the approval message', itsMessageTo(2, since));
+				const [approve] = (message.Text as string).match(LINK)!;
+				const executionId = executionOf(approve);
+				expect(await waiting(executionId)).toBe('waiting');
+				await server.stop();
+				await start(server.port); // the same address: the link in the chat stays valid
+				const link = approve;
+				expect(await status(executionId)).toBe('waiting');
+				expect((await open(link)).status).toBe(200);
+				await submit(link);
+				expect(afterItems(await finished(executionId))).toEqual([
+					{ data: { approved: true, respondedAt: expect.any(String) } },
+				]);
+			},
+			10 * 60 * 1000,
+		);
 	});
 }

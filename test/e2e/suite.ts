@@ -18,7 +18,14 @@ import type { ItslearningEmulator } from '../emulator/itslearning';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { ensureN8n } = require('../scripts/n8n-install.js');
-const { n8nCli, n8nCliOk, startN8nServer, N8nRest, sleep, activateWorkflowArgs } = require('../scripts/n8n-run.js');
+const {
+	n8nCli,
+	n8nCliOk,
+	startN8nServer,
+	N8nRest,
+	sleep,
+	activateWorkflowArgs,
+} = require('../scripts/n8n-run.js');
 const { installPack, PACKAGE_NAME } = require('../scripts/install-pack.js');
 const demoLib = require('../scripts/demo.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -65,7 +72,10 @@ export function parseRawOutput(stdout: string): Json {
 /** The output items (json) of a node in a run. */
 function outputOf(run: Json, node: string): Json[] {
 	const runs = run.data.resultData.runData[node] as Json[] | undefined;
-	if (!runs) throw new Error(`node "${node}" did not run; ran: ${Object.keys(run.data.resultData.runData).join(', ')}`);
+	if (!runs)
+		throw new Error(
+			`node "${node}" did not run; ran: ${Object.keys(run.data.resultData.runData).join(', ')}`,
+		);
 	return (runs[0].data.main[0] as Json[]).map((item) => item.json as Json);
 }
 
@@ -76,13 +86,17 @@ function outputOf(run: Json, node: string): Json[] {
  */
 function testPayload(n8n: N8n, stored: Json): Json {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { CREDENTIAL_BLANKING_VALUE } = require(path.join(n8n.dir, 'node_modules', 'n8n-workflow')) as { CREDENTIAL_BLANKING_VALUE?: string };
+	const { CREDENTIAL_BLANKING_VALUE } = require(
+		path.join(n8n.dir, 'node_modules', 'n8n-workflow'),
+	) as { CREDENTIAL_BLANKING_VALUE?: string };
 	const data = { ...(stored.data as Json) };
-	if (data.oauthTokenData === true && CREDENTIAL_BLANKING_VALUE) data.oauthTokenData = CREDENTIAL_BLANKING_VALUE;
+	if (data.oauthTokenData === true && CREDENTIAL_BLANKING_VALUE)
+		data.oauthTokenData = CREDENTIAL_BLANKING_VALUE;
 	return { id: stored.id, name: stored.name, type: stored.type, data };
 }
 
-const isTrigger = (wf: Workflow) => wf.nodes.some((n) => n.type === TRIGGER_TYPES.itslearning || n.type === TRIGGER_TYPES.genesys);
+const isTrigger = (wf: Workflow) =>
+	wf.nodes.some((n) => n.type === TRIGGER_TYPES.itslearning || n.type === TRIGGER_TYPES.genesys);
 
 export function defineN8nSuite(version: string): void {
 	describe(`real n8n ${version}`, () => {
@@ -90,28 +104,48 @@ export function defineN8nSuite(version: string): void {
 		let demo: Demo;
 		let userFolder: string;
 		let workflows: Workflow[];
-		const cli = async (args: string[]) => (await n8nCliOk(n8n, userFolder, args)) as { stdout: string; stderr: string };
+		const cli = async (args: string[]) =>
+			(await n8nCliOk(n8n, userFolder, args)) as { stdout: string; stderr: string };
 		const execute = async (id: string) => {
-			const result = (await n8nCli(n8n, userFolder, ['execute', `--id=${id}`, '--rawOutput'])) as { code: number; stdout: string; stderr: string };
+			const result = (await n8nCli(n8n, userFolder, ['execute', `--id=${id}`, '--rawOutput'])) as {
+				code: number;
+				stdout: string;
+				stderr: string;
+			};
 			const run = parseRawOutput(result.stdout);
 			const error = run.data.resultData.error as Json | undefined;
-			if (error || result.code !== 0) throw new Error(`workflow ${id} failed (exit ${result.code}): ${error?.message ?? result.stderr.slice(-2000)}`);
+			if (error || result.code !== 0)
+				throw new Error(
+					`workflow ${id} failed (exit ${result.code}): ${error?.message ?? result.stderr.slice(-2000)}`,
+				);
 			return run;
 		};
 
-		beforeAll(async () => {
-			const started = Date.now();
-			n8n = await ensureN8n(version); // installs on the first run (minutes), then reuses the cache
-			process.stdout.write(`n8n ${version} ready after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-			demo = (await demoLib.startDemoEmulators()) as Demo;
-			userFolder = mkdtempSync(path.join(tmpdir(), `n8n-e2e-${version}-`));
-			installPack(userFolder);
-			const credentialsFile = demoLib.writeDemoCredentials(demo, path.join(userFolder, 'demo-credentials.json'));
-			await cli(['import:credentials', `--input=${credentialsFile}`]);
-			// the examples as they are, but with triggers polling every 5 s instead of every minute
-			await cli(['import:workflow', '--separate', `--input=${demoLib.writeFastPollingCopies(path.join(userFolder, 'workflows'))}`]);
-			workflows = demoLib.exampleWorkflows() as Workflow[];
-		}, 30 * 60 * 1000);
+		beforeAll(
+			async () => {
+				const started = Date.now();
+				n8n = await ensureN8n(version); // installs on the first run (minutes), then reuses the cache
+				process.stdout.write(
+					`n8n ${version} ready after ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+				);
+				demo = (await demoLib.startDemoEmulators()) as Demo;
+				userFolder = mkdtempSync(path.join(tmpdir(), `n8n-e2e-${version}-`));
+				installPack(userFolder);
+				const credentialsFile = demoLib.writeDemoCredentials(
+					demo,
+					path.join(userFolder, 'demo-credentials.json'),
+				);
+				await cli(['import:credentials', `--input=${credentialsFile}`]);
+				// the examples as they are, but with triggers polling every 5 s instead of every minute
+				await cli([
+					'import:workflow',
+					'--separate',
+					`--input=${demoLib.writeFastPollingCopies(path.join(userFolder, 'workflows'))}`,
+				]);
+				workflows = demoLib.exampleWorkflows() as Workflow[];
+			},
+			30 * 60 * 1000,
+		);
 
 		afterAll(async () => {
 			await demo?.close();
@@ -124,18 +158,30 @@ export function defineN8nSuite(version: string): void {
 			expect(manifest.name).toBe(PACKAGE_NAME);
 			expect(manifest.devDependencies).toBeUndefined();
 			expect(manifest.peerDependencies).toBeUndefined();
-			for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials] as string[]) expect(existsSync(path.join(dir, file))).toBe(true);
+			for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials] as string[])
+				expect(existsSync(path.join(dir, file))).toBe(true);
 			// n8n-workflow comes from n8n itself: nothing was installed next to the pack
-			expect(existsSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-workflow'))).toBe(false);
+			expect(
+				existsSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-workflow')),
+			).toBe(false);
 			expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
 		});
 
 		it('imported the demo credentials and every example workflow', async () => {
-			const { stdout } = await cli(['export:workflow', '--all', '--output', path.join(userFolder, 'exported.json')]);
+			const { stdout } = await cli([
+				'export:workflow',
+				'--all',
+				'--output',
+				path.join(userFolder, 'exported.json'),
+			]);
 			expect(stdout).toMatch(/Successfully exported/);
-			const exported = JSON.parse(readFileSync(path.join(userFolder, 'exported.json'), 'utf8')) as Json[];
+			const exported = JSON.parse(
+				readFileSync(path.join(userFolder, 'exported.json'), 'utf8'),
+			) as Json[];
 			expect(exported.map((w) => w.id).sort()).toEqual(workflows.map((w) => w.id).sort());
-			const nodeTypes = new Set(exported.flatMap((w) => (w.nodes as Json[]).map((n) => n.type as string)));
+			const nodeTypes = new Set(
+				exported.flatMap((w) => (w.nodes as Json[]).map((n) => n.type as string)),
+			);
 			expect(nodeTypes).toContain(`${PACKAGE_NAME}.itslearningInstantMessage`);
 			expect(nodeTypes).toContain(`${PACKAGE_NAME}.genesysChat`);
 		});
@@ -151,7 +197,10 @@ export function defineN8nSuite(version: string): void {
 			expect(sent).toHaveLength(1);
 			// Send answers with the thread, simplified (one message shape: the new message is lastMessageId)
 			const thread = sent[0];
-			expect(thread).toMatchObject({ chatType: 'thread', lastMessageText: 'Hello Alan Turing, this message was sent by an n8n workflow.' });
+			expect(thread).toMatchObject({
+				chatType: 'thread',
+				lastMessageText: 'Hello Alan Turing, this message was sent by an n8n workflow.',
+			});
 			expect((thread.participants as string[]).length).toBe(2);
 			const read = outputOf(run, 'Read the thread');
 			expect(read.map((m) => m.messageId)).toContain(thread.lastMessageId);
@@ -168,7 +217,10 @@ export function defineN8nSuite(version: string): void {
 			expect([...stored!.Participants.keys()].sort()).toEqual([1, 2]);
 			expect(stored!.MessageIds).toEqual([thread.lastMessageId]);
 			const message = demo.its.getMessage(thread.lastMessageId as number)!;
-			expect([message.CreatedBy, message.Text]).toEqual([1, 'Hello Alan Turing, this message was sent by an n8n workflow.']);
+			expect([message.CreatedBy, message.Text]).toEqual([
+				1,
+				'Hello Alan Turing, this message was sent by an n8n workflow.',
+			]);
 			// every API call carried the demo credential's token in the header
 			const calls = demo.its.apiRequests();
 			expect(calls.slice(0, 2).map((r) => `${r.method} ${r.rawPath}`)).toEqual([
@@ -176,8 +228,10 @@ export function defineN8nSuite(version: string): void {
 				'POST /restapi/personal/instantmessages/v2',
 			]);
 			expect(calls.slice(2).length).toBeGreaterThanOrEqual(1);
-			for (const call of calls.slice(2)) expect(call.rawPath).toContain(`/messagethreads/${thread.chatId}/`);
-			for (const call of calls) expect(call.headers.authorization).toBe(`Bearer ${demo.itsToken.access_token}`);
+			for (const call of calls.slice(2))
+				expect(call.rawPath).toContain(`/messagethreads/${thread.chatId}/`);
+			for (const call of calls)
+				expect(call.headers.authorization).toBe(`Bearer ${demo.itsToken.access_token}`);
 		});
 
 		it('Genesys example: creates a room, sends, pins, reacts and reads the history', async () => {
@@ -187,11 +241,17 @@ export function defineN8nSuite(version: string): void {
 			expect([jid, chatType]).toEqual([expect.stringMatching(/@conference\./), 'room']);
 			const [{ messageId }] = outputOf(run, 'Send a message');
 			expect(messageId).toEqual(expect.any(String));
-			expect(outputOf(run, 'Pin it')).toEqual([{ success: true, roomJid: jid, pinnedMessageIds: [messageId] }]);
-			expect(outputOf(run, 'React')).toEqual([{ success: true, messageId, reactions: ['👍', '🎉'] }]);
+			expect(outputOf(run, 'Pin it')).toEqual([
+				{ success: true, roomJid: jid, pinnedMessageIds: [messageId] },
+			]);
+			expect(outputOf(run, 'React')).toEqual([
+				{ success: true, messageId, reactions: ['👍', '🎉'] },
+			]);
 			// Simplified (node version 1.1): camelCase message fields, reactions as emoji and count.
 			const history = outputOf(run, 'Read the history');
-			expect(history.map((m) => [m.messageId, m.text])).toEqual([[messageId, 'Welcome to the kickoff room!']]);
+			expect(history.map((m) => [m.messageId, m.text])).toEqual([
+				[messageId, 'Welcome to the kickoff room!'],
+			]);
 			expect(history[0].reactions).toEqual([
 				{ emoji: '👍', count: 1 },
 				{ emoji: '🎉', count: 1 },
@@ -200,15 +260,21 @@ export function defineN8nSuite(version: string): void {
 			const room = demo.gen.getRoom(jid as string)!;
 			expect(room.subject).toBe('Project kickoff');
 			expect(room.description).toBe('Created by an n8n workflow');
-			expect([...room.participantIds].sort()).toEqual([demo.gen.userIds[0], demo.gen.userIds[1], demo.gen.userIds[2]].sort());
+			expect([...room.participantIds].sort()).toEqual(
+				[demo.gen.userIds[0], demo.gen.userIds[1], demo.gen.userIds[2]].sort(),
+			);
 			expect(room.pinnedMessageIds).toEqual([messageId]);
 			const stored = demo.gen.getMessage(messageId as string)!;
-			expect([stored.fromUserId, stored.body]).toEqual([demo.gen.userIds[0], 'Welcome to the kickoff room!']);
+			expect([stored.fromUserId, stored.body]).toEqual([
+				demo.gen.userIds[0],
+				'Welcome to the kickoff room!',
+			]);
 			expect(stored.reactions.map((r) => [r.emoji, r.userIds])).toEqual([
 				['👍', [demo.gen.userIds[0]]],
 				['🎉', [demo.gen.userIds[0]]],
 			]);
-			for (const call of demo.gen.apiRequests()) expect(call.headers.authorization).toBe(`Bearer ${demo.genToken.access_token}`);
+			for (const call of demo.gen.apiRequests())
+				expect(call.headers.authorization).toBe(`Bearer ${demo.genToken.access_token}`);
 		});
 
 		it('AI Agent example: the Agent calls one operation of each node as a tool (scripted model, no LLM)', async () => {
@@ -222,17 +288,27 @@ export function defineN8nSuite(version: string): void {
 			// n8n offered both nodes to the model as tools, ran both calls, and handed back the results
 			const calls = demo.model.requests.filter((r: Json) => r.url.endsWith('/chat/completions'));
 			expect(calls).toHaveLength(2);
-			expect(calls[0].body.tools.map((t: Json) => t.function.name).sort()).toEqual(['Find_a_person_on_itslearning', 'My_Genesys_chat_settings']);
-			expect(calls[0].body.tools.find((t: Json) => t.function.name === 'Find_a_person_on_itslearning').function.parameters.required).toEqual(['searchText']);
+			expect(calls[0].body.tools.map((t: Json) => t.function.name).sort()).toEqual([
+				'Find_a_person_on_itslearning',
+				'My_Genesys_chat_settings',
+			]);
+			expect(
+				calls[0].body.tools.find((t: Json) => t.function.name === 'Find_a_person_on_itslearning')
+					.function.parameters.required,
+			).toEqual(['searchText']);
 			expect(calls[1].body.messages.filter((m: Json) => m.role === 'tool')).toHaveLength(2);
 			// the tools' requests reached the emulators, with the demo credentials
 			const its = demo.its.apiRequests();
-			expect(its.map((r) => `${r.method} ${r.rawPath} ${r.queryPairs.map((p) => p.join('=')).join('&')}`)).toEqual([
-				'GET /restapi/personal/instantmessages/recipients/search/v1 searchText=Alan',
-			]);
+			expect(
+				its.map(
+					(r) => `${r.method} ${r.rawPath} ${r.queryPairs.map((p) => p.join('=')).join('&')}`,
+				),
+			).toEqual(['GET /restapi/personal/instantmessages/recipients/search/v1 searchText=Alan']);
 			expect(its[0].headers.authorization).toBe(`Bearer ${demo.itsToken.access_token}`);
 			const gen = demo.gen.apiRequests();
-			expect(gen.map((r) => `${r.method} ${r.rawPath}`)).toEqual(['GET /api/v2/chats/users/me/settings']);
+			expect(gen.map((r) => `${r.method} ${r.rawPath}`)).toEqual([
+				'GET /api/v2/chats/users/me/settings',
+			]);
 			expect(gen[0].headers.authorization).toBe(`Bearer ${demo.genToken.access_token}`);
 		});
 
@@ -252,7 +328,15 @@ export function defineN8nSuite(version: string): void {
 						type: 'itslearningOAuth2Api',
 						createdAt: now,
 						updatedAt: now,
-						data: { serverUrl: demo.its.url, clientId: 'n8n-test-client', clientSecret: '', instantMessageScope: true, additionalScopes: [], requestSigning: 'query', oauthTokenData: { ...expiring } },
+						data: {
+							serverUrl: demo.its.url,
+							clientId: 'n8n-test-client',
+							clientSecret: '',
+							instantMessageScope: true,
+							additionalScopes: [],
+							requestSigning: 'query',
+							oauthTokenData: { ...expiring },
+						},
 					},
 				]),
 			);
@@ -265,7 +349,14 @@ export function defineN8nSuite(version: string): void {
 					name: 'itslearning: unread count with a query-signed credential',
 					active: false,
 					nodes: [
-						{ id: 'q1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+						{
+							id: 'q1',
+							name: 'Start',
+							type: 'n8n-nodes-base.manualTrigger',
+							typeVersion: 1,
+							position: [0, 0],
+							parameters: {},
+						},
 						{
 							id: 'q2',
 							name: 'Unread threads',
@@ -273,7 +364,12 @@ export function defineN8nSuite(version: string): void {
 							typeVersion: 1,
 							position: [220, 0],
 							parameters: { resource: 'unread', operation: 'getThreadsCount' },
-							credentials: { itslearningOAuth2Api: { id: credentialId, name: 'itslearning (query signing, expired token)' } },
+							credentials: {
+								itslearningOAuth2Api: {
+									id: credentialId,
+									name: 'itslearning (query signing, expired token)',
+								},
+							},
 						},
 					],
 					connections: { Start: { main: [[{ node: 'Unread threads', type: 'main', index: 0 }]] } },
@@ -289,7 +385,11 @@ export function defineN8nSuite(version: string): void {
 			const refreshed = demo.its.tokensRefreshed.slice(refreshedBefore);
 			expect(refreshed.map((r) => r.old)).toEqual([expiring.refresh_token]);
 			const calls = demo.its.apiRequests();
-			expect(calls.map((r) => r.queryPairs.filter(([name]) => name === 'access_token').map(([, value]) => value))).toEqual([[expiring.access_token], [refreshed[0].accessToken]]);
+			expect(
+				calls.map((r) =>
+					r.queryPairs.filter(([name]) => name === 'access_token').map(([, value]) => value),
+				),
+			).toEqual([[expiring.access_token], [refreshed[0].accessToken]]);
 			for (const call of calls) expect(call.headers.authorization).toBeUndefined();
 		});
 
@@ -297,41 +397,88 @@ export function defineN8nSuite(version: string): void {
 			let server: { url: string; stop(): Promise<void>; output(): string };
 			let rest: InstanceType<typeof N8nRest>;
 
-			beforeAll(async () => {
-				// Triggers are activated before the start.
-				for (const wf of workflows.filter(isTrigger)) await cli(activateWorkflowArgs(version, wf.id));
-				// n8n's own log of this run, kept for a look after a failure
-				mkdirSync(path.join(REPO, '.tmp'), { recursive: true });
-				server = await startN8nServer(n8n, userFolder, { logFile: path.join(REPO, '.tmp', `e2e-n8n-${version}-server.log`) });
-				rest = new N8nRest(server.url);
-				expect(await rest.setupOwnerOrLogin(demoLib.DEMO_OWNER)).toBe('created');
-			}, 5 * 60 * 1000);
+			beforeAll(
+				async () => {
+					// Triggers are activated before the start.
+					for (const wf of workflows.filter(isTrigger))
+						await cli(activateWorkflowArgs(version, wf.id));
+					// n8n's own log of this run, kept for a look after a failure
+					mkdirSync(path.join(REPO, '.tmp'), { recursive: true });
+					server = await startN8nServer(n8n, userFolder, {
+						logFile: path.join(REPO, '.tmp', `e2e-n8n-${version}-server.log`),
+					});
+					rest = new N8nRest(server.url);
+					expect(await rest.setupOwnerOrLogin(demoLib.DEMO_OWNER)).toBe('created');
+				},
+				5 * 60 * 1000,
+			);
 
 			afterAll(async () => {
 				await server?.stop();
 			});
 
 			it('the editor gets the texts a new user reads: node panel actions sorted and as written ("On new 1:1 message"), one 1:1 name, picker placeholders and hint', async () => {
-				const types = (await rest.call('GET', '/types/nodes.json')) as { status: number; json: Json[] };
+				const types = (await rest.call('GET', '/types/nodes.json')) as {
+					status: number;
+					json: Json[];
+				};
 				expect(types.status).toBe(200);
-				const type = (name: string) => types.json.find((t) => t.name === `${PACKAGE_NAME}.${name}`)!;
+				const type = (name: string) =>
+					types.json.find((t) => t.name === `${PACKAGE_NAME}.${name}`)!;
 				// The node panel takes a trigger event's `action` (else "On " + the name without its punctuation).
-				const event = (type('genesysChatTrigger').properties as Json[]).find((p) => p.name === 'event')!;
-				expect((event.options as Json[]).map((o) => o.action).sort()).toEqual(['On new 1:1 message', 'On new message in any chat', 'On new room message']);
+				const event = (type('genesysChatTrigger').properties as Json[]).find(
+					(p) => p.name === 'event',
+				)!;
+				expect((event.options as Json[]).map((o) => o.action).sort()).toEqual([
+					'On new 1:1 message',
+					'On new message in any chat',
+					'On new room message',
+				]);
 				expect(type('itslearningInstantMessage').displayName).toBe('itslearning Instant Message');
 				const genesys = type('genesysChat').properties as Json[];
-				const resources = Object.fromEntries((genesys.find((p) => p.name === 'resource')!.options as Json[]).map((o) => [o.value, o.name]));
-				expect([resources.userChat, resources.userMessage, resources.userPin]).toEqual(['1:1 Chat', '1:1 Message', '1:1 Pin']);
+				const resources = Object.fromEntries(
+					(genesys.find((p) => p.name === 'resource')!.options as Json[]).map((o) => [
+						o.value,
+						o.name,
+					]),
+				);
+				expect([resources.userChat, resources.userMessage, resources.userPin]).toEqual([
+					'1:1 Chat',
+					'1:1 Message',
+					'1:1 Pin',
+				]);
 				for (const name of ['itslearningInstantMessage', 'genesysChat']) {
-					for (const operation of (type(name).properties as Json[]).filter((p) => p.name === 'operation')) {
-						const actions = (operation.options as Json[]).filter((o) => o.value !== '__CUSTOM_API_CALL__').map((o) => o.action as string);
+					for (const operation of (type(name).properties as Json[]).filter(
+						(p) => p.name === 'operation',
+					)) {
+						const actions = (operation.options as Json[])
+							.filter((o) => o.value !== '__CUSTOM_API_CALL__')
+							.map((o) => o.action as string);
 						const current = actions.filter((a) => !a.endsWith('(deprecated)'));
-						expect(actions).toEqual([...current.sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })), ...actions.filter((a) => a.endsWith('(deprecated)')).sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }))]);
+						expect(actions).toEqual([
+							...current.sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })),
+							...actions
+								.filter((a) => a.endsWith('(deprecated)'))
+								.sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })),
+						]);
 					}
 				}
-				const placeholders = (name: string) => new Set((type(name).properties as Json[]).filter((p) => p.type === 'resourceLocator').map((p) => p.modes[0].placeholder as string));
-				expect([...placeholders('itslearningInstantMessage')].sort()).toEqual(['Select a course...', 'Select a person...', 'Select a project...', 'Select a thread...']);
-				expect([...placeholders('genesysChat')].sort()).toEqual(['Select a room...', 'Select a user...']);
+				const placeholders = (name: string) =>
+					new Set(
+						(type(name).properties as Json[])
+							.filter((p) => p.type === 'resourceLocator')
+							.map((p) => p.modes[0].placeholder as string),
+					);
+				expect([...placeholders('itslearningInstantMessage')].sort()).toEqual([
+					'Select a course...',
+					'Select a person...',
+					'Select a project...',
+					'Select a thread...',
+				]);
+				expect([...placeholders('genesysChat')].sort()).toEqual([
+					'Select a room...',
+					'Select a user...',
+				]);
 				const user = genesys.find((p) => p.name === 'userId' && p.type === 'resourceLocator')!;
 				expect(user.hint).toMatch(/recent 1:1 chat partners.*type a name to search/);
 			});
@@ -344,50 +491,118 @@ export function defineN8nSuite(version: string): void {
 					const stored = (await rest.ok('GET', `/rest/credentials/${id}?includeData=true`)) as Json;
 					expect(stored.type).toBe(type);
 					emulator.clearRequests();
-					const result = (await rest.ok('POST', '/rest/credentials/test', { credentials: testPayload(n8n, stored) })) as Json;
+					const result = (await rest.ok('POST', '/rest/credentials/test', {
+						credentials: testPayload(n8n, stored),
+					})) as Json;
 					expect([type, result]).toEqual([type, expect.objectContaining({ status: 'OK' })]);
-					const testPath = type === 'itslearningOAuth2Api' ? '/restapi/personal/instantmessages/permissions/v1' : '/api/v2/tokens/me';
+					const testPath =
+						type === 'itslearningOAuth2Api'
+							? '/restapi/personal/instantmessages/permissions/v1'
+							: '/api/v2/tokens/me';
 					// exactly one call of the credential's test URL (the active triggers poll other URLs meanwhile)
-					expect(emulator.apiRequests().filter((r) => r.rawPath === testPath).map((r) => r.method)).toEqual(['GET']);
+					expect(
+						emulator
+							.apiRequests()
+							.filter((r) => r.rawPath === testPath)
+							.map((r) => r.method),
+					).toEqual(['GET']);
 				}
 			});
 
 			// n8n 2.x serves the output schemas of any loaded package's nodes (server.js: GET
 			// /schemas/:node/:version/:resource/:operation.json → LoadNodesAndCredentials.resolveSchema);
 			// the editor asks with the version padded to X.Y.Z and shows them before a run.
-			(version.startsWith('2.') ? it : it.skip)('serves each operation’s output schema to the editor (shared/editor/schema.ts, generated by the build)', async () => {
-				const schema = async (node: string, nodeVersion: string, resource: string, operation: string) => {
-					const res = await fetch(`${server.url}/schemas/n8n-nodes-itslearning-genesys.${node}/${nodeVersion}/${resource}/${operation}.json`);
-					return { status: res.status, body: res.status === 200 ? ((await res.json()) as Json) : undefined };
-				};
-				const history = await schema('genesysChat', '1.1.0', 'roomMessage', 'getHistory');
-				expect(history.status).toBe(200);
-				expect(Object.keys(history.body!.properties as Json)).toEqual(expect.arrayContaining(['messageId', 'chatId', 'chatType', 'text', 'senderId', 'createdAt']));
-				const messages = await schema('itslearningInstantMessage', '1.1.0', 'message', 'getMany');
-				expect(messages.status).toBe(200);
-				expect(Object.keys(messages.body!.properties as Json)).toEqual(expect.arrayContaining(['messageId', 'chatId', 'chatType', 'text', 'senderId', 'senderName', 'createdAt']));
-				// Version 1 (Simplify off by default: the raw answer) has no schema for simplified operations; counts have one in both.
-				expect((await schema('itslearningInstantMessage', '1.0.0', 'message', 'getMany')).status).toBe(404);
-				expect((await schema('itslearningInstantMessage', '1.0.0', 'unread', 'getThreadCount')).body).toMatchObject({ type: 'object', properties: { unreadCount: { type: 'integer' } } });
-			});
+			(version.startsWith('2.') ? it : it.skip)(
+				'serves each operation’s output schema to the editor (shared/editor/schema.ts, generated by the build)',
+				async () => {
+					const schema = async (
+						node: string,
+						nodeVersion: string,
+						resource: string,
+						operation: string,
+					) => {
+						const res = await fetch(
+							`${server.url}/schemas/n8n-nodes-itslearning-genesys.${node}/${nodeVersion}/${resource}/${operation}.json`,
+						);
+						return {
+							status: res.status,
+							body: res.status === 200 ? ((await res.json()) as Json) : undefined,
+						};
+					};
+					const history = await schema('genesysChat', '1.1.0', 'roomMessage', 'getHistory');
+					expect(history.status).toBe(200);
+					expect(Object.keys(history.body!.properties as Json)).toEqual(
+						expect.arrayContaining([
+							'messageId',
+							'chatId',
+							'chatType',
+							'text',
+							'senderId',
+							'createdAt',
+						]),
+					);
+					const messages = await schema('itslearningInstantMessage', '1.1.0', 'message', 'getMany');
+					expect(messages.status).toBe(200);
+					expect(Object.keys(messages.body!.properties as Json)).toEqual(
+						expect.arrayContaining([
+							'messageId',
+							'chatId',
+							'chatType',
+							'text',
+							'senderId',
+							'senderName',
+							'createdAt',
+						]),
+					);
+					// Version 1 (Simplify off by default: the raw answer) has no schema for simplified operations; counts have one in both.
+					expect(
+						(await schema('itslearningInstantMessage', '1.0.0', 'message', 'getMany')).status,
+					).toBe(404);
+					expect(
+						(await schema('itslearningInstantMessage', '1.0.0', 'unread', 'getThreadCount')).body,
+					).toMatchObject({ type: 'object', properties: { unreadCount: { type: 'integer' } } });
+				},
+			);
 
 			it('Test of a credential holding a made-up token fails: the emulator refuses it and refuses the refresh', async () => {
 				const created = (await rest.ok('POST', '/rest/credentials', {
 					name: 'itslearning (made-up token)',
 					type: 'itslearningOAuth2Api',
-					data: { serverUrl: demo.its.url, clientId: 'n8n-test-client', oauthTokenData: { access_token: 'made-up-access-token', refresh_token: 'made-up-refresh-token', token_type: 'bearer' } },
+					data: {
+						serverUrl: demo.its.url,
+						clientId: 'n8n-test-client',
+						oauthTokenData: {
+							access_token: 'made-up-access-token',
+							refresh_token: 'made-up-refresh-token',
+							token_type: 'bearer',
+						},
+					},
 				})) as Json;
 				try {
 					demo.its.clearRequests();
-					const stored = (await rest.ok('GET', `/rest/credentials/${created.id}?includeData=true`)) as Json;
-					const result = (await rest.ok('POST', '/rest/credentials/test', { credentials: testPayload(n8n, stored) })) as Json;
+					const stored = (await rest.ok(
+						'GET',
+						`/rest/credentials/${created.id}?includeData=true`,
+					)) as Json;
+					const result = (await rest.ok('POST', '/rest/credentials/test', {
+						credentials: testPayload(n8n, stored),
+					})) as Json;
 					// 2.x: "… needs to be reconnected"; 1.x: the OAuth error of the refused refresh
-					expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/reconnect|refresh token is invalid/i) });
+					expect(result).toEqual({
+						status: 'Error',
+						message: expect.stringMatching(/reconnect|refresh token is invalid/i),
+					});
 					// the test request went out with the made-up token and was refused; the refresh too
-					const testCalls = demo.its.apiRequests().filter((r) => r.rawPath === '/restapi/personal/instantmessages/permissions/v1');
-					expect(testCalls.map((r) => r.headers.authorization)).toEqual(['Bearer made-up-access-token']);
+					const testCalls = demo.its
+						.apiRequests()
+						.filter((r) => r.rawPath === '/restapi/personal/instantmessages/permissions/v1');
+					expect(testCalls.map((r) => r.headers.authorization)).toEqual([
+						'Bearer made-up-access-token',
+					]);
 					const refreshes = demo.its.requests.filter((r) => r.rawPath === '/restapi/oauth2/token');
-					expect(refreshes.map((r) => new URLSearchParams(String(r.body)).get('refresh_token'))).toEqual(['made-up-refresh-token']);
+					expect(
+						refreshes.map((r) => new URLSearchParams(String(r.body)).get('refresh_token')),
+					).toEqual(['made-up-refresh-token']);
 				} finally {
 					await rest.call('DELETE', `/rest/credentials/${created.id}`);
 				}
@@ -406,98 +621,220 @@ export function defineN8nSuite(version: string): void {
 					const callback = consent.headers.get('location')!;
 					expect(callback.startsWith(`${server.url}/rest/oauth2-credential/callback?`)).toBe(true);
 					const done = await rest.browserGet(callback);
-					expect([done.status, done.text]).toEqual([200, expect.stringMatching(/success|oauth2-credential/i)]);
+					expect([done.status, done.text]).toEqual([
+						200,
+						expect.stringMatching(/success|oauth2-credential/i),
+					]);
 					const exchange = emulator.requests.filter((r) => r.rawPath === tokenPath);
 					expect(exchange).toHaveLength(1);
 					// n8n 2.x looks up RFC 9728 metadata at the OAuth2 Server URL field (the itslearning Site
 					// URL; the Genesys demo is Custom, https://custom.invalid) and goes on without it
-					const lookups = emulator.requests.filter((r) => r.rawPath.startsWith('/.well-known/')).map((r) => `${r.method} ${r.rawPath}`);
-					expect(lookups).toEqual(version.startsWith('2.') && emulator === demo.its ? ['GET /.well-known/oauth-protected-resource'] : []);
+					const lookups = emulator.requests
+						.filter((r) => r.rawPath.startsWith('/.well-known/'))
+						.map((r) => `${r.method} ${r.rawPath}`);
+					expect(lookups).toEqual(
+						version.startsWith('2.') && emulator === demo.its
+							? ['GET /.well-known/oauth-protected-resource']
+							: [],
+					);
 					expect(String(exchange[0].body)).toMatch(/grant_type=authorization_code/);
 				}
 				// the connected tokens are the ones n8n now uses: a test request carries a new token
 				demo.its.clearRequests();
-				const stored = (await rest.ok('GET', `/rest/credentials/${demoLib.CREDENTIAL_IDS.itslearning}?includeData=true`)) as Json;
-				expect(await rest.ok('POST', '/rest/credentials/test', { credentials: testPayload(n8n, stored) })).toMatchObject({ status: 'OK' });
-				const [testCall] = demo.its.apiRequests().filter((r) => r.rawPath === '/restapi/personal/instantmessages/permissions/v1');
+				const stored = (await rest.ok(
+					'GET',
+					`/rest/credentials/${demoLib.CREDENTIAL_IDS.itslearning}?includeData=true`,
+				)) as Json;
+				expect(
+					await rest.ok('POST', '/rest/credentials/test', {
+						credentials: testPayload(n8n, stored),
+					}),
+				).toMatchObject({ status: 'OK' });
+				const [testCall] = demo.its
+					.apiRequests()
+					.filter((r) => r.rawPath === '/restapi/personal/instantmessages/permissions/v1');
 				expect(testCall.headers.authorization).toMatch(/^Bearer /);
 				expect(testCall.headers.authorization).not.toBe(`Bearer ${demo.itsToken.access_token}`);
 			});
 
-			it('the credential dialogs in the editor (headless Chromium) ask where to connect before Client ID and Client Secret', async () => {
-				// Debian's chromium, installed by the script when missing (CI has nothing installed by hand)
-				// (asynchronously: the emulators answer the active triggers from this process meanwhile)
-				const run = promisify(execFile);
-				const chromium = (await run('bash', [path.join(REPO, 'test', 'scripts', 'install-chromium.sh')], { encoding: 'utf8', timeout: 20 * 60 * 1000 })).stdout.trim();
-				// a new Genesys PKCE credential on a region, as a user creates it (no secret asked)
-				const pkce = (await rest.ok('POST', '/rest/credentials', {
-					name: 'Genesys PKCE (dialog check)',
-					type: 'genesysCloudOAuth2Api',
-					data: { serverUrl: 'https://api.mypurecloud.de', grantType: 'pkce', clientId: 'public-client' },
-				})) as Json;
-				const ids = [demoLib.CREDENTIAL_IDS.itslearning, demoLib.CREDENTIAL_IDS.genesys, pkce.id as string];
-				const { stdout: out } = await run(
-					process.execPath,
-					['--experimental-websocket', path.join(REPO, 'test', 'editor', 'dialog-fields.js'), server.url, `--shots=${path.join(REPO, '.tmp', `e2e-dialogs-${version}`)}`, ...ids],
-					{ encoding: 'utf8', timeout: 3 * 60 * 1000, env: { ...process.env, CHROMIUM: chromium } },
-				);
-				const dialogs = JSON.parse(out.trim().split('\n').pop()!) as Record<string, { fields: string[]; values: Record<string, string | null>; buttons: string[] }>;
-				const fields = (id: string) => dialogs[id]?.fields.filter((label) => label !== 'OAuth Redirect URL');
-				expect(fields(ids[0])).toEqual([
-					'Site URL', 'Client ID', 'Client Secret', 'Allowed HTTP Request Domains', 'Instant Message Scope', 'Additional Scopes', 'Send Access Token As',
-				]);
-				// the demo credential uses Region Custom: its Base URL and Login URL are the credential's own fields
-				expect(fields(ids[1])).toEqual([
-					'Grant Type', 'Region', 'Client ID', 'Client Secret', 'Allowed HTTP Request Domains', 'Base URL', 'Login URL', 'Scopes',
-				]);
-				expect(fields(ids[2])).toEqual(['Grant Type', 'Region', 'Client ID', 'Allowed HTTP Request Domains', 'Scopes']);
-				// and they show what is stored
-				expect(dialogs[ids[0]].values['Site URL']).toBe(demo.its.url);
-				expect([dialogs[ids[1]].values.Region, dialogs[ids[1]].values['Base URL']]).toEqual(['Custom', demo.gen.url]);
-				expect([dialogs[ids[2]].values['Grant Type'], dialogs[ids[2]].values.Region]).toEqual(['PKCE', 'EMEA (Frankfurt): mypurecloud.de']);
-				// PKCE without a secret: the dialog offers to connect
-				expect(dialogs[ids[2]].buttons.join(' | ')).toMatch(/connect/i);
-			}, 25 * 60 * 1000);
+			it(
+				'the credential dialogs in the editor (headless Chromium) ask where to connect before Client ID and Client Secret',
+				async () => {
+					// Debian's chromium, installed by the script when missing (CI has nothing installed by hand)
+					// (asynchronously: the emulators answer the active triggers from this process meanwhile)
+					const run = promisify(execFile);
+					const chromium = (
+						await run('bash', [path.join(REPO, 'test', 'scripts', 'install-chromium.sh')], {
+							encoding: 'utf8',
+							timeout: 20 * 60 * 1000,
+						})
+					).stdout.trim();
+					// a new Genesys PKCE credential on a region, as a user creates it (no secret asked)
+					const pkce = (await rest.ok('POST', '/rest/credentials', {
+						name: 'Genesys PKCE (dialog check)',
+						type: 'genesysCloudOAuth2Api',
+						data: {
+							serverUrl: 'https://api.mypurecloud.de',
+							grantType: 'pkce',
+							clientId: 'public-client',
+						},
+					})) as Json;
+					const ids = [
+						demoLib.CREDENTIAL_IDS.itslearning,
+						demoLib.CREDENTIAL_IDS.genesys,
+						pkce.id as string,
+					];
+					const { stdout: out } = await run(
+						process.execPath,
+						[
+							'--experimental-websocket',
+							path.join(REPO, 'test', 'editor', 'dialog-fields.js'),
+							server.url,
+							`--shots=${path.join(REPO, '.tmp', `e2e-dialogs-${version}`)}`,
+							...ids,
+						],
+						{
+							encoding: 'utf8',
+							timeout: 3 * 60 * 1000,
+							env: { ...process.env, CHROMIUM: chromium },
+						},
+					);
+					const dialogs = JSON.parse(out.trim().split('\n').pop()!) as Record<
+						string,
+						{ fields: string[]; values: Record<string, string | null>; buttons: string[] }
+					>;
+					const fields = (id: string) =>
+						dialogs[id]?.fields.filter((label) => label !== 'OAuth Redirect URL');
+					expect(fields(ids[0])).toEqual([
+						'Site URL',
+						'Client ID',
+						'Client Secret',
+						'Allowed HTTP Request Domains',
+						'Instant Message Scope',
+						'Additional Scopes',
+						'Send Access Token As',
+					]);
+					// the demo credential uses Region Custom: its Base URL and Login URL are the credential's own fields
+					expect(fields(ids[1])).toEqual([
+						'Grant Type',
+						'Region',
+						'Client ID',
+						'Client Secret',
+						'Allowed HTTP Request Domains',
+						'Base URL',
+						'Login URL',
+						'Scopes',
+					]);
+					expect(fields(ids[2])).toEqual([
+						'Grant Type',
+						'Region',
+						'Client ID',
+						'Allowed HTTP Request Domains',
+						'Scopes',
+					]);
+					// and they show what is stored
+					expect(dialogs[ids[0]].values['Site URL']).toBe(demo.its.url);
+					expect([dialogs[ids[1]].values.Region, dialogs[ids[1]].values['Base URL']]).toEqual([
+						'Custom',
+						demo.gen.url,
+					]);
+					expect([dialogs[ids[2]].values['Grant Type'], dialogs[ids[2]].values.Region]).toEqual([
+						'PKCE',
+						'EMEA (Frankfurt): mypurecloud.de',
+					]);
+					// PKCE without a secret: the dialog offers to connect
+					expect(dialogs[ids[2]].buttons.join(' | ')).toMatch(/connect/i);
+				},
+				25 * 60 * 1000,
+			);
 
 			const triggerWorkflows = () => demoLib.exampleWorkflows().filter(isTrigger) as Workflow[];
-			const hasTriggers = existsSync(path.join(REPO, 'dist', 'nodes', 'ItslearningInstantMessageTrigger')) && triggerWorkflows().length > 0;
-			(hasTriggers ? it : it.skip)('both triggers run once per message sent to the emulators', async () => {
-				await triggerTest(n8n, rest, demo, triggerWorkflows());
-			});
+			const hasTriggers =
+				existsSync(path.join(REPO, 'dist', 'nodes', 'ItslearningInstantMessageTrigger')) &&
+				triggerWorkflows().length > 0;
+			(hasTriggers ? it : it.skip)(
+				'both triggers run once per message sent to the emulators',
+				async () => {
+					await triggerTest(n8n, rest, demo, triggerWorkflows());
+				},
+			);
 
 			// Checked on n8n 2.41.1 (the panel's markup differs on 1.x; the texts it reads are checked on both above).
-			(version.startsWith('2.') ? it : it.skip)('the node panel in the editor (headless Chromium) reads "On new 1:1 message" and lists each resource\'s actions sorted as written', async () => {
-				const run = promisify(execFile);
-				const chromium = (await run('bash', [path.join(REPO, 'test', 'scripts', 'install-chromium.sh')], { encoding: 'utf8', timeout: 20 * 60 * 1000 })).stdout.trim();
-				const { stdout: out } = await run(
-					process.execPath,
-					['--experimental-websocket', path.join(REPO, 'test', 'editor', 'node-panel.js'), server.url, `--shots=${path.join(REPO, '.tmp', `e2e-node-panel-${version}`)}`, 'Genesys Chat', 'itslearning Instant Message'],
-					{ encoding: 'utf8', timeout: 3 * 60 * 1000, env: { ...process.env, CHROMIUM: chromium } },
-				);
-				const panel = JSON.parse(out.trim().split('\n').pop()!) as Record<string, string[]>;
-				const section = (entries: string[], header: string) => {
-					const start = entries.findIndex((e) => e.startsWith(`## ${header}`));
-					const end = entries.findIndex((e, i) => i > start && e.startsWith('## '));
-					return entries.slice(start + 1, end === -1 ? undefined : end);
-				};
-				expect(section(panel['Genesys Chat'], 'Triggers')).toEqual(['On new 1:1 message', 'On new message in any chat', 'On new room message']);
-				expect(panel['Genesys Chat'].some((e) => /\b1 1\b/.test(e))).toBe(false);
-				// Actions: per resource (in the node's resource order), current ones A-Z as they read, then the deprecated ones.
-				const types = (await rest.call('GET', '/types/nodes.json')) as { status: number; json: Json[] };
-				const sorted = (actions: string[]) => [...actions].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
-				for (const [app, name] of [['Genesys Chat', 'genesysChat'], ['itslearning Instant Message', 'itslearningInstantMessage']]) {
-					const properties = types.json.find((t) => t.name === `${PACKAGE_NAME}.${name}`)!.properties as Json[];
-					// n8n adds a "Custom API Call" resource to nodes with an OAuth2 credential; it has no actions in the panel.
-					const resources = (properties.find((p) => p.name === 'resource')!.options as Json[]).filter((r) => r.value !== '__CUSTOM_API_CALL__');
-					const expected = resources.flatMap((resource) => {
-						const operation = properties.find((p) => p.name === 'operation' && (p.displayOptions?.show?.resource as string[]).includes(resource.value))!;
-						const actions = (operation.options as Json[]).filter((o) => o.value !== '__CUSTOM_API_CALL__').map((o) => o.action as string);
-						return [...sorted(actions.filter((a) => !a.endsWith('(deprecated)'))), ...sorted(actions.filter((a) => a.endsWith('(deprecated)')))];
-					});
-					expect([app, section(panel[app], 'Actions')]).toEqual([app, expected]);
-				}
-				expect(section(panel['Genesys Chat'], 'Actions')).toContain('Send a 1:1 message');
-			}, 10 * 60 * 1000);
+			(version.startsWith('2.') ? it : it.skip)(
+				'the node panel in the editor (headless Chromium) reads "On new 1:1 message" and lists each resource\'s actions sorted as written',
+				async () => {
+					const run = promisify(execFile);
+					const chromium = (
+						await run('bash', [path.join(REPO, 'test', 'scripts', 'install-chromium.sh')], {
+							encoding: 'utf8',
+							timeout: 20 * 60 * 1000,
+						})
+					).stdout.trim();
+					const { stdout: out } = await run(
+						process.execPath,
+						[
+							'--experimental-websocket',
+							path.join(REPO, 'test', 'editor', 'node-panel.js'),
+							server.url,
+							`--shots=${path.join(REPO, '.tmp', `e2e-node-panel-${version}`)}`,
+							'Genesys Chat',
+							'itslearning Instant Message',
+						],
+						{
+							encoding: 'utf8',
+							timeout: 3 * 60 * 1000,
+							env: { ...process.env, CHROMIUM: chromium },
+						},
+					);
+					const panel = JSON.parse(out.trim().split('\n').pop()!) as Record<string, string[]>;
+					const section = (entries: string[], header: string) => {
+						const start = entries.findIndex((e) => e.startsWith(`## ${header}`));
+						const end = entries.findIndex((e, i) => i > start && e.startsWith('## '));
+						return entries.slice(start + 1, end === -1 ? undefined : end);
+					};
+					expect(section(panel['Genesys Chat'], 'Triggers')).toEqual([
+						'On new 1:1 message',
+						'On new message in any chat',
+						'On new room message',
+					]);
+					expect(panel['Genesys Chat'].some((e) => /\b1 1\b/.test(e))).toBe(false);
+					// Actions: per resource (in the node's resource order), current ones A-Z as they read, then the deprecated ones.
+					const types = (await rest.call('GET', '/types/nodes.json')) as {
+						status: number;
+						json: Json[];
+					};
+					const sorted = (actions: string[]) =>
+						[...actions].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
+					for (const [app, name] of [
+						['Genesys Chat', 'genesysChat'],
+						['itslearning Instant Message', 'itslearningInstantMessage'],
+					]) {
+						const properties = types.json.find((t) => t.name === `${PACKAGE_NAME}.${name}`)!
+							.properties as Json[];
+						// n8n adds a "Custom API Call" resource to nodes with an OAuth2 credential; it has no actions in the panel.
+						const resources = (
+							properties.find((p) => p.name === 'resource')!.options as Json[]
+						).filter((r) => r.value !== '__CUSTOM_API_CALL__');
+						const expected = resources.flatMap((resource) => {
+							const operation = properties.find(
+								(p) =>
+									p.name === 'operation' &&
+									(p.displayOptions?.show?.resource as string[]).includes(resource.value),
+							)!;
+							const actions = (operation.options as Json[])
+								.filter((o) => o.value !== '__CUSTOM_API_CALL__')
+								.map((o) => o.action as string);
+							return [
+								...sorted(actions.filter((a) => !a.endsWith('(deprecated)'))),
+								...sorted(actions.filter((a) => a.endsWith('(deprecated)'))),
+							];
+						});
+						expect([app, section(panel[app], 'Actions')]).toEqual([app, expected]);
+					}
+					expect(section(panel['Genesys Chat'], 'Actions')).toContain('Send a 1:1 message');
+				},
+				10 * 60 * 1000,
+			);
 		});
 	});
 }
@@ -506,9 +843,16 @@ export function defineN8nSuite(version: string): void {
  * Sends messages to both emulators while the triggers are active and counts, over every execution
  * of each trigger workflow, how often each message came out of the trigger: exactly once.
  */
-async function triggerTest(n8n: N8n, rest: InstanceType<typeof N8nRest>, demo: Demo, workflows: Workflow[]): Promise<void> {
+async function triggerTest(
+	n8n: N8n,
+	rest: InstanceType<typeof N8nRest>,
+	demo: Demo,
+	workflows: Workflow[],
+): Promise<void> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const flatted = require(path.join(n8n.dir, 'node_modules', 'flatted')) as { parse(text: string): Json };
+	const flatted = require(path.join(n8n.dir, 'node_modules', 'flatted')) as {
+		parse(text: string): Json;
+	};
 	const byType = (type: string) => {
 		const wf = workflows.find((w) => w.nodes.some((n) => n.type === type))!;
 		return { wf, trigger: wf.nodes.find((n) => n.type === type)!.name };
@@ -517,7 +861,10 @@ async function triggerTest(n8n: N8n, rest: InstanceType<typeof N8nRest>, demo: D
 	const gen = byType(TRIGGER_TYPES.genesys);
 	/** messageId → how many times the trigger node emitted it, over all executions of the workflow. */
 	const emitted = async ({ wf, trigger }: { wf: Workflow; trigger: string }) => {
-		const list = (await rest.ok('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: wf.id }))}&limit=100`)) as Json;
+		const list = (await rest.ok(
+			'GET',
+			`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: wf.id }))}&limit=100`,
+		)) as Json;
 		const counts = new Map<string, number>();
 		let executions = 0;
 		for (const execution of (list.results ?? list) as Json[]) {
@@ -526,21 +873,31 @@ async function triggerTest(n8n: N8n, rest: InstanceType<typeof N8nRest>, demo: D
 			const runs = data.resultData.runData[trigger] as Json[] | undefined;
 			if (!runs) continue;
 			executions++;
-			for (const run of runs) for (const item of run.data.main[0] as Json[]) {
-				const id = String(item.json.messageId);
-				counts.set(id, (counts.get(id) ?? 0) + 1);
-			}
+			for (const run of runs)
+				for (const item of run.data.main[0] as Json[]) {
+					const id = String(item.json.messageId);
+					counts.set(id, (counts.get(id) ?? 0) + 1);
+				}
 		}
 		return { counts, executions };
 	};
 	// the first poll (inside the activation) has set the cursors: what exists now is not "new"
 	await sleep(8000);
-	const sentIts = demo.its.addMessages(demo.threadId, 2, 3, 'Trigger test from Alan').map((m) => String(m.MessageId));
-	const sentGen = demo.gen.addRoomMessages(demo.roomJid, demo.gen.userIds[1], 3, { body: (i) => `Trigger test ${i + 1}` }).map((m) => m.id);
+	const sentIts = demo.its
+		.addMessages(demo.threadId, 2, 3, 'Trigger test from Alan')
+		.map((m) => String(m.MessageId));
+	const sentGen = demo.gen
+		.addRoomMessages(demo.roomJid, demo.gen.userIds[1], 3, { body: (i) => `Trigger test ${i + 1}` })
+		.map((m) => m.id);
 	const deadline = Date.now() + 120_000;
 	let seenIts = await emitted(its);
 	let seenGen = await emitted(gen);
-	while (Date.now() < deadline && !(sentIts.every((id) => seenIts.counts.has(id)) && sentGen.every((id) => seenGen.counts.has(id)))) {
+	while (
+		Date.now() < deadline &&
+		!(
+			sentIts.every((id) => seenIts.counts.has(id)) && sentGen.every((id) => seenGen.counts.has(id))
+		)
+	) {
 		await sleep(2000);
 		seenIts = await emitted(its);
 		seenGen = await emitted(gen);
@@ -549,8 +906,12 @@ async function triggerTest(n8n: N8n, rest: InstanceType<typeof N8nRest>, demo: D
 	await sleep(12_000);
 	seenIts = await emitted(its);
 	seenGen = await emitted(gen);
-	expect(sentIts.map((id) => [id, seenIts.counts.get(id) ?? 0])).toEqual(sentIts.map((id) => [id, 1]));
-	expect(sentGen.map((id) => [id, seenGen.counts.get(id) ?? 0])).toEqual(sentGen.map((id) => [id, 1]));
+	expect(sentIts.map((id) => [id, seenIts.counts.get(id) ?? 0])).toEqual(
+		sentIts.map((id) => [id, 1]),
+	);
+	expect(sentGen.map((id) => [id, seenGen.counts.get(id) ?? 0])).toEqual(
+		sentGen.map((id) => [id, 1]),
+	);
 	// and nothing else: the seeded messages from before the activation are not emitted
 	expect([...seenIts.counts.keys()].sort()).toEqual([...sentIts].sort());
 	expect([...seenGen.counts.keys()].sort()).toEqual([...sentGen].sort());

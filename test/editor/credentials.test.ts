@@ -6,7 +6,11 @@
  * says what it is for.
  */
 import { NodeHelpers } from 'n8n-workflow';
-import type { ICredentialDataDecryptedObject, INodeParameters, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	INodeParameters,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { CredentialStore, loadPackage, type LoadedPackage } from '../harness/n8n';
 
@@ -23,7 +27,9 @@ const properties = (type: string): INodeProperties[] => store.helper.getCredenti
 function shown(type: string, values: INodeParameters): INodeProperties[] {
 	const props = properties(type);
 	const resolved = NodeHelpers.getNodeParameters(props, values, true, false, null, null) ?? {};
-	return props.filter((p) => p.type !== 'hidden' && NodeHelpers.displayParameter(resolved, p, null, null));
+	return props.filter(
+		(p) => p.type !== 'hidden' && NodeHelpers.displayParameter(resolved, p, null, null),
+	);
 }
 
 /** n8n's editor offers Connect / Save only when every shown required field has a value. */
@@ -41,26 +47,67 @@ describe('Genesys Cloud OAuth2 API', () => {
 		expect(names('authorizationCode')).toContain('clientSecret');
 		expect(names('clientCredentials')).toContain('clientSecret');
 		expect(missingRequired(TYPE, { grantType: 'pkce', clientId: 'public-client' })).toEqual([]);
-		expect(missingRequired(TYPE, { grantType: 'authorizationCode', clientId: 'c' })).toEqual(['clientSecret']);
+		expect(missingRequired(TYPE, { grantType: 'authorizationCode', clientId: 'c' })).toEqual([
+			'clientSecret',
+		]);
 	});
 
 	it('Custom region requires its Base URL; the Login URL stays optional', () => {
-		expect(missingRequired(TYPE, { serverUrl: 'https://custom.invalid', grantType: 'pkce', clientId: 'c' })).toEqual(['customBaseUrl']);
-		expect(missingRequired(TYPE, { serverUrl: 'https://custom.invalid', customBaseUrl: 'https://api.example.test', grantType: 'pkce', clientId: 'c' })).toEqual([]);
-		expect(shown(TYPE, { serverUrl: 'https://api.mypurecloud.com' }).map((p) => p.name)).not.toContain('customBaseUrl');
+		expect(
+			missingRequired(TYPE, {
+				serverUrl: 'https://custom.invalid',
+				grantType: 'pkce',
+				clientId: 'c',
+			}),
+		).toEqual(['customBaseUrl']);
+		expect(
+			missingRequired(TYPE, {
+				serverUrl: 'https://custom.invalid',
+				customBaseUrl: 'https://api.example.test',
+				grantType: 'pkce',
+				clientId: 'c',
+			}),
+		).toEqual([]);
+		expect(
+			shown(TYPE, { serverUrl: 'https://api.mypurecloud.com' }).map((p) => p.name),
+		).not.toContain('customBaseUrl');
 		expect(shown(TYPE, {}).map((p) => p.name)).not.toContain('customBaseUrl');
 	});
 
 	it('asks where to connect before the client: Grant Type, Region, Client ID, Client Secret, then the rest', () => {
 		// n8n's own Grant Type stays first (the editor decides from its value whether to offer Connect).
 		const names = shown(TYPE, { grantType: 'authorizationCode' }).map((p) => p.name);
-		expect(names).toEqual(['grantType', 'serverUrl', 'clientId', 'clientSecret', 'allowedHttpRequestDomains', 'scopes']);
+		expect(names).toEqual([
+			'grantType',
+			'serverUrl',
+			'clientId',
+			'clientSecret',
+			'allowedHttpRequestDomains',
+			'scopes',
+		]);
 		expect(properties(TYPE).find((p) => p.name === 'serverUrl')!.displayName).toBe('Region');
-		expect(shown(TYPE, { grantType: 'pkce' }).map((p) => p.name)).toEqual(['grantType', 'serverUrl', 'clientId', 'allowedHttpRequestDomains', 'scopes']);
+		expect(shown(TYPE, { grantType: 'pkce' }).map((p) => p.name)).toEqual([
+			'grantType',
+			'serverUrl',
+			'clientId',
+			'allowedHttpRequestDomains',
+			'scopes',
+		]);
 		// Custom: its URLs follow, before the scopes (n8n adds a credential's own fields after its
 		// OAuth2 parent's, and Client ID / Secret / Allowed HTTP Request Domains are the parent's).
-		const custom = shown(TYPE, { serverUrl: 'https://custom.invalid', grantType: 'clientCredentials' }).map((p) => p.name);
-		expect(custom).toEqual(['grantType', 'serverUrl', 'clientId', 'clientSecret', 'allowedHttpRequestDomains', 'customBaseUrl', 'customLoginUrl']);
+		const custom = shown(TYPE, {
+			serverUrl: 'https://custom.invalid',
+			grantType: 'clientCredentials',
+		}).map((p) => p.name);
+		expect(custom).toEqual([
+			'grantType',
+			'serverUrl',
+			'clientId',
+			'clientSecret',
+			'allowedHttpRequestDomains',
+			'customBaseUrl',
+			'customLoginUrl',
+		]);
 	});
 });
 
@@ -69,25 +116,46 @@ describe('Itslearning OAuth2 API', () => {
 
 	it('asks for the Site URL and the client ID; the secret is optional (public clients)', () => {
 		expect(missingRequired(TYPE, {})).toEqual(['serverUrl', 'clientId']);
-		expect(missingRequired(TYPE, { serverUrl: 'https://school.itslearning.com', clientId: 'c' })).toEqual([]);
+		expect(
+			missingRequired(TYPE, { serverUrl: 'https://school.itslearning.com', clientId: 'c' }),
+		).toEqual([]);
 	});
 
 	it('asks for the Site URL first, then the client, then what to request', () => {
 		const names = shown(TYPE, {}).map((p) => p.name);
-		expect(names).toEqual(['serverUrl', 'clientId', 'clientSecret', 'allowedHttpRequestDomains', 'instantMessageScope', 'additionalScopes', 'requestSigning']);
+		expect(names).toEqual([
+			'serverUrl',
+			'clientId',
+			'clientSecret',
+			'allowedHttpRequestDomains',
+			'instantMessageScope',
+			'additionalScopes',
+			'requestSigning',
+		]);
 		expect(properties(TYPE).find((p) => p.name === 'serverUrl')!.displayName).toBe('Site URL');
 	});
 
 	it('option names are words, not raw API spellings', () => {
 		const signing = properties(TYPE).find((p) => p.name === 'requestSigning')!;
-		expect((signing.options as Array<{ name: string }>).map((o) => o.name)).toEqual(['Authorization Header (Bearer)', 'Query Parameter']);
+		expect((signing.options as Array<{ name: string }>).map((o) => o.name)).toEqual([
+			'Authorization Header (Bearer)',
+			'Query Parameter',
+		]);
 	});
 });
 
-it.each(['genesysCloudOAuth2Api', 'itslearningOAuth2Api'])('%s: every field the dialog shows has a description', (type) => {
-	const values = type === 'genesysCloudOAuth2Api' ? { serverUrl: 'https://custom.invalid', grantType: 'authorizationCode' } : {};
-	const undocumented = shown(type, values)
-		.filter((p) => p.type !== 'notice' && p.name !== 'allowedHttpRequestDomains' && !p.description)
-		.map((p) => p.name);
-	expect(undocumented).toEqual([]);
-});
+it.each(['genesysCloudOAuth2Api', 'itslearningOAuth2Api'])(
+	'%s: every field the dialog shows has a description',
+	(type) => {
+		const values =
+			type === 'genesysCloudOAuth2Api'
+				? { serverUrl: 'https://custom.invalid', grantType: 'authorizationCode' }
+				: {};
+		const undocumented = shown(type, values)
+			.filter(
+				(p) => p.type !== 'notice' && p.name !== 'allowedHttpRequestDomains' && !p.description,
+			)
+			.map((p) => p.name);
+		expect(undocumented).toEqual([]);
+	},
+);

@@ -38,7 +38,8 @@ async function main() {
 	const base = (args.shift() || '').replace(/\/+$/, '');
 	const shots = args.find((a) => a.startsWith('--shots='))?.slice('--shots='.length);
 	const ids = args.filter((a) => !a.startsWith('--'));
-	if (!base || ids.length === 0) throw new Error('usage: dialog-fields.js <n8n url> [--shots=dir] <credential id>...');
+	if (!base || ids.length === 0)
+		throw new Error('usage: dialog-fields.js <n8n url> [--shots=dir] <credential id>...');
 	const result = {};
 	await withEditorPage(base, { width: 1280, height: 1400 }, async ({ page, open, shoot }) => {
 		for (const id of ids) {

@@ -21,7 +21,12 @@ import type {
 } from 'n8n-workflow';
 
 import type { EndpointRow } from '../../nodes/shared/table/types';
-import { REPO_ROOT, createAdditionalData, type CredentialStore, type LoadedPackage } from '../harness/n8n';
+import {
+	REPO_ROOT,
+	createAdditionalData,
+	type CredentialStore,
+	type LoadedPackage,
+} from '../harness/n8n';
 
 /** The built node type (what n8n loads). */
 export function nodeTypeOf(pkg: LoadedPackage, name: string): INodeType {
@@ -33,7 +38,13 @@ export function toolDescription(description: INodeTypeDescription): INodeTypeDes
 	return { ...description, name: `${description.name}Tool` };
 }
 
-export function makeNode(pkg: LoadedPackage, name: string, parameters: INodeParameters, credentials?: INodeCredentials, typeVersion = 1): INode {
+export function makeNode(
+	pkg: LoadedPackage,
+	name: string,
+	parameters: INodeParameters,
+	credentials?: INodeCredentials,
+	typeVersion = 1,
+): INode {
 	return {
 		id: randomUUID(),
 		name: 'Node under test',
@@ -46,20 +57,42 @@ export function makeNode(pkg: LoadedPackage, name: string, parameters: INodePara
 }
 
 /** The parameters n8n works with after loading a node: defaults filled, hidden ones dropped. */
-export function resolveParameters(description: INodeTypeDescription, parameters: INodeParameters, node?: INode): INodeParameters {
-	return NodeHelpers.getNodeParameters(description.properties, parameters, true, false, node ?? null, description) ?? {};
+export function resolveParameters(
+	description: INodeTypeDescription,
+	parameters: INodeParameters,
+	node?: INode,
+): INodeParameters {
+	return (
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			parameters,
+			true,
+			false,
+			node ?? null,
+			description,
+		) ?? {}
+	);
 }
 
 /** The issues n8n shows on a node (and that make it refuse to run the workflow). */
-export function parameterIssues(description: INodeTypeDescription, node: INode): INodeIssues | null {
+export function parameterIssues(
+	description: INodeTypeDescription,
+	node: INode,
+): INodeIssues | null {
 	const resolved = { ...node, parameters: resolveParameters(description, node.parameters, node) };
 	return NodeHelpers.getNodeParametersIssues(description.properties, resolved, description);
 }
 
 /** Top-level properties displayed for these (resolved) parameters. */
-export function displayedProperties(description: INodeTypeDescription, parameters: INodeParameters, node?: INode): INodeProperties[] {
+export function displayedProperties(
+	description: INodeTypeDescription,
+	parameters: INodeParameters,
+	node?: INode,
+): INodeProperties[] {
 	const resolved = resolveParameters(description, parameters, node);
-	return description.properties.filter((p) => NodeHelpers.displayParameter(resolved, p, node ?? null, description));
+	return description.properties.filter((p) =>
+		NodeHelpers.displayParameter(resolved, p, node ?? null, description),
+	);
 }
 
 /** The built table of a node (dist/), to walk every row. */
@@ -69,7 +102,11 @@ export function builtTable(file: string, exportName: string): EndpointRow[] {
 }
 
 /** A resource-locator value as the editor stores it. */
-export const rl = (value: string | number, mode: 'list' | 'id' | 'url' = 'id', cachedResultName?: string): INodeParameterResourceLocator => ({
+export const rl = (
+	value: string | number,
+	mode: 'list' | 'id' | 'url' = 'id',
+	cachedResultName?: string,
+): INodeParameterResourceLocator => ({
 	__rl: true,
 	mode,
 	value,
@@ -95,7 +132,12 @@ export async function listSearch(options: {
 	const type = nodeTypeOf(options.pkg, options.nodeType);
 	const fn = type.methods?.listSearch?.[options.method];
 	if (!fn) throw new Error(`${options.nodeType} has no listSearch method ${options.method}`);
-	const node = makeNode(options.pkg, options.nodeType, deepCopy(options.parameters ?? {}), options.credentials);
+	const node = makeNode(
+		options.pkg,
+		options.nodeType,
+		deepCopy(options.parameters ?? {}),
+		options.credentials,
+	);
 	const workflow = new Workflow({
 		id: 'list-search',
 		name: 'List search',
@@ -104,6 +146,11 @@ export async function listSearch(options: {
 		active: false,
 		nodeTypes: options.pkg.nodeTypes,
 	});
-	const context = new LoadOptionsContext(workflow, workflow.getNode(node.name)!, createAdditionalData(options.store), options.path ?? 'parameters.id');
+	const context = new LoadOptionsContext(
+		workflow,
+		workflow.getNode(node.name)!,
+		createAdditionalData(options.store),
+		options.path ?? 'parameters.id',
+	);
 	return await fn.call(context, options.filter, options.paginationToken);
 }

@@ -23,7 +23,8 @@ function iconFiles(icon: unknown, dir: string): Icon {
 	return { light: file(light), dark: file(dark) };
 }
 
-const fillColors = (svg: string) => [...svg.matchAll(/fill="(#[0-9a-f]{6})"/gi)].map((m) => m[1].toLowerCase());
+const fillColors = (svg: string) =>
+	[...svg.matchAll(/fill="(#[0-9a-f]{6})"/gi)].map((m) => m[1].toLowerCase());
 
 function checkSvg(file: string): string {
 	const svg = readFileSync(file, 'utf8');
@@ -43,13 +44,21 @@ function checkSvg(file: string): string {
 
 it('each node and credential has a light and a dark icon, different files, valid and padded', () => {
 	const seen: Record<string, { light: string; dark: string }> = {};
-	for (const [name, className] of [['itslearningInstantMessage', 'ItslearningInstantMessage'], ['genesysChat', 'GenesysChat']]) {
+	for (const [name, className] of [
+		['itslearningInstantMessage', 'ItslearningInstantMessage'],
+		['genesysChat', 'GenesysChat'],
+	]) {
 		// n8n's loader turns `icon` into an icon URL; read the built class as shipped.
 		const dir = path.join(REPO_ROOT, 'dist', 'nodes', className);
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const module = require(path.join(dir, `${className}.node.js`)) as Record<string, new () => { description: INodeTypeDescription }>;
+		const module = require(path.join(dir, `${className}.node.js`)) as Record<
+			string,
+			new () => { description: INodeTypeDescription }
+		>;
 		const { description } = new module[className]();
-		expect(pkg.nodeTypes.getByNameAndVersion(pkg.nodeTypeName(name)).description.name).toBe(description.name);
+		expect(pkg.nodeTypes.getByNameAndVersion(pkg.nodeTypeName(name)).description.name).toBe(
+			description.name,
+		);
 		const files = iconFiles(description.icon, dir);
 		expect(files.light).not.toBe(files.dark);
 		const light = checkSvg(files.light);
@@ -57,10 +66,15 @@ it('each node and credential has a light and a dark icon, different files, valid
 		expect(light).not.toBe(dark);
 		seen[name] = { light, dark };
 	}
-	for (const [name, className] of [['itslearningOAuth2Api', 'ItslearningOAuth2Api'], ['genesysCloudOAuth2Api', 'GenesysCloudOAuth2Api']]) {
+	for (const [name, className] of [
+		['itslearningOAuth2Api', 'ItslearningOAuth2Api'],
+		['genesysCloudOAuth2Api', 'GenesysCloudOAuth2Api'],
+	]) {
 		// n8n's loader turns a credential's `icon` into an icon URL; read the built class as shipped.
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const module = require(path.join(REPO_ROOT, 'dist', 'credentials', `${className}.credentials.js`)) as Record<string, new () => ICredentialType>;
+		const module = require(
+			path.join(REPO_ROOT, 'dist', 'credentials', `${className}.credentials.js`),
+		) as Record<string, new () => ICredentialType>;
 		const type = new module[className]();
 		expect(pkg.credentialTypes.getByName(name).name).toBe(type.name);
 		const files = iconFiles(type.icon, path.join(REPO_ROOT, 'dist', 'credentials'));

@@ -30,7 +30,14 @@ const centre = (selector, text = '') => `(() => {
 async function click(page, selector, text) {
 	const at = await until(page, centre(selector, text));
 	if (!at) return false;
-	for (const type of ['mouseMoved', 'mousePressed', 'mouseReleased']) await page.send('Input.dispatchMouseEvent', { type, x: at.x, y: at.y, button: 'left', clickCount: 1 });
+	for (const type of ['mouseMoved', 'mousePressed', 'mouseReleased'])
+		await page.send('Input.dispatchMouseEvent', {
+			type,
+			x: at.x,
+			y: at.y,
+			button: 'left',
+			clickCount: 1,
+		});
 	return true;
 }
 
@@ -59,22 +66,40 @@ async function main() {
 	const base = (args.shift() || '').replace(/\/+$/, '');
 	const shots = args.find((a) => a.startsWith('--shots='))?.slice('--shots='.length);
 	const apps = args.filter((a) => !a.startsWith('--'));
-	if (!base || apps.length === 0) throw new Error('usage: node-panel.js <n8n url> [--shots=dir] <app name>...');
+	if (!base || apps.length === 0)
+		throw new Error('usage: node-panel.js <n8n url> [--shots=dir] <app name>...');
 	const result = {};
 	await withEditorPage(base, { width: 1280, height: 4000 }, async ({ page, open, shoot }) => {
 		for (const app of apps) {
 			await open('/workflow/new', 1500);
-			if (!(await click(page, '[data-test-id="canvas-add-button"]'))) throw new Error('no "Add first step" button');
-			if (!(await until(page, `document.querySelector('input[data-test-id="node-creator-search-bar"]') !== null`))) throw new Error('the node panel did not open');
-			await page.evaluate(`document.querySelector('input[data-test-id="node-creator-search-bar"]').focus()`);
+			if (!(await click(page, '[data-test-id="canvas-add-button"]')))
+				throw new Error('no "Add first step" button');
+			if (
+				!(await until(
+					page,
+					`document.querySelector('input[data-test-id="node-creator-search-bar"]') !== null`,
+				))
+			)
+				throw new Error('the node panel did not open');
+			await page.evaluate(
+				`document.querySelector('input[data-test-id="node-creator-search-bar"]').focus()`,
+			);
 			await page.send('Input.insertText', { text: app });
 			await sleep(1000);
-			if (!(await click(page, '[data-test-id="node-creator-item-name"]', app))) throw new Error(`no "${app}" in the node panel`);
+			if (!(await click(page, '[data-test-id="node-creator-item-name"]', app)))
+				throw new Error(`no "${app}" in the node panel`);
 			await sleep(1500);
 			// Open the categories shown closed (a header followed by another header or by nothing).
-			let entries = await until(page, `(() => { const r = ${READ_PANEL}; return r && r.length > 1 ? r : null; })()`);
-			const closed = (entries ?? []).filter((entry, i, all) => entry.startsWith('## ') && (i === all.length - 1 || all[i + 1].startsWith('## ')));
-			for (const header of closed) await click(page, '[data-test-id="node-creator-category-item"]', header.slice(3));
+			let entries = await until(
+				page,
+				`(() => { const r = ${READ_PANEL}; return r && r.length > 1 ? r : null; })()`,
+			);
+			const closed = (entries ?? []).filter(
+				(entry, i, all) =>
+					entry.startsWith('## ') && (i === all.length - 1 || all[i + 1].startsWith('## ')),
+			);
+			for (const header of closed)
+				await click(page, '[data-test-id="node-creator-category-item"]', header.slice(3));
 			if (closed.length) {
 				await sleep(1000);
 				entries = await page.evaluate(READ_PANEL);

@@ -20,7 +20,12 @@ export interface ChaosOptions {
 	/** Delay range in ms for `delay` (default 20–250). */
 	delayMs?: [number, number];
 	/** Which requests may get a fault (default: every request that is not to a token endpoint). */
-	applies?: (request: { method: string; rawPath: string; authorization?: string; url: string }) => boolean;
+	applies?: (request: {
+		method: string;
+		rawPath: string;
+		authorization?: string;
+		url: string;
+	}) => boolean;
 }
 
 export interface ChaosControl {
@@ -30,7 +35,16 @@ export interface ChaosControl {
 	chaosStats(): Record<string, number>;
 }
 
-const DEFAULT_KINDS: Record<ChaosKind, number> = { '429': 35, '503': 25, '502': 8, '504': 8, '500': 6, delay: 12, drop: 4, '401': 2 };
+const DEFAULT_KINDS: Record<ChaosKind, number> = {
+	'429': 35,
+	'503': 25,
+	'502': 8,
+	'504': 8,
+	'500': 6,
+	delay: 12,
+	drop: 4,
+	'401': 2,
+};
 
 /** mulberry32: a small, fast, seeded PRNG. */
 export function seededRandom(seed: number): () => number {
@@ -59,12 +73,17 @@ export function installChaos(
 		if (!options) return;
 		const url = req.raw.url ?? '/';
 		const rawPath = url.split('?')[0];
-		const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
-		const applies = options.applies ? options.applies({ method: req.method, rawPath, authorization, url }) : !isTokenPath(rawPath);
+		const authorization =
+			typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
+		const applies = options.applies
+			? options.applies({ method: req.method, rawPath, authorization, url })
+			: !isTokenPath(rawPath);
 		if (!applies) return;
 		stats.requests = (stats.requests ?? 0) + 1;
 		if (random() >= options.rate) return;
-		const weights = Object.entries({ ...DEFAULT_KINDS, ...(options.kinds ?? {}) }).filter(([, w]) => w > 0) as Array<[ChaosKind, number]>;
+		const weights = Object.entries({ ...DEFAULT_KINDS, ...(options.kinds ?? {}) }).filter(
+			([, w]) => w > 0,
+		) as Array<[ChaosKind, number]>;
 		const total = weights.reduce((sum, [, w]) => sum + w, 0);
 		let pick = random() * total;
 		const kind = weights.find(([, w]) => (pick -= w) < 0)?.[0] ?? weights[0][0];
@@ -91,7 +110,11 @@ export function installChaos(
 		return await reply
 			.code(status)
 			.type('application/json')
-			.send(JSON.stringify(errorBody(status, status === 401 ? 'Chaos: token refused' : `Chaos: injected ${status}`)));
+			.send(
+				JSON.stringify(
+					errorBody(status, status === 401 ? 'Chaos: token refused' : `Chaos: injected ${status}`),
+				),
+			);
 	});
 
 	return {

@@ -89,7 +89,9 @@ export function parseQueryPairs(rawQuery: string): Array<[string, string]> {
 	return [...new URLSearchParams(rawQuery).entries()];
 }
 
-export async function createEmulatorCore(options: CoreOptions): Promise<Omit<EmulatorCore, 'url' | 'port' | 'close'> & { listen(): Promise<EmulatorCore> }> {
+export async function createEmulatorCore(
+	options: CoreOptions,
+): Promise<Omit<EmulatorCore, 'url' | 'port' | 'close'> & { listen(): Promise<EmulatorCore> }> {
 	const app = Fastify({ logger: false, bodyLimit: 50 * 1024 * 1024, forceCloseConnections: true });
 	const requests: RecordedRequest[] = [];
 	let faults: Array<Fault & { left: number }> = [];
@@ -159,15 +161,19 @@ export async function createEmulatorCore(options: CoreOptions): Promise<Omit<Emu
 				case 'malformed':
 					return await reply.code(200).type('application/json').send('{"truncated": [1, 2');
 				case 'rewrite':
-					(req as FastifyRequest & { rewrite?: (body: unknown) => unknown }).rewrite = fault.rewrite;
+					(req as FastifyRequest & { rewrite?: (body: unknown) => unknown }).rewrite =
+						fault.rewrite;
 					break;
 				case 'status': {
 					const status = fault.status ?? 500;
-					if (fault.retryAfter !== undefined) void reply.header('Retry-After', String(fault.retryAfter));
+					if (fault.retryAfter !== undefined)
+						void reply.header('Retry-After', String(fault.retryAfter));
 					return await reply
 						.code(status)
 						.type('application/json')
-						.send(JSON.stringify(fault.body ?? options.errorBody(status, `Injected fault ${status}`)));
+						.send(
+							JSON.stringify(fault.body ?? options.errorBody(status, `Injected fault ${status}`)),
+						);
 				}
 			}
 		}
@@ -187,7 +193,10 @@ export async function createEmulatorCore(options: CoreOptions): Promise<Omit<Emu
 					.type('application/json')
 					.send(
 						JSON.stringify(
-							options.errorBody(429, `Rate limit exceeded the maximum [${rateLimit.max}] requests within [${rateLimit.windowMs / 1000}] seconds`),
+							options.errorBody(
+								429,
+								`Rate limit exceeded the maximum [${rateLimit.max}] requests within [${rateLimit.windowMs / 1000}] seconds`,
+							),
 						),
 					);
 			}
@@ -234,7 +243,12 @@ export async function createEmulatorCore(options: CoreOptions): Promise<Omit<Emu
 			await app.listen({ host: '127.0.0.1', port: 0 });
 			const address = app.server.address();
 			const port = typeof address === 'object' && address ? address.port : 0;
-			return { ...controls, url: `http://127.0.0.1:${port}`, port, close: async () => await app.close() };
+			return {
+				...controls,
+				url: `http://127.0.0.1:${port}`,
+				port,
+				close: async () => await app.close(),
+			};
 		},
 	};
 }
@@ -264,7 +278,8 @@ export function parseMultipart(raw: Buffer, contentType: string): MultipartBody 
 		const name = /name="([^"]*)"/i.exec(headerText)?.[1] ?? '';
 		const filename = /filename="([^"]*)"/i.exec(headerText)?.[1];
 		const type = /content-type:\s*([^\r\n]+)/i.exec(headerText)?.[1] ?? 'application/octet-stream';
-		if (filename !== undefined) result.files.push({ field: name, filename, mimeType: type.trim(), content });
+		if (filename !== undefined)
+			result.files.push({ field: name, filename, mimeType: type.trim(), content });
 		else result.fields[name] = content.toString('utf8');
 		pos = next;
 	}
@@ -297,16 +312,28 @@ export function recordResponses(server: Server): WireResponse[] {
 		const chunks: Buffer[] = [];
 		const keep = (chunk: unknown, encoding?: unknown) => {
 			if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
-			chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
+			chunks.push(
+				Buffer.isBuffer(chunk)
+					? chunk
+					: Buffer.from(
+							chunk as string,
+							typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8',
+						),
+			);
 		};
 		const headers: Record<string, string> = {};
 		const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
 		res.writeHead = ((status: number, ...rest: unknown[]) => {
-			const given = rest.find((arg) => arg && typeof arg === 'object') as Record<string, unknown> | unknown[] | undefined;
+			const given = rest.find((arg) => arg && typeof arg === 'object') as
+				| Record<string, unknown>
+				| unknown[]
+				| undefined;
 			if (Array.isArray(given)) {
-				for (let i = 0; i + 1 < given.length; i += 2) headers[String(given[i]).toLowerCase()] = String(given[i + 1]);
+				for (let i = 0; i + 1 < given.length; i += 2)
+					headers[String(given[i]).toLowerCase()] = String(given[i + 1]);
 			} else if (given) {
-				for (const [name, value] of Object.entries(given)) headers[name.toLowerCase()] = String(value);
+				for (const [name, value] of Object.entries(given))
+					headers[name.toLowerCase()] = String(value);
 			}
 			return writeHead(status, ...rest);
 		}) as ServerResponse['writeHead'];
@@ -320,7 +347,8 @@ export function recordResponses(server: Server): WireResponse[] {
 			keep(chunk, rest[0]);
 			const url = req.url ?? '/';
 			const set: Record<string, string> = {};
-			for (const [name, value] of Object.entries(res.getHeaders())) set[name.toLowerCase()] = String(value);
+			for (const [name, value] of Object.entries(res.getHeaders()))
+				set[name.toLowerCase()] = String(value);
 			log.push({
 				method: req.method ?? '',
 				url,

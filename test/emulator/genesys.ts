@@ -190,7 +190,10 @@ export interface GenesysEmulator extends EmulatorCore, ChaosControl {
 	settings: ChatSettings;
 	/** Per-user chat settings by user id (live objects). */
 	userSettings: Map<string, UserChatSettings>;
-	issueUserToken(userId: string, options?: { scopes?: string[]; lifetimeSeconds?: number }): IssuedToken;
+	issueUserToken(
+		userId: string,
+		options?: { scopes?: string[]; lifetimeSeconds?: number },
+	): IssuedToken;
 	issueClientToken(options?: { lifetimeSeconds?: number }): IssuedToken;
 	/** Makes an access token expired (its next use answers 401 `bad.credentials`). */
 	expireToken(accessToken: string): void;
@@ -199,8 +202,18 @@ export interface GenesysEmulator extends EmulatorCore, ChaosControl {
 	/** Adds a user to the organization (directory search, rooms, 1:1 chats). */
 	addUser(name: string): EmulatorUser;
 	createRoom(ownerUserId: string, subject: string, memberUserIds?: string[]): string;
-	addRoomMessages(roomJid: string, fromUserId: string, count: number, options?: SeedMessagesOptions): StoredMessage[];
-	addUserMessages(fromUserId: string, toUserId: string, count: number, options?: SeedMessagesOptions): StoredMessage[];
+	addRoomMessages(
+		roomJid: string,
+		fromUserId: string,
+		count: number,
+		options?: SeedMessagesOptions,
+	): StoredMessage[];
+	addUserMessages(
+		fromUserId: string,
+		toUserId: string,
+		count: number,
+		options?: SeedMessagesOptions,
+	): StoredMessage[];
 	getMessage(id: string): StoredMessage | undefined;
 	/** The message as `GET /api/v2/chats/messages/{id}` would answer it. */
 	messageJson(id: string): ChatMessageResponse | undefined;
@@ -223,7 +236,8 @@ const DEFAULT_HISTORY_LIMIT = 25;
 const CHATS_PAGE = 100;
 const MAX_HISTORY_LIMIT = 100;
 const AUTH_CODE_LIFETIME_MS = 5 * 60 * 1000;
-const USER_CONTEXT_MESSAGE = 'This request requires a user context. Client credentials cannot be used for requests to this resource.';
+const USER_CONTEXT_MESSAGE =
+	'This request requires a user context. Client credentials cannot be used for requests to this resource.';
 /** Error bodies built without the request carry this; the onSend hook swaps in the correlation id. */
 const CONTEXT_ID_MARK = '@@inin-correlation-id@@';
 
@@ -237,7 +251,10 @@ const SEED_USERS: Array<[string, string, string, string]> = [
 	['e6f0b8d5-7a2c-4c14-a3b9-5d7e1f9c2a68', 'Ken Thompson', 'Engineer', 'Engineering'],
 ];
 
-const DEFAULT_CHAT_SETTINGS: ChatSettings = { messageRetentionPeriodDays: 365, reactionsEnabled: true };
+const DEFAULT_CHAT_SETTINGS: ChatSettings = {
+	messageRetentionPeriodDays: 365,
+	reactionsEnabled: true,
+};
 
 const defaultUserSettings = (): UserChatSettings => ({
 	mobile: { notifications: { when: 'Always' } },
@@ -267,7 +284,12 @@ const CODE_BY_STATUS: Record<number, string> = {
 type ErrorExtras = Pick<GenesysErrorBody, 'entityId' | 'messageWithParams' | 'messageParams'>;
 
 /** Genesys ErrorBody; `contextId` is filled with the response's `inin-correlation-id` on the way out. */
-function errorBody(status: number, message: string, code = CODE_BY_STATUS[status] ?? 'error', extras: ErrorExtras = {}): GenesysErrorBody {
+function errorBody(
+	status: number,
+	message: string,
+	code = CODE_BY_STATUS[status] ?? 'error',
+	extras: ErrorExtras = {},
+): GenesysErrorBody {
 	return { message, code, status, contextId: CONTEXT_ID_MARK, ...extras, details: [], errors: [] };
 }
 
@@ -286,7 +308,11 @@ class ApiError extends Error {
 const badRequest = (message: string) => new ApiError(400, 'bad.request', message);
 const forbidden = (message: string) => new ApiError(403, 'not.authorized', message);
 const notFound = (what: string, id: string) =>
-	new ApiError(404, 'not.found', `${what} ${id} was not found.`, { entityId: id, messageWithParams: `${what} {id} was not found.`, messageParams: { id } });
+	new ApiError(404, 'not.found', `${what} ${id} was not found.`, {
+		entityId: id,
+		messageWithParams: `${what} {id} was not found.`,
+		messageParams: { id },
+	});
 const invalidValue = (field: string, problem: string) =>
 	new ApiError(400, 'invalid.value', `Invalid value for ${field}: ${problem}`, {
 		messageWithParams: 'Invalid value for {field}: {problem}',
@@ -314,20 +340,28 @@ const userRef = (id: string): EntityRef => ({ id, selfUri: userSelfUri(id) });
 const messageRef = (id: string): EntityRef => ({ id, selfUri: messageSelfUri(id) });
 const threadIdOf = (messageId: string) => `thread-${messageId}`;
 const oneOnOneKey = (a: string, b: string) => `1on1:${[a, b].sort().join('|')}`;
-const byTime = (a: StoredMessage, b: StoredMessage) => a.dateCreated.getTime() - b.dateCreated.getTime() || a.seq - b.seq;
+const byTime = (a: StoredMessage, b: StoredMessage) =>
+	a.dateCreated.getTime() - b.dateCreated.getTime() || a.seq - b.seq;
 const newSecret = () => randomBytes(24).toString('base64url');
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_DATE_TIME =
+	/^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** Parses an ISO-8601 date-time (`yyyy-MM-ddTHH:mm[:ss[.fff]](Z|±hh:mm)`); anything else → 400 `invalid.date`. */
 function parseIsoDate(name: string, value: string): number {
 	const m = ISO_DATE_TIME.exec(value);
 	const fail = () =>
-		new ApiError(400, 'invalid.date', `Invalid date for ${name}: '${value}'. Expected ISO-8601, e.g. 2026-03-07T16:36:58.123Z.`, {
-			messageWithParams: 'Invalid date for {name}: {value}',
-			messageParams: { name, value },
-		});
+		new ApiError(
+			400,
+			'invalid.date',
+			`Invalid date for ${name}: '${value}'. Expected ISO-8601, e.g. 2026-03-07T16:36:58.123Z.`,
+			{
+				messageWithParams: 'Invalid date for {name}: {value}',
+				messageParams: { name, value },
+			},
+		);
 	if (!m) throw fail();
 	const [, day, hh, mm, ss = '00', fraction = '', zone] = m;
 	const offset = zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
@@ -354,8 +388,10 @@ function parseIsoDate(name: string, value: string): number {
  */
 function pageOfHistory(messages: StoredMessage[], query: URLSearchParams): StoredMessage[] {
 	const limitText = query.get('limit');
-	if (limitText !== null && !/^\d+$/.test(limitText)) throw invalidValue('limit', `'${limitText}' is not a number`);
-	const limit = limitText === null ? DEFAULT_HISTORY_LIMIT : Math.min(Number(limitText), MAX_HISTORY_LIMIT);
+	if (limitText !== null && !/^\d+$/.test(limitText))
+		throw invalidValue('limit', `'${limitText}' is not a number`);
+	const limit =
+		limitText === null ? DEFAULT_HISTORY_LIMIT : Math.min(Number(limitText), MAX_HISTORY_LIMIT);
 	if (limit < 1) throw invalidValue('limit', 'must be at least 1');
 	const beforeText = query.get('before');
 	const afterText = query.get('after');
@@ -365,13 +401,23 @@ function pageOfHistory(messages: StoredMessage[], query: URLSearchParams): Store
 	if (excludeMetadata !== null && excludeMetadata !== 'true' && excludeMetadata !== 'false') {
 		throw invalidValue('excludeMetadata', `'${excludeMetadata}' is not a boolean`);
 	}
-	const window = messages.filter((m) => m.dateCreated.getTime() < before && m.dateCreated.getTime() > after);
-	const page = afterText !== null && beforeText === null ? window.slice(0, limit) : window.slice(-limit);
+	const window = messages.filter(
+		(m) => m.dateCreated.getTime() < before && m.dateCreated.getTime() > after,
+	);
+	const page =
+		afterText !== null && beforeText === null ? window.slice(0, limit) : window.slice(-limit);
 	return page.reverse();
 }
 
 /** Splits the `{messageIds}` segment (already percent-decoded, so `a%2Cb` → `a,b`) into distinct ids. */
-const splitIds = (value: string) => [...new Set(value.split(',').map((id) => id.trim()).filter(Boolean))];
+const splitIds = (value: string) => [
+	...new Set(
+		value
+			.split(',')
+			.map((id) => id.trim())
+			.filter(Boolean),
+	),
+];
 
 // --- request body readers (all throw 400s) ---
 
@@ -396,7 +442,10 @@ function readStringArray(body: Body, field: string, required = false): string[] 
 		if (required) throw invalidValue(field, 'is required');
 		return undefined;
 	}
-	if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string' && v !== '')) {
+	if (
+		!Array.isArray(value) ||
+		!value.every((v): v is string => typeof v === 'string' && v !== '')
+	) {
 		throw invalidValue(field, 'must be an array of non-empty strings');
 	}
 	return value;
@@ -451,7 +500,13 @@ type Route = RouteInfo & { access: Access } & (
 	);
 
 /** A route that acts as the token's user (client-credentials tokens get the user-context error). */
-const asUser = (method: HttpMethod, path: string, operation: string, access: Access, handler: (ctx: UserCtx) => Result): Route => ({
+const asUser = (
+	method: HttpMethod,
+	path: string,
+	operation: string,
+	access: Access,
+	handler: (ctx: UserCtx) => Result,
+): Route => ({
 	method,
 	path,
 	operation,
@@ -461,7 +516,13 @@ const asUser = (method: HttpMethod, path: string, operation: string, access: Acc
 });
 
 /** A route any valid token may call. */
-const asAny = (method: HttpMethod, path: string, operation: string, access: Access, handler: (ctx: Ctx) => Result): Route => ({
+const asAny = (
+	method: HttpMethod,
+	path: string,
+	operation: string,
+	access: Access,
+	handler: (ctx: Ctx) => Result,
+): Route => ({
 	method,
 	path,
 	operation,
@@ -473,9 +534,14 @@ const asAny = (method: HttpMethod, path: string, operation: string, access: Acce
 function createRouter(routes: Route[]) {
 	const compiled = routes.map((route) => ({
 		route,
-		segments: route.path.split('/').map((s) => (s.startsWith('{') ? { param: s.slice(1, -1) } : { literal: s })),
+		segments: route.path
+			.split('/')
+			.map((s) => (s.startsWith('{') ? { param: s.slice(1, -1) } : { literal: s })),
 	}));
-	return (method: string, rawPath: string): { route: Route; rawParams: Record<string, string> } | undefined => {
+	return (
+		method: string,
+		rawPath: string,
+	): { route: Route; rawParams: Record<string, string> } | undefined => {
 		const raw = rawPath.split('/');
 		let best: { route: Route; rawParams: Record<string, string>; score: string } | undefined;
 		for (const { route, segments } of compiled) {
@@ -514,9 +580,15 @@ function decodeParams(rawParams: Record<string, string>): Record<string, string>
 // The emulator
 // ---------------------------------------------------------------------------------------------
 
-type RequestWithExtras = FastifyRequest & { record?: RecordedRequest; parsedBody?: unknown; correlationId?: string };
+type RequestWithExtras = FastifyRequest & {
+	record?: RecordedRequest;
+	parsedBody?: unknown;
+	correlationId?: string;
+};
 
-export async function startGenesysEmulator(options: GenesysEmulatorOptions = {}): Promise<GenesysEmulator> {
+export async function startGenesysEmulator(
+	options: GenesysEmulatorOptions = {},
+): Promise<GenesysEmulator> {
 	const clientId = options.clientId ?? 'genesys-test-client';
 	const clientSecret = options.clientSecret ?? 'genesys-test-secret';
 	const defaultLifetime = options.tokenLifetimeSeconds ?? 86400;
@@ -540,7 +612,13 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 	const refreshTokens = new Map<string, { userId: string; scopes: string[] }>();
 	const authCodes = new Map<
 		string,
-		{ userId: string; redirectUri: string; scopes: string[]; challenge?: { value: string; method: 'S256' | 'plain' }; expiresAt: number }
+		{
+			userId: string;
+			redirectUri: string;
+			scopes: string[];
+			challenge?: { value: string; method: 'S256' | 'plain' };
+			expiresAt: number;
+		}
 	>();
 	let authorizeUserId = users[0].id;
 	let roomCounter = 0;
@@ -563,8 +641,18 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		refreshToken?: string,
 	): IssuedToken {
 		const accessToken = newSecret();
-		tokens.set(accessToken, { accessToken, kind, userId, scopes, expiresAt: Date.now() + lifetimeSeconds * 1000 });
-		const issued: IssuedToken = { access_token: accessToken, token_type: 'bearer', expires_in: lifetimeSeconds };
+		tokens.set(accessToken, {
+			accessToken,
+			kind,
+			userId,
+			scopes,
+			expiresAt: Date.now() + lifetimeSeconds * 1000,
+		});
+		const issued: IssuedToken = {
+			access_token: accessToken,
+			token_type: 'bearer',
+			expires_in: lifetimeSeconds,
+		};
 		if (kind === 'user' && userId) {
 			const refresh = refreshToken ?? newSecret();
 			refreshTokens.set(refresh, { userId, scopes });
@@ -573,24 +661,36 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		return issued;
 	}
 
-	const bearerOf = (req: FastifyRequest) => /^Bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+	const bearerOf = (req: FastifyRequest) =>
+		/^Bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''))?.[1];
 
 	function authenticate(req: FastifyRequest): TokenRecord {
 		const bearer = bearerOf(req);
 		if (!bearer) {
-			throw new ApiError(401, 'authentication.required', 'Authentication required: no bearer token was given in the Authorization header.');
+			throw new ApiError(
+				401,
+				'authentication.required',
+				'Authentication required: no bearer token was given in the Authorization header.',
+			);
 		}
 		const token = tokens.get(bearer);
-		if (!token || token.expiresAt <= Date.now()) throw new ApiError(401, 'bad.credentials', 'Invalid login credentials.');
+		if (!token || token.expiresAt <= Date.now())
+			throw new ApiError(401, 'bad.credentials', 'Invalid login credentials.');
 		return token;
 	}
 
 	function checkScope(token: TokenRecord, access: Access) {
 		if (token.kind !== 'user' || access === 'none') return;
-		const allowed = token.scopes.includes('chat') || (access === 'read' && token.scopes.includes('chat:readonly'));
+		const allowed =
+			token.scopes.includes('chat') ||
+			(access === 'read' && token.scopes.includes('chat:readonly'));
 		if (!allowed) {
 			const needed = access === 'read' ? 'chat or chat:readonly' : 'chat';
-			throw new ApiError(403, 'missing.permissions', `The token is missing the required OAuth scope (${needed}).`);
+			throw new ApiError(
+				403,
+				'missing.permissions',
+				`The token is missing the required OAuth scope (${needed}).`,
+			);
 		}
 	}
 
@@ -602,9 +702,15 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 	}
 
 	function requireMember(conversation: Conversation, userId: string) {
-		const member = conversation.kind === 'room' ? conversation.participantIds.includes(userId) : conversation.userIds.includes(userId);
+		const member =
+			conversation.kind === 'room'
+				? conversation.participantIds.includes(userId)
+				: conversation.userIds.includes(userId);
 		if (!member) {
-			const where = conversation.kind === 'room' ? `a participant of room ${conversation.jid}` : 'part of this 1on1';
+			const where =
+				conversation.kind === 'room'
+					? `a participant of room ${conversation.jid}`
+					: 'part of this 1on1';
 			throw forbidden(`User ${userId} is not ${where}.`);
 		}
 	}
@@ -619,7 +725,13 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		const key = oneOnOneKey(userIdA, userIdB);
 		let conversation = conversations.get(key);
 		if (!conversation) {
-			conversation = { kind: 'oneOnOne', key, userIds: [userIdA, userIdB], messages: [], pinnedMessageIds: [] };
+			conversation = {
+				kind: 'oneOnOne',
+				key,
+				userIds: [userIdA, userIdB],
+				messages: [],
+				pinnedMessageIds: [],
+			};
 			conversations.set(key, conversation);
 		}
 		return conversation as StoredOneOnOne;
@@ -639,7 +751,12 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 	}
 
 	// ----- state changes shared by the API and the test helpers -----
-	function createRoomState(ownerId: string, subject: string, memberIds: string[], description?: string): StoredRoom {
+	function createRoomState(
+		ownerId: string,
+		subject: string,
+		memberIds: string[],
+		description?: string,
+	): StoredRoom {
 		for (const id of [ownerId, ...memberIds]) userById(id);
 		const jid = `adhoc-${++roomCounter}@${ROOM_JID_DOMAIN}`;
 		const room: StoredRoom = {
@@ -659,7 +776,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 	}
 
 	function validateMentions(mentions: string[]) {
-		for (const id of mentions) if (!usersById.has(id)) throw invalidValue('mentions', `unknown user id ${id}`);
+		for (const id of mentions)
+			if (!usersById.has(id)) throw invalidValue('mentions', `unknown user id ${id}`);
 	}
 
 	interface NewMessage {
@@ -670,17 +788,25 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 	}
 
 	/** Builds and stores one message; the caller inserts it into the conversation's sorted list. */
-	function storeMessage(conversation: Conversation, fromUserId: string, input: NewMessage): StoredMessage {
+	function storeMessage(
+		conversation: Conversation,
+		fromUserId: string,
+		input: NewMessage,
+	): StoredMessage {
 		const id = randomUUID();
 		if (input.threadId !== undefined) {
 			const thread = threads.get(input.threadId);
-			if (!thread || thread.conversationKey !== conversation.key) throw invalidValue('threadId', `no thread ${input.threadId} in this conversation`);
+			if (!thread || thread.conversationKey !== conversation.key)
+				throw invalidValue('threadId', `no thread ${input.threadId} in this conversation`);
 		}
 		const message: StoredMessage = {
 			id,
 			conversationKey: conversation.key,
 			fromUserId,
-			toUserId: conversation.kind === 'oneOnOne' ? (conversation.userIds.find((u) => u !== fromUserId) ?? fromUserId) : undefined,
+			toUserId:
+				conversation.kind === 'oneOnOne'
+					? (conversation.userIds.find((u) => u !== fromUserId) ?? fromUserId)
+					: undefined,
 			body: input.body,
 			mentions: input.mentions ?? [],
 			dateCreated: input.date,
@@ -691,7 +817,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 			seq: ++messageSeq,
 		};
 		messages.set(id, message);
-		if (input.threadId === undefined) threads.set(message.threadId, { conversationKey: conversation.key, rootMessageId: id });
+		if (input.threadId === undefined)
+			threads.set(message.threadId, { conversationKey: conversation.key, rootMessageId: id });
 		return message;
 	}
 
@@ -701,14 +828,25 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		if (last && byTime(last, message) > 0) conversation.messages.sort(byTime);
 	}
 
-	function seedMessages(conversation: Conversation, fromUserId: string, count: number, options: SeedMessagesOptions): StoredMessage[] {
+	function seedMessages(
+		conversation: Conversation,
+		fromUserId: string,
+		count: number,
+		options: SeedMessagesOptions,
+	): StoredMessage[] {
 		requireMember(conversation, fromUserId);
 		const step = options.stepMs ?? 1000;
 		const start = options.start?.getTime() ?? Date.now() - (count + 1) * step;
 		const created: StoredMessage[] = [];
 		for (let i = 0; i < count; i++) {
 			const body = options.body?.(i) ?? `Message ${i + 1}`;
-			created.push(storeMessage(conversation, fromUserId, { body, threadId: options.threadId, date: new Date(start + i * step) }));
+			created.push(
+				storeMessage(conversation, fromUserId, {
+					body,
+					threadId: options.threadId,
+					date: new Date(start + i * step),
+				}),
+			);
 		}
 		conversation.messages.push(...created);
 		conversation.messages.sort(byTime);
@@ -726,7 +864,10 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		for (const id of pinned) messageIn(conversation, id);
 		if (pinned.length > MAX_PINS) {
 			const where = conversation.kind === 'room' ? 'A room' : 'A 1on1';
-			throw invalidValue('pinnedMessageIds', `${where} can have at most ${MAX_PINS} pinned messages; this request would make ${pinned.length}.`);
+			throw invalidValue(
+				'pinnedMessageIds',
+				`${where} can have at most ${MAX_PINS} pinned messages; this request would make ${pinned.length}.`,
+			);
 		}
 	}
 
@@ -747,7 +888,10 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 			reactions: message.reactions.map((r) => ({ emoji: r.emoji, users: r.userIds.map(userRef) })),
 		};
 		if (message.dateModified) view.dateModified = message.dateModified.toISOString();
-		if (message.mentions.length) view.mentions = Object.fromEntries(message.mentions.map((id) => [id, usersById.get(id)?.jid ?? '']));
+		if (message.mentions.length)
+			view.mentions = Object.fromEntries(
+				message.mentions.map((id) => [id, usersById.get(id)?.jid ?? '']),
+			);
 		if (message.parentThreadId) view.parentThread = { id: message.parentThreadId };
 		if (message.toUserId) view.toUser = userRef(message.toUserId);
 		return view;
@@ -776,7 +920,12 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 			const mentions = readStringArray(body, 'mentions');
 			validateMentions(mentions ?? []);
 			const threadId = readString(body, 'threadId');
-			const message = storeMessage(conversation, ctx.me.id, { body: text, mentions, threadId, date: apiNow() });
+			const message = storeMessage(conversation, ctx.me.id, {
+				body: text,
+				mentions,
+				threadId,
+				date: apiNow(),
+			});
 			insertMessage(conversation, message);
 			return ok({ id: message.id });
 		},
@@ -795,13 +944,16 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		},
 		remove(conversation: Conversation, ctx: UserCtx): Result {
 			const message = messageIn(conversation, ctx.params.messageId);
-			if (message.fromUserId !== ctx.me.id) throw forbidden('Only the author can delete a message.');
+			if (message.fromUserId !== ctx.me.id)
+				throw forbidden('Only the author can delete a message.');
 			removeMessage(conversation, message);
 			return NO_CONTENT;
 		},
 		byIds(conversation: Conversation, ctx: UserCtx): Result {
 			const ids = splitIds(ctx.params.messageIds);
-			const found = ids.map((id) => messages.get(id)).filter((m): m is StoredMessage => m?.conversationKey === conversation.key);
+			const found = ids
+				.map((id) => messages.get(id))
+				.filter((m): m is StoredMessage => m?.conversationKey === conversation.key);
 			if (!found.length) throw notFound('Message', ids.join(','));
 			return listing(found);
 		},
@@ -827,27 +979,45 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 	 * The seven message/pin routes that rooms and 1on1s share, under `base` (`/rooms/{roomJid}` or
 	 * `/users/{userId}`); `resolve` finds the conversation (404 when unknown).
 	 */
-	function conversationRoutes(base: string, noun: 'Room' | 'User', resolve: (ctx: UserCtx) => Conversation): Route[] {
+	function conversationRoutes(
+		base: string,
+		noun: 'Room' | 'User',
+		resolve: (ctx: UserCtx) => Conversation,
+	): Route[] {
 		const h = conversationHandlers;
 		const memberOf = (ctx: UserCtx) => {
 			const conversation = resolve(ctx);
 			requireMember(conversation, ctx.me.id);
 			return conversation;
 		};
-		const withBody = (handle: (c: Conversation, ctx: UserCtx, body: Body) => Result) => (ctx: UserCtx) => {
-			const conversation = memberOf(ctx);
-			return handle(conversation, ctx, jsonBody(ctx.req));
-		};
-		const without = (handle: (c: Conversation, ctx: UserCtx) => Result) => (ctx: UserCtx) => handle(memberOf(ctx), ctx);
+		const withBody =
+			(handle: (c: Conversation, ctx: UserCtx, body: Body) => Result) => (ctx: UserCtx) => {
+				const conversation = memberOf(ctx);
+				return handle(conversation, ctx, jsonBody(ctx.req));
+			};
+		const without = (handle: (c: Conversation, ctx: UserCtx) => Result) => (ctx: UserCtx) =>
+			handle(memberOf(ctx), ctx);
 		const path = `/api/v2/chats/${base}/messages`;
 		return [
 			asUser('POST', path, `postChats${noun}Messages`, 'write', withBody(h.send)),
 			asUser('GET', path, `getChats${noun}Messages`, 'read', without(h.history)),
 			asUser('GET', `${path}/{messageIds}`, `getChats${noun}Message`, 'read', without(h.byIds)),
 			asUser('PATCH', `${path}/{messageId}`, `patchChats${noun}Message`, 'write', withBody(h.edit)),
-			asUser('DELETE', `${path}/{messageId}`, `deleteChats${noun}Message`, 'write', without(h.remove)),
+			asUser(
+				'DELETE',
+				`${path}/{messageId}`,
+				`deleteChats${noun}Message`,
+				'write',
+				without(h.remove),
+			),
 			asUser('POST', `${path}/pins`, `postChats${noun}MessagesPins`, 'write', withBody(h.pin)),
-			asUser('DELETE', `${path}/pins/{pinnedMessageId}`, `deleteChats${noun}MessagesPin`, 'write', without(h.unpin)),
+			asUser(
+				'DELETE',
+				`${path}/pins/{pinnedMessageId}`,
+				`deleteChats${noun}MessagesPin`,
+				'write',
+				without(h.unpin),
+			),
 		];
 	}
 
@@ -859,9 +1029,13 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 			const description = readString(body, 'description');
 			const userIds = readStringArray(body, 'userIds') ?? [];
 			if (userIds.length > MAX_CREATE_USER_IDS) {
-				throw invalidValue('userIds', `at most ${MAX_CREATE_USER_IDS} users can be added when creating a room (got ${userIds.length})`);
+				throw invalidValue(
+					'userIds',
+					`at most ${MAX_CREATE_USER_IDS} users can be added when creating a room (got ${userIds.length})`,
+				);
 			}
-			for (const id of userIds) if (!usersById.has(id)) throw invalidValue('userIds', `unknown user id ${id}`);
+			for (const id of userIds)
+				if (!usersById.has(id)) throw invalidValue('userIds', `unknown user id ${id}`);
 			return ok({ jid: createRoomState(ctx.me.id, subject, userIds, description).jid });
 		},
 		get: (ctx: UserCtx): Result => ok(roomView(roomByJid(ctx.params.roomJid))),
@@ -876,7 +1050,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 			if (pinned) checkPins(room, [...new Set(pinned)]);
 			if (ownerIds) {
 				if (!ownerIds.length) throw invalidValue('ownerIds', 'a room needs at least one owner');
-				for (const id of ownerIds) if (!usersById.has(id)) throw invalidValue('ownerIds', `unknown user id ${id}`);
+				for (const id of ownerIds)
+					if (!usersById.has(id)) throw invalidValue('ownerIds', `unknown user id ${id}`);
 			}
 			if (subject !== undefined) room.subject = subject;
 			if (description !== undefined) room.description = description;
@@ -892,7 +1067,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 			const user = userById(ctx.params.userId);
 			if (user.id !== ctx.me.id) requireMember(room, ctx.me.id);
 			if (!room.participantIds.includes(user.id)) {
-				if (room.participantIds.length >= PARTICIPANT_LIMIT) throw badRequest(`Room ${room.jid} is full (${PARTICIPANT_LIMIT} participants).`);
+				if (room.participantIds.length >= PARTICIPANT_LIMIT)
+					throw badRequest(`Room ${room.jid} is full (${PARTICIPANT_LIMIT} participants).`);
 				room.participantIds.push(user.id);
 			}
 			return NO_CONTENT;
@@ -909,7 +1085,10 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		participants(ctx: UserCtx): Result {
 			// `notify=true` ("users who should be notified") gives the same list: every participant.
 			const room = roomByJid(ctx.params.roomJid);
-			const participants = room.participantIds.map((id) => ({ jid: usersById.get(id)?.jid, user: userRef(id) }));
+			const participants = room.participantIds.map((id) => ({
+				jid: usersById.get(id)?.jid,
+				user: userRef(id),
+			}));
 			return ok({ participants });
 		},
 		participant(ctx: UserCtx): Result {
@@ -931,10 +1110,14 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		react(ctx: UserCtx): Result {
 			const { message, conversation } = messageById(ctx.params.messageId);
 			requireMember(conversation, ctx.me.id);
-			if (!settings.reactionsEnabled) throw badRequest('Reactions are disabled for this organization (ChatSettings.reactionsEnabled is false).');
+			if (!settings.reactionsEnabled)
+				throw badRequest(
+					'Reactions are disabled for this organization (ChatSettings.reactionsEnabled is false).',
+				);
 			const emojis = readStringArray(jsonBody(ctx.req), 'reactions', true) ?? [];
 			// PUT replaces the caller's reactions; an empty array clears them.
-			for (const reaction of message.reactions) reaction.userIds = reaction.userIds.filter((id) => id !== ctx.me.id);
+			for (const reaction of message.reactions)
+				reaction.userIds = reaction.userIds.filter((id) => id !== ctx.me.id);
 			for (const emoji of new Set(emojis)) {
 				let reaction = message.reactions.find((r) => r.emoji === emoji);
 				if (!reaction) message.reactions.push((reaction = { emoji, userIds: [] }));
@@ -958,8 +1141,14 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 	// ----- settings -----
 	function readChatSettings(body: Body): Partial<ChatSettings> {
 		const days = body.messageRetentionPeriodDays;
-		if (days !== undefined && (typeof days !== 'number' || !Number.isInteger(days) || days < 10 || days > 3650)) {
-			throw invalidValue('messageRetentionPeriodDays', 'must be a whole number of days between 10 and 3650');
+		if (
+			days !== undefined &&
+			(typeof days !== 'number' || !Number.isInteger(days) || days < 10 || days > 3650)
+		) {
+			throw invalidValue(
+				'messageRetentionPeriodDays',
+				'must be a whole number of days between 10 and 3650',
+			);
 		}
 		const reactionsEnabled = readBoolean(body, 'reactionsEnabled');
 		const parsed: Partial<ChatSettings> = {};
@@ -976,14 +1165,20 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		if (mobile !== undefined) {
 			if (!isRecord(mobile)) throw invalidValue('mobile', 'must be an object');
 			const { notifications } = mobile;
-			if (notifications !== undefined && !isRecord(notifications)) throw invalidValue('mobile.notifications', 'must be an object');
+			if (notifications !== undefined && !isRecord(notifications))
+				throw invalidValue('mobile.notifications', 'must be an object');
 			const value = notifications?.when;
 			if (value !== undefined && value !== 'Always' && value !== 'OnlyWhenInactive') {
-				throw invalidValue('mobile.notifications.when', `'${String(value)}' is not one of Always, OnlyWhenInactive`);
+				throw invalidValue(
+					'mobile.notifications.when',
+					`'${String(value)}' is not one of Always, OnlyWhenInactive`,
+				);
 			}
 			when = value;
 		}
-		const flags = (['muted', 'mentionsOnly', 'notifyOnReactions'] as const).map((f) => [f, readBoolean(body, f)] as const);
+		const flags = (['muted', 'mentionsOnly', 'notifyOnReactions'] as const).map(
+			(f) => [f, readBoolean(body, f)] as const,
+		);
 		if (when) current.mobile.notifications.when = when;
 		for (const [flag, value] of flags) if (value !== undefined) current[flag] = value;
 		userSettings.set(userId, current);
@@ -1002,7 +1197,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 			return ok(settings);
 		},
 		getUser: (ctx: Ctx): Result => ok(userSettings.get(userById(ctx.params.userId).id)),
-		patchUser: (ctx: Ctx): Result => patchUserSettings(userById(ctx.params.userId).id, jsonBody(ctx.req)),
+		patchUser: (ctx: Ctx): Result =>
+			patchUserSettings(userById(ctx.params.userId).id, jsonBody(ctx.req)),
 		getMe: (ctx: UserCtx): Result => ok(userSettings.get(ctx.me.id)),
 		patchMe: (ctx: UserCtx): Result => patchUserSettings(ctx.me.id, jsonBody(ctx.req)),
 	};
@@ -1014,7 +1210,11 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 				organization: ORGANIZATION,
 				homeOrganization: ORGANIZATION,
 				authorizedScope: ctx.token.kind === 'user' ? ctx.token.scopes : [],
-				OAuthClient: { id: clientId, name: 'Genesys emulator client', organization: { id: ORGANIZATION.id } },
+				OAuthClient: {
+					id: clientId,
+					name: 'Genesys emulator client',
+					organization: { id: ORGANIZATION.id },
+				},
 			}),
 		revoke(ctx: Ctx): Result {
 			tokens.delete(ctx.token.accessToken);
@@ -1062,7 +1262,13 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 							open: true,
 							chatType: 'oneOnOne',
 							dateLastMessage,
-							user: { id: otherId, name: other?.name, jid: other?.jid, selfUri: userSelfUri(otherId), inactive: false },
+							user: {
+								id: otherId,
+								name: other?.name,
+								jid: other?.jid,
+								selfUri: userSelfUri(otherId),
+								inactive: false,
+							},
 							selfUri: `/api/v2/chats/users/${otherId}`,
 						},
 					});
@@ -1070,36 +1276,63 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 			}
 			items.sort((a, b) => b.sortKey - a.sortKey);
 			const afterText = ctx.query.get('after');
-			const start = afterText === null ? 0 : Number(Buffer.from(afterText, 'base64url').toString('utf8'));
-			if (!Number.isInteger(start) || start < 0) throw invalidValue('after', `'${afterText}' is not a cursor of this listing`);
+			const start =
+				afterText === null ? 0 : Number(Buffer.from(afterText, 'base64url').toString('utf8'));
+			if (!Number.isInteger(start) || start < 0)
+				throw invalidValue('after', `'${afterText}' is not a cursor of this listing`);
 			const page = items.slice(start, start + CHATS_PAGE).map((i) => i.item);
-			const next = start + CHATS_PAGE < items.length ? Buffer.from(String(start + CHATS_PAGE)).toString('base64url') : undefined;
+			const next =
+				start + CHATS_PAGE < items.length
+					? Buffer.from(String(start + CHATS_PAGE)).toString('base64url')
+					: undefined;
 			return ok({
 				entities: page,
 				selfUri: '/api/v2/users/chats/me',
 				...(next ? { nextUri: `/api/v2/users/chats/me?after=${next}` } : {}),
 			});
 		},
-		me: (ctx: UserCtx): Result => ok({ id: ctx.me.id, name: ctx.me.name, chat: { jabberId: ctx.me.jid }, selfUri: userSelfUri(ctx.me.id) }),
+		me: (ctx: UserCtx): Result =>
+			ok({
+				id: ctx.me.id,
+				name: ctx.me.name,
+				chat: { jabberId: ctx.me.jid },
+				selfUri: userSelfUri(ctx.me.id),
+			}),
 		/**
 		 * `POST /api/v2/users/search` (UsersApi): the organization's users whose fields contain the
 		 * query value (criteria of type CONTAINS / TERM / STARTS_WITH on `name`), by page number.
 		 */
 		search(ctx: Ctx): Result {
-			const body = jsonBody(ctx.req) as { query?: unknown; pageSize?: unknown; pageNumber?: unknown };
+			const body = jsonBody(ctx.req) as {
+				query?: unknown;
+				pageSize?: unknown;
+				pageNumber?: unknown;
+			};
 			const pageSize = body.pageSize === undefined ? 25 : Number(body.pageSize);
 			const pageNumber = body.pageNumber === undefined ? 1 : Number(body.pageNumber);
-			if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw invalidValue('pageSize', `${String(body.pageSize)} is not between 1 and 100`);
-			if (!Number.isInteger(pageNumber) || pageNumber < 1) throw invalidValue('pageNumber', `${String(body.pageNumber)} is not a page number`);
-			if (!Array.isArray(body.query) || body.query.length === 0) throw invalidValue('query', 'at least one search criterion is required');
+			if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
+				throw invalidValue('pageSize', `${String(body.pageSize)} is not between 1 and 100`);
+			if (!Number.isInteger(pageNumber) || pageNumber < 1)
+				throw invalidValue('pageNumber', `${String(body.pageNumber)} is not a page number`);
+			if (!Array.isArray(body.query) || body.query.length === 0)
+				throw invalidValue('query', 'at least one search criterion is required');
 			let found = users;
-			for (const criterion of body.query as Array<{ type?: string; fields?: string[]; value?: string }>) {
+			for (const criterion of body.query as Array<{
+				type?: string;
+				fields?: string[];
+				value?: string;
+			}>) {
 				const value = String(criterion.value ?? '').toLowerCase();
 				const fields = criterion.fields ?? [];
-				if (!fields.includes('name')) throw invalidValue('query.fields', 'the emulator searches the name field');
+				if (!fields.includes('name'))
+					throw invalidValue('query.fields', 'the emulator searches the name field');
 				found = found.filter((u) => {
 					const name = u.name.toLowerCase();
-					return criterion.type === 'STARTS_WITH' ? name.startsWith(value) : criterion.type === 'EXACT' ? name === value : name.includes(value);
+					return criterion.type === 'STARTS_WITH'
+						? name.startsWith(value)
+						: criterion.type === 'EXACT'
+							? name === value
+							: name.includes(value);
 				});
 			}
 			const results = found.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map((u) => ({
@@ -1111,7 +1344,13 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 				chat: { jabberId: u.jid },
 				selfUri: userSelfUri(u.id),
 			}));
-			return ok({ total: found.length, pageCount: Math.ceil(found.length / pageSize), pageSize, pageNumber, results });
+			return ok({
+				total: found.length,
+				pageCount: Math.ceil(found.length / pageSize),
+				pageSize,
+				pageNumber,
+				results,
+			});
 		},
 	};
 
@@ -1121,24 +1360,98 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 	const routes: Route[] = [
 		asUser('POST', '/api/v2/chats/rooms', 'postChatsRooms', 'write', roomHandlers.create),
 		asUser('GET', '/api/v2/chats/rooms/{roomJid}', 'getChatsRoom', 'read', roomHandlers.get),
-		asUser('PATCH', '/api/v2/chats/rooms/{roomJid}', 'patchChatsRoom', 'write', roomHandlers.update),
-		asUser('GET', '/api/v2/chats/rooms/{roomJid}/participants', 'getChatsRoomParticipants', 'read', roomHandlers.participants),
-		asUser('GET', '/api/v2/chats/rooms/{roomJid}/participants/{participantJid}', 'getChatsRoomParticipant', 'read', roomHandlers.participant),
-		asUser('POST', '/api/v2/chats/rooms/{roomJid}/participants/{userId}', 'postChatsRoomParticipant', 'write', roomHandlers.join),
-		asUser('DELETE', '/api/v2/chats/rooms/{roomJid}/participants/{userId}', 'deleteChatsRoomParticipant', 'write', roomHandlers.leave),
+		asUser(
+			'PATCH',
+			'/api/v2/chats/rooms/{roomJid}',
+			'patchChatsRoom',
+			'write',
+			roomHandlers.update,
+		),
+		asUser(
+			'GET',
+			'/api/v2/chats/rooms/{roomJid}/participants',
+			'getChatsRoomParticipants',
+			'read',
+			roomHandlers.participants,
+		),
+		asUser(
+			'GET',
+			'/api/v2/chats/rooms/{roomJid}/participants/{participantJid}',
+			'getChatsRoomParticipant',
+			'read',
+			roomHandlers.participant,
+		),
+		asUser(
+			'POST',
+			'/api/v2/chats/rooms/{roomJid}/participants/{userId}',
+			'postChatsRoomParticipant',
+			'write',
+			roomHandlers.join,
+		),
+		asUser(
+			'DELETE',
+			'/api/v2/chats/rooms/{roomJid}/participants/{userId}',
+			'deleteChatsRoomParticipant',
+			'write',
+			roomHandlers.leave,
+		),
 		...conversationRoutes('rooms/{roomJid}', 'Room', room),
-		asUser('GET', '/api/v2/chats/users/{userId}', 'getChatsUser', 'read', (ctx) => ok({ pinnedMessages: oneOnOneWith(ctx).pinnedMessageIds.map(messageRef) })),
+		asUser('GET', '/api/v2/chats/users/{userId}', 'getChatsUser', 'read', (ctx) =>
+			ok({ pinnedMessages: oneOnOneWith(ctx).pinnedMessageIds.map(messageRef) }),
+		),
 		...conversationRoutes('users/{userId}', 'User', oneOnOneWith),
-		asUser('GET', '/api/v2/chats/threads/{threadId}/messages', 'getChatsThreadMessages', 'read', messageHandlers.thread),
-		asUser('GET', '/api/v2/chats/messages/{messageId}', 'getChatsMessage', 'read', messageHandlers.get),
-		asUser('PUT', '/api/v2/chats/messages/{messageId}/reactions', 'putChatsMessageReactions', 'write', messageHandlers.react),
+		asUser(
+			'GET',
+			'/api/v2/chats/threads/{threadId}/messages',
+			'getChatsThreadMessages',
+			'read',
+			messageHandlers.thread,
+		),
+		asUser(
+			'GET',
+			'/api/v2/chats/messages/{messageId}',
+			'getChatsMessage',
+			'read',
+			messageHandlers.get,
+		),
+		asUser(
+			'PUT',
+			'/api/v2/chats/messages/{messageId}/reactions',
+			'putChatsMessageReactions',
+			'write',
+			messageHandlers.react,
+		),
 		asAny('GET', '/api/v2/chats/settings', 'getChatsSettings', 'read', settingsHandlers.get),
 		asAny('PUT', '/api/v2/chats/settings', 'putChatsSettings', 'write', settingsHandlers.put),
 		asAny('PATCH', '/api/v2/chats/settings', 'patchChatsSettings', 'write', settingsHandlers.patch),
-		asAny('GET', '/api/v2/chats/users/{userId}/settings', 'getChatsUserSettings', 'read', settingsHandlers.getUser),
-		asAny('PATCH', '/api/v2/chats/users/{userId}/settings', 'patchChatsUserSettings', 'write', settingsHandlers.patchUser),
-		asUser('GET', '/api/v2/chats/users/me/settings', 'getChatsUsersMeSettings', 'none', settingsHandlers.getMe),
-		asUser('PATCH', '/api/v2/chats/users/me/settings', 'patchChatsUsersMeSettings', 'none', settingsHandlers.patchMe),
+		asAny(
+			'GET',
+			'/api/v2/chats/users/{userId}/settings',
+			'getChatsUserSettings',
+			'read',
+			settingsHandlers.getUser,
+		),
+		asAny(
+			'PATCH',
+			'/api/v2/chats/users/{userId}/settings',
+			'patchChatsUserSettings',
+			'write',
+			settingsHandlers.patchUser,
+		),
+		asUser(
+			'GET',
+			'/api/v2/chats/users/me/settings',
+			'getChatsUsersMeSettings',
+			'none',
+			settingsHandlers.getMe,
+		),
+		asUser(
+			'PATCH',
+			'/api/v2/chats/users/me/settings',
+			'patchChatsUsersMeSettings',
+			'none',
+			settingsHandlers.patchMe,
+		),
 		asAny('GET', '/api/v2/tokens/me', 'getTokensMe', 'none', tokenHandlers.me),
 		asAny('DELETE', '/api/v2/tokens/me', 'deleteTokensMe', 'none', tokenHandlers.revoke),
 		asUser('GET', '/api/v2/users/chats/me', 'getUsersChatsMe', 'read', chatHandlers.mine),
@@ -1154,7 +1467,11 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		tokenOf: bearerOf,
 	});
 	const { app } = core;
-	const chaos = installChaos(app, (rawPath) => rawPath.startsWith('/oauth/'), (status, message) => errorBody(status, message));
+	const chaos = installChaos(
+		app,
+		(rawPath) => rawPath.startsWith('/oauth/'),
+		(status, message) => errorBody(status, message),
+	);
 
 	// Every response carries `inin-correlation-id`; error bodies get the same value as `contextId`.
 	app.addHook('onRequest', async (req: RequestWithExtras, reply) => {
@@ -1162,22 +1479,31 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		void reply.header('inin-correlation-id', req.correlationId);
 	});
 	app.addHook('onSend', async (req: RequestWithExtras, _reply, payload) =>
-		typeof payload === 'string' && payload.includes(CONTEXT_ID_MARK) ? payload.split(CONTEXT_ID_MARK).join(req.correlationId ?? '') : payload,
+		typeof payload === 'string' && payload.includes(CONTEXT_ID_MARK)
+			? payload.split(CONTEXT_ID_MARK).join(req.correlationId ?? '')
+			: payload,
 	);
 
-	const sendJson = (reply: FastifyReply, status: number, body: unknown) => reply.code(status).type('application/json').send(JSON.stringify(body));
+	const sendJson = (reply: FastifyReply, status: number, body: unknown) =>
+		reply.code(status).type('application/json').send(JSON.stringify(body));
 	const sendResult = (reply: FastifyReply, result: Result) =>
-		result.body === undefined ? reply.code(result.status).send() : sendJson(reply, result.status, result.body);
-	const sendApiError = (reply: FastifyReply, e: ApiError) => sendJson(reply, e.status, errorBody(e.status, e.message, e.code, e.extras));
+		result.body === undefined
+			? reply.code(result.status).send()
+			: sendJson(reply, result.status, result.body);
+	const sendApiError = (reply: FastifyReply, e: ApiError) =>
+		sendJson(reply, e.status, errorBody(e.status, e.message, e.code, e.extras));
 
-	app.setNotFoundHandler(async (req, reply) => sendJson(reply, 404, errorBody(404, `No resource at ${req.method} ${req.url}.`)));
+	app.setNotFoundHandler(async (req, reply) =>
+		sendJson(reply, 404, errorBody(404, `No resource at ${req.method} ${req.url}.`)),
+	);
 	app.setErrorHandler(async (error: Error & { statusCode?: number }, _req, reply) => {
 		if (error instanceof ApiError) return sendApiError(reply, error);
 		const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
 		return sendJson(reply, status, errorBody(status, error.message));
 	});
 
-	const rawPathOf = (req: RequestWithExtras) => req.record?.rawPath ?? (req.raw.url ?? '/').split('?')[0];
+	const rawPathOf = (req: RequestWithExtras) =>
+		req.record?.rawPath ?? (req.raw.url ?? '/').split('?')[0];
 
 	app.route({
 		method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -1185,12 +1511,18 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		handler: async (req: RequestWithExtras, reply) => {
 			try {
 				const matched = matchRoute(req.method === 'HEAD' ? 'GET' : req.method, rawPathOf(req));
-				if (!matched) throw new ApiError(404, 'not.found', `No resource at ${req.method} ${rawPathOf(req)}.`);
+				if (!matched)
+					throw new ApiError(404, 'not.found', `No resource at ${req.method} ${rawPathOf(req)}.`);
 				const { route, rawParams } = matched;
 				const token = authenticate(req);
 				if (req.record) req.record.token = token.accessToken;
 				checkScope(token, route.access);
-				const ctx: Ctx = { req, params: decodeParams(rawParams), query: new URLSearchParams(req.record?.rawQuery ?? ''), token };
+				const ctx: Ctx = {
+					req,
+					params: decodeParams(rawParams),
+					query: new URLSearchParams(req.record?.rawQuery ?? ''),
+					token,
+				};
 				if (route.actor === 'any') return sendResult(reply, route.handler(ctx));
 				const me = token.kind === 'user' && token.userId ? usersById.get(token.userId) : undefined;
 				if (!me) throw new ApiError(400, 'bad.request', USER_CONTEXT_MESSAGE);
@@ -1204,15 +1536,23 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 
 	// ----- OAuth2 login host -----
 	const sendOAuthError = (reply: FastifyReply, e: OAuthError) =>
-		sendJson(reply, e.status, { error: e.error, description: e.message, error_description: e.message });
-	const invalidClient = (message = 'Client authentication failed.') => new OAuthError(401, 'invalid_client', message);
+		sendJson(reply, e.status, {
+			error: e.error,
+			description: e.message,
+			error_description: e.message,
+		});
+	const invalidClient = (message = 'Client authentication failed.') =>
+		new OAuthError(401, 'invalid_client', message);
 	const invalidGrant = (message: string) => new OAuthError(400, 'invalid_grant', message);
 
 	/** Form fields of a token request (form-urlencoded; a JSON object is tolerated). */
 	function formOf(req: RequestWithExtras): URLSearchParams {
 		const body = req.parsedBody;
 		if (typeof body === 'string') return new URLSearchParams(body);
-		if (isRecord(body)) return new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)]));
+		if (isRecord(body))
+			return new URLSearchParams(
+				Object.entries(body).map(([k, v]): [string, string] => [k, String(v)]),
+			);
 		return new URLSearchParams();
 	}
 
@@ -1229,21 +1569,33 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 					return s;
 				}
 			};
-			return colon === -1 ? { id: formDecode(decoded) } : { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+			return colon === -1
+				? { id: formDecode(decoded) }
+				: { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
 		}
-		return { id: form.get('client_id') ?? undefined, secret: form.get('client_secret') ?? undefined };
+		return {
+			id: form.get('client_id') ?? undefined,
+			secret: form.get('client_secret') ?? undefined,
+		};
 	}
 
 	/** Checks the client id, and the secret when given (or when `secretRequired`). */
 	function authenticateClient(client: { id?: string; secret?: string }, secretRequired: boolean) {
-		if (client.id !== clientId) throw invalidClient(client.id ? `Unknown client ${client.id}.` : 'No client id was given.');
-		if (client.secret === undefined ? secretRequired : client.secret !== clientSecret) throw invalidClient('Invalid client secret.');
+		if (client.id !== clientId)
+			throw invalidClient(client.id ? `Unknown client ${client.id}.` : 'No client id was given.');
+		if (client.secret === undefined ? secretRequired : client.secret !== clientSecret)
+			throw invalidClient('Invalid client secret.');
 	}
 
 	const pkceMatches = (challenge: { value: string; method: 'S256' | 'plain' }, verifier: string) =>
-		challenge.method === 'plain' ? verifier === challenge.value : createHash('sha256').update(verifier).digest('base64url') === challenge.value;
+		challenge.method === 'plain'
+			? verifier === challenge.value
+			: createHash('sha256').update(verifier).digest('base64url') === challenge.value;
 
-	const grants: Record<string, (client: { id?: string; secret?: string }, form: URLSearchParams) => IssuedToken> = {
+	const grants: Record<
+		string,
+		(client: { id?: string; secret?: string }, form: URLSearchParams) => IssuedToken
+	> = {
 		client_credentials(client) {
 			authenticateClient(client, true);
 			return mintToken('client', undefined, []);
@@ -1252,15 +1604,20 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 			authenticateClient(client, false);
 			const code = form.get('code') ?? '';
 			const grant = authCodes.get(code);
-			if (!grant || grant.expiresAt <= Date.now()) throw invalidGrant('The authorization code is invalid, expired or already used.');
+			if (!grant || grant.expiresAt <= Date.now())
+				throw invalidGrant('The authorization code is invalid, expired or already used.');
 			if (!grant.challenge && client.secret === undefined) {
-				throw invalidClient('A client secret is required when the authorization request had no code_challenge.');
+				throw invalidClient(
+					'A client secret is required when the authorization request had no code_challenge.',
+				);
 			}
-			if (form.get('redirect_uri') !== grant.redirectUri) throw invalidGrant('redirect_uri does not match the authorization request.');
+			if (form.get('redirect_uri') !== grant.redirectUri)
+				throw invalidGrant('redirect_uri does not match the authorization request.');
 			if (grant.challenge) {
 				const verifier = form.get('code_verifier');
 				if (!verifier) throw invalidGrant('code_verifier is required (PKCE).');
-				if (!pkceMatches(grant.challenge, verifier)) throw invalidGrant('code_verifier does not match the code_challenge.');
+				if (!pkceMatches(grant.challenge, verifier))
+					throw invalidGrant('code_verifier does not match the code_challenge.');
 			}
 			authCodes.delete(code);
 			return mintToken('user', grant.userId, grant.scopes);
@@ -1280,7 +1637,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 			const grantType = form.get('grant_type');
 			if (!grantType) throw new OAuthError(400, 'invalid_request', 'grant_type is required.');
 			const grant = grants[grantType];
-			if (!grant) throw new OAuthError(400, 'unsupported_grant_type', `Unsupported grant_type ${grantType}.`);
+			if (!grant)
+				throw new OAuthError(400, 'unsupported_grant_type', `Unsupported grant_type ${grantType}.`);
 			return sendJson(reply, 200, grant(clientOf(req, form), form));
 		} catch (e) {
 			if (e instanceof OAuthError) return sendOAuthError(reply, e);
@@ -1291,8 +1649,18 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 	app.get('/oauth/authorize', async (req: RequestWithExtras, reply) => {
 		try {
 			const query = new URLSearchParams(req.record?.rawQuery ?? '');
-			if (query.get('response_type') !== 'code') throw new OAuthError(400, 'unsupported_response_type', 'Only response_type=code is supported.');
-			if (query.get('client_id') !== clientId) throw new OAuthError(400, 'invalid_client', `Unknown client ${query.get('client_id') ?? ''}.`);
+			if (query.get('response_type') !== 'code')
+				throw new OAuthError(
+					400,
+					'unsupported_response_type',
+					'Only response_type=code is supported.',
+				);
+			if (query.get('client_id') !== clientId)
+				throw new OAuthError(
+					400,
+					'invalid_client',
+					`Unknown client ${query.get('client_id') ?? ''}.`,
+				);
 			const redirectUri = query.get('redirect_uri') ?? '';
 			let location: URL;
 			try {
@@ -1302,14 +1670,21 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 			}
 			const challengeValue = query.get('code_challenge');
 			const method = query.get('code_challenge_method') ?? 'plain';
-			if (challengeValue && method !== 'S256' && method !== 'plain') throw new OAuthError(400, 'invalid_request', `Unsupported code_challenge_method ${method}.`);
+			if (challengeValue && method !== 'S256' && method !== 'plain')
+				throw new OAuthError(
+					400,
+					'invalid_request',
+					`Unsupported code_challenge_method ${method}.`,
+				);
 			const code = newSecret();
 			const scopes = (query.get('scope') ?? '').split(/[\s,]+/).filter(Boolean);
 			authCodes.set(code, {
 				userId: authorizeUserId,
 				redirectUri,
 				scopes: scopes.length ? scopes : ['chat'],
-				challenge: challengeValue ? { value: challengeValue, method: method as 'S256' | 'plain' } : undefined,
+				challenge: challengeValue
+					? { value: challengeValue, method: method as 'S256' | 'plain' }
+					: undefined,
 				expiresAt: Date.now() + AUTH_CODE_LIFETIME_MS,
 			});
 			location.searchParams.set('code', code);
@@ -1328,7 +1703,12 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		if (body === undefined) throw badRequest('A request body is required.');
 		if (typeof body === 'string') {
 			const type = String(req.headers['content-type'] ?? '');
-			if (!type.includes('json')) throw new ApiError(415, 'unsupported.media.type', `Content-Type ${type || '(none)'} is not supported; use application/json.`);
+			if (!type.includes('json'))
+				throw new ApiError(
+					415,
+					'unsupported.media.type',
+					`Content-Type ${type || '(none)'} is not supported; use application/json.`,
+				);
 			throw badRequest('The request body is not valid JSON.');
 		}
 		if (!isRecord(body)) throw badRequest('The request body must be a JSON object.');
@@ -1355,7 +1735,8 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		routes: routes.map(({ method, path, operation }) => ({ method, path, operation })),
 		settings,
 		userSettings,
-		issueUserToken: (userId, opts = {}) => mintToken('user', requireUser(userId).id, opts.scopes ?? ['chat'], opts.lifetimeSeconds),
+		issueUserToken: (userId, opts = {}) =>
+			mintToken('user', requireUser(userId).id, opts.scopes ?? ['chat'], opts.lifetimeSeconds),
 		issueClientToken: (opts = {}) => mintToken('client', undefined, [], opts.lifetimeSeconds),
 		expireToken(accessToken) {
 			const token = tokens.get(accessToken);
@@ -1366,15 +1747,26 @@ export async function startGenesysEmulator(options: GenesysEmulatorOptions = {})
 		},
 		addUser(name) {
 			const id = randomUUID();
-			const user: EmulatorUser = { id, name, jid: `${id.replace(/-/g, '').slice(0, 24)}@${USER_JID_DOMAIN}` };
+			const user: EmulatorUser = {
+				id,
+				name,
+				jid: `${id.replace(/-/g, '').slice(0, 24)}@${USER_JID_DOMAIN}`,
+			};
 			users.push(user);
 			usersById.set(id, user);
 			return user;
 		},
-		createRoom: (ownerUserId, subject, memberUserIds = []) => createRoomState(requireUser(ownerUserId).id, subject, memberUserIds).jid,
-		addRoomMessages: (roomJid, fromUserId, count, opts = {}) => seedMessages(roomByJid(roomJid), requireUser(fromUserId).id, count, opts),
+		createRoom: (ownerUserId, subject, memberUserIds = []) =>
+			createRoomState(requireUser(ownerUserId).id, subject, memberUserIds).jid,
+		addRoomMessages: (roomJid, fromUserId, count, opts = {}) =>
+			seedMessages(roomByJid(roomJid), requireUser(fromUserId).id, count, opts),
 		addUserMessages: (fromUserId, toUserId, count, opts = {}) =>
-			seedMessages(oneOnOne(requireUser(fromUserId).id, requireUser(toUserId).id), fromUserId, count, opts),
+			seedMessages(
+				oneOnOne(requireUser(fromUserId).id, requireUser(toUserId).id),
+				fromUserId,
+				count,
+				opts,
+			),
 		getMessage: (id) => messages.get(id),
 		messageJson: (id) => {
 			const message = messages.get(id);

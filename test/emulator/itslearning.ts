@@ -9,10 +9,21 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type {
+	FastifyError,
+	FastifyInstance,
+	FastifyReply,
+	FastifyRequest,
+	HTTPMethods,
+} from 'fastify';
 
 import { installChaos, type ChaosControl } from './chaos';
-import { createEmulatorCore, type EmulatorCore, type MultipartBody, type RecordedRequest } from './core';
+import {
+	createEmulatorCore,
+	type EmulatorCore,
+	type MultipartBody,
+	type RecordedRequest,
+} from './core';
 
 const API = '/restapi/personal/instantmessages';
 const TOKEN_PATH = '/restapi/oauth2/token';
@@ -162,7 +173,12 @@ export interface ItslearningEmulator extends EmulatorCore, ChaosControl {
 	/** One-to-one when exactly one other participant and no name, otherwise a group. */
 	createThread(creatorId: number, participantIds: number[], name?: string): EmulatedThread;
 	/** Appends `count` messages `${textPrefix} 1..count` (default prefix 'Message'). */
-	addMessages(threadId: number, fromPersonId: number, count: number, textPrefix?: string): EmulatedMessage[];
+	addMessages(
+		threadId: number,
+		fromPersonId: number,
+		count: number,
+		textPrefix?: string,
+	): EmulatedMessage[];
 	getThread(id: number): EmulatedThread | undefined;
 	getMessage(id: number): EmulatedMessage | undefined;
 	unreadCount(personId: number, threadId: number): number;
@@ -200,7 +216,8 @@ function parseInteger(raw: string, kind: IntKind, label: string): number {
 	const text = raw.trim();
 	const value = /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
 	const [min, max] = INT_RANGE[kind];
-	if (!Number.isSafeInteger(value) || value < min || value > max) throw badRequest(`The value '${raw}' is not valid for ${label}.`);
+	if (!Number.isSafeInteger(value) || value < min || value > max)
+		throw badRequest(`The value '${raw}' is not valid for ${label}.`);
 	return value;
 }
 
@@ -228,7 +245,8 @@ class JsonFields {
 	int(name: string, kind: IntKind = 'int32'): number | undefined {
 		const value = this.value(name);
 		if (value === undefined) return undefined;
-		if (typeof value !== 'number' && typeof value !== 'string') throw badRequest(`${name} must be an integer.`);
+		if (typeof value !== 'number' && typeof value !== 'string')
+			throw badRequest(`${name} must be an integer.`);
 		return parseInteger(String(value), kind, name);
 	}
 
@@ -249,7 +267,8 @@ class JsonFields {
 	stringList(name: string): string[] | undefined {
 		const value = this.value(name);
 		if (value === undefined) return undefined;
-		if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw badRequest(`${name} must be an array of strings.`);
+		if (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))
+			throw badRequest(`${name} must be an array of strings.`);
 		return value as string[];
 	}
 
@@ -263,7 +282,9 @@ class JsonFields {
 }
 
 function isMultipart(value: unknown): value is MultipartBody {
-	return typeof value === 'object' && value !== null && Array.isArray((value as MultipartBody).files);
+	return (
+		typeof value === 'object' && value !== null && Array.isArray((value as MultipartBody).files)
+	);
 }
 
 function recordOf(req: FastifyRequest): RecordedRequest {
@@ -293,7 +314,10 @@ class Args {
 		return this.record.queryPairs.find(([key]) => key.toLowerCase() === lower)?.[1];
 	}
 
-	queryInt(name: string, limits: { kind?: IntKind; min?: number; max?: number } = {}): number | undefined {
+	queryInt(
+		name: string,
+		limits: { kind?: IntKind; min?: number; max?: number } = {},
+	): number | undefined {
 		const raw = this.query(name);
 		if (raw === undefined || raw === '') return undefined;
 		return inRange(parseInteger(raw, limits.kind ?? 'int32', name), name, limits.min, limits.max);
@@ -325,7 +349,10 @@ class Args {
 		const type = String(this.req.headers['content-type'] ?? '');
 		if (!type.toLowerCase().includes('json')) {
 			const media = type.split(';')[0].trim() || 'application/octet-stream';
-			throw new ApiError(415, `The request entity's media type '${media}' is not supported for this resource.`);
+			throw new ApiError(
+				415,
+				`The request entity's media type '${media}' is not supported for this resource.`,
+			);
 		}
 		try {
 			return JSON.parse(raw.toString('utf8'));
@@ -340,14 +367,18 @@ class Args {
 			if (required) throw badRequest('The request body is required.');
 			return new JsonFields({});
 		}
-		if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('The request body must be a JSON object.');
+		if (typeof body !== 'object' || body === null || Array.isArray(body))
+			throw badRequest('The request body must be a JSON object.');
 		return new JsonFields(body as Record<string, unknown>);
 	}
 
 	multipart(): MultipartBody {
 		const type = String(this.req.headers['content-type'] ?? '');
 		if (!type.toLowerCase().startsWith('multipart/form-data')) {
-			throw new ApiError(415, `The request entity's media type '${type.split(';')[0] || 'none'}' is not supported: send multipart/form-data.`);
+			throw new ApiError(
+				415,
+				`The request entity's media type '${type.split(';')[0] || 'none'}' is not supported: send multipart/form-data.`,
+			);
 		}
 		return isMultipart(this.record.body) ? this.record.body : { fields: {}, files: [] };
 	}
@@ -365,20 +396,38 @@ interface EntityList<T> {
 	PageSize: number;
 }
 
-const entityList = <T>(items: T[], total: number, pageIndex: number, pageSize: number): EntityList<T> => ({
+const entityList = <T>(
+	items: T[],
+	total: number,
+	pageIndex: number,
+	pageSize: number,
+): EntityList<T> => ({
 	EntityArray: items,
 	Total: total,
 	CurrentPageIndex: pageIndex,
 	PageSize: pageSize,
 });
 
-const HIERARCHY_ROLE: Record<RoleName, number> = { Guest: 1, Student: 2, Teacher: 3, Administrator: 4, Parent: 0 };
+const HIERARCHY_ROLE: Record<RoleName, number> = {
+	Guest: 1,
+	Student: 2,
+	Teacher: 3,
+	Administrator: 4,
+	Parent: 0,
+};
 const RECIPIENT_ROLES: RoleName[] = ['Guest', 'Student', 'Teacher', 'Administrator', 'Parent'];
-const REFERENCE_TYPES: ReferenceType[] = ['None', 'Shared', 'Replied', 'AbuseReported', 'AbuseReportedThread'];
+const REFERENCE_TYPES: ReferenceType[] = [
+	'None',
+	'Shared',
+	'Replied',
+	'AbuseReported',
+	'AbuseReportedThread',
+];
 
 const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const pad = (n: number) => String(n).padStart(2, '0');
-const dateStamp = (d: Date) => `${pad(d.getUTCDate())}.${pad(d.getUTCMonth() + 1)}.${d.getUTCFullYear()}`;
+const dateStamp = (d: Date) =>
+	`${pad(d.getUTCDate())}.${pad(d.getUTCMonth() + 1)}.${d.getUTCFullYear()}`;
 const timeStamp = (d: Date) => `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 
 function relative(iso: string): string {
@@ -399,8 +448,11 @@ function parseRole(raw: string): RoleName {
 function parseReferenceType(raw: unknown): ReferenceType | undefined {
 	if (raw === undefined) return undefined;
 	const type =
-		typeof raw === 'number' ? REFERENCE_TYPES[raw - 1] : REFERENCE_TYPES.find((name) => name.toLowerCase() === String(raw).toLowerCase());
-	if (!type) throw badRequest(`The value '${String(raw)}' is not valid for ReferencedInstantMessageType.`);
+		typeof raw === 'number'
+			? REFERENCE_TYPES[raw - 1]
+			: REFERENCE_TYPES.find((name) => name.toLowerCase() === String(raw).toLowerCase());
+	if (!type)
+		throw badRequest(`The value '${String(raw)}' is not valid for ReferencedInstantMessageType.`);
 	return type;
 }
 
@@ -475,7 +527,8 @@ function firstIndexAtLeast(ids: number[], value: number): number {
 }
 
 const unique = (ids: number[]) => [...new Set(ids)];
-const contains = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
+const contains = (haystack: string, needle: string) =>
+	haystack.toLowerCase().includes(needle.toLowerCase());
 
 class World {
 	readonly persons = new Map<number, EmulatedPerson>();
@@ -522,13 +575,15 @@ class World {
 
 	location(kind: 'Course' | 'Project', id: number, viewer: number): EmulatedLocation {
 		const location = (kind === 'Course' ? this.courses : this.projects).get(id);
-		if (!location || !location.PersonIds.includes(viewer)) throw notFound(`${kind} ${id} was not found.`);
+		if (!location || !location.PersonIds.includes(viewer))
+			throw notFound(`${kind} ${id} was not found.`);
 		return location;
 	}
 
 	thread(viewer: number, id: number): EmulatedThread {
 		const thread = this.threads.get(id);
-		if (!thread || !thread.Participants.has(viewer)) throw notFound(`The instant message thread ${id} was not found.`);
+		if (!thread || !thread.Participants.has(viewer))
+			throw notFound(`The instant message thread ${id} was not found.`);
 		return thread;
 	}
 
@@ -545,7 +600,8 @@ class World {
 	}
 
 	requireModerator(thread: EmulatedThread, personId: number): void {
-		if (!this.isModerator(thread, personId)) throw forbidden('Only the thread creator or a moderator may do this.');
+		if (!this.isModerator(thread, personId))
+			throw forbidden('Only the thread creator or a moderator may do this.');
 	}
 
 	isBlocked(blocker: number, blocked: number): boolean {
@@ -557,10 +613,18 @@ class World {
 	createThread(
 		creatorId: number,
 		members: EmulatedParticipant[],
-		options: { type: ThreadType; name?: string; locations?: EmulatedThread['Locations']; collaborationId?: number },
+		options: {
+			type: ThreadType;
+			name?: string;
+			locations?: EmulatedThread['Locations'];
+			collaborationId?: number;
+		},
 	): EmulatedThread {
-		const participants = new Map<number, EmulatedParticipant>([[creatorId, { PersonId: creatorId, SourceLocationId: null, SourceLocationType: null }]]);
-		for (const member of members) if (!participants.has(member.PersonId)) participants.set(member.PersonId, member);
+		const participants = new Map<number, EmulatedParticipant>([
+			[creatorId, { PersonId: creatorId, SourceLocationId: null, SourceLocationType: null }],
+		]);
+		for (const member of members)
+			if (!participants.has(member.PersonId)) participants.set(member.PersonId, member);
 		const thread: EmulatedThread = {
 			InstantMessageThreadId: ++this.nextThreadId,
 			Name: options.name ?? '',
@@ -583,7 +647,13 @@ class World {
 	}
 
 	/** Appends a message: new global id, thread gets the next SortIndex and reappears for everyone. */
-	post(thread: EmulatedThread, from: number, text: string, attachment: EmulatedFile | null = null, reference?: ResolvedReference): EmulatedMessage {
+	post(
+		thread: EmulatedThread,
+		from: number,
+		text: string,
+		attachment: EmulatedFile | null = null,
+		reference?: ResolvedReference,
+	): EmulatedMessage {
 		const message: EmulatedMessage = {
 			MessageId: ++this.nextMessageId,
 			InstantMessageThreadId: thread.InstantMessageThreadId,
@@ -637,11 +707,22 @@ class World {
 
 	oneToOne(a: number, b: number): EmulatedThread | undefined {
 		if (a === b) return undefined;
-		return [...this.threads.values()].find((t) => t.Type === 'OneToOne' && t.Participants.size === 2 && t.Participants.has(a) && t.Participants.has(b));
+		return [...this.threads.values()].find(
+			(t) =>
+				t.Type === 'OneToOne' &&
+				t.Participants.size === 2 &&
+				t.Participants.has(a) &&
+				t.Participants.has(b),
+		);
 	}
 
 	/** `max` messages newest first: just below `upper`, just above `lower`, or the newest. */
-	messageWindow(thread: EmulatedThread, max: number, upper?: number, lower?: number): EmulatedMessage[] {
+	messageWindow(
+		thread: EmulatedThread,
+		max: number,
+		upper?: number,
+		lower?: number,
+	): EmulatedMessage[] {
 		const ids = thread.MessageIds;
 		let start: number;
 		let end: number;
@@ -656,14 +737,26 @@ class World {
 	}
 
 	/** messages/v3 cursor page: ids strictly below `fromId` (newest when omitted), newest first. */
-	messagesBefore(thread: EmulatedThread, fromId: number | undefined, size: number): { items: EmulatedMessage[]; hasMore: boolean } {
-		const end = fromId === undefined ? thread.MessageIds.length : firstIndexAtLeast(thread.MessageIds, fromId);
+	messagesBefore(
+		thread: EmulatedThread,
+		fromId: number | undefined,
+		size: number,
+	): { items: EmulatedMessage[]; hasMore: boolean } {
+		const end =
+			fromId === undefined
+				? thread.MessageIds.length
+				: firstIndexAtLeast(thread.MessageIds, fromId);
 		const start = Math.max(0, end - size);
-		return { items: this.messagesOf(thread.MessageIds.slice(start, end).reverse()), hasMore: start > 0 };
+		return {
+			items: this.messagesOf(thread.MessageIds.slice(start, end).reverse()),
+			hasMore: start > 0,
+		};
 	}
 
 	private messagesOf(ids: number[]): EmulatedMessage[] {
-		return ids.map((id) => this.messages.get(id)).filter((m): m is EmulatedMessage => m !== undefined);
+		return ids
+			.map((id) => this.messages.get(id))
+			.filter((m): m is EmulatedMessage => m !== undefined);
 	}
 
 	// --- sending
@@ -671,19 +764,31 @@ class World {
 	send(viewer: number, request: SendRequest): EmulatedThread {
 		const existing = request.threadId ? this.thread(viewer, request.threadId) : undefined;
 		const members = existing ? undefined : this.recipients(viewer, request);
-		if (existing && !existing.RepliesAreEnabled && !this.isModerator(existing, viewer)) throw forbidden('Replies are disabled in this thread.');
+		if (existing && !existing.RepliesAreEnabled && !this.isModerator(existing, viewer))
+			throw forbidden('Replies are disabled in this thread.');
 		const files = [...new Set(request.fileIds)].map((id) => this.takeableUpload(viewer, id));
 		const reference = request.reference && this.resolveReference(viewer, request.reference);
-		if (!request.text.trim() && files.length === 0 && !reference) throw badRequest('The message has neither Text nor FileIds.');
+		if (!request.text.trim() && files.length === 0 && !reference)
+			throw badRequest('The message has neither Text nor FileIds.');
 
 		const targets = existing ? [existing] : this.openThreads(viewer, request, members ?? new Map());
 		for (const thread of targets) {
 			if (files.length === 0) this.post(thread, viewer, request.text, null, reference);
-			files.forEach((file, i) => this.post(thread, viewer, i === 0 ? request.text : '', file, i === 0 ? reference : undefined));
+			files.forEach((file, i) =>
+				this.post(
+					thread,
+					viewer,
+					i === 0 ? request.text : '',
+					file,
+					i === 0 ? reference : undefined,
+				),
+			);
 		}
 		for (const file of files) this.uploads.delete(file.FileId);
-		if (reference?.type === 'AbuseReported' && reference.messageId !== null) this.messages.get(reference.messageId)?.AbuseReportedBy.add(viewer);
-		if (reference?.type === 'AbuseReportedThread') this.threads.get(reference.threadId)?.AbuseReportedBy.add(viewer);
+		if (reference?.type === 'AbuseReported' && reference.messageId !== null)
+			this.messages.get(reference.messageId)?.AbuseReportedBy.add(viewer);
+		if (reference?.type === 'AbuseReportedThread')
+			this.threads.get(reference.threadId)?.AbuseReportedBy.add(viewer);
 		return targets[targets.length - 1];
 	}
 
@@ -692,67 +797,113 @@ class World {
 		const members = new Map<number, EmulatedParticipant>();
 		const add = (personId: number, source: { Id: number; Type: LocationTypeValue } | null) => {
 			if (personId !== viewer && !members.has(personId)) {
-				members.set(personId, { PersonId: personId, SourceLocationId: source?.Id ?? null, SourceLocationType: source?.Type ?? null });
+				members.set(personId, {
+					PersonId: personId,
+					SourceLocationId: source?.Id ?? null,
+					SourceLocationType: source?.Type ?? null,
+				});
 			}
 		};
 		for (const id of unique(request.toPersonIds)) {
 			const person = this.person(id);
-			if (this.isBlocked(person.PersonId, viewer)) throw forbidden(`${person.FullName} does not accept messages from you.`);
+			if (this.isBlocked(person.PersonId, viewer))
+				throw forbidden(`${person.FullName} does not accept messages from you.`);
 			add(id, null);
 		}
 		for (const id of unique(request.courseIds)) {
-			for (const member of this.location('Course', id, viewer).PersonIds) add(member, { Id: id, Type: LocationType.Course });
+			for (const member of this.location('Course', id, viewer).PersonIds)
+				add(member, { Id: id, Type: LocationType.Course });
 		}
 		for (const id of unique(request.projectIds)) {
-			for (const member of this.location('Project', id, viewer).PersonIds) add(member, { Id: id, Type: LocationType.Project });
+			for (const member of this.location('Project', id, viewer).PersonIds)
+				add(member, { Id: id, Type: LocationType.Project });
 		}
 		if (members.size === 0) {
-			throw badRequest('No recipients: set InstantMessageThreadId, ToPersonIds, CourseIds or ProjectIds (the sender alone is not a recipient).');
+			throw badRequest(
+				'No recipients: set InstantMessageThreadId, ToPersonIds, CourseIds or ProjectIds (the sender alone is not a recipient).',
+			);
 		}
 		return members;
 	}
 
-	private openThreads(viewer: number, request: SendRequest, members: Map<number, EmulatedParticipant>): EmulatedThread[] {
-		const direct = (personId: number) => this.oneToOne(viewer, personId) ?? this.createThread(viewer, [members.get(personId)!], { type: 'OneToOne' });
+	private openThreads(
+		viewer: number,
+		request: SendRequest,
+		members: Map<number, EmulatedParticipant>,
+	): EmulatedThread[] {
+		const direct = (personId: number) =>
+			this.oneToOne(viewer, personId) ??
+			this.createThread(viewer, [members.get(personId)!], { type: 'OneToOne' });
 		if (request.individually) return [...members.keys()].map(direct);
 		const courses = unique(request.courseIds);
 		const projects = unique(request.projectIds);
 		const persons = unique(request.toPersonIds);
-		if (persons.length === 1 && courses.length === 0 && projects.length === 0) return [direct(persons[0])];
+		if (persons.length === 1 && courses.length === 0 && projects.length === 0)
+			return [direct(persons[0])];
 		const locations = [
 			...courses.map((Id) => ({ Type: LocationType.Course, Id })),
 			...projects.map((Id) => ({ Type: LocationType.Project, Id })),
 		];
 		const single = persons.length === 0 && locations.length === 1 ? locations[0] : undefined;
-		const type: ThreadType = single ? (single.Type === LocationType.Course ? 'Course' : 'Project') : 'Group';
-		const name = single ? (single.Type === LocationType.Course ? this.courses : this.projects).get(single.Id)?.Title : undefined;
+		const type: ThreadType = single
+			? single.Type === LocationType.Course
+				? 'Course'
+				: 'Project'
+			: 'Group';
+		const name = single
+			? (single.Type === LocationType.Course ? this.courses : this.projects).get(single.Id)?.Title
+			: undefined;
 		return [this.createThread(viewer, [...members.values()], { type, name, locations })];
 	}
 
 	private takeableUpload(viewer: number, fileId: string): EmulatedFile {
 		const file = this.uploads.get(fileId);
-		if (!file || file.UploadedBy !== viewer) throw badRequest(`The file '${fileId}' is not one of your uploaded files (upload it with attachment/v1 first).`);
+		if (!file || file.UploadedBy !== viewer)
+			throw badRequest(
+				`The file '${fileId}' is not one of your uploaded files (upload it with attachment/v1 first).`,
+			);
 		return file;
 	}
 
-	private resolveReference(viewer: number, reference: NonNullable<SendRequest['reference']>): ResolvedReference | undefined {
+	private resolveReference(
+		viewer: number,
+		reference: NonNullable<SendRequest['reference']>,
+	): ResolvedReference | undefined {
 		if (reference.type === 'None') return undefined;
 		if (reference.type === 'AbuseReportedThread') {
-			if (!reference.threadId) throw badRequest('OriginMessageThreadId is required to report a thread.');
-			return { type: reference.type, messageId: null, threadId: this.thread(viewer, reference.threadId).InstantMessageThreadId };
+			if (!reference.threadId)
+				throw badRequest('OriginMessageThreadId is required to report a thread.');
+			return {
+				type: reference.type,
+				messageId: null,
+				threadId: this.thread(viewer, reference.threadId).InstantMessageThreadId,
+			};
 		}
-		if (!reference.messageId) throw badRequest(`A message id is required for ReferencedInstantMessageType '${reference.type}'.`);
+		if (!reference.messageId)
+			throw badRequest(
+				`A message id is required for ReferencedInstantMessageType '${reference.type}'.`,
+			);
 		const origin = this.message(viewer, reference.messageId);
-		return { type: reference.type, messageId: origin.MessageId, threadId: origin.InstantMessageThreadId };
+		return {
+			type: reference.type,
+			messageId: origin.MessageId,
+			threadId: origin.InstantMessageThreadId,
+		};
 	}
 
 	// --- thread membership and settings
 
 	addParticipants(thread: EmulatedThread, personIds: number[]): void {
-		if (thread.Type === 'OneToOne') throw badRequest('Participants cannot be added to a one-to-one thread.');
+		if (thread.Type === 'OneToOne')
+			throw badRequest('Participants cannot be added to a one-to-one thread.');
 		for (const id of personIds) this.person(id);
 		for (const id of personIds) {
-			if (!thread.Participants.has(id)) thread.Participants.set(id, { PersonId: id, SourceLocationId: null, SourceLocationType: null });
+			if (!thread.Participants.has(id))
+				thread.Participants.set(id, {
+					PersonId: id,
+					SourceLocationId: null,
+					SourceLocationType: null,
+				});
 		}
 	}
 
@@ -767,7 +918,10 @@ class World {
 	addModerators(thread: EmulatedThread, viewer: number, personIds: number[]): void {
 		this.requireModerator(thread, viewer);
 		const outsider = personIds.find((id) => !thread.Participants.has(id));
-		if (outsider !== undefined) throw badRequest(`Person ${outsider} is not a participant of thread ${thread.InstantMessageThreadId}.`);
+		if (outsider !== undefined)
+			throw badRequest(
+				`Person ${outsider} is not a participant of thread ${thread.InstantMessageThreadId}.`,
+			);
 		for (const id of personIds) thread.ModeratorIds.add(id);
 	}
 
@@ -779,9 +933,19 @@ class World {
 		}
 		if (fields.bool('UpdateParticipants')) {
 			this.requireModerator(thread, viewer);
-			const wanted = new Set([...(fields.intList('PersonIds') ?? []).map((id) => this.person(id).PersonId), viewer]);
-			for (const id of [...thread.Participants.keys()]) if (!wanted.has(id)) this.removeParticipants(thread, viewer, [id]);
-			for (const id of wanted) if (!thread.Participants.has(id)) thread.Participants.set(id, { PersonId: id, SourceLocationId: null, SourceLocationType: null });
+			const wanted = new Set([
+				...(fields.intList('PersonIds') ?? []).map((id) => this.person(id).PersonId),
+				viewer,
+			]);
+			for (const id of [...thread.Participants.keys()])
+				if (!wanted.has(id)) this.removeParticipants(thread, viewer, [id]);
+			for (const id of wanted)
+				if (!thread.Participants.has(id))
+					thread.Participants.set(id, {
+						PersonId: id,
+						SourceLocationId: null,
+						SourceLocationType: null,
+					});
 		}
 		if (fields.bool('ToggleEnableDisableReplies')) {
 			this.requireModerator(thread, viewer);
@@ -791,7 +955,11 @@ class World {
 
 	collaborationThread(viewer: number, collaborationId: number): EmulatedThread {
 		if (collaborationId <= 0) throw notFound(`Collaboration ${collaborationId} was not found.`);
-		const member: EmulatedParticipant = { PersonId: viewer, SourceLocationId: collaborationId, SourceLocationType: LocationType.Collaboration };
+		const member: EmulatedParticipant = {
+			PersonId: viewer,
+			SourceLocationId: collaborationId,
+			SourceLocationType: LocationType.Collaboration,
+		};
 		const existing = this.threads.get(this.collaborations.get(collaborationId) ?? -1);
 		if (existing) {
 			if (!existing.Participants.has(viewer)) existing.Participants.set(viewer, member);
@@ -812,7 +980,8 @@ class World {
 
 	setDeleted(message: EmulatedMessage, viewer: number, deleted: boolean): void {
 		const thread = this.threads.get(message.InstantMessageThreadId)!;
-		if (message.CreatedBy !== viewer && !this.isModerator(thread, viewer)) throw forbidden('You may not delete or restore this message.');
+		if (message.CreatedBy !== viewer && !this.isModerator(thread, viewer))
+			throw forbidden('You may not delete or restore this message.');
 		message.IsDeleted = deleted;
 		message.DeletedBy = deleted ? viewer : null;
 	}
@@ -836,13 +1005,22 @@ class World {
 	}
 
 	canMessage(viewer: number, person: EmulatedPerson): boolean {
-		return !person.MessagingDisabled && !this.isBlocked(viewer, person.PersonId) && !this.isBlocked(person.PersonId, viewer);
+		return (
+			!person.MessagingDisabled &&
+			!this.isBlocked(viewer, person.PersonId) &&
+			!this.isBlocked(person.PersonId, viewer)
+		);
 	}
 
 	starredCount(viewer: number): number {
 		let count = 0;
 		for (const message of this.messages.values()) {
-			if (message.StarredBy.has(viewer) && !message.IsDeleted && this.threads.get(message.InstantMessageThreadId)?.Participants.has(viewer)) count++;
+			if (
+				message.StarredBy.has(viewer) &&
+				!message.IsDeleted &&
+				this.threads.get(message.InstantMessageThreadId)?.Participants.has(viewer)
+			)
+				count++;
 		}
 		return count;
 	}
@@ -866,9 +1044,18 @@ class World {
 		const files = body.files.map((part) => {
 			const name = part.filename || 'file';
 			const extension = /\.[^.]+$/.exec(name)?.[0].toLowerCase() ?? '';
-			if (ILLEGAL_EXTENSIONS.includes(extension)) throw badRequest(`Files of type '${extension}' may not be uploaded.`);
-			if (part.content.length > MAX_ATTACHMENT_BYTES) throw badRequest(`The file '${name}' exceeds ${MAX_ATTACHMENT_BYTES} bytes.`);
-			return { FileId: randomUUID(), FileName: name, MimeType: part.mimeType, Size: part.content.length, Content: part.content, UploadedBy: viewer };
+			if (ILLEGAL_EXTENSIONS.includes(extension))
+				throw badRequest(`Files of type '${extension}' may not be uploaded.`);
+			if (part.content.length > MAX_ATTACHMENT_BYTES)
+				throw badRequest(`The file '${name}' exceeds ${MAX_ATTACHMENT_BYTES} bytes.`);
+			return {
+				FileId: randomUUID(),
+				FileName: name,
+				MimeType: part.mimeType,
+				Size: part.content.length,
+				Content: part.content,
+				UploadedBy: viewer,
+			};
 		});
 		for (const file of files) this.uploads.set(file.FileId, file);
 		return files;
@@ -882,7 +1069,11 @@ class World {
 
 	download(viewer: number, fileId: string): RawBody {
 		const entry = this.attachments.get(fileId);
-		const visible = entry?.messageIds.some((id) => this.threads.get(this.messages.get(id)?.InstantMessageThreadId ?? -1)?.Participants.has(viewer));
+		const visible = entry?.messageIds.some((id) =>
+			this.threads
+				.get(this.messages.get(id)?.InstantMessageThreadId ?? -1)
+				?.Participants.has(viewer),
+		);
 		if (!entry || !visible) throw notFound(`The file '${fileId}' was not found.`);
 		return new RawBody(entry.file.Content, entry.file.MimeType, entry.file.FileName);
 	}
@@ -898,7 +1089,8 @@ class World {
 		if (search.starred) filters.push((m) => m.StarredBy.has(viewer));
 		const hits: Array<{ thread: EmulatedThread; matching: number[] }> = [];
 		for (const thread of this.visibleThreads(viewer)) {
-			if (search.threadId !== undefined && thread.InstantMessageThreadId !== search.threadId) continue;
+			if (search.threadId !== undefined && thread.InstantMessageThreadId !== search.threadId)
+				continue;
 			if (search.unread && this.unreadCount(viewer, thread) === 0) continue;
 			if (filters.length === 0) {
 				hits.push({ thread, matching: [] });
@@ -911,7 +1103,12 @@ class World {
 		}
 		const page = hits.slice(search.page * search.size, (search.page + 1) * search.size);
 		return entityList(
-			page.map(({ thread, matching }) => this.threadView(thread, viewer, { messages: this.recentMessages(thread, viewer, search.maxMessages), matching })),
+			page.map(({ thread, matching }) =>
+				this.threadView(thread, viewer, {
+					messages: this.recentMessages(thread, viewer, search.maxMessages),
+					matching,
+				}),
+			),
 			hits.length,
 			search.page,
 			search.size,
@@ -927,10 +1124,17 @@ class World {
 	suggestions(viewer: number, text: string, max: number): Json[] {
 		return this.visibleThreads(viewer)
 			.map((thread) => {
-				const other = thread.Type === 'OneToOne' ? [...thread.Participants.keys()].find((id) => id !== viewer) : undefined;
+				const other =
+					thread.Type === 'OneToOne'
+						? [...thread.Participants.keys()].find((id) => id !== viewer)
+						: undefined;
 				return other !== undefined
 					? { Type: 'OneToOne', Id: other, Label: this.personInfo(other).FullName }
-					: { Type: thread.Type === 'GroupPlaceHolder' ? 'Group' : thread.Type, Id: thread.InstantMessageThreadId, Label: this.threadName(thread, viewer) };
+					: {
+							Type: thread.Type === 'GroupPlaceHolder' ? 'Group' : thread.Type,
+							Id: thread.InstantMessageThreadId,
+							Label: this.threadName(thread, viewer),
+						};
 			})
 			.filter((suggestion) => contains(suggestion.Label, text))
 			.slice(0, max);
@@ -938,7 +1142,9 @@ class World {
 
 	threadSuggestions(viewer: number, text: string): EmulatedThread[] {
 		return this.visibleThreads(viewer).filter(
-			(thread) => contains(this.threadName(thread, viewer), text) || [...thread.Participants.keys()].some((id) => contains(this.personInfo(id).FullName, text)),
+			(thread) =>
+				contains(this.threadName(thread, viewer), text) ||
+				[...thread.Participants.keys()].some((id) => contains(this.personInfo(id).FullName, text)),
 		);
 	}
 
@@ -948,16 +1154,26 @@ class World {
 				p.PersonId !== viewer &&
 				!exclude.has(p.PersonId) &&
 				(roles.length === 0 || roles.includes(p.Role)) &&
-				[p.FullName, p.UserName, `${p.FirstName} ${p.LastName}`].some((label) => contains(label, text)),
+				[p.FullName, p.UserName, `${p.FirstName} ${p.LastName}`].some((label) =>
+					contains(label, text),
+				),
 		);
 		// A role filter asks for people; courses and projects only come back without one.
 		const places = roles.length
 			? []
-			: [...this.courses.values(), ...this.projects.values()].filter((l) => l.PersonIds.includes(viewer) && contains(l.Title, text));
-		return [...people.map((p) => this.personRecipient(p)), ...places.map((l) => this.locationRecipient(l))];
+			: [...this.courses.values(), ...this.projects.values()].filter(
+					(l) => l.PersonIds.includes(viewer) && contains(l.Title, text),
+				);
+		return [
+			...people.map((p) => this.personRecipient(p)),
+			...places.map((l) => this.locationRecipient(l)),
+		];
 	}
 
-	recipientList(viewer: number, ids: { personIds: number[]; courseIds: number[]; projectIds: number[] }): Json[] {
+	recipientList(
+		viewer: number,
+		ids: { personIds: number[]; courseIds: number[]; projectIds: number[] },
+	): Json[] {
 		return [
 			...ids.personIds.map((id) => this.personRecipient(this.person(id))),
 			...ids.courseIds.map((id) => this.locationRecipient(this.location('Course', id, viewer))),
@@ -995,7 +1211,8 @@ class World {
 
 	threadName(thread: EmulatedThread, viewer: number): string {
 		const others = [...thread.Participants.keys()].filter((id) => id !== viewer);
-		if (thread.Type === 'OneToOne' && others.length === 1) return this.personInfo(others[0]).FullName;
+		if (thread.Type === 'OneToOne' && others.length === 1)
+			return this.personInfo(others[0]).FullName;
 		return thread.Name || others.map((id) => this.personInfo(id).FirstName).join(', ');
 	}
 
@@ -1003,7 +1220,12 @@ class World {
 		return this.messageList(thread, viewer, this.messageWindow(thread, max), max);
 	}
 
-	messageList(thread: EmulatedThread, viewer: number, messages: EmulatedMessage[], pageSize: number): EntityList<Json> {
+	messageList(
+		thread: EmulatedThread,
+		viewer: number,
+		messages: EmulatedMessage[],
+		pageSize: number,
+	): EntityList<Json> {
 		return entityList(
 			messages.map((m) => this.messageView(m, viewer)),
 			thread.MessageIds.length,
@@ -1016,8 +1238,14 @@ class World {
 		const author = this.personInfo(message.CreatedBy);
 		const thread = this.threads.get(message.InstantMessageThreadId);
 		const moderator = thread ? this.isModerator(thread, viewer) : false;
-		const child = withChild && message.ReferencedMessageId !== null ? this.messages.get(message.ReferencedMessageId) : undefined;
-		const originThread = message.ReferencedThreadId !== null ? this.threads.get(message.ReferencedThreadId) : undefined;
+		const child =
+			withChild && message.ReferencedMessageId !== null
+				? this.messages.get(message.ReferencedMessageId)
+				: undefined;
+		const originThread =
+			message.ReferencedThreadId !== null
+				? this.threads.get(message.ReferencedThreadId)
+				: undefined;
 		const created = new Date(message.Created);
 		const type = message.ReferenceType;
 		return {
@@ -1034,7 +1262,9 @@ class World {
 			HomeOrganization: author.Organization,
 			CreatedByAvatar: '',
 			Text: message.Text,
-			AttachmentUrl: message.Attachment ? `${this.baseUrl}${FILE_DOWNLOAD_PATH}/${message.Attachment.FileId}` : null,
+			AttachmentUrl: message.Attachment
+				? `${this.baseUrl}${FILE_DOWNLOAD_PATH}/${message.Attachment.FileId}`
+				: null,
 			AttachmentName: message.Attachment?.FileName ?? null,
 			Link: null,
 			LinkTitle: null,
@@ -1057,7 +1287,9 @@ class World {
 			OriginInstantMessageThreadDeletedBy: null,
 			OriginInstantMessageThreadName: originThread ? this.threadName(originThread, viewer) : null,
 			ChildMessage: child ? this.messageView(child, viewer, false) : null,
-			AdditionalHeading: child ? `${type === 'Replied' ? 'Reply to' : 'Shared from'} ${this.personInfo(child.CreatedBy).FullName}` : null,
+			AdditionalHeading: child
+				? `${type === 'Replied' ? 'Reply to' : 'Shared from'} ${this.personInfo(child.CreatedBy).FullName}`
+				: null,
 			IsBroadcastMassMessage: false,
 			IsChildMessageDeletedPermanently: false,
 			CreatedLocal: message.Created,
@@ -1070,7 +1302,9 @@ class World {
 
 	threadView(thread: EmulatedThread, viewer: number, options: ThreadViewOptions = {}): Json {
 		const participants = [...thread.Participants.values()];
-		const others = participants.filter((p) => p.PersonId !== viewer).map((p) => this.personInfo(p.PersonId));
+		const others = participants
+			.filter((p) => p.PersonId !== viewer)
+			.map((p) => this.personInfo(p.PersonId));
 		const inactive = others.filter((p) => p.MessagingDisabled);
 		const lastId = thread.MessageIds[thread.MessageIds.length - 1];
 		const last = lastId === undefined ? undefined : this.messages.get(lastId);
@@ -1083,7 +1317,10 @@ class World {
 			CreatedByTeacher: this.personInfo(thread.CreatedBy).Role === 'Teacher',
 			CreatedBy: thread.CreatedBy,
 			Type: thread.Type,
-			ColorSchema: location?.Type === LocationType.Course ? (this.courses.get(location.Id)?.ColorSchema ?? null) : null,
+			ColorSchema:
+				location?.Type === LocationType.Course
+					? (this.courses.get(location.Id)?.ColorSchema ?? null)
+					: null,
 			Messages: options.messages ?? null,
 			LastMessage: last ? this.messageView(last, viewer) : null,
 			MatchingMessageIds: options.matching ?? [],
@@ -1094,7 +1331,8 @@ class World {
 			NumberOfInactiveParticipants: inactive.length,
 			InactiveParticipantFullName: inactive.length === 1 ? inactive[0].FullName : null,
 			HasCreatorInThread: thread.Participants.has(thread.CreatedBy),
-			IsCurrentUserARecipientWithSourceLocation: thread.Participants.get(viewer)?.SourceLocationType != null,
+			IsCurrentUserARecipientWithSourceLocation:
+				thread.Participants.get(viewer)?.SourceLocationType != null,
 			LocationRecipients: thread.Locations.map((l) => this.locationRecipientRef(l.Type, l.Id)),
 			CanShowParticipantsPage: thread.Type === 'Course',
 			LastReadInstantMessageId: thread.LastRead.get(viewer) ?? 0,
@@ -1104,7 +1342,8 @@ class World {
 			IsThreadAdministrator: thread.Type === 'Course' && moderator,
 			IsThreadModerator: moderator,
 			InstantMessageLocationId: location?.Id ?? 0,
-			IsBlocked: thread.Type === 'OneToOne' && others.some((p) => this.isBlocked(viewer, p.PersonId)),
+			IsBlocked:
+				thread.Type === 'OneToOne' && others.some((p) => this.isBlocked(viewer, p.PersonId)),
 			UserAllowToBlockThread: thread.Type === 'OneToOne',
 			IsAbuse: thread.AbuseReportedBy.has(viewer),
 			IsAbuseReportedByCurrentUser: thread.AbuseReportedBy.has(viewer),
@@ -1136,12 +1375,22 @@ class World {
 	}
 
 	disabledParticipants(thread: EmulatedThread): Json {
-		const disabled = [...thread.Participants.values()].filter((p) => this.personInfo(p.PersonId).MessagingDisabled);
-		return { Count: disabled.length, ThreadParticipants: disabled.length ? disabled.map((p) => this.participantView(p)) : null };
+		const disabled = [...thread.Participants.values()].filter(
+			(p) => this.personInfo(p.PersonId).MessagingDisabled,
+		);
+		return {
+			Count: disabled.length,
+			ThreadParticipants: disabled.length ? disabled.map((p) => this.participantView(p)) : null,
+		};
 	}
 
 	private locationRecipientRef(type: LocationTypeValue, id: number): Json {
-		const location = type === LocationType.Course ? this.courses.get(id) : type === LocationType.Project ? this.projects.get(id) : undefined;
+		const location =
+			type === LocationType.Course
+				? this.courses.get(id)
+				: type === LocationType.Project
+					? this.projects.get(id)
+					: undefined;
 		return {
 			LocationRecipientId: id,
 			Type: type,
@@ -1220,8 +1469,22 @@ function seed(world: World): void {
 			MessagingDisabled: disabled,
 		});
 	}
-	world.courses.set(100, { Id: 100, Type: 'Course', Title: 'Mathematics 101', Code: 'MATH101', ColorSchema: 'blue', PersonIds: [1, 2, 3, 4] });
-	world.projects.set(200, { Id: 200, Type: 'Project', Title: 'Science Fair', Code: null, ColorSchema: null, PersonIds: [1, 2, 5] });
+	world.courses.set(100, {
+		Id: 100,
+		Type: 'Course',
+		Title: 'Mathematics 101',
+		Code: 'MATH101',
+		ColorSchema: 'blue',
+		PersonIds: [1, 2, 3, 4],
+	});
+	world.projects.set(200, {
+		Id: 200,
+		Type: 'Project',
+		Title: 'Science Fair',
+		Code: null,
+		ColorSchema: null,
+		PersonIds: [1, 2, 5],
+	});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1232,8 +1495,10 @@ interface Grant {
 	scopes: string[];
 }
 
-const splitScopes = (scope: string | null | undefined) => (scope ?? '').split(/\s+/).filter(Boolean);
-const hasRequiredScope = (scopes: string[]) => scopes.some((s) => s === REQUIRED_SCOPE || ALL_ACCESS_SCOPES.has(s));
+const splitScopes = (scope: string | null | undefined) =>
+	(scope ?? '').split(/\s+/).filter(Boolean);
+const hasRequiredScope = (scopes: string[]) =>
+	scopes.some((s) => s === REQUIRED_SCOPE || ALL_ACCESS_SCOPES.has(s));
 const secret = (bytes: number) => randomBytes(bytes).toString('hex');
 
 class TokenStore {
@@ -1246,8 +1511,16 @@ class TokenStore {
 	constructor(private readonly lifetimeSeconds: number) {}
 
 	issue(grant: Grant, lifetimeSeconds = this.lifetimeSeconds): IssuedToken {
-		const token: IssuedToken = { access_token: secret(64), token_type: 'Bearer', expires_in: lifetimeSeconds, refresh_token: `1-${secret(32)}` };
-		this.access.set(token.access_token, { ...grant, expiresAt: Date.now() + lifetimeSeconds * 1000 });
+		const token: IssuedToken = {
+			access_token: secret(64),
+			token_type: 'Bearer',
+			expires_in: lifetimeSeconds,
+			refresh_token: `1-${secret(32)}`,
+		};
+		this.access.set(token.access_token, {
+			...grant,
+			expiresAt: Date.now() + lifetimeSeconds * 1000,
+		});
 		this.refresh.set(token.refresh_token, { ...grant, rotated: false });
 		this.refreshTokensIssued++;
 		return token;
@@ -1265,7 +1538,8 @@ class TokenStore {
 		if (!code || !entry) return 'The authorization code is invalid or was already used.';
 		this.codes.delete(code);
 		if (entry.expiresAt <= Date.now()) return 'The authorization code has expired.';
-		if (redirectUri !== null && redirectUri !== entry.redirectUri) return 'redirect_uri does not match the one of the authorization request.';
+		if (redirectUri !== null && redirectUri !== entry.redirectUri)
+			return 'redirect_uri does not match the one of the authorization request.';
 		return this.issue({ personId: entry.personId, scopes: entry.scopes });
 	}
 
@@ -1273,10 +1547,15 @@ class TokenStore {
 	rotate(refreshToken: string | null): IssuedToken | string {
 		const entry = refreshToken ? this.refresh.get(refreshToken) : undefined;
 		if (!refreshToken || !entry) return 'The refresh token is invalid.';
-		if (entry.rotated) return 'The refresh token was already used; refresh tokens rotate, use the newest one.';
+		if (entry.rotated)
+			return 'The refresh token was already used; refresh tokens rotate, use the newest one.';
 		entry.rotated = true;
 		const token = this.issue({ personId: entry.personId, scopes: entry.scopes });
-		this.tokensRefreshed.push({ old: refreshToken, new: token.refresh_token, accessToken: token.access_token });
+		this.tokensRefreshed.push({
+			old: refreshToken,
+			new: token.refresh_token,
+			accessToken: token.access_token,
+		});
 		return token;
 	}
 
@@ -1294,10 +1573,14 @@ function tokenOf(req: FastifyRequest): string | undefined {
 	if (bearer) return bearer[1];
 	const url = req.raw.url ?? '';
 	const q = url.indexOf('?');
-	return q === -1 ? undefined : (new URLSearchParams(url.slice(q + 1)).get('access_token') ?? undefined);
+	return q === -1
+		? undefined
+		: (new URLSearchParams(url.slice(q + 1)).get('access_token') ?? undefined);
 }
 
-function basicCredentials(header: string | undefined): { clientId: string; clientSecret: string } | undefined {
+function basicCredentials(
+	header: string | undefined,
+): { clientId: string; clientSecret: string } | undefined {
 	const m = header ? /^Basic\s+(\S+)$/i.exec(header) : null;
 	if (!m) return undefined;
 	const decoded = Buffer.from(m[1], 'base64').toString('utf8');
@@ -1309,7 +1592,9 @@ function basicCredentials(header: string | undefined): { clientId: string; clien
 			return text;
 		}
 	};
-	return colon === -1 ? { clientId: part(decoded), clientSecret: '' } : { clientId: part(decoded.slice(0, colon)), clientSecret: part(decoded.slice(colon + 1)) };
+	return colon === -1
+		? { clientId: part(decoded), clientSecret: '' }
+		: { clientId: part(decoded.slice(0, colon)), clientSecret: part(decoded.slice(colon + 1)) };
 }
 
 /** Token request fields: form-urlencoded (documented) or, leniently, a JSON object. */
@@ -1317,7 +1602,8 @@ function formFields(body: unknown): URLSearchParams {
 	if (typeof body === 'string') return new URLSearchParams(body);
 	const form = new URLSearchParams();
 	if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-		for (const [key, value] of Object.entries(body)) if (value !== undefined && value !== null) form.set(key, String(value));
+		for (const [key, value] of Object.entries(body))
+			if (value !== undefined && value !== null) form.set(key, String(value));
 	}
 	return form;
 }
@@ -1326,12 +1612,18 @@ function sendJson(reply: FastifyReply, status: number, value: unknown): FastifyR
 	return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(value));
 }
 
-function registerOAuthRoutes(app: FastifyInstance, tokens: TokenStore, settings: { clientId: string; authorizePersonId: number }): void {
+function registerOAuthRoutes(
+	app: FastifyInstance,
+	tokens: TokenStore,
+	settings: { clientId: string; authorizePersonId: number },
+): void {
 	app.get(AUTHORIZE_PATH, async (req, reply) => {
 		const query = new URLSearchParams(recordOf(req).rawQuery);
 		const clientId = query.get('client_id');
-		if (clientId !== settings.clientId) return sendJson(reply, 400, { Message: `Unknown client_id '${clientId ?? ''}'.` });
-		if (query.get('response_type') !== 'code') return sendJson(reply, 400, { Message: "response_type must be 'code'." });
+		if (clientId !== settings.clientId)
+			return sendJson(reply, 400, { Message: `Unknown client_id '${clientId ?? ''}'.` });
+		if (query.get('response_type') !== 'code')
+			return sendJson(reply, 400, { Message: "response_type must be 'code'." });
 		const redirectUri = query.get('redirect_uri') ?? '';
 		let target: URL;
 		try {
@@ -1340,7 +1632,13 @@ function registerOAuthRoutes(app: FastifyInstance, tokens: TokenStore, settings:
 			return sendJson(reply, 400, { Message: 'redirect_uri is missing or not an absolute URL.' });
 		}
 		// Auto-approve: the signed-in browser user consents at once.
-		target.searchParams.set('code', tokens.createCode({ personId: settings.authorizePersonId, scopes: splitScopes(query.get('scope')) }, redirectUri));
+		target.searchParams.set(
+			'code',
+			tokens.createCode(
+				{ personId: settings.authorizePersonId, scopes: splitScopes(query.get('scope')) },
+				redirectUri,
+			),
+		);
 		const state = query.get('state');
 		if (state !== null) target.searchParams.set('state', state);
 		return reply.redirect(target.toString(), 302);
@@ -1349,13 +1647,23 @@ function registerOAuthRoutes(app: FastifyInstance, tokens: TokenStore, settings:
 	app.post(TOKEN_PATH, async (req, reply) => {
 		const form = formFields(recordOf(req).body);
 		const basic = basicCredentials(req.headers.authorization);
-		const fail = (error: string, description: string) => sendJson(reply.header('Cache-Control', 'no-store'), 400, { error, error_description: description });
+		const fail = (error: string, description: string) =>
+			sendJson(reply.header('Cache-Control', 'no-store'), 400, {
+				error,
+				error_description: description,
+			});
 		const clientId = form.get('client_id') ?? basic?.clientId;
-		if (!clientId) return fail('invalid_client', 'client_id is required (form field or HTTP Basic authentication).');
-		if (clientId !== settings.clientId) return fail('invalid_client', `Unknown client_id '${clientId}'.`);
+		if (!clientId)
+			return fail(
+				'invalid_client',
+				'client_id is required (form field or HTTP Basic authentication).',
+			);
+		if (clientId !== settings.clientId)
+			return fail('invalid_client', `Unknown client_id '${clientId}'.`);
 		const grantType = form.get('grant_type');
 		let result: IssuedToken | string;
-		if (grantType === 'authorization_code') result = tokens.redeemCode(form.get('code'), form.get('redirect_uri'));
+		if (grantType === 'authorization_code')
+			result = tokens.redeemCode(form.get('code'), form.get('redirect_uri'));
 		else if (grantType === 'refresh_token') result = tokens.rotate(form.get('refresh_token'));
 		else return fail('unsupported_grant_type', `grant_type '${grantType ?? ''}' is not supported.`);
 		if (typeof result === 'string') return fail('invalid_grant', result);
@@ -1379,7 +1687,12 @@ interface RouteDef extends RouteInfo {
 	handler: Handler;
 }
 
-const route = (sdkMethod: string, method: HTTPMethods, path: string, handler: Handler): RouteDef => ({ sdkMethod, method, path: `${API}${path}`, handler });
+const route = (
+	sdkMethod: string,
+	method: HTTPMethods,
+	path: string,
+	handler: Handler,
+): RouteDef => ({ sdkMethod, method, path: `${API}${path}`, handler });
 
 function sendInstantMessageV2Request(f: JsonFields): SendRequest {
 	const share = f.int('InstantMessageIdToShare', 'int64');
@@ -1391,7 +1704,11 @@ function sendInstantMessageV2Request(f: JsonFields): SendRequest {
 		: replyTo
 			? { type: 'Replied' as const, messageId: replyTo }
 			: type && type !== 'None'
-				? { type, messageId: f.int('OriginInstantMessageId', 'int64'), threadId: f.int('OriginMessageThreadId') }
+				? {
+						type,
+						messageId: f.int('OriginInstantMessageId', 'int64'),
+						threadId: f.int('OriginMessageThreadId'),
+					}
 				: undefined;
 	return {
 		threadId: f.int('InstantMessageThreadId') || undefined,
@@ -1422,7 +1739,8 @@ function apiRoutes(world: World): RouteDef[] {
 	const thread = (c: Ctx) => world.thread(c.me, c.args.pathInt('threadId'));
 	const message = (c: Ctx) => world.message(c.me, c.args.pathInt('instantMessageId', 'int64'));
 	const person = (c: Ctx) => world.person(c.args.pathInt('personId'));
-	const threadJson = (c: Ctx, t: EmulatedThread, options?: ThreadViewOptions) => world.threadView(t, c.me, options);
+	const threadJson = (c: Ctx, t: EmulatedThread, options?: ThreadViewOptions) =>
+		world.threadView(t, c.me, options);
 	const searchText = (c: Ctx) => {
 		const text = c.args.query('searchText')?.trim();
 		if (!text) throw badRequest('The searchText parameter is required.');
@@ -1438,7 +1756,8 @@ function apiRoutes(world: World): RouteDef[] {
 		const t = thread(c);
 		const fields = c.args.fields(true);
 		const bodyId = fields.int('InstantMessageThreadId');
-		if (bodyId && bodyId !== t.InstantMessageThreadId) throw badRequest('InstantMessageThreadId in the body does not match the thread in the path.');
+		if (bodyId && bodyId !== t.InstantMessageThreadId)
+			throw badRequest('InstantMessageThreadId in the body does not match the thread in the path.');
 		edit(t, fields);
 		return threadJson(c, t);
 	};
@@ -1453,7 +1772,10 @@ function apiRoutes(world: World): RouteDef[] {
 		const max = c.args.queryInt('maxMessages', { min: 0, max: MAX_BOUNDED_MESSAGES }) ?? 100;
 		const upper = c.args.queryInt('upperBoundInstantMessageId', { kind: 'int64' });
 		const lower = c.args.queryInt('lowerBoundInstantMessageId', { kind: 'int64' });
-		if (upper !== undefined && lower !== undefined) throw badRequest('Use either upperBoundInstantMessageId or lowerBoundInstantMessageId, not both.');
+		if (upper !== undefined && lower !== undefined)
+			throw badRequest(
+				'Use either upperBoundInstantMessageId or lowerBoundInstantMessageId, not both.',
+			);
 		return world.messageList(t, c.me, world.messageWindow(t, max, upper, lower), max);
 	};
 	/** threads v1/v2: threadPage (0-based), maxThreadCount (default 15), maxMessages per thread. */
@@ -1462,7 +1784,9 @@ function apiRoutes(world: World): RouteDef[] {
 		const page = c.args.queryInt('threadPage', { min: 0 }) ?? 0;
 		const maxMessages = c.args.queryInt('maxMessages', { min: 0, max: MAX_BOUNDED_MESSAGES }) ?? 15;
 		const all = world.visibleThreads(c.me);
-		const items = all.slice(page * size, (page + 1) * size).map((t) => threadJson(c, t, { messages: world.recentMessages(t, c.me, maxMessages) }));
+		const items = all
+			.slice(page * size, (page + 1) * size)
+			.map((t) => threadJson(c, t, { messages: world.recentMessages(t, c.me, maxMessages) }));
 		return entityList(items, all.length, page, size);
 	};
 	const toggle = (set: Set<number>, id: number) => (set.has(id) ? set.delete(id) : set.add(id));
@@ -1474,23 +1798,32 @@ function apiRoutes(world: World): RouteDef[] {
 		route('addParticipantsToThread', 'PUT', '/messagethreads/{threadId}/participants/v1', (c) =>
 			editThread(c, (t, f) => world.addParticipants(t, personIds(f))),
 		),
-		route('cancelAbuseReport', 'DELETE', '/{instantMessageId}/abusereport/v1', (c) => editMessage(c, (m) => m.AbuseReportedBy.delete(c.me))),
+		route('cancelAbuseReport', 'DELETE', '/{instantMessageId}/abusereport/v1', (c) =>
+			editMessage(c, (m) => m.AbuseReportedBy.delete(c.me)),
+		),
 		route('cancelAbuseThreadReport', 'PUT', '/cancelabusethreadreport/{threadId}/v1', (c) => {
 			thread(c).AbuseReportedBy.delete(c.me);
 		}),
-		route('checkPrivacyRules', 'GET', '/privacy/{personId}/v1', (c) => world.canMessage(c.me, person(c))),
+		route('checkPrivacyRules', 'GET', '/privacy/{personId}/v1', (c) =>
+			world.canMessage(c.me, person(c)),
+		),
 		route('deleteAttachment', 'DELETE', '/attachment/v1', (c) => {
 			const fileId = c.args.query('fileId');
 			if (!fileId) throw badRequest('The fileId parameter is required.');
 			world.deleteUpload(c.me, fileId);
 			return httpResponseMessage();
 		}),
-		route('deleteInstantMessage', 'DELETE', '/{instantMessageId}/v1', (c) => editMessage(c, (m) => world.setDeleted(m, c.me, true))),
+		route('deleteInstantMessage', 'DELETE', '/{instantMessageId}/v1', (c) =>
+			editMessage(c, (m) => world.setDeleted(m, c.me, true)),
+		),
 		route('deleteThread', 'DELETE', '/messagethreads/{threadId}/v1', (c) => {
 			thread(c).DeletedFor.add(c.me);
 		}),
-		route('getCollaborationThreadId', 'GET', '/messagethreads/collaborations/{collaborationId}/v1', (c) =>
-			threadJson(c, world.collaborationThread(c.me, c.args.pathInt('collaborationId'))),
+		route(
+			'getCollaborationThreadId',
+			'GET',
+			'/messagethreads/collaborations/{collaborationId}/v1',
+			(c) => threadJson(c, world.collaborationThread(c.me, c.args.pathInt('collaborationId'))),
 		),
 		route('getInstantMessagePermissions', 'GET', '/permissions/v1', (c) => world.permissions(c.me)),
 		route('getMessageThreadsV1', 'GET', '/messagethreads/v1', threadPage),
@@ -1500,15 +1833,32 @@ function apiRoutes(world: World): RouteDef[] {
 			const from = c.args.queryInt('fromSortIndex', { kind: 'int64' });
 			const all = world.visibleThreads(c.me);
 			const older = from === undefined ? all : all.filter((t) => t.SortIndex < from);
-			return { Threads: entityList(older.slice(0, size).map((t) => threadJson(c, t)), all.length, 0, size), HasMore: older.length > size };
+			return {
+				Threads: entityList(
+					older.slice(0, size).map((t) => threadJson(c, t)),
+					all.length,
+					0,
+					size,
+				),
+				HasMore: older.length > size,
+			};
 		}),
-		route('getOneToOneThreadId', 'GET', '/messagethreads/onetoone/{personId}/v1', (c) => world.oneToOne(c.me, person(c).PersonId)?.InstantMessageThreadId ?? 0),
-		route('getParticipantsWithDisabledMessages', 'GET', '/messagethreads/{threadId}/participants/messages-disabled/v1', (c) =>
-			world.disabledParticipants(thread(c)),
+		route(
+			'getOneToOneThreadId',
+			'GET',
+			'/messagethreads/onetoone/{personId}/v1',
+			(c) => world.oneToOne(c.me, person(c).PersonId)?.InstantMessageThreadId ?? 0,
+		),
+		route(
+			'getParticipantsWithDisabledMessages',
+			'GET',
+			'/messagethreads/{threadId}/participants/messages-disabled/v1',
+			(c) => world.disabledParticipants(thread(c)),
 		),
 		route('getRecipientPersons', 'POST', '/recipients/persons/v1', (c) => {
 			const body = c.args.json();
-			if (!Array.isArray(body)) throw badRequest('The body must be a JSON array of person ids, e.g. [1,2].');
+			if (!Array.isArray(body))
+				throw badRequest('The body must be a JSON array of person ids, e.g. [1,2].');
 			const ids = body.map((id) => parseInteger(String(id), 'int32', 'personIds'));
 			return world.recipientList(c.me, { personIds: ids, courseIds: [], projectIds: [] });
 		}),
@@ -1528,7 +1878,10 @@ function apiRoutes(world: World): RouteDef[] {
 			}),
 		),
 		route('getSettingsV1', 'GET', '/settings/v1', () => world.settings()),
-		route('getSettingsV2', 'GET', '/settings/v2', () => ({ ...world.settings(), SignalRServiceVersion: 1 })),
+		route('getSettingsV2', 'GET', '/settings/v2', () => ({
+			...world.settings(),
+			SignalRServiceVersion: 1,
+		})),
 		route('getStarredMessagesCount', 'GET', '/starred/count/v1', (c) => world.starredCount(c.me)),
 		route('getSuggestions', 'GET', '/suggestions/v1', (c) =>
 			world.suggestions(c.me, searchText(c), c.args.queryInt('maxSuggestions', { min: 0 }) ?? 10),
@@ -1537,30 +1890,47 @@ function apiRoutes(world: World): RouteDef[] {
 			const t = thread(c);
 			return threadJson(c, t, { messages: boundedMessages(c, t) });
 		}),
-		route('getThreadMessagesV1', 'GET', '/messagethreads/{threadId}/v1', (c) => boundedMessages(c, thread(c))),
-		route('getThreadMessagesV2', 'GET', '/messagethreads/{threadId}/messages/v2', (c) => boundedMessages(c, thread(c))),
+		route('getThreadMessagesV1', 'GET', '/messagethreads/{threadId}/v1', (c) =>
+			boundedMessages(c, thread(c)),
+		),
+		route('getThreadMessagesV2', 'GET', '/messagethreads/{threadId}/messages/v2', (c) =>
+			boundedMessages(c, thread(c)),
+		),
 		route('getThreadMessagesV3', 'GET', '/messagethreads/{threadId}/messages/v3', (c) => {
 			const t = thread(c);
 			const size = c.args.queryInt('pageSize', { min: 1 }) ?? 20;
 			const page = world.messagesBefore(t, c.args.queryInt('fromId', { kind: 'int64' }), size);
 			return { Messages: world.messageList(t, c.me, page.items, size), HasMore: page.hasMore };
 		}),
-		route('getThreadSuggestions', 'GET', '/messagethreads/suggestions/v1', (c) => world.threadSuggestions(c.me, searchText(c)).map((t) => threadJson(c, t))),
-		route('getThreadUnreadCount', 'GET', '/messagethreads/{threadId}/unread/count/v1', (c) => world.unreadCount(c.me, thread(c))),
-		route('getUnreadThreadsCount', 'GET', '/messagethreads/unread/count/v1', (c) => world.unreadThreadsCount(c.me)),
+		route('getThreadSuggestions', 'GET', '/messagethreads/suggestions/v1', (c) =>
+			world.threadSuggestions(c.me, searchText(c)).map((t) => threadJson(c, t)),
+		),
+		route('getThreadUnreadCount', 'GET', '/messagethreads/{threadId}/unread/count/v1', (c) =>
+			world.unreadCount(c.me, thread(c)),
+		),
+		route('getUnreadThreadsCount', 'GET', '/messagethreads/unread/count/v1', (c) =>
+			world.unreadThreadsCount(c.me),
+		),
 		route('registerCommunicationChannel', 'POST', '/communicationchannel/{channelId}/v1', (c) => {
 			world.registerChannel(c.me, c.args.path('channelId'), c.args.query('unregister'));
 		}),
-		route('removeParticipantsFromThread', 'DELETE', '/messagethreads/{threadId}/participants/v1', (c) =>
-			editThread(c, (t, f) => world.removeParticipants(t, c.me, personIds(f))),
+		route(
+			'removeParticipantsFromThread',
+			'DELETE',
+			'/messagethreads/{threadId}/participants/v1',
+			(c) => editThread(c, (t, f) => world.removeParticipants(t, c.me, personIds(f))),
 		),
-		route('restoreInstantMessage', 'PATCH', '/{instantMessageId}/restore/v1', (c) => editMessage(c, (m) => world.setDeleted(m, c.me, false))),
+		route('restoreInstantMessage', 'PATCH', '/{instantMessageId}/restore/v1', (c) =>
+			editMessage(c, (m) => world.setDeleted(m, c.me, false)),
+		),
 		route('restoreThread', 'PATCH', '/messagethreads/{threadId}/restore/v1', (c) => {
 			const t = thread(c);
 			t.DeletedFor.delete(c.me);
 			return threadJson(c, t);
 		}),
-		route('searchMessagesInThread', 'GET', '/messagethreads/{threadId}/messages/search/v1', (c) => world.searchInThread(thread(c), searchText(c))),
+		route('searchMessagesInThread', 'GET', '/messagethreads/{threadId}/messages/search/v1', (c) =>
+			world.searchInThread(thread(c), searchText(c)),
+		),
 		route('searchMessageThreads', 'POST', '/messagethreads/search/v1', (c) => {
 			const f = c.args.fields(false);
 			return world.searchThreads(c.me, {
@@ -1579,18 +1949,36 @@ function apiRoutes(world: World): RouteDef[] {
 		route('searchRecipients', 'GET', '/recipients/search/v1', (c) => {
 			const threadId = c.args.queryInt('instantMessageThreadId');
 			const exclude = new Set(threadId ? world.thread(c.me, threadId).Participants.keys() : []);
-			return world.searchRecipients(c.me, searchText(c), exclude, c.args.queryList('recipientRoles').map(parseRole));
+			return world.searchRecipients(
+				c.me,
+				searchText(c),
+				exclude,
+				c.args.queryList('recipientRoles').map(parseRole),
+			);
 		}),
-		route('sendInstantMessageV1', 'POST', '/v1', (c) => threadJson(c, world.send(c.me, sendInstantMessageV1Request(c.args.fields(true))))),
-		route('sendInstantMessageV2', 'POST', '/v2', (c) => threadJson(c, world.send(c.me, sendInstantMessageV2Request(c.args.fields(true))))),
-		route('toggleMessageStar', 'PUT', '/togglemessagestar/{instantMessageId}/v1', (c) => editMessage(c, (m) => toggle(m.StarredBy, c.me))),
-		route('togglePersonBlock', 'PUT', '/togglepersonblock/{personId}/v1', (c) => world.toggleBlock(c.me, person(c))),
-		route('toggleThreadReplies', 'PUT', '/messagethreads/{threadId}/toggleEnableDisableReplies/v1', (c) => {
-			const t = thread(c);
-			world.requireModerator(t, c.me);
-			t.RepliesAreEnabled = !t.RepliesAreEnabled;
-			return threadJson(c, t);
-		}),
+		route('sendInstantMessageV1', 'POST', '/v1', (c) =>
+			threadJson(c, world.send(c.me, sendInstantMessageV1Request(c.args.fields(true)))),
+		),
+		route('sendInstantMessageV2', 'POST', '/v2', (c) =>
+			threadJson(c, world.send(c.me, sendInstantMessageV2Request(c.args.fields(true)))),
+		),
+		route('toggleMessageStar', 'PUT', '/togglemessagestar/{instantMessageId}/v1', (c) =>
+			editMessage(c, (m) => toggle(m.StarredBy, c.me)),
+		),
+		route('togglePersonBlock', 'PUT', '/togglepersonblock/{personId}/v1', (c) =>
+			world.toggleBlock(c.me, person(c)),
+		),
+		route(
+			'toggleThreadReplies',
+			'PUT',
+			'/messagethreads/{threadId}/toggleEnableDisableReplies/v1',
+			(c) => {
+				const t = thread(c);
+				world.requireModerator(t, c.me);
+				t.RepliesAreEnabled = !t.RepliesAreEnabled;
+				return threadJson(c, t);
+			},
+		),
 		route('updateInstantMessageText', 'PATCH', '/v1', (c) => {
 			const f = c.args.fields(true);
 			const id = f.int('InstantMessageId', 'int64');
@@ -1599,25 +1987,44 @@ function apiRoutes(world: World): RouteDef[] {
 			world.editText(m, c.me, f.string('Text'));
 			return world.messageView(m, c.me);
 		}),
-		route('updateLastRead', 'PUT', '/messagethreads/{threadId}/updatelastread/{lastReadInstantMessageId}/v1', (c) => {
-			const t = thread(c);
-			const lastRead = inRange(c.args.pathInt('lastReadInstantMessageId', 'int64'), 'lastReadInstantMessageId', 0);
-			c.args.queryInt('sortIndex', { kind: 'int64' }); // validated, otherwise unused
-			t.LastRead.set(c.me, lastRead);
-		}),
-		route('updateThread', 'PUT', '/messagethreads/{threadId}/v1', (c) => editThread(c, (t, f) => world.updateThread(t, c.me, f))),
-		route('uploadAttachment', 'POST', '/attachment/v1', (c) => world.upload(c.me, c.args.multipart()).map((f) => ({ Item1: f.FileId, Item2: f.FileName }))),
+		route(
+			'updateLastRead',
+			'PUT',
+			'/messagethreads/{threadId}/updatelastread/{lastReadInstantMessageId}/v1',
+			(c) => {
+				const t = thread(c);
+				const lastRead = inRange(
+					c.args.pathInt('lastReadInstantMessageId', 'int64'),
+					'lastReadInstantMessageId',
+					0,
+				);
+				c.args.queryInt('sortIndex', { kind: 'int64' }); // validated, otherwise unused
+				t.LastRead.set(c.me, lastRead);
+			},
+		),
+		route('updateThread', 'PUT', '/messagethreads/{threadId}/v1', (c) =>
+			editThread(c, (t, f) => world.updateThread(t, c.me, f)),
+		),
+		route('uploadAttachment', 'POST', '/attachment/v1', (c) =>
+			world.upload(c.me, c.args.multipart()).map((f) => ({ Item1: f.FileId, Item2: f.FileName })),
+		),
 	];
 }
 
-function registerApiRoutes(app: FastifyInstance, world: World, tokens: TokenStore, routes: RouteDef[]): void {
+function registerApiRoutes(
+	app: FastifyInstance,
+	world: World,
+	tokens: TokenStore,
+	routes: RouteDef[],
+): void {
 	/** 401 for a missing/unknown/expired token, 403 without the InstantMessage scope. */
 	const authenticate = (req: FastifyRequest): Grant => {
 		const token = tokenOf(req);
 		const grant = token ? tokens.grantOf(token) : undefined;
 		if (!token || !grant) throw new ApiError(401, DENIED);
 		recordOf(req).token = token;
-		if (!hasRequiredScope(grant.scopes)) throw forbidden(`The access token does not have the required scope '${REQUIRED_SCOPE}'.`);
+		if (!hasRequiredScope(grant.scopes))
+			throw forbidden(`The access token does not have the required scope '${REQUIRED_SCOPE}'.`);
 		return grant;
 	};
 
@@ -1630,7 +2037,10 @@ function registerApiRoutes(app: FastifyInstance, world: World, tokens: TokenStor
 				return reply
 					.code(200)
 					.type(result.mimeType)
-					.header('Content-Disposition', `attachment; filename="${encodeURIComponent(result.fileName)}"`)
+					.header(
+						'Content-Disposition',
+						`attachment; filename="${encodeURIComponent(result.fileName)}"`,
+					)
 					.send(result.content);
 			}
 			return sendJson(reply, 200, result);
@@ -1639,25 +2049,40 @@ function registerApiRoutes(app: FastifyInstance, world: World, tokens: TokenStor
 				if (error.status === 401) void reply.header('WWW-Authenticate', 'Bearer');
 				return sendJson(reply, error.status, { Message: error.message });
 			}
-			return sendJson(reply, 500, { Message: 'An error has occurred.', ExceptionMessage: String(error) });
+			return sendJson(reply, 500, {
+				Message: 'An error has occurred.',
+				ExceptionMessage: String(error),
+			});
 		}
 	};
 
 	for (const r of routes) {
-		app.route({ method: r.method, url: r.path.replace(/\{(\w+)\}/g, ':$1'), handler: async (req, reply) => respond(req, reply, r.handler) });
+		app.route({
+			method: r.method,
+			url: r.path.replace(/\{(\w+)\}/g, ':$1'),
+			handler: async (req, reply) => respond(req, reply, r.handler),
+		});
 	}
-	app.get(`${FILE_DOWNLOAD_PATH}/:fileId`, async (req, reply) => respond(req, reply, (c) => world.download(c.me, c.args.path('fileId'))));
+	app.get(`${FILE_DOWNLOAD_PATH}/:fileId`, async (req, reply) =>
+		respond(req, reply, (c) => world.download(c.me, c.args.path('fileId'))),
+	);
 
 	app.setNotFoundHandler(async (req, reply) =>
-		sendJson(reply, 404, { Message: `No HTTP resource was found that matches the request URI '${world.baseUrl}${req.raw.url ?? ''}'.` }),
+		sendJson(reply, 404, {
+			Message: `No HTTP resource was found that matches the request URI '${world.baseUrl}${req.raw.url ?? ''}'.`,
+		}),
 	);
-	app.setErrorHandler(async (error: FastifyError, _req, reply) => sendJson(reply, error.statusCode ?? 500, { Message: error.message }));
+	app.setErrorHandler(async (error: FastifyError, _req, reply) =>
+		sendJson(reply, error.statusCode ?? 500, { Message: error.message }),
+	);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Entry point
 
-export async function startItslearningEmulator(options: ItslearningEmulatorOptions = {}): Promise<ItslearningEmulator> {
+export async function startItslearningEmulator(
+	options: ItslearningEmulatorOptions = {},
+): Promise<ItslearningEmulator> {
 	const settings = { clientId: options.clientId ?? 'n8n-test-client', authorizePersonId: 1 };
 	const world = new World();
 	seed(world);
@@ -1667,7 +2092,11 @@ export async function startItslearningEmulator(options: ItslearningEmulatorOptio
 		errorBody: (_status, message) => ({ Message: message }),
 		tokenOf,
 	});
-	const chaos = installChaos(core.app, (rawPath) => rawPath === TOKEN_PATH || rawPath === AUTHORIZE_PATH, (_status, message) => ({ Message: message }));
+	const chaos = installChaos(
+		core.app,
+		(rawPath) => rawPath === TOKEN_PATH || rawPath === AUTHORIZE_PATH,
+		(_status, message) => ({ Message: message }),
+	);
 	const routes = apiRoutes(world);
 	registerOAuthRoutes(core.app, tokens, settings);
 	registerApiRoutes(core.app, world, tokens, routes);
@@ -1703,17 +2132,28 @@ export async function startItslearningEmulator(options: ItslearningEmulatorOptio
 			return tokens.refreshTokensIssued;
 		},
 		tokensRefreshed: tokens.tokensRefreshed,
-		issueToken: ({ personId, scopes = [REQUIRED_SCOPE], lifetimeSeconds }) => tokens.issue({ personId: personOrThrow(personId), scopes }, lifetimeSeconds),
+		issueToken: ({ personId, scopes = [REQUIRED_SCOPE], lifetimeSeconds }) =>
+			tokens.issue({ personId: personOrThrow(personId), scopes }, lifetimeSeconds),
 		createThread: (creatorId, participantIds, name) => {
 			const creator = personOrThrow(creatorId);
 			const others = unique(participantIds.map(personOrThrow)).filter((id) => id !== creator);
-			const members = others.map((PersonId) => ({ PersonId, SourceLocationId: null, SourceLocationType: null }));
-			return world.createThread(creator, members, { type: others.length === 1 && !name ? 'OneToOne' : 'Group', name });
+			const members = others.map((PersonId) => ({
+				PersonId,
+				SourceLocationId: null,
+				SourceLocationType: null,
+			}));
+			return world.createThread(creator, members, {
+				type: others.length === 1 && !name ? 'OneToOne' : 'Group',
+				name,
+			});
 		},
 		addMessages: (threadId, fromPersonId, count, textPrefix = 'Message') => {
 			const thread = threadOrThrow(threadId);
-			if (!thread.Participants.has(fromPersonId)) throw new Error(`Person ${fromPersonId} is not in thread ${threadId}`);
-			return Array.from({ length: count }, (_, i) => world.post(thread, fromPersonId, `${textPrefix} ${i + 1}`));
+			if (!thread.Participants.has(fromPersonId))
+				throw new Error(`Person ${fromPersonId} is not in thread ${threadId}`);
+			return Array.from({ length: count }, (_, i) =>
+				world.post(thread, fromPersonId, `${textPrefix} ${i + 1}`),
+			);
 		},
 		getThread: (id) => world.threads.get(id),
 		getMessage: (id) => world.messages.get(id),

@@ -15,8 +15,13 @@ beforeAll(() => {
 	for (let i = 0; i < 24; i++) rooms.push(env.emu.createRoom(env.me.id, `Room ${i}`));
 });
 
-const input = (jids: string[]): INodeExecutionData[] => jids.map((jid, i) => ({ json: { jid, n: i } }));
-const getRoom = (requestOptions: IDataObject): INodeParameters => ({ ...select('getChatsRoom'), roomJid: '={{ $json.jid }}', requestOptions: requestOptions as INodeParameters });
+const input = (jids: string[]): INodeExecutionData[] =>
+	jids.map((jid, i) => ({ json: { jid, n: i } }));
+const getRoom = (requestOptions: IDataObject): INodeParameters => ({
+	...select('getChatsRoom'),
+	roomJid: '={{ $json.jid }}',
+	requestOptions: requestOptions as INodeParameters,
+});
 const apiRequests = () => env.emu.apiRequests();
 
 describe('Concurrency', () => {
@@ -36,8 +41,13 @@ describe('Concurrency', () => {
 	});
 
 	it('with Continue On Fail, failed items become error items in their own place', async () => {
-		const jids = rooms.slice(0, 10).map((jid, i) => (i % 3 === 1 ? `missing-${i}@conference.example` : jid));
-		const result = await run(env, getRoom({ concurrency: 4 }), { input: input(jids), continueOnFail: true });
+		const jids = rooms
+			.slice(0, 10)
+			.map((jid, i) => (i % 3 === 1 ? `missing-${i}@conference.example` : jid));
+		const result = await run(env, getRoom({ concurrency: 4 }), {
+			input: input(jids),
+			continueOnFail: true,
+		});
 		expect(result.error).toBeUndefined();
 		const out = jsonOf(result);
 		expect(out).toHaveLength(10);
@@ -49,7 +59,9 @@ describe('Concurrency', () => {
 	});
 
 	it('without Continue On Fail, the error is the first failing item and no item starts after it', async () => {
-		const jids = rooms.slice(0, 16).map((jid, i) => (i === 5 || i === 9 ? `missing-${i}@conference.example` : jid));
+		const jids = rooms
+			.slice(0, 16)
+			.map((jid, i) => (i === 5 || i === 9 ? `missing-${i}@conference.example` : jid));
 		const result = await run(env, getRoom({ concurrency: 3 }), { input: input(jids) });
 		expect(result.error?.message).toMatch(/^Genesys Cloud error 404/);
 		expect(result.error?.context.itemIndex).toBe(5);
@@ -87,14 +99,17 @@ describe('rate limits', () => {
 		env.emu.setRateLimit({ max: 5, windowMs: 1000 });
 		const mark = env.responses.length;
 		const jids = rooms.slice(0, 15);
-		const result = await run(env, getRoom({ concurrency: 8, maxRequestsPerSecond: 4 }), { input: input(jids) });
+		const result = await run(env, getRoom({ concurrency: 8, maxRequestsPerSecond: 4 }), {
+			input: input(jids),
+		});
 		expect(result.error).toBeUndefined();
 		expect(jsonOf(result).map((json) => json.jid)).toEqual(jids);
 		expect(env.responses.slice(mark).filter((r) => r.status === 429)).toHaveLength(0);
 		// Requests leave 250 ms apart; measured at the server (arrival jitter of a loaded machine
 		// allowed for), no 850 ms window holds more than 4 of them.
 		const arrivals = apiRequests().map((r) => r.receivedAt!);
-		for (const start of arrivals) expect(arrivals.filter((t) => t >= start && t < start + 850).length).toBeLessThanOrEqual(4);
+		for (const start of arrivals)
+			expect(arrivals.filter((t) => t >= start && t < start + 850).length).toBeLessThanOrEqual(4);
 		expect(arrivals[arrivals.length - 1] - arrivals[0]).toBeGreaterThanOrEqual(14 * 250 - 100);
 	});
 });

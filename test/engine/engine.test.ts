@@ -17,13 +17,29 @@ const { buildRequest, multipartBody } = require(path.join(dist, 'http', 'request
 const { retryAfterSeconds } = require(path.join(dist, 'http', 'response.js'));
 const { generate, START, END } = require('../scripts/operations-doc.js');
 
-type Param = { name: string; label: string; location: string; type: string; wireName?: string; maxItems?: number; min?: number; max?: number; listStyle?: string };
+type Param = {
+	name: string;
+	label: string;
+	location: string;
+	type: string;
+	wireName?: string;
+	maxItems?: number;
+	min?: number;
+	max?: number;
+	listStyle?: string;
+};
 
 class Invalid extends Error {}
 const fail = (param: Param, reason: string): never => {
 	throw new Invalid(invalidMessage(param, reason));
 };
-const param = (type: string, extra: Partial<Param> = {}): Param => ({ name: 'threadId', label: 'Thread ID', location: 'path', type, ...extra });
+const param = (type: string, extra: Partial<Param> = {}): Param => ({
+	name: 'threadId',
+	label: 'Thread ID',
+	location: 'path',
+	type,
+	...extra,
+});
 
 describe('validation', () => {
 	it('accepts every whole number as text or number and keeps its value', () => {
@@ -39,11 +55,15 @@ describe('validation', () => {
 			fc.property(
 				fc.string().filter((s) => !/^\s*-?\d+\s*$/.test(s)),
 				(text) => {
-					expect(() => coerce(param('integer'), text, fail)).toThrow(/Invalid value for "Thread ID" \(threadId\)/);
+					expect(() => coerce(param('integer'), text, fail)).toThrow(
+						/Invalid value for "Thread ID" \(threadId\)/,
+					);
 				},
 			),
 		);
-		expect(() => coerce(param('integer'), '12abc', fail)).toThrow('Invalid value for "Thread ID" (threadId): expected a whole number, got "12abc"');
+		expect(() => coerce(param('integer'), '12abc', fail)).toThrow(
+			'Invalid value for "Thread ID" (threadId): expected a whole number, got "12abc"',
+		);
 	});
 
 	it('keeps int64 ids beyond 2^53 exact as digit strings', () => {
@@ -56,26 +76,60 @@ describe('validation', () => {
 
 	it('enforces the most entries of a list before sending', () => {
 		fc.assert(
-			fc.property(fc.array(fc.stringMatching(/^[a-z0-9]{1,8}$/), { minLength: 0, maxLength: 10 }), (ids) => {
-				const list = param('stringList', { name: 'pinnedMessageIds', label: 'Message IDs to Pin', maxItems: 5, location: 'body' });
-				if (ids.length <= 5) expect(coerce(list, ids.join(','), fail)).toEqual(ids);
-				else expect(() => coerce(list, ids.join(','), fail)).toThrow(`at most 5 entries are allowed, got ${ids.length}`);
-			}),
+			fc.property(
+				fc.array(fc.stringMatching(/^[a-z0-9]{1,8}$/), { minLength: 0, maxLength: 10 }),
+				(ids) => {
+					const list = param('stringList', {
+						name: 'pinnedMessageIds',
+						label: 'Message IDs to Pin',
+						maxItems: 5,
+						location: 'body',
+					});
+					if (ids.length <= 5) expect(coerce(list, ids.join(','), fail)).toEqual(ids);
+					else
+						expect(() => coerce(list, ids.join(','), fail)).toThrow(
+							`at most 5 entries are allowed, got ${ids.length}`,
+						);
+				},
+			),
 		);
 	});
 
 	it('sends dates as ISO-8601 and rejects malformed ones', () => {
 		fc.assert(
-			fc.property(fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2090-01-01T00:00:00Z'), noInvalidDate: true }), (date) => {
-				expect(coerce(param('dateTime', { name: 'before', label: 'Before' }), date.toISOString(), fail)).toBe(date.toISOString());
-			}),
+			fc.property(
+				fc.date({
+					min: new Date('1990-01-01T00:00:00Z'),
+					max: new Date('2090-01-01T00:00:00Z'),
+					noInvalidDate: true,
+				}),
+				(date) => {
+					expect(
+						coerce(
+							param('dateTime', { name: 'before', label: 'Before' }),
+							date.toISOString(),
+							fail,
+						),
+					).toBe(date.toISOString());
+				},
+			),
 		);
-		expect(() => coerce(param('dateTime', { name: 'before', label: 'Before' }), '2026-13-45', fail)).toThrow(/"Before" \(before\)/);
-		expect(() => coerce(param('dateTime', { name: 'before', label: 'Before' }), 'yesterday', fail)).toThrow(/expected an ISO-8601 date/);
+		expect(() =>
+			coerce(param('dateTime', { name: 'before', label: 'Before' }), '2026-13-45', fail),
+		).toThrow(/"Before" \(before\)/);
+		expect(() =>
+			coerce(param('dateTime', { name: 'before', label: 'Before' }), 'yesterday', fail),
+		).toThrow(/expected an ISO-8601 date/);
 	});
 
 	it('checks number ranges', () => {
-		const retention = param('integer', { name: 'messageRetentionPeriodDays', label: 'Retention', location: 'body', min: 10, max: 3650 });
+		const retention = param('integer', {
+			name: 'messageRetentionPeriodDays',
+			label: 'Retention',
+			location: 'body',
+			min: 10,
+			max: 3650,
+		});
 		fc.assert(
 			fc.property(fc.integer({ min: -10000, max: 10000 }), (n) => {
 				if (n >= 10 && n <= 3650) expect(coerce(retention, n, fail)).toBe(n);
@@ -86,7 +140,12 @@ describe('validation', () => {
 });
 
 describe('request building', () => {
-	const row = (params: Param[], pathTemplate = '/x/{threadId}/y') => ({ sdkMethod: 'm', method: 'GET', path: pathTemplate, params });
+	const row = (params: Param[], pathTemplate = '/x/{threadId}/y') => ({
+		sdkMethod: 'm',
+		method: 'GET',
+		path: pathTemplate,
+		params,
+	});
 
 	it('encodes every path value as one segment that decodes back to the value (encodeURIComponent)', () => {
 		fc.assert(
@@ -104,19 +163,38 @@ describe('request building', () => {
 			// "." and ".." every run (a random run drew "." once), then random strings
 			{ examples: [['.'], ['..']] },
 		);
-		const jid = buildRequest(row([param('string', { name: 'roomJid' })], '/rooms/{roomJid}'), new Map([['roomJid', 'adhoc-1@conference.x']]));
+		const jid = buildRequest(
+			row([param('string', { name: 'roomJid' })], '/rooms/{roomJid}'),
+			new Map([['roomJid', 'adhoc-1@conference.x']]),
+		);
 		expect(jid.url).toBe('/rooms/adhoc-1%40conference.x');
-		const ids = buildRequest(row([param('stringList', { name: 'messageIds' })], '/m/{messageIds}'), new Map([['messageIds', ['a', 'b']]]));
+		const ids = buildRequest(
+			row([param('stringList', { name: 'messageIds' })], '/m/{messageIds}'),
+			new Map([['messageIds', ['a', 'b']]]),
+		);
 		expect(ids.url).toBe('/m/a%2Cb');
 	});
 
 	it('writes query lists indexed, repeated or comma-joined, in order', () => {
 		fc.assert(
 			fc.property(fc.array(fc.integer({ min: 0 }), { minLength: 1, maxLength: 6 }), (ids) => {
-				const indexed = buildRequest(row([param('integerList', { name: 'personIds', location: 'query' })], '/r'), new Map([['personIds', ids]]));
-				expect([...new URLSearchParams(indexed.url.split('?')[1]).entries()]).toEqual(ids.map((id, i) => [`personIds[${i}]`, String(id)]));
-				const repeat = buildRequest(row([param('integerList', { name: 'personIds', location: 'query', listStyle: 'repeat' })], '/r'), new Map([['personIds', ids]]));
-				expect(new URLSearchParams(repeat.url.split('?')[1]).getAll('personIds')).toEqual(ids.map(String));
+				const indexed = buildRequest(
+					row([param('integerList', { name: 'personIds', location: 'query' })], '/r'),
+					new Map([['personIds', ids]]),
+				);
+				expect([...new URLSearchParams(indexed.url.split('?')[1]).entries()]).toEqual(
+					ids.map((id, i) => [`personIds[${i}]`, String(id)]),
+				);
+				const repeat = buildRequest(
+					row(
+						[param('integerList', { name: 'personIds', location: 'query', listStyle: 'repeat' })],
+						'/r',
+					),
+					new Map([['personIds', ids]]),
+				);
+				expect(new URLSearchParams(repeat.url.split('?')[1]).getAll('personIds')).toEqual(
+					ids.map(String),
+				);
 			}),
 		);
 	});
@@ -127,7 +205,13 @@ describe('request building', () => {
 			param('boolean', { name: 'muted', location: 'body' }),
 			param('boolean', { name: 'mentionsOnly', location: 'body' }),
 		];
-		const request = buildRequest(row(params, '/me'), new Map<string, unknown>([['when', 'Always'], ['muted', false]]));
+		const request = buildRequest(
+			row(params, '/me'),
+			new Map<string, unknown>([
+				['when', 'Always'],
+				['muted', false],
+			]),
+		);
 		expect(request.body).toEqual({ mobile: { notifications: { when: 'Always' } }, muted: false });
 		expect(request.headers['Content-Type']).toBe('application/json');
 	});
@@ -135,12 +219,21 @@ describe('request building', () => {
 	it('builds multipart bodies the server reads back byte for byte', () => {
 		fc.assert(
 			fc.property(
-				fc.array(fc.record({ fileName: fc.stringMatching(/^[\w .-]{1,20}$/), mimeType: fc.constantFrom('text/plain', 'image/png', 'application/pdf'), data: fc.uint8Array({ maxLength: 2048 }) }), { minLength: 1, maxLength: 4 }),
+				fc.array(
+					fc.record({
+						fileName: fc.stringMatching(/^[\w .-]{1,20}$/),
+						mimeType: fc.constantFrom('text/plain', 'image/png', 'application/pdf'),
+						data: fc.uint8Array({ maxLength: 2048 }),
+					}),
+					{ minLength: 1, maxLength: 4 },
+				),
 				(files) => {
 					const parts = files.map((f) => ({ ...f, data: Buffer.from(f.data) }));
 					const body = multipartBody(parts, 'BOUNDARY123');
 					const parsed = parseMultipart(body, 'multipart/form-data; boundary=BOUNDARY123');
-					expect(parsed.files.map((f) => [f.filename, f.mimeType, f.content.toString('hex')])).toEqual(parts.map((p) => [p.fileName, p.mimeType, p.data.toString('hex')]));
+					expect(
+						parsed.files.map((f) => [f.filename, f.mimeType, f.content.toString('hex')]),
+					).toEqual(parts.map((p) => [p.fileName, p.mimeType, p.data.toString('hex')]));
 				},
 			),
 		);
@@ -149,7 +242,11 @@ describe('request building', () => {
 
 describe('Retry-After', () => {
 	it('reads delta-seconds and HTTP dates', () => {
-		fc.assert(fc.property(fc.integer({ min: 0, max: 86400 }), (s) => expect(retryAfterSeconds(String(s))).toBe(s)));
+		fc.assert(
+			fc.property(fc.integer({ min: 0, max: 86400 }), (s) =>
+				expect(retryAfterSeconds(String(s))).toBe(s),
+			),
+		);
 		const now = Date.parse('2026-11-22T10:00:00Z');
 		expect(retryAfterSeconds('Sun, 22 Nov 2026 10:00:30 GMT', now)).toBe(30);
 		expect(retryAfterSeconds('soon')).toBeUndefined();

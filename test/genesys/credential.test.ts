@@ -4,7 +4,14 @@
  * URL checks the node applies before it sends anything.
  */
 import { runCredentialTest, type CredentialReference } from '../harness/n8n';
-import { CREDENTIAL_TYPE, clientCredential, errorText, run, useGenesys, userCredential } from './setup';
+import {
+	CREDENTIAL_TYPE,
+	clientCredential,
+	errorText,
+	run,
+	useGenesys,
+	userCredential,
+} from './setup';
 
 const env = useGenesys();
 beforeEach(() => env.emu.clearRequests());
@@ -18,18 +25,27 @@ describe('credential test (the "Test" button)', () => {
 		const result = await testCredential(env.userCred);
 		expect(result).toMatchObject({ status: 'OK', message: 'Connection tested successfully' });
 		expect(apiCalls()).toEqual(['GET /api/v2/tokens/me']);
-		expect(env.emu.apiRequests()[0].headers.authorization).toBe(`Bearer ${env.userToken.access_token}`);
+		expect(env.emu.apiRequests()[0].headers.authorization).toBe(
+			`Bearer ${env.userToken.access_token}`,
+		);
 	});
 
 	it('Client Credentials: n8n fetches a token at the custom URL first, then the test passes', async () => {
 		const result = await testCredential(clientCredential(env));
 		expect(result.status).toBe('OK');
-		expect(env.emu.requests.map((r) => `${r.method} ${r.rawPath}`)).toEqual(['POST /oauth/token', 'GET /api/v2/tokens/me']);
+		expect(env.emu.requests.map((r) => `${r.method} ${r.rawPath}`)).toEqual([
+			'POST /oauth/token',
+			'GET /api/v2/tokens/me',
+		]);
 	});
 
 	it('a token and refresh token the service no longer knows fail the test, without leaking them', async () => {
 		const { ref } = userCredential(env, env.me.id, {
-			oauthTokenData: { access_token: 'revoked-access', refresh_token: 'revoked-refresh', token_type: 'bearer' },
+			oauthTokenData: {
+				access_token: 'revoked-access',
+				refresh_token: 'revoked-refresh',
+				token_type: 'bearer',
+			},
 		});
 		const result = await testCredential(ref);
 		expect(result.status).toBe('Error');
@@ -69,7 +85,9 @@ describe('Custom API Call (the option n8n adds to nodes with an OAuth2 credentia
 	it('points to the HTTP Request node with this credential instead of sending anything', async () => {
 		const result = await run(env, { resource: 'room', operation: '__CUSTOM_API_CALL__' });
 		expect(result.error?.message).toBe('Custom API Call is made with the HTTP Request node');
-		expect(result.error?.description).toMatch(/Predefined Credential Type.*Genesys Cloud OAuth2 API/);
+		expect(result.error?.description).toMatch(
+			/Predefined Credential Type.*Genesys Cloud OAuth2 API/,
+		);
 		expect(env.emu.requests).toHaveLength(0);
 	});
 });

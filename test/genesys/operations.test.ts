@@ -61,11 +61,21 @@ function newWorld(): World {
 		oneOnOne.pinnedMessageIds.length = 0;
 	}
 	const room = emu.createRoom(me.id, 'Sweep room', [other.id, third.id]);
-	const roomMsgs = emu.addRoomMessages(room, me.id, 6, { start: at('2026-03-07T16:00:00.000Z'), stepMs: 60_000 });
+	const roomMsgs = emu.addRoomMessages(room, me.id, 6, {
+		start: at('2026-03-07T16:00:00.000Z'),
+		stepMs: 60_000,
+	});
 	const threadId = roomMsgs[0].threadId;
-	emu.addRoomMessages(room, other.id, 2, { start: at('2026-03-07T16:10:00.000Z'), stepMs: 60_000, threadId });
+	emu.addRoomMessages(room, other.id, 2, {
+		start: at('2026-03-07T16:10:00.000Z'),
+		stepMs: 60_000,
+		threadId,
+	});
 	const [late] = emu.addRoomMessages(room, me.id, 1, { start: at('2026-03-07T17:00:00.000Z') });
-	const dm = emu.addUserMessages(me.id, other.id, 3, { start: at('2026-03-07T18:00:00.000Z'), stepMs: 60_000 });
+	const dm = emu.addUserMessages(me.id, other.id, 3, {
+		start: at('2026-03-07T18:00:00.000Z'),
+		stepMs: 60_000,
+	});
 	return { room, roomMsgs, threadId, late, dm };
 }
 
@@ -102,15 +112,28 @@ const SAMPLES: Record<string, (w: World) => Sample> = {
 	getChatsRoom: (w) => ({ required: { roomJid: w.room } }),
 	patchChatsRoom: (w) => ({
 		required: { roomJid: w.room },
-		optional: { subject: 'Renamed room', description: 'New description', pinnedMessageIds: ids(w.roomMsgs.slice(0, 2)), ownerIds: [env.me.id, env.other.id] },
+		optional: {
+			subject: 'Renamed room',
+			description: 'New description',
+			pinnedMessageIds: ids(w.roomMsgs.slice(0, 2)),
+			ownerIds: [env.me.id, env.other.id],
+		},
 		typed: { pinnedMessageIds: ids(w.roomMsgs.slice(0, 2)).join(',') },
 		verify: (w, _items, sent) => {
 			const room = env.emu.getRoom(w.room)!;
 			if ('subject' in sent) {
-				expect(room).toMatchObject({ subject: 'Renamed room', description: 'New description', pinnedMessageIds: ids(w.roomMsgs.slice(0, 2)) });
+				expect(room).toMatchObject({
+					subject: 'Renamed room',
+					description: 'New description',
+					pinnedMessageIds: ids(w.roomMsgs.slice(0, 2)),
+				});
 				expect(room.ownerIds).toEqual([env.me.id, env.other.id]);
 			} else {
-				expect(room).toMatchObject({ subject: 'Sweep room', pinnedMessageIds: [], ownerIds: [env.me.id] });
+				expect(room).toMatchObject({
+					subject: 'Sweep room',
+					pinnedMessageIds: [],
+					ownerIds: [env.me.id],
+				});
 			}
 		},
 	}),
@@ -120,14 +143,22 @@ const SAMPLES: Record<string, (w: World) => Sample> = {
 		optional: { threadId: w.threadId, mentions: [env.other.id] },
 		verify: (w, items) => {
 			const sent = env.emu.getMessage(String(items[0].id))!;
-			expect(sent).toMatchObject({ conversationKey: w.room, body: 'Hello room 👋 & welcome', fromUserId: env.me.id });
+			expect(sent).toMatchObject({
+				conversationKey: w.room,
+				body: 'Hello room 👋 & welcome',
+				fromUserId: env.me.id,
+			});
 		},
 	}),
 	patchChatsRoomMessage: (w) => ({
 		required: { roomJid: w.room, messageId: w.roomMsgs[1].id, message: 'Edited text' },
 		optional: { mentions: [env.third.id] },
 		typed: { mentions: env.third.id },
-		verify: (w) => expect(env.emu.getMessage(w.roomMsgs[1].id)).toMatchObject({ body: 'Edited text', edited: true }),
+		verify: (w) =>
+			expect(env.emu.getMessage(w.roomMsgs[1].id)).toMatchObject({
+				body: 'Edited text',
+				edited: true,
+			}),
 	}),
 	deleteChatsRoomMessage: (w) => ({
 		required: { roomJid: w.room, messageId: w.roomMsgs[2].id },
@@ -139,7 +170,11 @@ const SAMPLES: Record<string, (w: World) => Sample> = {
 	}),
 	getChatsRoomMessages: (w) => ({
 		required: { roomJid: w.room },
-		optional: { before: '2026-03-07T16:36:58.123Z', after: '2026-03-07T15:00:00.000Z', excludeMetadata: true },
+		optional: {
+			before: '2026-03-07T16:36:58.123Z',
+			after: '2026-03-07T15:00:00.000Z',
+			excludeMetadata: true,
+		},
 		typed: { before: '2026-03-07T17:36:58.123+01:00', after: '2026-03-07T15:00:00Z' },
 		limit: 5,
 	}),
@@ -152,13 +187,16 @@ const SAMPLES: Record<string, (w: World) => Sample> = {
 		required: { roomJid: w.room, userId: env.third.id },
 		verify: (w) => expect(env.emu.getRoom(w.room)!.participantIds).not.toContain(env.third.id),
 	}),
-	getChatsRoomParticipant: (w) => ({ required: { roomJid: w.room, participantJid: env.other.jid } }),
+	getChatsRoomParticipant: (w) => ({
+		required: { roomJid: w.room, participantJid: env.other.jid },
+	}),
 	getChatsRoomParticipants: (w) => ({ required: { roomJid: w.room }, optional: { notify: true } }),
 	// Room pins
 	postChatsRoomMessagesPins: (w) => ({
 		required: { roomJid: w.room, pinnedMessageIds: ids(w.roomMsgs.slice(0, 2)) },
 		typed: { pinnedMessageIds: ids(w.roomMsgs.slice(0, 2)).join(', ') },
-		verify: (w) => expect(env.emu.getRoom(w.room)!.pinnedMessageIds).toEqual(ids(w.roomMsgs.slice(0, 2))),
+		verify: (w) =>
+			expect(env.emu.getRoom(w.room)!.pinnedMessageIds).toEqual(ids(w.roomMsgs.slice(0, 2))),
 	}),
 	deleteChatsRoomMessagesPin: (w) => {
 		env.emu.getRoom(w.room)!.pinnedMessageIds.push(w.roomMsgs[4].id, w.roomMsgs[5].id);
@@ -176,18 +214,25 @@ const SAMPLES: Record<string, (w: World) => Sample> = {
 		required: { userId: env.other.id, message: 'Hi there, 1:1' },
 		optional: { mentions: [env.other.id] },
 		typed: { mentions: [env.other.id] },
-		verify: (_w, items) => expect(env.emu.getMessage(String(items[0].id))).toMatchObject({ body: 'Hi there, 1:1', toUserId: env.other.id }),
+		verify: (_w, items) =>
+			expect(env.emu.getMessage(String(items[0].id))).toMatchObject({
+				body: 'Hi there, 1:1',
+				toUserId: env.other.id,
+			}),
 	}),
 	patchChatsUserMessage: (w) => ({
 		required: { userId: env.other.id, messageId: w.dm[0].id, message: 'Fixed typo' },
 		optional: { mentions: [env.other.id] },
-		verify: (w) => expect(env.emu.getMessage(w.dm[0].id)).toMatchObject({ body: 'Fixed typo', edited: true }),
+		verify: (w) =>
+			expect(env.emu.getMessage(w.dm[0].id)).toMatchObject({ body: 'Fixed typo', edited: true }),
 	}),
 	deleteChatsUserMessage: (w) => ({
 		required: { userId: env.other.id, messageId: w.dm[1].id },
 		verify: (w) => expect(env.emu.getMessage(w.dm[1].id)).toBeUndefined(),
 	}),
-	getChatsUserMessage: (w) => ({ required: { userId: env.other.id, messageIds: [w.dm[0].id, w.dm[2].id] } }),
+	getChatsUserMessage: (w) => ({
+		required: { userId: env.other.id, messageIds: [w.dm[0].id, w.dm[2].id] },
+	}),
 	getChatsUserMessages: () => ({
 		required: { userId: env.other.id },
 		optional: { after: '2026-03-07T18:00:30.000Z', excludeMetadata: false },
@@ -196,17 +241,23 @@ const SAMPLES: Record<string, (w: World) => Sample> = {
 	// 1:1 pins
 	postChatsUserMessagesPins: (w) => ({
 		required: { userId: env.other.id, pinnedMessageIds: [w.dm[2].id] },
-		verify: (w) => expect(env.emu.getOneOnOne(env.me.id, env.other.id)!.pinnedMessageIds).toContain(w.dm[2].id),
+		verify: (w) =>
+			expect(env.emu.getOneOnOne(env.me.id, env.other.id)!.pinnedMessageIds).toContain(w.dm[2].id),
 	}),
 	deleteChatsUserMessagesPin: (w) => {
 		env.emu.getOneOnOne(env.me.id, env.other.id)!.pinnedMessageIds.splice(0, Infinity, w.dm[1].id);
 		return {
 			required: { userId: env.other.id, pinnedMessageId: w.dm[1].id },
-			verify: () => expect(env.emu.getOneOnOne(env.me.id, env.other.id)!.pinnedMessageIds).toEqual([]),
+			verify: () =>
+				expect(env.emu.getOneOnOne(env.me.id, env.other.id)!.pinnedMessageIds).toEqual([]),
 		};
 	},
 	// Threads, messages, reactions
-	getChatsThreadMessages: (w) => ({ required: { threadId: w.threadId }, optional: { excludeMetadata: true }, limit: 3 }),
+	getChatsThreadMessages: (w) => ({
+		required: { threadId: w.threadId },
+		optional: { excludeMetadata: true },
+		limit: 3,
+	}),
 	getChatsMessage: (w) => ({ required: { messageId: w.roomMsgs[0].id } }),
 	putChatsMessageReactions: (w) => ({
 		required: { messageId: w.roomMsgs[0].id, reactions: ['👍', '🎉'] },
@@ -219,7 +270,11 @@ const SAMPLES: Record<string, (w: World) => Sample> = {
 	}),
 	// Organization settings
 	getChatsSettings: () => ({ required: {} }),
-	patchChatsSettings: () => ({ required: {}, optional: { reactionsEnabled: false }, verify: (_w, items) => expect(items).toEqual([{ ...env.emu.settings }]) }),
+	patchChatsSettings: () => ({
+		required: {},
+		optional: { reactionsEnabled: false },
+		verify: (_w, items) => expect(items).toEqual([{ ...env.emu.settings }]),
+	}),
 	putChatsSettings: () => ({
 		required: {},
 		optional: { messageRetentionPeriodDays: 90, reactionsEnabled: true },
@@ -230,7 +285,9 @@ const SAMPLES: Record<string, (w: World) => Sample> = {
 	patchChatsUserSettings: () => ({
 		required: { userId: env.other.id, 'mobile.notifications.when': 'OnlyWhenInactive' },
 		verify: (_w, items) => {
-			expect(env.emu.userSettings.get(env.other.id)!.mobile.notifications.when).toBe('OnlyWhenInactive');
+			expect(env.emu.userSettings.get(env.other.id)!.mobile.notifications.when).toBe(
+				'OnlyWhenInactive',
+			);
 			expect(items).toEqual([env.emu.userSettings.get(env.other.id)]);
 		},
 	}),
@@ -238,7 +295,9 @@ const SAMPLES: Record<string, (w: World) => Sample> = {
 	patchChatsUsersMeSettings: () => ({
 		required: { 'mobile.notifications.when': 'OnlyWhenInactive' },
 		verify: (_w, items) => {
-			expect(env.emu.userSettings.get(env.me.id)!.mobile.notifications.when).toBe('OnlyWhenInactive');
+			expect(env.emu.userSettings.get(env.me.id)!.mobile.notifications.when).toBe(
+				'OnlyWhenInactive',
+			);
 			expect(items).toEqual([env.emu.userSettings.get(env.me.id)]);
 		},
 	}),
@@ -249,7 +308,10 @@ const SAMPLES: Record<string, (w: World) => Sample> = {
 // ---------------------------------------------------------------------------------------------
 
 /** Body fields that are values (not the objects around dotted names such as `mobile.notifications`). */
-const leafFields = (entry: SpecEntry) => (entry.body?.fields ?? []).filter((f) => !(entry.body?.fields ?? []).some((g) => g.name.startsWith(`${f.name}.`)));
+const leafFields = (entry: SpecEntry) =>
+	(entry.body?.fields ?? []).filter(
+		(f) => !(entry.body?.fields ?? []).some((g) => g.name.startsWith(`${f.name}.`)),
+	);
 
 interface Plan {
 	parameters: INodeParameters;
@@ -261,11 +323,17 @@ interface Plan {
 	body: unknown;
 }
 
-function plan(entry: SpecEntry, sample: Sample, withOptional: boolean, extra: IDataObject = {}): Plan {
+function plan(
+	entry: SpecEntry,
+	sample: Sample,
+	withOptional: boolean,
+	extra: IDataObject = {},
+): Plan {
 	const values = { ...sample.required, ...(withOptional ? sample.optional : {}) };
 	const parameters: INodeParameters = { ...select(entry.sdkMethod) };
 	const additionalFields: IDataObject = { ...extra };
-	const typedOf = (name: string) => (sample.typed && name in sample.typed ? sample.typed[name] : values[name]);
+	const typedOf = (name: string) =>
+		sample.typed && name in sample.typed ? sample.typed[name] : values[name];
 	const place = (name: string, required: boolean) => {
 		if (!(name in values)) return;
 		if (required) parameters[n8nName(name)] = typedOf(name) as INodeParameters[string];
@@ -274,12 +342,19 @@ function plan(entry: SpecEntry, sample: Sample, withOptional: boolean, extra: ID
 	for (const p of entry.pathParams) place(p.name, true);
 	for (const q of entry.queryParams) place(q.name, false);
 	for (const f of leafFields(entry)) place(f.name, f.required === true);
-	if (Object.keys(additionalFields).length) parameters.additionalFields = additionalFields as INodeParameters;
-	if (sample.limit !== undefined) Object.assign(parameters, { returnAll: false, limit: sample.limit });
+	if (Object.keys(additionalFields).length)
+		parameters.additionalFields = additionalFields as INodeParameters;
+	if (sample.limit !== undefined)
+		Object.assign(parameters, { returnAll: false, limit: sample.limit });
 
 	for (const name of Object.keys(values)) {
-		const known = [...entry.pathParams, ...entry.queryParams, ...leafFields(entry)].some((p) => p.name === name);
-		if (!known) throw new Error(`Sample value "${name}" is not a parameter of ${entry.sdkMethod} in the spec`);
+		const known = [...entry.pathParams, ...entry.queryParams, ...leafFields(entry)].some(
+			(p) => p.name === name,
+		);
+		if (!known)
+			throw new Error(
+				`Sample value "${name}" is not a parameter of ${entry.sdkMethod} in the spec`,
+			);
 	}
 
 	const query: Record<string, string> = {};
@@ -289,10 +364,18 @@ function plan(entry: SpecEntry, sample: Sample, withOptional: boolean, extra: ID
 	let body: unknown;
 	if (entry.body) {
 		const object: IDataObject = {};
-		for (const f of leafFields(entry)) if (f.name in values) setDotted(object, f.name, values[f.name]);
+		for (const f of leafFields(entry))
+			if (f.name in values) setDotted(object, f.name, values[f.name]);
 		body = object;
 	}
-	return { parameters, values, method: entry.httpMethod, rawPath: expectedRawPath(entry, values), query, body };
+	return {
+		parameters,
+		values,
+		method: entry.httpMethod,
+		rawPath: expectedRawPath(entry, values),
+		query,
+		body,
+	};
 }
 
 function expectRequest(request: RecordedRequest, expected: Plan) {
@@ -301,16 +384,26 @@ function expectRequest(request: RecordedRequest, expected: Plan) {
 	expect(Object.fromEntries(request.queryPairs)).toEqual(expected.query);
 	expect(request.queryPairs).toHaveLength(Object.keys(expected.query).length);
 	expect(request.body).toEqual(expected.body);
-	if (expected.body !== undefined) expect(String(request.headers['content-type'])).toMatch(/^application\/json/);
+	if (expected.body !== undefined)
+		expect(String(request.headers['content-type'])).toMatch(/^application\/json/);
 	expect(request.headers.authorization).toBe(`Bearer ${env.userToken.access_token}`);
 }
 
-const byDate = (a: IDataObject, b: IDataObject) => Date.parse(String(a.dateCreated)) - Date.parse(String(b.dateCreated));
+const byDate = (a: IDataObject, b: IDataObject) =>
+	Date.parse(String(a.dateCreated)) - Date.parse(String(b.dateCreated));
 
 /** What the node must output for the emulator's answer, by the spec's response description. */
-async function expectOutput(entry: SpecEntry, sample: Sample, expected: Plan, request: RecordedRequest, items: IDataObject[]) {
+async function expectOutput(
+	entry: SpecEntry,
+	sample: Sample,
+	expected: Plan,
+	request: RecordedRequest,
+	items: IDataObject[],
+) {
 	if (entry.responseBody === 'none') {
-		const echo = Object.fromEntries(Object.entries(expected.values).map(([name, value]) => [n8nName(name), value]));
+		const echo = Object.fromEntries(
+			Object.entries(expected.values).map(([name, value]) => [n8nName(name), value]),
+		);
 		expect(items).toEqual([{ success: true, ...echo }]);
 		return;
 	}
@@ -319,7 +412,8 @@ async function expectOutput(entry: SpecEntry, sample: Sample, expected: Plan, re
 			expect(items).toEqual([{ id: expect.any(String) }]);
 			expect(env.emu.getMessage(String(items[0].id))).toBeDefined();
 		}
-		if (entry.responseModel === 'CreateRoomResponse') expect(items).toEqual([{ jid: expect.stringMatching(/@conference\./) }]);
+		if (entry.responseModel === 'CreateRoomResponse')
+			expect(items).toEqual([{ jid: expect.stringMatching(/@conference\./) }]);
 		return; // ChatSettings / ChatUserSettings answers are compared with the state in `verify`
 	}
 	const answer = (await replay(env, request)) as IDataObject;
@@ -351,7 +445,8 @@ async function sweep(sdkMethod: string, withOptional: boolean) {
 	for (const p of entry.pathParams) {
 		const value = expected.values[p.name];
 		if (Array.isArray(value)) expect(requests[0].rawPath).toContain(`/${value.join('%2C')}`);
-		else if (String(value).includes('@')) expect(requests[0].rawPath).toContain(`/${String(value).replace('@', '%40')}`);
+		else if (String(value).includes('@'))
+			expect(requests[0].rawPath).toContain(`/${String(value).replace('@', '%40')}`);
 	}
 	const items = jsonOf(result);
 	expect(items.length).toBeGreaterThan(0);
@@ -361,7 +456,8 @@ async function sweep(sdkMethod: string, withOptional: boolean) {
 
 const resetSettings = () => {
 	Object.assign(env.emu.settings, { messageRetentionPeriodDays: 365, reactionsEnabled: true });
-	for (const settings of env.emu.userSettings.values()) settings.mobile.notifications.when = 'Always';
+	for (const settings of env.emu.userSettings.values())
+		settings.mobile.notifications.when = 'Always';
 };
 beforeEach(resetSettings);
 
@@ -377,37 +473,67 @@ describe('the built table against the spec', () => {
 });
 
 describe('every row sends what the spec names and returns the answer', () => {
-	it.each(TABLE.map((row) => [row.sdkMethod, `${row.resource} → ${row.operation}`]))('%s (%s)', async (sdkMethod) => {
-		await sweep(sdkMethod, true);
-	});
+	it.each(TABLE.map((row) => [row.sdkMethod, `${row.resource} → ${row.operation}`]))(
+		'%s (%s)',
+		async (sdkMethod) => {
+			await sweep(sdkMethod, true);
+		},
+	);
 });
 
 /** Rows whose spec entry has optional query parameters or optional body fields. */
-const withOptionals = SPEC.filter((e) => e.queryParams.length > 0 || leafFields(e).some((f) => !f.required)).map((e) => e.sdkMethod);
+const withOptionals = SPEC.filter(
+	(e) => e.queryParams.length > 0 || leafFields(e).some((f) => !f.required),
+).map((e) => e.sdkMethod);
 
 /** Rows whose output is the service's raw answer in every version: no schema (README, "Output schemas"). */
-const RAW_ONLY = ['getChatsSettings', 'patchChatsSettings', 'putChatsSettings', 'getChatsUserSettings', 'patchChatsUserSettings', 'getChatsUsersMeSettings', 'patchChatsUsersMeSettings'];
+const RAW_ONLY = [
+	'getChatsSettings',
+	'patchChatsSettings',
+	'putChatsSettings',
+	'getChatsUserSettings',
+	'patchChatsUserSettings',
+	'getChatsUsersMeSettings',
+	'patchChatsUsersMeSettings',
+];
 
-describe.each([1, 1.1])('version %s: n8n finds each operation\'s output schema and the output matches it', (version) => {
-	it.each(TABLE.map((row) => [row.sdkMethod, `${row.resource} → ${row.operation}`]))('%s (%s)', async (sdkMethod) => {
-		const row = TABLE.find((r) => r.sdkMethod === sdkMethod)!;
-		const { file, schema } = schemaFor(env.pkg, 'genesysChat', version, row.resource, row.operation);
-		expect(file).toBe(path.resolve(__dirname, `../../dist/nodes/GenesysChat/__schema__/${version === 1 ? 'v1.0.0' : 'v1.1.0'}/${row.resource}/${row.operation}.json`));
-		const described = !RAW_ONLY.includes(sdkMethod) && (version !== 1 || !row.simplify);
-		if (!described) {
-			expect(schema).toBeUndefined();
-			return;
-		}
-		expect(schema).toMatchObject({ type: 'object' });
-		const world = newWorld();
-		const expected = plan(specOf(sdkMethod), SAMPLES[sdkMethod](world), true);
-		const result = await run(env, expected.parameters, { typeVersion: version });
-		expect(result.error).toBeUndefined();
-		const items = jsonOf(result);
-		expect(items.length).toBeGreaterThan(0);
-		for (const item of items) expect(validate(item, schema!)).toEqual([]);
-	});
-});
+describe.each([1, 1.1])(
+	"version %s: n8n finds each operation's output schema and the output matches it",
+	(version) => {
+		it.each(TABLE.map((row) => [row.sdkMethod, `${row.resource} → ${row.operation}`]))(
+			'%s (%s)',
+			async (sdkMethod) => {
+				const row = TABLE.find((r) => r.sdkMethod === sdkMethod)!;
+				const { file, schema } = schemaFor(
+					env.pkg,
+					'genesysChat',
+					version,
+					row.resource,
+					row.operation,
+				);
+				expect(file).toBe(
+					path.resolve(
+						__dirname,
+						`../../dist/nodes/GenesysChat/__schema__/${version === 1 ? 'v1.0.0' : 'v1.1.0'}/${row.resource}/${row.operation}.json`,
+					),
+				);
+				const described = !RAW_ONLY.includes(sdkMethod) && (version !== 1 || !row.simplify);
+				if (!described) {
+					expect(schema).toBeUndefined();
+					return;
+				}
+				expect(schema).toMatchObject({ type: 'object' });
+				const world = newWorld();
+				const expected = plan(specOf(sdkMethod), SAMPLES[sdkMethod](world), true);
+				const result = await run(env, expected.parameters, { typeVersion: version });
+				expect(result.error).toBeUndefined();
+				const items = jsonOf(result);
+				expect(items.length).toBeGreaterThan(0);
+				for (const item of items) expect(validate(item, schema!)).toEqual([]);
+			},
+		);
+	},
+);
 
 describe('optional parameters are sent only when set', () => {
 	it('covers the rows that have optional parameters', () => {
@@ -435,10 +561,17 @@ describe('optional parameters are sent only when set', () => {
 });
 
 describe('Return Full Message after send and edit', () => {
-	const sendAndEdit = SPEC.filter((e) => e.responseModel === 'ChatSendMessageResponse').map((e) => e.sdkMethod);
+	const sendAndEdit = SPEC.filter((e) => e.responseModel === 'ChatSendMessageResponse').map(
+		(e) => e.sdkMethod,
+	);
 
 	it('applies to the four send/edit operations', () => {
-		expect(sendAndEdit.sort()).toEqual(['patchChatsRoomMessage', 'patchChatsUserMessage', 'postChatsRoomMessages', 'postChatsUserMessages']);
+		expect(sendAndEdit.sort()).toEqual([
+			'patchChatsRoomMessage',
+			'patchChatsUserMessage',
+			'postChatsRoomMessages',
+			'postChatsUserMessages',
+		]);
 	});
 
 	it.each(sendAndEdit)('%s, then GET /api/v2/chats/messages/{id}', async (sdkMethod) => {
@@ -454,7 +587,12 @@ describe('Return Full Message after send and edit', () => {
 		expect(items).toHaveLength(1);
 		const id = String(items[0].id);
 		const get = specOf('getChatsMessage');
-		expect(requests[1]).toMatchObject({ method: get.httpMethod, rawPath: expectedRawPath(get, { messageId: id }), queryPairs: [], body: undefined });
+		expect(requests[1]).toMatchObject({
+			method: get.httpMethod,
+			rawPath: expectedRawPath(get, { messageId: id }),
+			queryPairs: [],
+			body: undefined,
+		});
 		expect(items).toEqual([env.emu.messageJson(id)]);
 		expect(items[0].body).toBe(expected.values.message);
 	});
@@ -501,25 +639,44 @@ describe('credential: Genesys Cloud OAuth2 API', () => {
 		const region = properties().find((p) => p.name === 'serverUrl')!;
 		expect(region.displayName).toBe('Region');
 		const values = (region.options as INodePropertyOptions[]).map((o) => o.value);
-		expect(new Set(values)).toEqual(new Set([...SDK_REGIONS.map((r) => `https://api.${r}`), 'https://custom.invalid']));
+		expect(new Set(values)).toEqual(
+			new Set([...SDK_REGIONS.map((r) => `https://api.${r}`), 'https://custom.invalid']),
+		);
 		expect(values).toHaveLength(19);
 		expect(region.default).toBe('https://api.mypurecloud.com');
 		const grant = properties().find((p) => p.name === 'grantType')!;
-		expect((grant.options as INodePropertyOptions[]).map((o) => o.value).sort()).toEqual(['authorizationCode', 'clientCredentials', 'pkce']);
-		for (const hidden of ['useDynamicClientRegistration', 'authUrl', 'accessTokenUrl', 'scope', 'authentication']) {
+		expect((grant.options as INodePropertyOptions[]).map((o) => o.value).sort()).toEqual([
+			'authorizationCode',
+			'clientCredentials',
+			'pkce',
+		]);
+		for (const hidden of [
+			'useDynamicClientRegistration',
+			'authUrl',
+			'accessTokenUrl',
+			'scope',
+			'authentication',
+		]) {
 			expect(properties().find((p) => p.name === hidden)?.type).toBe('hidden');
 		}
 	});
 
-	it.each(SDK_REGIONS)('region %s resolves to https://login.<region>/oauth/token and /oauth/authorize', async (region) => {
-		const ref = env.store.add(CREDENTIAL_TYPE, { serverUrl: `https://api.${region}`, clientId: 'id', clientSecret: 'secret' });
-		const resolved = await env.store.resolve(CREDENTIAL_TYPE, ref.id);
-		expect(resolved.accessTokenUrl).toBe(`https://login.${region}/oauth/token`);
-		expect(resolved.authUrl).toBe(`https://login.${region}/oauth/authorize`);
-		expect(resolved.grantType).toBe('authorizationCode');
-		expect(resolved.scope).toBe('chat');
-		expect(resolved.authentication).toBe('header');
-	});
+	it.each(SDK_REGIONS)(
+		'region %s resolves to https://login.<region>/oauth/token and /oauth/authorize',
+		async (region) => {
+			const ref = env.store.add(CREDENTIAL_TYPE, {
+				serverUrl: `https://api.${region}`,
+				clientId: 'id',
+				clientSecret: 'secret',
+			});
+			const resolved = await env.store.resolve(CREDENTIAL_TYPE, ref.id);
+			expect(resolved.accessTokenUrl).toBe(`https://login.${region}/oauth/token`);
+			expect(resolved.authUrl).toBe(`https://login.${region}/oauth/authorize`);
+			expect(resolved.grantType).toBe('authorizationCode');
+			expect(resolved.scope).toBe('chat');
+			expect(resolved.authentication).toBe('header');
+		},
+	);
 
 	it('Custom uses the custom Login URL, else the Base URL (trailing slashes dropped)', async () => {
 		const withLogin = env.store.add(CREDENTIAL_TYPE, {
@@ -532,16 +689,30 @@ describe('credential: Genesys Cloud OAuth2 API', () => {
 		expect(a.accessTokenUrl).toBe('https://login.gateway.example/oauth/token');
 		expect(a.authUrl).toBe('https://login.gateway.example/oauth/authorize');
 
-		const baseOnly = env.store.add(CREDENTIAL_TYPE, { serverUrl: 'https://custom.invalid', customBaseUrl: `${env.emu.url}/`, clientId: 'id' });
+		const baseOnly = env.store.add(CREDENTIAL_TYPE, {
+			serverUrl: 'https://custom.invalid',
+			customBaseUrl: `${env.emu.url}/`,
+			clientId: 'id',
+		});
 		const b = await env.store.resolve(CREDENTIAL_TYPE, baseOnly.id);
 		expect(b.accessTokenUrl).toBe(`${env.emu.url}/oauth/token`);
 		expect(b.authUrl).toBe(`${env.emu.url}/oauth/authorize`);
 	});
 
 	it('asks for no scope with Client Credentials, and for the chosen scopes otherwise', async () => {
-		const client = env.store.add(CREDENTIAL_TYPE, { serverUrl: 'https://api.mypurecloud.de', grantType: 'clientCredentials', clientId: 'id', clientSecret: 's' });
+		const client = env.store.add(CREDENTIAL_TYPE, {
+			serverUrl: 'https://api.mypurecloud.de',
+			grantType: 'clientCredentials',
+			clientId: 'id',
+			clientSecret: 's',
+		});
 		expect((await env.store.resolve(CREDENTIAL_TYPE, client.id)).scope).toBe('');
-		const code = env.store.add(CREDENTIAL_TYPE, { serverUrl: 'https://api.mypurecloud.de', grantType: 'pkce', clientId: 'id', scopes: ['chat', 'users:readonly'] });
+		const code = env.store.add(CREDENTIAL_TYPE, {
+			serverUrl: 'https://api.mypurecloud.de',
+			grantType: 'pkce',
+			clientId: 'id',
+			scopes: ['chat', 'users:readonly'],
+		});
 		expect((await env.store.resolve(CREDENTIAL_TYPE, code.id)).scope).toBe('chat users:readonly');
 	});
 });

@@ -9,11 +9,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { IDataObject, INodeExecutionData, INodeParameters, IWorkflowSettings } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	IWorkflowSettings,
+} from 'n8n-workflow';
 
 import type { EndpointRow } from '../../nodes/shared/table/types';
 import { recordResponses, type RecordedRequest, type WireResponse } from '../emulator/core';
-import { startGenesysEmulator, type EmulatorUser, type GenesysEmulator, type IssuedToken } from '../emulator/genesys';
+import {
+	startGenesysEmulator,
+	type EmulatorUser,
+	type GenesysEmulator,
+	type IssuedToken,
+} from '../emulator/genesys';
 import {
 	CredentialStore,
 	REPO_ROOT,
@@ -51,7 +61,9 @@ export interface SpecEntry {
 	notes: string[];
 }
 
-export const SPEC: SpecEntry[] = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'spec', 'genesys-chat.json'), 'utf8')) as SpecEntry[];
+export const SPEC: SpecEntry[] = JSON.parse(
+	readFileSync(path.join(REPO_ROOT, 'test', 'spec', 'genesys-chat.json'), 'utf8'),
+) as SpecEntry[];
 
 export function specOf(sdkMethod: string): SpecEntry {
 	const entry = SPEC.find((e) => e.sdkMethod === sdkMethod);
@@ -61,8 +73,11 @@ export function specOf(sdkMethod: string): SpecEntry {
 
 /** The node's table as built to dist/ (what n8n runs). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const TABLE: EndpointRow[] = (require(path.join(REPO_ROOT, 'dist', 'nodes', 'GenesysChat', 'GenesysChat.table.js')) as { genesysChatTable: EndpointRow[] })
-	.genesysChatTable;
+export const TABLE: EndpointRow[] = (
+	require(path.join(REPO_ROOT, 'dist', 'nodes', 'GenesysChat', 'GenesysChat.table.js')) as {
+		genesysChatTable: EndpointRow[];
+	}
+).genesysChatTable;
 
 export function rowOf(sdkMethod: string): EndpointRow {
 	const row = TABLE.find((r) => r.sdkMethod === sdkMethod);
@@ -92,12 +107,14 @@ export function setDotted(target: IDataObject, dotted: string, value: unknown): 
 }
 
 /** What the SDK puts in the path for a value: encodeURIComponent, lists comma-joined first. */
-export const sdkPathValue = (value: unknown): string => encodeURIComponent(Array.isArray(value) ? value.join(',') : String(value));
+export const sdkPathValue = (value: unknown): string =>
+	encodeURIComponent(Array.isArray(value) ? value.join(',') : String(value));
 
 /** The raw path the SDK sends for a spec entry and values (by spec name). */
 export function expectedRawPath(entry: SpecEntry, values: Record<string, unknown>): string {
 	return entry.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-		if (!(name in values)) throw new Error(`No sample value for path parameter ${name} of ${entry.sdkMethod}`);
+		if (!(name in values))
+			throw new Error(`No sample value for path parameter ${name} of ${entry.sdkMethod}`);
 		return sdkPathValue(values[name]);
 	});
 }
@@ -192,7 +209,11 @@ export interface RunOptions {
 }
 
 /** Runs the Genesys Chat node once in n8n (Harness Input → Genesys Chat). */
-export async function run(env: GenesysTestEnv, parameters: INodeParameters, options: RunOptions = {}): Promise<RunNodeResult> {
+export async function run(
+	env: GenesysTestEnv,
+	parameters: INodeParameters,
+	options: RunOptions = {},
+): Promise<RunNodeResult> {
 	return await runNode({
 		// Version 1: the raw API answers the contract tests compare (1.1 only turns Simplify on by default).
 		typeVersion: options.typeVersion ?? 1,
@@ -213,7 +234,12 @@ export async function run(env: GenesysTestEnv, parameters: INodeParameters, opti
 export async function capture<T>(
 	env: GenesysTestEnv,
 	fn: () => Promise<T>,
-): Promise<{ result: T; requests: RecordedRequest[]; responses: ResponseRecord[]; tokenRequests: RecordedRequest[] }> {
+): Promise<{
+	result: T;
+	requests: RecordedRequest[];
+	responses: ResponseRecord[];
+	tokenRequests: RecordedRequest[];
+}> {
 	const requestMark = env.emu.requests.length;
 	const responseMark = env.responses.length;
 	const result = await fn();
@@ -231,7 +257,8 @@ export async function replay(env: GenesysTestEnv, request: RecordedRequest): Pro
 		headers: { accept: 'application/json', authorization: String(request.headers.authorization) },
 	});
 	const text = await res.text();
-	if (!res.ok) throw new Error(`Replay of ${request.method} ${request.url} answered ${res.status}: ${text}`);
+	if (!res.ok)
+		throw new Error(`Replay of ${request.method} ${request.url} answered ${res.status}: ${text}`);
 	return text ? (JSON.parse(text) as unknown) : undefined;
 }
 
@@ -242,5 +269,12 @@ export { jsonOf } from '../harness/n8n';
 export function errorText(error: unknown): string {
 	if (!error || typeof error !== 'object') return String(error);
 	const e = error as Record<string, unknown>;
-	return [e.message, e.description, JSON.stringify(e.context ?? {}), JSON.stringify(e.errorResponse ?? {}), JSON.stringify(error), String(e.stack ?? '')].join('\n');
+	return [
+		e.message,
+		e.description,
+		JSON.stringify(e.context ?? {}),
+		JSON.stringify(e.errorResponse ?? {}),
+		JSON.stringify(error),
+		String(e.stack ?? ''),
+	].join('\n');
 }

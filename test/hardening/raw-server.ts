@@ -25,7 +25,12 @@ export interface RawServer {
 	close(): Promise<void>;
 }
 
-export const json = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+export const json = (
+	response: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+) => {
 	response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
 	response.end(typeof body === 'string' ? body : JSON.stringify(body));
 };
@@ -39,7 +44,12 @@ export async function startRawServer(host = '127.0.0.1'): Promise<RawServer> {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
-			const request: RawRequest = { method: req.method ?? '', target: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+			const request: RawRequest = {
+				method: req.method ?? '',
+				target: req.url ?? '',
+				headers: req.headers,
+				body: Buffer.concat(chunks),
+			};
 			requests.push(request);
 			Promise.resolve(handler(request, res)).catch((error: Error) => {
 				if (!res.headersSent) json(res, 500, { message: error.message });

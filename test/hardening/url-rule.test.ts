@@ -11,11 +11,28 @@
  * Hostile values are built around the port of a raw server on 127.0.0.1, so a path that wrongly
  * accepted one (and let the WHATWG parser rewrite it into 127.0.0.1:<port>) would reach the server.
  */
-import { CredentialStore, loadPackage, runCredentialTest, type LoadedPackage } from '../harness/n8n';
+import {
+	CredentialStore,
+	loadPackage,
+	runCredentialTest,
+	type LoadedPackage,
+} from '../harness/n8n';
 import { json, startRawServer, type RawServer } from './raw-server';
-import { GEN, ITS, gen, genCredential, its, itsCredential, runAction, runListSearch, visible } from './shared';
+import {
+	GEN,
+	ITS,
+	gen,
+	genCredential,
+	its,
+	itsCredential,
+	runAction,
+	runListSearch,
+	visible,
+} from './shared';
 
-const { isAllowedServiceUrl } = require('../../dist/nodes/shared/http/url.js') as { isAllowedServiceUrl: (value: unknown, allowPath: boolean) => boolean };
+const { isAllowedServiceUrl } = require('../../dist/nodes/shared/http/url.js') as {
+	isAllowedServiceUrl: (value: unknown, allowPath: boolean) => boolean;
+};
 
 let pkg: LoadedPackage;
 let store: CredentialStore;
@@ -27,7 +44,9 @@ beforeAll(async () => {
 	store = new CredentialStore(pkg);
 	api = await startRawServer('127.0.0.1');
 	port = new URL(api.url).port;
-	api.handle((_request, response) => json(response, 200, { Threads: { EntityArray: [] }, entities: [] }));
+	api.handle((_request, response) =>
+		json(response, 200, { Threads: { EntityArray: [] }, entities: [] }),
+	);
 });
 afterAll(async () => {
 	await api.close();
@@ -93,7 +112,11 @@ const HOSTILE_ORIGINS = [
 	'   ',
 ];
 /** Only for the itslearning Site URL (origin only). */
-const HOSTILE_SITE_ONLY = ['http://127.0.0.1:P/path', 'http://127.0.0.1:P/..', 'http://localhost:P/%2e%2e'];
+const HOSTILE_SITE_ONLY = [
+	'http://127.0.0.1:P/path',
+	'http://127.0.0.1:P/..',
+	'http://localhost:P/%2e%2e',
+];
 /** Only for the Genesys Base URL (a path is allowed, but no dot segment or anything the parser rewrites). */
 const HOSTILE_BASE_ONLY = [
 	'http://127.0.0.1:P/api/../x',
@@ -106,7 +129,12 @@ const HOSTILE_BASE_ONLY = [
 	'http://127.0.0.1:P/a\\..\\b',
 	'http://127.0.0.1:P/a?b',
 ];
-const ACCEPTED = ['http://127.0.0.1:P', 'http://localhost:P', 'HTTP://LocalHost:P/', '  http://127.0.0.1:P//  '];
+const ACCEPTED = [
+	'http://127.0.0.1:P',
+	'http://localhost:P',
+	'HTTP://LocalHost:P/',
+	'  http://127.0.0.1:P//  ',
+];
 const ACCEPTED_BASE_ONLY = ['http://127.0.0.1:P/gateway', 'http://127.0.0.1:P/a.b/c-d_e~f'];
 
 /** Puts the port in for `P` (after `:`, `0` or a line break; the P of HTTP stays). */
@@ -127,18 +155,30 @@ async function itslearningVerdicts(value: string): Promise<Verdicts> {
 	const rule = isAllowedServiceUrl(value, false);
 
 	api.requests.length = 0;
-	const run = await runAction(store, 'itslearningInstantMessage', its(pkg, 'getMessageThreadsV3'), itsCredential(store, value));
+	const run = await runAction(
+		store,
+		'itslearningInstantMessage',
+		its(pkg, 'getMessageThreadsV3'),
+		itsCredential(store, value),
+	);
 	const nodeSent = api.requests.length > 0;
 	const nodeRefused = /The itslearning Site URL/.test(run.error?.message ?? '');
 	expect(nodeSent).toBe(!nodeRefused);
 
 	const resolved = await store.resolve(ITS, itsCredential(store, value).id);
-	const expression = resolved.accessTokenUrl !== 'https://site-url-must-use-https.invalid/restapi/oauth2/token';
-	expect(resolved.authUrl === 'https://site-url-must-use-https.invalid/oauth2/authorize.aspx').toBe(!expression);
+	const expression =
+		resolved.accessTokenUrl !== 'https://site-url-must-use-https.invalid/restapi/oauth2/token';
+	expect(resolved.authUrl === 'https://site-url-must-use-https.invalid/oauth2/authorize.aspx').toBe(
+		!expression,
+	);
 	if (expression) expect(resolved.accessTokenUrl).toBe(`${normal(value)}/restapi/oauth2/token`);
 
 	api.requests.length = 0;
-	const test = await runCredentialTest({ store, credentialType: ITS, credential: itsCredential(store, value) });
+	const test = await runCredentialTest({
+		store,
+		credentialType: ITS,
+		credential: itsCredential(store, value),
+	});
 	const testSent = api.requests.length > 0;
 	if (!testSent) {
 		expect(test.status).toBe('Error');
@@ -146,7 +186,12 @@ async function itslearningVerdicts(value: string): Promise<Verdicts> {
 	}
 
 	api.requests.length = 0;
-	const search = await runListSearch(store, 'itslearningInstantMessage', 'searchThreads', itsCredential(store, value));
+	const search = await runListSearch(
+		store,
+		'itslearningInstantMessage',
+		'searchThreads',
+		itsCredential(store, value),
+	);
 	const searchSent = api.requests.length > 0;
 	expect(searchSent).toBe(search.error === undefined);
 	if (!searchSent) expect(search.error?.message).toContain('The itslearning Site URL');
@@ -155,19 +200,30 @@ async function itslearningVerdicts(value: string): Promise<Verdicts> {
 }
 
 /** Runs one Genesys credential through every path; `field` is the custom Base URL or the region. */
-async function genesysVerdicts(field: 'customBaseUrl' | 'serverUrl', value: string): Promise<Verdicts> {
-	const fields = field === 'customBaseUrl' ? { customBaseUrl: value } : { serverUrl: value, customBaseUrl: api.url };
+async function genesysVerdicts(
+	field: 'customBaseUrl' | 'serverUrl',
+	value: string,
+): Promise<Verdicts> {
+	const fields =
+		field === 'customBaseUrl'
+			? { customBaseUrl: value }
+			: { serverUrl: value, customBaseUrl: api.url };
 	const credential = () => genCredential(store, api.url, fields);
 	const rule = field === 'customBaseUrl' ? isAllowedServiceUrl(value, true) : false;
 
 	api.requests.length = 0;
 	const run = await runAction(store, 'genesysChat', gen(pkg, 'getChatsSettings'), credential());
 	const nodeSent = api.requests.length > 0;
-	const nodeRefused = /The Genesys Cloud custom base URL|Unknown Genesys Cloud region/.test(run.error?.message ?? '');
+	const nodeRefused = /The Genesys Cloud custom base URL|Unknown Genesys Cloud region/.test(
+		run.error?.message ?? '',
+	);
 	expect(nodeSent).toBe(!nodeRefused);
 
 	const resolved = await store.resolve(GEN, credential().id);
-	const refusedLogin = field === 'customBaseUrl' ? 'https://login-url-must-use-https.invalid' : 'https://unknown-region.invalid';
+	const refusedLogin =
+		field === 'customBaseUrl'
+			? 'https://login-url-must-use-https.invalid'
+			: 'https://unknown-region.invalid';
 	const expression = resolved.accessTokenUrl !== `${refusedLogin}/oauth/token`;
 	expect(resolved.authUrl === `${refusedLogin}/oauth/authorize`).toBe(!expression);
 	if (expression) expect(resolved.accessTokenUrl).toBe(`${normal(value)}/oauth/token`);
@@ -177,7 +233,9 @@ async function genesysVerdicts(field: 'customBaseUrl' | 'serverUrl', value: stri
 	const testSent = api.requests.length > 0;
 	if (!testSent) {
 		expect(test.status).toBe('Error');
-		expect(visible(test.run)).toContain(field === 'customBaseUrl' ? 'base-url-must-use-https.invalid' : 'unknown-region.invalid');
+		expect(visible(test.run)).toContain(
+			field === 'customBaseUrl' ? 'base-url-must-use-https.invalid' : 'unknown-region.invalid',
+		);
 	}
 
 	api.requests.length = 0;
@@ -188,28 +246,48 @@ async function genesysVerdicts(field: 'customBaseUrl' | 'serverUrl', value: stri
 	return { rule, node: nodeSent, expression, credentialTest: testSent, listSearch: searchSent };
 }
 
-const all = (accepted: boolean): Verdicts => ({ rule: accepted, node: accepted, expression: accepted, credentialTest: accepted, listSearch: accepted });
+const all = (accepted: boolean): Verdicts => ({
+	rule: accepted,
+	node: accepted,
+	expression: accepted,
+	credentialTest: accepted,
+	listSearch: accepted,
+});
 
 describe('one URL rule: node, credential expressions, credential test and list search agree', () => {
 	it('the table has at least 50 hostile values', () => {
-		expect(HOSTILE_ORIGINS.length + HOSTILE_SITE_ONLY.length + HOSTILE_BASE_ONLY.length).toBeGreaterThanOrEqual(50);
+		expect(
+			HOSTILE_ORIGINS.length + HOSTILE_SITE_ONLY.length + HOSTILE_BASE_ONLY.length,
+		).toBeGreaterThanOrEqual(50);
 	});
 
-	it.each([...HOSTILE_ORIGINS, ...HOSTILE_SITE_ONLY].map((v) => [JSON.stringify(v), v]))('itslearning Site URL %s is refused everywhere', async (_shown, value) => {
-		expect(await itslearningVerdicts(fill(value))).toEqual(all(false));
-	});
+	it.each([...HOSTILE_ORIGINS, ...HOSTILE_SITE_ONLY].map((v) => [JSON.stringify(v), v]))(
+		'itslearning Site URL %s is refused everywhere',
+		async (_shown, value) => {
+			expect(await itslearningVerdicts(fill(value))).toEqual(all(false));
+		},
+	);
 
-	it.each(ACCEPTED.map((v) => [JSON.stringify(v), v]))('itslearning Site URL %s is accepted everywhere', async (_shown, value) => {
-		expect(await itslearningVerdicts(fill(value))).toEqual(all(true));
-	});
+	it.each(ACCEPTED.map((v) => [JSON.stringify(v), v]))(
+		'itslearning Site URL %s is accepted everywhere',
+		async (_shown, value) => {
+			expect(await itslearningVerdicts(fill(value))).toEqual(all(true));
+		},
+	);
 
-	it.each([...HOSTILE_ORIGINS, ...HOSTILE_BASE_ONLY].map((v) => [JSON.stringify(v), v]))('Genesys Base URL %s is refused everywhere', async (_shown, value) => {
-		expect(await genesysVerdicts('customBaseUrl', fill(value))).toEqual(all(false));
-	});
+	it.each([...HOSTILE_ORIGINS, ...HOSTILE_BASE_ONLY].map((v) => [JSON.stringify(v), v]))(
+		'Genesys Base URL %s is refused everywhere',
+		async (_shown, value) => {
+			expect(await genesysVerdicts('customBaseUrl', fill(value))).toEqual(all(false));
+		},
+	);
 
-	it.each([...ACCEPTED, ...ACCEPTED_BASE_ONLY].map((v) => [JSON.stringify(v), v]))('Genesys Base URL %s is accepted everywhere', async (_shown, value) => {
-		expect(await genesysVerdicts('customBaseUrl', fill(value))).toEqual(all(true));
-	});
+	it.each([...ACCEPTED, ...ACCEPTED_BASE_ONLY].map((v) => [JSON.stringify(v), v]))(
+		'Genesys Base URL %s is accepted everywhere',
+		async (_shown, value) => {
+			expect(await genesysVerdicts('customBaseUrl', fill(value))).toEqual(all(true));
+		},
+	);
 
 	it.each([
 		['http://127.1:P', false],
@@ -220,25 +298,46 @@ describe('one URL rule: node, credential expressions, credential test and list s
 		['http://127.0.0.1:P?x=1', false],
 		['http://localhost:P/login', true],
 		['   ', true],
-	] as const)('Genesys Login URL %p: the node and the token/authorization URL expressions agree (accepted: %p)', async (value, accepted) => {
-		const loginUrl = fill(value);
-		const credential = () => genCredential(store, api.url, { customLoginUrl: loginUrl });
-		expect(value.trim() === '' || isAllowedServiceUrl(loginUrl, true)).toBe(accepted);
-		api.requests.length = 0;
-		const run = await runAction(store, 'genesysChat', gen(pkg, 'getChatsSettings'), credential());
-		expect(/The Genesys Cloud custom login URL/.test(run.error?.message ?? '')).toBe(!accepted);
-		expect(api.requests.length > 0).toBe(accepted);
-		const resolved = await store.resolve(GEN, credential().id);
-		const login = accepted ? normal(loginUrl) || api.url : 'https://login-url-must-use-https.invalid';
-		expect([resolved.authUrl, resolved.accessTokenUrl]).toEqual([`${login}/oauth/authorize`, `${login}/oauth/token`]);
-		api.requests.length = 0;
-		const search = await runListSearch(store, 'genesysChat', 'searchRooms', credential());
-		expect(search.error === undefined).toBe(accepted);
-	});
+	] as const)(
+		'Genesys Login URL %p: the node and the token/authorization URL expressions agree (accepted: %p)',
+		async (value, accepted) => {
+			const loginUrl = fill(value);
+			const credential = () => genCredential(store, api.url, { customLoginUrl: loginUrl });
+			expect(value.trim() === '' || isAllowedServiceUrl(loginUrl, true)).toBe(accepted);
+			api.requests.length = 0;
+			const run = await runAction(store, 'genesysChat', gen(pkg, 'getChatsSettings'), credential());
+			expect(/The Genesys Cloud custom login URL/.test(run.error?.message ?? '')).toBe(!accepted);
+			expect(api.requests.length > 0).toBe(accepted);
+			const resolved = await store.resolve(GEN, credential().id);
+			const login = accepted
+				? normal(loginUrl) || api.url
+				: 'https://login-url-must-use-https.invalid';
+			expect([resolved.authUrl, resolved.accessTokenUrl]).toEqual([
+				`${login}/oauth/authorize`,
+				`${login}/oauth/token`,
+			]);
+			api.requests.length = 0;
+			const search = await runListSearch(store, 'genesysChat', 'searchRooms', credential());
+			expect(search.error === undefined).toBe(accepted);
+		},
+	);
 
 	it.each(
-		['https://api.mypurecloud.com ', ' https://api.mypurecloud.com', 'https://API.mypurecloud.com', 'https://api.mypurecloud.com/', 'https://api.mypurecloud.com\n', 'https://api.evil.example', 'P'].map((v) => [JSON.stringify(v), v]),
-	)('Genesys Region %s (not exactly one of the regions) is refused everywhere', async (_shown, value) => {
-		expect(await genesysVerdicts('serverUrl', value === 'P' ? api.url : value)).toEqual(all(false));
-	});
+		[
+			'https://api.mypurecloud.com ',
+			' https://api.mypurecloud.com',
+			'https://API.mypurecloud.com',
+			'https://api.mypurecloud.com/',
+			'https://api.mypurecloud.com\n',
+			'https://api.evil.example',
+			'P',
+		].map((v) => [JSON.stringify(v), v]),
+	)(
+		'Genesys Region %s (not exactly one of the regions) is refused everywhere',
+		async (_shown, value) => {
+			expect(await genesysVerdicts('serverUrl', value === 'P' ? api.url : value)).toEqual(
+				all(false),
+			);
+		},
+	);
 });

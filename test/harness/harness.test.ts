@@ -10,7 +10,14 @@ import path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { CredentialStore, binaryItem, loadPackage, runNode, runPoll, type LoadedPackage } from './n8n';
+import {
+	CredentialStore,
+	binaryItem,
+	loadPackage,
+	runNode,
+	runPoll,
+	type LoadedPackage,
+} from './n8n';
 
 const FIXTURE_DIR = path.join(__dirname, 'fixture');
 const CLIENT_ID = 'fixture-client';
@@ -56,7 +63,9 @@ class FixtureApi {
 
 	async start(): Promise<void> {
 		this.server = createServer((req, res) => {
-			this.handle(req, res).catch((error: Error) => this.send(res, 500, { message: error.message }));
+			this.handle(req, res).catch((error: Error) =>
+				this.send(res, 500, { message: error.message }),
+			);
 		});
 		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
 		this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -140,7 +149,10 @@ class FixtureApi {
 			return this.send(res, 400, { error: 'unsupported_grant_type' });
 		}
 		if (!body.refresh_token || !this.refreshTokens.has(body.refresh_token)) {
-			return this.send(res, 400, { error: 'invalid_grant', error_description: 'unknown refresh token' });
+			return this.send(res, 400, {
+				error: 'invalid_grant',
+				error_description: 'unknown refresh token',
+			});
 		}
 		// Rotation: a refresh token is good for one use only.
 		this.refreshTokens.delete(body.refresh_token);
@@ -231,12 +243,18 @@ describe('runNode', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
 		expect(result.items.map((item) => item.json.x)).toEqual(['a-0', 'b-1', 'c-2']);
-		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(result.items[0].json.typeVersion).toBe(2);
 		// Real HTTP, signed by n8n with the stored access token.
 		const echoes = api.requests.filter((r) => r.path === '/echo').slice(-3);
 		expect(echoes.map((r) => r.query.x)).toEqual(['a-0', 'b-1', 'c-2']);
-		expect(echoes.map((r) => r.authorization)).toEqual(Array(3).fill(`Bearer ${tokens.access_token}`));
+		expect(echoes.map((r) => r.authorization)).toEqual(
+			Array(3).fill(`Bearer ${tokens.access_token}`),
+		);
 		expect(store.updates).toEqual([]);
 		// The run data is n8n's: both nodes ran, in order.
 		expect(Object.keys(result.runData)).toEqual(['Harness Input', 'Fixture Echo']);
@@ -287,7 +305,11 @@ describe('runNode', () => {
 		// n8n persisted the new access AND refresh token through updateCredentialsOauthTokenData.
 		expect(store.updates).toHaveLength(1);
 		const update = store.updates[0];
-		expect(update).toMatchObject({ type: 'fixtureOAuth2Api', id: ref.id, via: 'updateCredentialsOauthTokenData' });
+		expect(update).toMatchObject({
+			type: 'fixtureOAuth2Api',
+			id: ref.id,
+			via: 'updateCredentialsOauthTokenData',
+		});
 		const refreshed = update.data.oauthTokenData as IDataObject;
 		expect(refreshed.access_token).not.toBe(initial.access_token);
 		expect(refreshed.refresh_token).not.toBe(initial.refresh_token);
@@ -360,7 +382,9 @@ describe('runNode', () => {
 		expect(result.items).toHaveLength(3);
 		expect(result.items[0].json.x).toBe('ok-1');
 		// n8n's NodeApiError wording for an HTTP 422.
-		expect(result.items[1].json.error).toBe('Your request is invalid or could not be processed by the service');
+		expect(result.items[1].json.error).toBe(
+			'Your request is invalid or could not be processed by the service',
+		);
 		expect(result.items[1].pairedItem).toEqual({ item: 1 });
 		expect(result.items[2].json.x).toBe('ok-2');
 
@@ -384,7 +408,12 @@ describe('runNode', () => {
 		});
 		expect(failed.error?.context?.itemIndex).toBe(1);
 		// The items before the failing one were sent, the ones after were not.
-		expect(api.requests.filter((r) => r.path === '/echo').slice(-2).map((r) => r.query.x)).toEqual(['ok-1', 'fail']);
+		expect(
+			api.requests
+				.filter((r) => r.path === '/echo')
+				.slice(-2)
+				.map((r) => r.query.x),
+		).toEqual(['ok-1', 'fail']);
 	});
 
 	test('binary input is readable through this.helpers.getBinaryDataBuffer', async () => {
@@ -410,7 +439,13 @@ describe('runNode', () => {
 	test('n8n refuses a workflow whose node misses a required parameter', async () => {
 		const { store, credentials } = connectedCredential();
 		await expect(
-			runNode({ pkg, store, nodeType: 'fixtureEcho', parameters: { operation: 'echo' }, credentials }),
+			runNode({
+				pkg,
+				store,
+				nodeType: 'fixtureEcho',
+				parameters: { operation: 'echo' },
+				credentials,
+			}),
 		).rejects.toThrow(/issues/i);
 	});
 });
@@ -422,25 +457,58 @@ describe('runPoll', () => {
 
 		// First production poll: seeds the cursor, emits nothing.
 		const staticData: IDataObject = {};
-		const first = await runPoll({ pkg, store, nodeType: 'fixtureTrigger', parameters: {}, credentials, staticData });
+		const first = await runPoll({
+			pkg,
+			store,
+			nodeType: 'fixtureTrigger',
+			parameters: {},
+			credentials,
+			staticData,
+		});
 		expect(first.result).toBeNull();
 		expect(first.staticData).toBe(staticData);
 		expect(staticData).toEqual({ lastId: 1, polls: 1 });
 		expect(first.staticDataChanged).toBe(true);
 
 		// New messages: emitted once.
-		api.messages.push({ id: 2, channel: 'general', text: 'hello' }, { id: 3, channel: 'other', text: 'elsewhere' });
-		const second = await runPoll({ pkg, store, nodeType: 'fixtureTrigger', parameters: {}, credentials, staticData });
+		api.messages.push(
+			{ id: 2, channel: 'general', text: 'hello' },
+			{ id: 3, channel: 'other', text: 'elsewhere' },
+		);
+		const second = await runPoll({
+			pkg,
+			store,
+			nodeType: 'fixtureTrigger',
+			parameters: {},
+			credentials,
+			staticData,
+		});
 		expect(second.result).not.toBeNull();
-		expect(second.result![0].map((item) => item.json)).toEqual([{ id: 2, channel: 'general', text: 'hello' }]);
+		expect(second.result![0].map((item) => item.json)).toEqual([
+			{ id: 2, channel: 'general', text: 'hello' },
+		]);
 		expect(staticData).toMatchObject({ lastId: 2, polls: 2 });
 
 		// "Restart": static data as n8n would have saved and reloaded it.
 		const reloaded = JSON.parse(JSON.stringify(staticData)) as IDataObject;
-		const third = await runPoll({ pkg, store, nodeType: 'fixtureTrigger', parameters: {}, credentials, staticData: reloaded });
+		const third = await runPoll({
+			pkg,
+			store,
+			nodeType: 'fixtureTrigger',
+			parameters: {},
+			credentials,
+			staticData: reloaded,
+		});
 		expect(third.result).toBeNull();
 		api.messages.push({ id: 4, channel: 'general', text: 'after restart' });
-		const fourth = await runPoll({ pkg, store, nodeType: 'fixtureTrigger', parameters: {}, credentials, staticData: reloaded });
+		const fourth = await runPoll({
+			pkg,
+			store,
+			nodeType: 'fixtureTrigger',
+			parameters: {},
+			credentials,
+			staticData: reloaded,
+		});
 		expect(fourth.result![0].map((item) => item.json.id)).toEqual([4]);
 		expect(reloaded).toMatchObject({ lastId: 4, polls: 4 });
 

@@ -140,7 +140,9 @@ const { SsrfProtectionConfig } = requireFromCore<{
 	SsrfProtectionConfig: new (...args: never[]) => { enabled: boolean };
 }>('@n8n/config');
 const { SsrfProtectionService } = requireFromCore<{
-	SsrfProtectionService: new (...args: never[]) => NonNullable<IWorkflowExecuteAdditionalData['ssrfBridge']>;
+	SsrfProtectionService: new (
+		...args: never[]
+	) => NonNullable<IWorkflowExecuteAdditionalData['ssrfBridge']>;
 }>('@n8n/backend-network');
 const prettyBytes = requireFromCore<(bytes: number) => string>('pretty-bytes');
 
@@ -252,16 +254,22 @@ async function loadPackageUncached(directory: string): Promise<LoadedPackage> {
 		} catch (error) {
 			const hint =
 				dir === REPO_ROOT ? ' Did you run `npm run build`? The harness loads the built files.' : '';
-			throw new UserError(`Could not load the n8n package at ${dir}: ${(error as Error).message}.${hint}`, {
-				cause: error,
-			});
+			throw new UserError(
+				`Could not load the n8n package at ${dir}: ${(error as Error).message}.${hint}`,
+				{
+					cause: error,
+				},
+			);
 		}
 		loaders[loader.packageName] = loader;
 		if (dir === directory) packageName = loader.packageName;
 	}
 
 	const own = loaders[packageName];
-	if (Object.keys(own.known.nodes).length === 0 && Object.keys(own.known.credentials).length === 0) {
+	if (
+		Object.keys(own.known.nodes).length === 0 &&
+		Object.keys(own.known.credentials).length === 0
+	) {
 		throw new UserError(
 			`The package at ${directory} declares no nodes or credentials (package.json "n8n" section).`,
 		);
@@ -278,7 +286,12 @@ async function loadPackageUncached(directory: string): Promise<LoadedPackage> {
 			};
 		}
 		for (const type in loader.known.credentials) {
-			const { className, sourcePath, supportedNodes, extends: extendsArr } = loader.known.credentials[type];
+			const {
+				className,
+				sourcePath,
+				supportedNodes,
+				extends: extendsArr,
+			} = loader.known.credentials[type];
 			known.credentials[type] = {
 				className,
 				sourcePath: loader.resolveSourcePath(sourcePath),
@@ -345,7 +358,8 @@ function injectCustomApiCallOptions(loaders: Record<string, DirectoryLoader>): v
 		});
 	for (const loader of Object.values(loaders)) {
 		for (const node of loader.types.nodes) {
-			const isLatestVersion = node.defaultVersion === undefined || node.defaultVersion === node.version;
+			const isLatestVersion =
+				node.defaultVersion === undefined || node.defaultVersion === node.version;
 			if (!isLatestVersion || !node.credentials) continue;
 			const supportsProxyAuth = node.credentials.some(({ name }) => {
 				const credType = credentialTypes.find((t) => t.name === name);
@@ -403,7 +417,10 @@ export class HarnessNodeTypes implements INodeTypes {
 	}
 
 	getByNameAndVersion(nodeType: string, version?: number): INodeType {
-		const versionedNodeType = NodeHelpers.getVersionedNodeType(this.getNode(nodeType).type, version);
+		const versionedNodeType = NodeHelpers.getVersionedNodeType(
+			this.getNode(nodeType).type,
+			version,
+		);
 		if (isDeclarativeWithoutExecute(versionedNodeType)) {
 			// As in the CLI: declarative (routing) nodes run through n8n-core's RoutingNode.
 			versionedNodeType.execute = async function (this) {
@@ -512,7 +529,12 @@ export class CredentialStore {
 	 * `credentials` field holds. For OAuth2 types put the tokens under `oauthTokenData`
 	 * (`{ access_token, refresh_token, token_type, ... }`) as n8n's OAuth callback does.
 	 */
-	add(type: string, data: ICredentialDataDecryptedObject, id?: string, name?: string): CredentialReference {
+	add(
+		type: string,
+		data: ICredentialDataDecryptedObject,
+		id?: string,
+		name?: string,
+	): CredentialReference {
 		if (!this.pkg.credentialTypes.recognizes(type)) {
 			throw new UnrecognizedCredentialTypeError(type);
 		}
@@ -543,7 +565,11 @@ export class CredentialStore {
 	 * credential type's defaults applied and expressions resolved (e.g. hidden
 	 * `accessTokenUrl: '={{$self["baseUrl"]}}/token'`).
 	 */
-	async resolve(type: string, id: string, mode: WorkflowExecuteMode = 'internal'): Promise<ICredentialDataDecryptedObject> {
+	async resolve(
+		type: string,
+		id: string,
+		mode: WorkflowExecuteMode = 'internal',
+	): Promise<ICredentialDataDecryptedObject> {
 		const { name } = this.read({ id, name: '' }, type);
 		return await this.helper.getDecrypted(createAdditionalData(this), { id, name }, type, mode);
 	}
@@ -556,13 +582,19 @@ export class CredentialStore {
 		const record = this.records.get(nodeCredentials.id);
 		if (!record || record.type !== type) {
 			// Same wording as n8n's CredentialNotFoundError.
-			throw new UserError(`Credential with ID "${nodeCredentials.id}" does not exist for type "${type}".`);
+			throw new UserError(
+				`Credential with ID "${nodeCredentials.id}" does not exist for type "${type}".`,
+			);
 		}
 		return record;
 	}
 
 	/** @internal used by HarnessCredentialsHelper */
-	write(record: StoredCredential, data: ICredentialDataDecryptedObject, update: CredentialUpdate): void {
+	write(
+		record: StoredCredential,
+		data: ICredentialDataDecryptedObject,
+		update: CredentialUpdate,
+	): void {
 		record.data = JSON.stringify(data);
 		this.updates.push(update);
 	}
@@ -583,7 +615,10 @@ class StoredCredentials extends ICredentials {
 		this.data = JSON.stringify(data);
 	}
 
-	async updateData(toUpdate: ICredentialDataDecryptedObject, toDelete: string[] = []): Promise<void> {
+	async updateData(
+		toUpdate: ICredentialDataDecryptedObject,
+		toDelete: string[] = [],
+	): Promise<void> {
 		const data = { ...(await this.getData()), ...toUpdate };
 		for (const key of toDelete) delete data[key];
 		await this.setData(data);
@@ -595,7 +630,14 @@ class StoredCredentials extends ICredentials {
 }
 
 /** A one-node workflow used only to evaluate credential expressions outside an execution. */
-const expressionNode: INode = { id: 'credential-expressions', name: '', typeVersion: 1, type: 'harness.expressions', position: [0, 0], parameters: {} };
+const expressionNode: INode = {
+	id: 'credential-expressions',
+	name: '',
+	typeVersion: 1,
+	type: 'harness.expressions',
+	position: [0, 0],
+	parameters: {},
+};
 const expressionNodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 	getByName: () => ({ description: { properties: [] } }) as unknown as INodeType,
@@ -637,7 +679,18 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			target[where] = target[where] ?? {};
 			for (const [key, value] of Object.entries(entries as IDataObject)) {
 				const resolve = (v: string) =>
-					isExpression(v) ? String(workflow.expression.getSimpleParameterValue(node, v, 'internal', { $credentials: credentials }, undefined, '') ?? '') : v;
+					isExpression(v)
+						? String(
+								workflow.expression.getSimpleParameterValue(
+									node,
+									v,
+									'internal',
+									{ $credentials: credentials },
+									undefined,
+									'',
+								) ?? '',
+							)
+						: v;
 				target[where][resolve(key)] = resolve(String(value));
 			}
 		}
@@ -660,7 +713,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentials> {
 		const record = this.store.read(nodeCredentials, type);
 		return new StoredCredentials({ id: record.id, name: record.name }, record.type, record.data);
 	}
@@ -687,7 +743,14 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const stored = await (await this.getCredentials(nodeCredentials, type)).getData();
 		if (raw === true) return stored;
-		return await this.applyDefaultsAndOverwrites(additionalData, stored, type, mode, executeData, expressionResolveValues);
+		return await this.applyDefaultsAndOverwrites(
+			additionalData,
+			stored,
+			type,
+			mode,
+			executeData,
+			expressionResolveValues,
+		);
 	}
 
 	async applyDefaultsAndOverwrites(
@@ -701,29 +764,70 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		const properties = this.getCredentialsProperties(type);
 		// Hidden fields are the credential type's to decide: a stored value never replaces them.
 		const visible = { ...stored };
-		for (const property of properties) if (property.type === 'hidden') delete visible[property.name];
-		const data = NodeHelpers.getNodeParameters(properties, visible as INodeParameters, true, false, null, null) as ICredentialDataDecryptedObject;
+		for (const property of properties)
+			if (property.type === 'hidden') delete visible[property.name];
+		const data = NodeHelpers.getNodeParameters(
+			properties,
+			visible as INodeParameters,
+			true,
+			false,
+			null,
+			null,
+		) as ICredentialDataDecryptedObject;
 		if (stored.oauthTokenData !== undefined) data.oauthTokenData = stored.oauthTokenData;
 
 		const additionalKeys = getAdditionalKeys(additionalData, mode, null, { isCredential: true });
 		if (expressionResolveValues) {
-			const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } = expressionResolveValues;
+			const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } =
+				expressionResolveValues;
 			return workflow.expression.getParameterValue(
-				data as INodeParameters, runExecutionData, runIndex, itemIndex, node.name, connectionInputData, mode, additionalKeys, executeData, false, data,
+				data as INodeParameters,
+				runExecutionData,
+				runIndex,
+				itemIndex,
+				node.name,
+				connectionInputData,
+				mode,
+				additionalKeys,
+				executeData,
+				false,
+				data,
 			) as ICredentialDataDecryptedObject;
 		}
-		const workflow = new Workflow({ nodes: [expressionNode], connections: {}, active: false, nodeTypes: expressionNodeTypes });
+		const workflow = new Workflow({
+			nodes: [expressionNode],
+			connections: {},
+			active: false,
+			nodeTypes: expressionNodeTypes,
+		});
 		await workflow.expression.acquireIsolate();
 		try {
-			return workflow.expression.getComplexParameterValue(expressionNode, data as INodeParameters, mode, additionalKeys, undefined, undefined, data) as ICredentialDataDecryptedObject;
+			return workflow.expression.getComplexParameterValue(
+				expressionNode,
+				data as INodeParameters,
+				mode,
+				additionalKeys,
+				undefined,
+				undefined,
+				data,
+			) as ICredentialDataDecryptedObject;
 		} finally {
 			await workflow.expression.releaseIsolate();
 		}
 	}
 
-	async updateCredentials(nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+	async updateCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
 		const record = this.store.read(nodeCredentials, type);
-		this.store.write(record, data, { type, id: record.id, data: deepCopy(data), via: 'updateCredentials' });
+		this.store.write(record, data, {
+			type,
+			id: record.id,
+			data: deepCopy(data),
+			via: 'updateCredentials',
+		});
 	}
 
 	/** What n8n-core calls after fetching or refreshing a token: only `oauthTokenData` changes. */
@@ -734,7 +838,11 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<void> {
 		const record = this.store.read(nodeCredentials, type);
 		const stored = jsonParse<ICredentialDataDecryptedObject>(record.data);
-		this.store.write(record, { ...stored, oauthTokenData: data.oauthTokenData }, { type, id: record.id, data: deepCopy(data), via: 'updateCredentialsOauthTokenData' });
+		this.store.write(
+			record,
+			{ ...stored, oauthTokenData: data.oauthTokenData },
+			{ type, id: record.id, data: deepCopy(data), via: 'updateCredentialsOauthTokenData' },
+		);
 	}
 }
 
@@ -785,7 +893,9 @@ export function createAdditionalData(
 		// n8n-core 2.41 internals: requestOAuth2 hands `additionalData.ssrfBridge` to the OAuth2
 		// client. The CLI sets it only when N8N_SSRF_PROTECTION_ENABLED is on (off by default);
 		// so does the harness, which leaves it undefined in the default configuration.
-		ssrfBridge: Container.get(SsrfProtectionConfig).enabled ? Container.get(SsrfProtectionService) : undefined,
+		ssrfBridge: Container.get(SsrfProtectionConfig).enabled
+			? Container.get(SsrfProtectionService)
+			: undefined,
 		// n8n-core 2.41 internals: every request helper first asks this evaluation mock handler;
 		// it must be absent for requests to go out for real.
 		evalLlmMockHandler: undefined,
@@ -878,7 +988,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const type = pkg.nodeTypeName(options.nodeType);
 	const typeVersion = options.typeVersion ?? pkg.defaultVersion(type);
 	const description = pkg.nodeTypes.getByNameAndVersion(type, typeVersion).description;
-	let nodeName = options.nodeSettings?.name ?? description.defaults?.name ?? description.displayName;
+	let nodeName =
+		options.nodeSettings?.name ?? description.defaults?.name ?? description.displayName;
 	if (nodeName === INPUT_NODE_NAME) nodeName = `${nodeName} (under test)`;
 
 	const inputNode: INode = {
@@ -953,7 +1064,10 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	// Throws before running anything when n8n finds issues in the workflow (e.g. an empty
 	// required parameter), like n8n refusing to start such a workflow.
 	const pending = workflowExecute.processRunExecutionData(workflow);
-	const canceller = options.cancelAfterMs === undefined ? undefined : setTimeout(() => pending.cancel(), options.cancelAfterMs);
+	const canceller =
+		options.cancelAfterMs === undefined
+			? undefined
+			: setTimeout(() => pending.cancel(), options.cancelAfterMs);
 	let returned: IRun;
 	try {
 		returned = await pending;
@@ -981,7 +1095,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 }
 
 /** The JSON of a run's output items. */
-export const jsonOf = (result: RunNodeResult): IDataObject[] => result.items.map((item) => item.json);
+export const jsonOf = (result: RunNodeResult): IDataObject[] =>
+	result.items.map((item) => item.json);
 
 // ---------------------------------------------------------------------------------------------
 // runPoll
@@ -1065,7 +1180,9 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 	return {
 		result,
 		staticData,
-		staticDataChanged: Boolean((workflow.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged),
+		staticDataChanged: Boolean(
+			(workflow.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged,
+		),
 	};
 }
 
@@ -1094,11 +1211,14 @@ export interface RunCredentialTestResult {
  * (so `={{$credentials.x}}` expressions resolve and n8n signs / refreshes the OAuth2 token).
  * The test passes when the request does not fail.
  */
-export async function runCredentialTest(options: RunCredentialTestOptions): Promise<RunCredentialTestResult> {
+export async function runCredentialTest(
+	options: RunCredentialTestOptions,
+): Promise<RunCredentialTestResult> {
 	const pkg = options.pkg ?? options.store.pkg;
 	const credentialType = pkg.credentialTypes.getByName(options.credentialType);
 	const test = credentialType.test as ICredentialTestRequest | undefined;
-	if (!test?.request) throw new UserError(`Credential type "${options.credentialType}" has no test request`);
+	if (!test?.request)
+		throw new UserError(`Credential type "${options.credentialType}" has no test request`);
 	const name = `${SUPPORT_PACKAGE_NAME}.credentialTest_${options.credentialType}`;
 	const nodeType: INodeType = {
 		description: {
@@ -1112,7 +1232,13 @@ export async function runCredentialTest(options: RunCredentialTestOptions): Prom
 			outputs: [NodeConnectionTypes.Main],
 			credentials: [{ name: options.credentialType, required: true }],
 			properties: [
-				{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' },
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					routing: { request: test.request },
+					default: '',
+				},
 			],
 		},
 	};

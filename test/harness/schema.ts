@@ -25,11 +25,20 @@ export interface JsonSchema {
  * harness records it, mirroring `postProcessLoaders`), the version, resource and operation, without
  * version fallback. `schema` is what n8n-core's `loadOutputSchema` parses from that file.
  */
-export function schemaFor(pkg: LoadedPackage, nodeType: string, version: number, resource?: string, operation?: string): { file?: string; schema?: JsonSchema } {
+export function schemaFor(
+	pkg: LoadedPackage,
+	nodeType: string,
+	version: number,
+	resource?: string,
+	operation?: string,
+): { file?: string; schema?: JsonSchema } {
 	const sourcePath = pkg.known.nodes[pkg.nodeTypeName(nodeType)]?.sourcePath;
 	if (!sourcePath) throw new Error(`node ${nodeType} is not loaded`);
 	const ref = { nodeDir: path.dirname(sourcePath), version, resource, operation };
-	return { file: resolveOutputSchemaPath(ref), schema: loadOutputSchema(ref) as JsonSchema | undefined };
+	return {
+		file: resolveOutputSchemaPath(ref),
+		schema: loadOutputSchema(ref) as JsonSchema | undefined,
+	};
 }
 
 function typeOf(value: unknown): string {
@@ -43,18 +52,27 @@ function typeOf(value: unknown): string {
 export function validate(value: unknown, schema: JsonSchema, where = '$'): string[] {
 	const errors: string[] = [];
 	const actual = typeOf(value);
-	if (schema.type && actual !== schema.type && !(schema.type === 'number' && actual === 'integer')) {
+	if (
+		schema.type &&
+		actual !== schema.type &&
+		!(schema.type === 'number' && actual === 'integer')
+	) {
 		return [`${where}: ${actual} where the schema says ${schema.type}`];
 	}
 	if (actual === 'object' && value && typeof value === 'object') {
 		const object = value as Record<string, unknown>;
-		for (const name of schema.required ?? []) if (!(name in object)) errors.push(`${where}.${name}: missing (required)`);
+		for (const name of schema.required ?? [])
+			if (!(name in object)) errors.push(`${where}.${name}: missing (required)`);
 		for (const [name, field] of Object.entries(object)) {
 			const fieldSchema = schema.properties?.[name];
 			if (fieldSchema) errors.push(...validate(field, fieldSchema, `${where}.${name}`));
-			else if (schema.additionalProperties === false) errors.push(`${where}.${name}: not in the schema`);
+			else if (schema.additionalProperties === false)
+				errors.push(`${where}.${name}: not in the schema`);
 		}
 	}
-	if (actual === 'array' && schema.items) (value as unknown[]).forEach((entry, i) => errors.push(...validate(entry, schema.items!, `${where}[${i}]`)));
+	if (actual === 'array' && schema.items)
+		(value as unknown[]).forEach((entry, i) =>
+			errors.push(...validate(entry, schema.items!, `${where}[${i}]`)),
+		);
 	return errors;
 }

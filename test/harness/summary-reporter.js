@@ -27,11 +27,14 @@ class SummaryReporter {
 
 	onRunComplete(_testContexts, results) {
 		const passed = results.numPassedTests;
-		const brokenFiles = results.testResults.filter((r) => r.testExecError).map((r) => r.testFilePath);
+		const brokenFiles = results.testResults
+			.filter((r) => r.testExecError)
+			.map((r) => r.testFilePath);
 		const failed = results.numFailedTests + brokenFiles.length;
 		const skipped = results.numPendingTests + (results.numTodoTests ?? 0);
 		let text = '';
-		for (const file of brokenFiles) text += `test file failed to run (counted as 1 failed): ${file}\n`;
+		for (const file of brokenFiles)
+			text += `test file failed to run (counted as 1 failed): ${file}\n`;
 		text += `${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`;
 
 		if (this.globalConfig.watch || this.globalConfig.watchAll) {

@@ -40,7 +40,9 @@ describe('credential test (the "Test" button)', () => {
 		const result = await testCredential(signedIn.ref);
 		expect(result.status).toBe('OK');
 		expect(site.tokenRequests()).toHaveLength(1);
-		const persisted = site.store.get(CREDENTIAL_TYPE, signedIn.ref.id).oauthTokenData as { refresh_token: string };
+		const persisted = site.store.get(CREDENTIAL_TYPE, signedIn.ref.id).oauthTokenData as {
+			refresh_token: string;
+		};
 		expect(persisted.refresh_token).not.toBe(signedIn.token.refresh_token);
 	});
 
@@ -55,8 +57,15 @@ describe('credential test (the "Test" button)', () => {
 
 describe('Site URL checks, before any request', () => {
 	const runWith = async (siteUrl: string) => {
-		const ref = site.store.add(CREDENTIAL_TYPE, { serverUrl: siteUrl, clientId: CLIENT_ID, oauthTokenData: { ...site.me.token } });
-		return await site.run({ resource: 'unread', operation: 'getThreadsCount' }, { as: { ...site.me, ref } });
+		const ref = site.store.add(CREDENTIAL_TYPE, {
+			serverUrl: siteUrl,
+			clientId: CLIENT_ID,
+			oauthTokenData: { ...site.me.token },
+		});
+		return await site.run(
+			{ resource: 'unread', operation: 'getThreadsCount' },
+			{ as: { ...site.me, ref } },
+		);
 	};
 
 	it.each([
@@ -77,16 +86,25 @@ describe('Site URL checks, before any request', () => {
 		const local = site.emu.url.replace('127.0.0.1', 'localhost');
 		const result = await runWith(`${local}/`);
 		expect(result.error).toBeUndefined();
-		expect(site.apiRequests().map((r) => r.rawPath)).toEqual([`${API}/messagethreads/unread/count/v1`]);
+		expect(site.apiRequests().map((r) => r.rawPath)).toEqual([
+			`${API}/messagethreads/unread/count/v1`,
+		]);
 	});
 });
 
 describe('Custom API Call (the option n8n adds to nodes with an OAuth2 credential)', () => {
 	it('is offered, and points to the HTTP Request node with this credential instead of sending anything', async () => {
-		const { properties } = site.pkg.nodeTypes.getByNameAndVersion(site.pkg.nodeTypeName('itslearningInstantMessage')).description;
+		const { properties } = site.pkg.nodeTypes.getByNameAndVersion(
+			site.pkg.nodeTypeName('itslearningInstantMessage'),
+		).description;
 		const resource = properties.find((p) => p.name === 'resource')!;
-		expect((resource.options as Array<{ value: string }>).map((o) => o.value)).toContain('__CUSTOM_API_CALL__');
-		const result = await site.run({ resource: '__CUSTOM_API_CALL__', operation: '__CUSTOM_API_CALL__' });
+		expect((resource.options as Array<{ value: string }>).map((o) => o.value)).toContain(
+			'__CUSTOM_API_CALL__',
+		);
+		const result = await site.run({
+			resource: '__CUSTOM_API_CALL__',
+			operation: '__CUSTOM_API_CALL__',
+		});
 		expect(result.error?.message).toBe('Custom API Call is made with the HTTP Request node');
 		expect(result.error?.description).toMatch(/Predefined Credential Type.*Itslearning OAuth2 API/);
 		expect(site.emu.requests).toHaveLength(0);

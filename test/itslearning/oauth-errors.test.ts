@@ -7,7 +7,18 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { MultipartBody } from '../emulator/core';
 import { binaryItem } from '../harness/n8n';
-import { CREDENTIAL_TYPE, TOKEN_PATH, answerOf, authorizationOf, errorText, jsonOf, paramsFor, sleep, startSite, type Site } from './setup';
+import {
+	CREDENTIAL_TYPE,
+	TOKEN_PATH,
+	answerOf,
+	authorizationOf,
+	errorText,
+	jsonOf,
+	paramsFor,
+	sleep,
+	startSite,
+	type Site,
+} from './setup';
 
 /** The site of the running test (each test starts its own). */
 let site!: Site;
@@ -21,7 +32,8 @@ afterEach(async () => {
 	open = undefined;
 });
 
-const params = (sdkMethod: string, values: IDataObject = {}, extra: IDataObject = {}) => paramsFor(site.pkg, sdkMethod, values, extra);
+const params = (sdkMethod: string, values: IDataObject = {}, extra: IDataObject = {}) =>
+	paramsFor(site.pkg, sdkMethod, values, extra);
 const UNREAD_THREADS = '/restapi/personal/instantmessages/messagethreads/unread/count/v1';
 
 // ---------------------------------------------------------------------------------------------
@@ -65,13 +77,19 @@ describe('OAuth2', () => {
 					refresh_token: spent.refresh_token,
 					client_id: 'n8n-test-client',
 				});
-				expect([tokenOfRequest(0), tokenOfRequest(1)]).toEqual([spent.access_token, rotation.accessToken]);
+				expect([tokenOfRequest(0), tokenOfRequest(1)]).toEqual([
+					spent.access_token,
+					rotation.accessToken,
+				]);
 
 				// n8n persisted the NEW access token and the ROTATED refresh token.
 				expect(site.store.updates).toHaveLength(round + 1);
 				const update = site.store.updates[round];
 				expect(update.via).toBe('updateCredentialsOauthTokenData');
-				expect(update.data.oauthTokenData).toMatchObject({ access_token: rotation.accessToken, refresh_token: rotation.new });
+				expect(update.data.oauthTokenData).toMatchObject({
+					access_token: rotation.accessToken,
+					refresh_token: rotation.new,
+				});
 				expect(site.store.get(CREDENTIAL_TYPE, cred.ref.id).oauthTokenData).toMatchObject({
 					access_token: rotation.accessToken,
 					refresh_token: rotation.new,
@@ -86,7 +104,10 @@ describe('OAuth2', () => {
 		const cred = site.signIn({ lifetimeSeconds: 0 });
 		const content = Buffer.from('quarterly numbers');
 		const input = [binaryItem({}, content, 'numbers.csv', 'text/csv')];
-		const result = await site.run(params('uploadAttachment', { binaryPropertyName: 'data' }), { as: cred, input });
+		const result = await site.run(params('uploadAttachment', { binaryPropertyName: 'data' }), {
+			as: cred,
+			input,
+		});
 		expect(result.error).toBeUndefined();
 		expect(site.responses.map((r) => [r.rawPath, r.status])).toEqual([
 			['/restapi/personal/instantmessages/attachment/v1', 401],
@@ -94,7 +115,9 @@ describe('OAuth2', () => {
 			['/restapi/personal/instantmessages/attachment/v1', 200],
 		]);
 		for (const request of site.apiRequests()) {
-			expect((request.body as MultipartBody).files.map((f) => [f.filename, f.mimeType, f.content])).toEqual([['numbers.csv', 'text/csv', content]]);
+			expect(
+				(request.body as MultipartBody).files.map((f) => [f.filename, f.mimeType, f.content]),
+			).toEqual([['numbers.csv', 'text/csv', content]]);
 		}
 		expect(jsonOf(result)).toEqual(answerOf(site.apiResponses()[1]));
 		expect([...site.emu.uploads.values()].map((f) => f.Content)).toEqual([content]);
@@ -108,7 +131,11 @@ describe('OAuth2', () => {
 		const response = await fetch(`${site.emu.url}${TOKEN_PATH}`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cred.token.refresh_token, client_id: 'n8n-test-client' }),
+			body: new URLSearchParams({
+				grant_type: 'refresh_token',
+				refresh_token: cred.token.refresh_token,
+				client_id: 'n8n-test-client',
+			}),
 		});
 		expect(response.status).toBe(200);
 		expect(site.emu.tokensRefreshed).toHaveLength(rotated + 1);
@@ -121,10 +148,17 @@ describe('OAuth2', () => {
 			[TOKEN_PATH, 400],
 		]);
 		expect(JSON.parse(site.responses[1].body)).toMatchObject({ error: 'invalid_grant' });
-		expect(result.error?.message).toBe(`The credential "${cred.ref.name}" needs to be reconnected.`);
+		expect(result.error?.message).toBe(
+			`The credential "${cred.ref.name}" needs to be reconnected.`,
+		);
 		expect(site.store.updates).toHaveLength(0);
 		const text = errorText(result.error);
-		for (const secret of [cred.token.access_token, cred.token.refresh_token, site.emu.tokensRefreshed[rotated].new]) expect(text).not.toContain(secret);
+		for (const secret of [
+			cred.token.access_token,
+			cred.token.refresh_token,
+			site.emu.tokensRefreshed[rotated].new,
+		])
+			expect(text).not.toContain(secret);
 	});
 
 	it('signs with "Authorization: Bearer" by default and with access_token in the query when asked', async () => {
@@ -132,7 +166,9 @@ describe('OAuth2', () => {
 		const queryCred = site.signIn({ requestSigning: 'query' });
 
 		const byHeader = await site.run(params('getSuggestions', { searchText: 'Ada Lovelace' }));
-		const byQuery = await site.run(params('getSuggestions', { searchText: 'Ada Lovelace' }), { as: queryCred });
+		const byQuery = await site.run(params('getSuggestions', { searchText: 'Ada Lovelace' }), {
+			as: queryCred,
+		});
 		expect(byHeader.error ?? byQuery.error).toBeUndefined();
 		const [header, query] = site.apiRequests();
 		expect(authorizationOf(header)).toBe(`Bearer ${site.me.token.access_token}`);
@@ -152,9 +188,15 @@ describe('OAuth2', () => {
 		const cred = site.signIn({ scopes: ['Messages', 'Calendar'] });
 		const result = await site.run(params('getUnreadThreadsCount'), { as: cred });
 		expect(site.responses.map((r) => [r.rawPath, r.status])).toEqual([[UNREAD_THREADS, 403]]);
-		const error = result.error as unknown as { message: string; description: string; httpCode: string };
+		const error = result.error as unknown as {
+			message: string;
+			description: string;
+			httpCode: string;
+		};
 		expect(error.httpCode).toBe('403');
-		expect(error.message).toBe("itslearning error 403: The access token does not have the required scope 'InstantMessage'.");
+		expect(error.message).toBe(
+			"itslearning error 403: The access token does not have the required scope 'InstantMessage'.",
+		);
 		expect(error.description).toContain('The credential needs the "InstantMessage" scope');
 		expect(errorText(result.error)).not.toContain(cred.token.access_token);
 	});
@@ -163,7 +205,8 @@ describe('OAuth2', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('errors per item', () => {
-	const threadCountPath = (id: number) => `/restapi/personal/instantmessages/messagethreads/${id}/unread/count/v1`;
+	const threadCountPath = (id: number) =>
+		`/restapi/personal/instantmessages/messagethreads/${id}/unread/count/v1`;
 	const setUp = () => {
 		const a = site.emu.createThread(1, [2], 'A');
 		site.emu.addMessages(a.InstantMessageThreadId, 2, 2);
@@ -175,51 +218,83 @@ describe('errors per item', () => {
 	const perItem = () => params('getThreadUnreadCount', { threadId: '={{ $json.threadId }}' });
 	const NOT_FOUND = 'itslearning error 404: The instant message thread 424242 was not found.';
 
-	it.each(['header', 'query'] as const)('without Continue On Fail the run fails with the service message, HTTP code and item index (signing: %s)', async (requestSigning) => {
-		await start();
-		const cred = site.signIn({ requestSigning });
-		const { ids, input } = setUp();
-		const result = await site.run(perItem(), { as: cred, input });
+	it.each(['header', 'query'] as const)(
+		'without Continue On Fail the run fails with the service message, HTTP code and item index (signing: %s)',
+		async (requestSigning) => {
+			await start();
+			const cred = site.signIn({ requestSigning });
+			const { ids, input } = setUp();
+			const result = await site.run(perItem(), { as: cred, input });
 
-		expect(result.status).toBe('error');
-		const error = result.error as unknown as { message: string; httpCode: string; context: IDataObject; description: string };
-		expect(error.message).toBe(NOT_FOUND);
-		expect(error.httpCode).toBe('404');
-		expect(error.context.itemIndex).toBe(1);
-		expect(result.items).toHaveLength(0);
-		// Expressions resolved per item; the third item was never sent.
-		expect(site.apiRequests().map((r) => r.rawPath)).toEqual([threadCountPath(ids[0]), threadCountPath(ids[1])]);
-		expect(site.apiResponses().map((r) => r.status)).toEqual([200, 404]);
-		expect(JSON.parse(site.apiResponses()[1].body)).toEqual({ Message: 'The instant message thread 424242 was not found.' });
-		expect(errorText(result.error)).not.toContain(cred.token.access_token);
-		expect(errorText(result.run.data.resultData)).not.toContain(cred.token.access_token);
-	});
+			expect(result.status).toBe('error');
+			const error = result.error as unknown as {
+				message: string;
+				httpCode: string;
+				context: IDataObject;
+				description: string;
+			};
+			expect(error.message).toBe(NOT_FOUND);
+			expect(error.httpCode).toBe('404');
+			expect(error.context.itemIndex).toBe(1);
+			expect(result.items).toHaveLength(0);
+			// Expressions resolved per item; the third item was never sent.
+			expect(site.apiRequests().map((r) => r.rawPath)).toEqual([
+				threadCountPath(ids[0]),
+				threadCountPath(ids[1]),
+			]);
+			expect(site.apiResponses().map((r) => r.status)).toEqual([200, 404]);
+			expect(JSON.parse(site.apiResponses()[1].body)).toEqual({
+				Message: 'The instant message thread 424242 was not found.',
+			});
+			expect(errorText(result.error)).not.toContain(cred.token.access_token);
+			expect(errorText(result.run.data.resultData)).not.toContain(cred.token.access_token);
+		},
+	);
 
-	it.each(['header', 'query'] as const)('with Continue On Fail the failed item becomes an error item paired with its input (signing: %s)', async (requestSigning) => {
-		await start();
-		const cred = site.signIn({ requestSigning });
-		const { ids, input } = setUp();
-		const result = await site.run(perItem(), { as: cred, input, continueOnFail: true });
+	it.each(['header', 'query'] as const)(
+		'with Continue On Fail the failed item becomes an error item paired with its input (signing: %s)',
+		async (requestSigning) => {
+			await start();
+			const cred = site.signIn({ requestSigning });
+			const { ids, input } = setUp();
+			const result = await site.run(perItem(), { as: cred, input, continueOnFail: true });
 
-		expect(result.error).toBeUndefined();
-		expect(site.apiRequests().map((r) => r.rawPath)).toEqual(ids.map(threadCountPath));
-		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		const [first, failed, third] = jsonOf(result);
-		expect(first).toEqual({ unreadCount: 2 });
-		expect(third).toEqual({ unreadCount: 1 });
-		expect(failed).toMatchObject({ error: NOT_FOUND, httpCode: '404' });
-		expect(failed.description).toContain('Request: GET /restapi/personal/instantmessages/messagethreads/{threadId}/unread/count/v1 (getThreadUnreadCount)');
-		expect(JSON.stringify(result.items)).not.toContain(cred.token.access_token);
-	});
+			expect(result.error).toBeUndefined();
+			expect(site.apiRequests().map((r) => r.rawPath)).toEqual(ids.map(threadCountPath));
+			expect(result.items.map((item) => item.pairedItem)).toEqual([
+				{ item: 0 },
+				{ item: 1 },
+				{ item: 2 },
+			]);
+			const [first, failed, third] = jsonOf(result);
+			expect(first).toEqual({ unreadCount: 2 });
+			expect(third).toEqual({ unreadCount: 1 });
+			expect(failed).toMatchObject({ error: NOT_FOUND, httpCode: '404' });
+			expect(failed.description).toContain(
+				'Request: GET /restapi/personal/instantmessages/messagethreads/{threadId}/unread/count/v1 (getThreadUnreadCount)',
+			);
+			expect(JSON.stringify(result.items)).not.toContain(cred.token.access_token);
+		},
+	);
 
 	it('a service message that echoes the request URI (query signing) has the token redacted', async () => {
 		await start();
 		const cred = site.signIn({ requestSigning: 'query' });
 		// What ASP.NET answers for an unknown route: the full request URI, access_token included.
 		const echoed = `${site.emu.url}${UNREAD_THREADS}?access_token=${cred.token.access_token}`;
-		site.emu.injectFault({ kind: 'status', status: 404, body: { Message: `No HTTP resource was found that matches the request URI '${echoed}'.`, MessageDetail: `URI ${echoed}` } });
+		site.emu.injectFault({
+			kind: 'status',
+			status: 404,
+			body: {
+				Message: `No HTTP resource was found that matches the request URI '${echoed}'.`,
+				MessageDetail: `URI ${echoed}`,
+			},
+		});
 		const failed = await site.run(params('getUnreadThreadsCount'), { as: cred });
-		const withItem = await site.run(params('getUnreadThreadsCount'), { as: cred, continueOnFail: true });
+		const withItem = await site.run(params('getUnreadThreadsCount'), {
+			as: cred,
+			continueOnFail: true,
+		});
 		expect(site.apiResponses().map((r) => r.status)).toEqual([404, 200]);
 		expect(site.apiResponses()[0].body).toContain(cred.token.access_token);
 
@@ -234,15 +309,28 @@ describe('errors per item', () => {
 	it('with Continue On Fail an invalid id in one item fails that item only, before its request', async () => {
 		await start();
 		const { ids } = setUp();
-		const input = [{ json: { threadId: ids[0] } }, { json: { threadId: '12abc' } }, { json: { threadId: ids[2] } }];
+		const input = [
+			{ json: { threadId: ids[0] } },
+			{ json: { threadId: '12abc' } },
+			{ json: { threadId: ids[2] } },
+		];
 		const result = await site.run(perItem(), { input, continueOnFail: true });
-		expect(site.apiRequests().map((r) => r.rawPath)).toEqual([threadCountPath(ids[0]), threadCountPath(ids[2])]);
+		expect(site.apiRequests().map((r) => r.rawPath)).toEqual([
+			threadCountPath(ids[0]),
+			threadCountPath(ids[2]),
+		]);
 		expect(jsonOf(result)).toEqual([
 			{ unreadCount: 2 },
-			expect.objectContaining({ error: 'Invalid value for "Thread ID" (threadId): expected a whole number, got "12abc"' }),
+			expect.objectContaining({
+				error: 'Invalid value for "Thread ID" (threadId): expected a whole number, got "12abc"',
+			}),
 			{ unreadCount: 1 },
 		]);
-		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 	});
 });
 
@@ -260,7 +348,12 @@ describe('faults', () => {
 		expect(result.error).toBeUndefined();
 		expect(jsonOf(result)).toEqual([{ unreadThreadsCount: 0 }]);
 		expect(statuses()).toEqual([429, 429, 429, 200]);
-		expect(site.apiResponses().slice(0, 3).map((r) => r.headers['retry-after'])).toEqual(['1', '1', '1']);
+		expect(
+			site
+				.apiResponses()
+				.slice(0, 3)
+				.map((r) => r.headers['retry-after']),
+		).toEqual(['1', '1', '1']);
 		expect(site.apiRequests()).toHaveLength(4);
 	});
 
@@ -275,7 +368,12 @@ describe('faults', () => {
 	it('503 on a POST (send) is NOT retried: one request, an error, no message', async () => {
 		const thread = site.emu.createThread(1, [2], 'Fault');
 		site.emu.injectFault({ kind: 'status', status: 503, times: 1, match: { method: 'POST' } });
-		const result = await site.run(params('sendInstantMessageV2', { text: 'once', instantMessageThreadId: String(thread.InstantMessageThreadId) }));
+		const result = await site.run(
+			params('sendInstantMessageV2', {
+				text: 'once',
+				instantMessageThreadId: String(thread.InstantMessageThreadId),
+			}),
+		);
 		expect(statuses()).toEqual([503]);
 		expect(site.apiRequests()).toHaveLength(1);
 		const error = result.error as unknown as { message: string; httpCode: string };
@@ -286,8 +384,19 @@ describe('faults', () => {
 
 	it('429 on a POST (send) IS retried: the message is sent exactly once', async () => {
 		const thread = site.emu.createThread(1, [2], 'Fault');
-		site.emu.injectFault({ kind: 'status', status: 429, retryAfter: 1, times: 1, match: { method: 'POST' } });
-		const result = await site.run(params('sendInstantMessageV2', { text: 'once', instantMessageThreadId: String(thread.InstantMessageThreadId) }));
+		site.emu.injectFault({
+			kind: 'status',
+			status: 429,
+			retryAfter: 1,
+			times: 1,
+			match: { method: 'POST' },
+		});
+		const result = await site.run(
+			params('sendInstantMessageV2', {
+				text: 'once',
+				instantMessageThreadId: String(thread.InstantMessageThreadId),
+			}),
+		);
 		expect(result.error).toBeUndefined();
 		expect(statuses()).toEqual([429, 200]);
 		expect(thread.MessageIds.map((id) => site.emu.getMessage(id)!.Text)).toEqual(['once']);
@@ -298,7 +407,10 @@ describe('faults', () => {
 		site.emu.injectFault({ kind: 'malformed', times: 1 });
 		const result = await site.run(params('getInstantMessagePermissions'));
 		expect(result.error).toBeUndefined();
-		expect(site.apiResponses().map((r) => r.body)).toEqual(['{"truncated": [1, 2', site.apiResponses()[1].body]);
+		expect(site.apiResponses().map((r) => r.body)).toEqual([
+			'{"truncated": [1, 2',
+			site.apiResponses()[1].body,
+		]);
 		expect(jsonOf(result)).toEqual([answerOf(site.apiResponses()[1])]);
 	});
 
@@ -306,7 +418,9 @@ describe('faults', () => {
 		site.emu.injectFault({ kind: 'malformed', times: 100 });
 		const result = await site.run(params('getInstantMessagePermissions'));
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toBe('itslearning answered with malformed JSON (after 5 retries)');
+		expect(result.error?.message).toBe(
+			'itslearning answered with malformed JSON (after 5 retries)',
+		);
 		expect((result.error as unknown as { description: string }).description).toBe(
 			'Request: GET /restapi/personal/instantmessages/permissions/v1 (getInstantMessagePermissions)',
 		);
@@ -326,13 +440,24 @@ describe('faults', () => {
 	it("the emulator's rate limit (429 + Retry-After) is waited out across items", async () => {
 		site.emu.setRateLimit({ max: 2, windowMs: 1000 });
 		const input = [5, 2, 3, 4].map((personId) => ({ json: { personId } }));
-		const result = await site.run(params('checkPrivacyRules', { personId: '={{ $json.personId }}' }), { input });
+		const result = await site.run(
+			params('checkPrivacyRules', { personId: '={{ $json.personId }}' }),
+			{ input },
+		);
 		expect(result.error).toBeUndefined();
-		expect(jsonOf(result)).toEqual([{ allowed: false }, { allowed: true }, { allowed: true }, { allowed: true }]);
+		expect(jsonOf(result)).toEqual([
+			{ allowed: false },
+			{ allowed: true },
+			{ allowed: true },
+			{ allowed: true },
+		]);
 		expect(statuses().filter((s) => s === 429).length).toBeGreaterThan(0);
 		expect(statuses().filter((s) => s === 200)).toHaveLength(4);
-		expect(site.apiRequests().filter((r, i) => site.apiResponses()[i].status === 200).map((r) => r.rawPath)).toEqual(
-			[5, 2, 3, 4].map((id) => `/restapi/personal/instantmessages/privacy/${id}/v1`),
-		);
+		expect(
+			site
+				.apiRequests()
+				.filter((r, i) => site.apiResponses()[i].status === 200)
+				.map((r) => r.rawPath),
+		).toEqual([5, 2, 3, 4].map((id) => `/restapi/personal/instantmessages/privacy/${id}/v1`));
 	});
 });

@@ -9,7 +9,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { IDataObject, INodeExecutionData, INodeParameters, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { EndpointRow } from '../../nodes/shared/table/types';
 import {
@@ -64,8 +69,15 @@ export const SPEC: SpecEntry[] = JSON.parse(
 
 /** The node's endpoint table from dist/ (what n8n runs). */
 export function loadTable(): EndpointRow[] {
-	const file = path.join(REPO_ROOT, 'dist', 'nodes', 'ItslearningInstantMessage', 'ItslearningInstantMessage.table.js');
-	return (require(file) as { itslearningInstantMessageTable: EndpointRow[] }).itslearningInstantMessageTable;
+	const file = path.join(
+		REPO_ROOT,
+		'dist',
+		'nodes',
+		'ItslearningInstantMessage',
+		'ItslearningInstantMessage.table.js',
+	);
+	return (require(file) as { itslearningInstantMessageTable: EndpointRow[] })
+		.itslearningInstantMessageTable;
 }
 
 export function rowOf(sdkMethod: string): EndpointRow {
@@ -137,8 +149,17 @@ export async function startSite(options: ItslearningEmulatorOptions = {}): Promi
 	const store = new CredentialStore(pkg);
 	const isToken = (rawPath: string) => rawPath === TOKEN_PATH;
 
-	const signIn = ({ personId = 1, scopes, lifetimeSeconds, requestSigning }: CredentialOptions = {}): SignedIn => {
-		const token = emu.issueToken({ personId, ...(scopes ? { scopes } : {}), ...(lifetimeSeconds !== undefined ? { lifetimeSeconds } : {}) });
+	const signIn = ({
+		personId = 1,
+		scopes,
+		lifetimeSeconds,
+		requestSigning,
+	}: CredentialOptions = {}): SignedIn => {
+		const token = emu.issueToken({
+			personId,
+			...(scopes ? { scopes } : {}),
+			...(lifetimeSeconds !== undefined ? { lifetimeSeconds } : {}),
+		});
 		const ref = store.add(CREDENTIAL_TYPE, {
 			serverUrl: emu.url,
 			clientId: CLIENT_ID,
@@ -161,8 +182,8 @@ export async function startSite(options: ItslearningEmulatorOptions = {}): Promi
 		signIn,
 		run: async (parameters, { as = me, input, continueOnFail, typeVersion = 1 } = {}) =>
 			await runNode({
-		// Version 1: the raw API answers the contract tests compare (1.1 only turns Simplify on by default).
-		typeVersion,
+				// Version 1: the raw API answers the contract tests compare (1.1 only turns Simplify on by default).
+				typeVersion,
 				store,
 				nodeType: NODE_TYPE,
 				parameters,
@@ -186,13 +207,23 @@ export async function startSite(options: ItslearningEmulatorOptions = {}): Promi
  * Fields that appear only after a further choice (e.g. Message → Send's "Send To") are left out:
  * without that choice their values go into Additional Fields, as in workflows saved before it.
  */
-export function topLevelFields(pkg: LoadedPackage, resource: string, operation: string): Set<string> {
+export function topLevelFields(
+	pkg: LoadedPackage,
+	resource: string,
+	operation: string,
+): Set<string> {
 	const { properties } = pkg.nodeTypes.getByNameAndVersion(pkg.nodeTypeName(NODE_TYPE)).description;
 	const shown = (p: INodeProperties) => {
 		const show = p.displayOptions?.show;
 		// '@version': a field whose form depends on the node version (e.g. People: one picker before 1.2, a list of pickers from 1.2 on).
-		const always = Object.keys(show ?? {}).every((key) => key === 'resource' || key === 'operation' || key === '@version');
-		return always && (show?.resource as string[] | undefined)?.includes(resource) && (show?.operation as string[] | undefined)?.includes(operation);
+		const always = Object.keys(show ?? {}).every(
+			(key) => key === 'resource' || key === 'operation' || key === '@version',
+		);
+		return (
+			always &&
+			(show?.resource as string[] | undefined)?.includes(resource) &&
+			(show?.operation as string[] | undefined)?.includes(operation)
+		);
 	};
 	return new Set(properties.filter((p) => shown(p) && p.type !== 'collection').map((p) => p.name));
 }
@@ -201,7 +232,12 @@ export function topLevelFields(pkg: LoadedPackage, resource: string, operation: 
  * Node parameters for a row: each value goes where the node's UI puts it (a top-level field or
  * the Additional Fields collection), as a user would fill them in.
  */
-export function nodeParameters(pkg: LoadedPackage, row: EndpointRow, values: IDataObject, extra: IDataObject = {}): INodeParameters {
+export function nodeParameters(
+	pkg: LoadedPackage,
+	row: EndpointRow,
+	values: IDataObject,
+	extra: IDataObject = {},
+): INodeParameters {
 	const top = topLevelFields(pkg, row.resource, row.operation);
 	const parameters: IDataObject = { resource: row.resource, operation: row.operation, ...extra };
 	const additionalFields: IDataObject = {};
@@ -214,7 +250,12 @@ export function nodeParameters(pkg: LoadedPackage, row: EndpointRow, values: IDa
 }
 
 /** Parameters of the row with this sdkMethod (resource/operation from the built table). */
-export function paramsFor(pkg: LoadedPackage, sdkMethod: string, values: IDataObject = {}, extra: IDataObject = {}): INodeParameters {
+export function paramsFor(
+	pkg: LoadedPackage,
+	sdkMethod: string,
+	values: IDataObject = {},
+	extra: IDataObject = {},
+): INodeParameters {
 	return nodeParameters(pkg, rowOf(sdkMethod), values, extra);
 }
 
@@ -228,7 +269,8 @@ export function errorText(error: unknown): string {
 	return JSON.stringify(error, function (this: unknown, _key: string, value: unknown) {
 		if (value instanceof Error) {
 			const out: Record<string, unknown> = {};
-			for (const name of Object.getOwnPropertyNames(value)) out[name] = (value as unknown as Record<string, unknown>)[name];
+			for (const name of Object.getOwnPropertyNames(value))
+				out[name] = (value as unknown as Record<string, unknown>)[name];
 			for (const [name, v] of Object.entries(value)) out[name] = v;
 			value = out;
 		}
@@ -243,4 +285,5 @@ export function errorText(error: unknown): string {
 export const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The Authorization header of a recorded request. */
-export const authorizationOf = (request: RecordedRequest) => request.headers.authorization as string | undefined;
+export const authorizationOf = (request: RecordedRequest) =>
+	request.headers.authorization as string | undefined;

@@ -8,7 +8,12 @@
  */
 import * as path from 'path';
 
-import type { IDataObject, INodeExecutionData, INodeParameters, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { MultipartBody } from '../emulator/core';
 import type { ItslearningEmulator } from '../emulator/itslearning';
@@ -16,7 +21,18 @@ import { displayedProperties, makeNode } from '../editor/helpers';
 import { binaryItem } from '../harness/n8n';
 import { schemaFor, validate } from '../harness/schema';
 import type { EndpointRow } from '../../nodes/shared/table/types';
-import { NODE_TYPE, SPEC, answerOf, authorizationOf, jsonOf, loadTable, startSite, topLevelFields, type Site, type SpecEntry } from './setup';
+import {
+	NODE_TYPE,
+	SPEC,
+	answerOf,
+	authorizationOf,
+	jsonOf,
+	loadTable,
+	startSite,
+	topLevelFields,
+	type Site,
+	type SpecEntry,
+} from './setup';
 
 // ---------------------------------------------------------------------------------------------
 // Emulator state every sample refers to
@@ -41,7 +57,14 @@ function seed(emu: ItslearningEmulator): Fixture {
 	hello[1].AbuseReportedBy.add(1);
 	thread.AbuseReportedBy.add(1);
 	const fileId = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
-	emu.uploads.set(fileId, { FileId: fileId, FileName: 'draft.pdf', MimeType: 'application/pdf', Size: 3, Content: Buffer.from('pdf'), UploadedBy: 1 });
+	emu.uploads.set(fileId, {
+		FileId: fileId,
+		FileName: 'draft.pdf',
+		MimeType: 'application/pdf',
+		Size: 3,
+		Content: Buffer.from('pdf'),
+		UploadedBy: 1,
+	});
 	return {
 		thread: thread.InstantMessageThreadId,
 		oneToOne: oneToOne.InstantMessageThreadId,
@@ -71,7 +94,10 @@ interface Sample {
 }
 
 const SAMPLES: Record<string, (f: Fixture) => Sample> = {
-	addModeratorToThread: (f) => ({ path: { threadId: f.thread }, body: { PersonIds: [2, 3], InstantMessageThreadId: f.thread } }),
+	addModeratorToThread: (f) => ({
+		path: { threadId: f.thread },
+		body: { PersonIds: [2, 3], InstantMessageThreadId: f.thread },
+	}),
 	addParticipantsToThread: (f) => ({ path: { threadId: f.thread }, body: { PersonIds: [4, 6] } }),
 	cancelAbuseReport: (f) => ({ path: { instantMessageId: f.m[1] } }),
 	cancelAbuseThreadReport: (f) => ({ path: { threadId: f.thread }, echo: { threadId: f.thread } }),
@@ -81,9 +107,18 @@ const SAMPLES: Record<string, (f: Fixture) => Sample> = {
 	deleteThread: (f) => ({ path: { threadId: f.thread }, echo: { threadId: f.thread } }),
 	getCollaborationThreadId: () => ({ path: { collaborationId: 4711 } }),
 	getInstantMessagePermissions: () => ({}),
-	getMessageThreadsV1: () => ({ query: { maxThreadCount: 100, threadPage: 0, maxMessages: 2 }, managed: ['maxThreadCount', 'threadPage'] }),
-	getMessageThreadsV2: () => ({ query: { maxThreadCount: 100, threadPage: 0, maxMessages: 3 }, managed: ['maxThreadCount', 'threadPage'] }),
-	getMessageThreadsV3: () => ({ query: { fromSortIndex: 1000, pageSize: 100 }, managed: ['pageSize'] }),
+	getMessageThreadsV1: () => ({
+		query: { maxThreadCount: 100, threadPage: 0, maxMessages: 2 },
+		managed: ['maxThreadCount', 'threadPage'],
+	}),
+	getMessageThreadsV2: () => ({
+		query: { maxThreadCount: 100, threadPage: 0, maxMessages: 3 },
+		managed: ['maxThreadCount', 'threadPage'],
+	}),
+	getMessageThreadsV3: () => ({
+		query: { fromSortIndex: 1000, pageSize: 100 },
+		managed: ['pageSize'],
+	}),
 	getOneToOneThreadId: () => ({ path: { personId: 4 } }),
 	getParticipantsWithDisabledMessages: (f) => ({ path: { threadId: f.thread } }),
 	getRecipientPersons: () => ({ body: [2, 3], nodeValues: { personIds: '2, 3' } }),
@@ -93,14 +128,32 @@ const SAMPLES: Record<string, (f: Fixture) => Sample> = {
 	getSettingsV2: () => ({}),
 	getStarredMessagesCount: () => ({}),
 	getSuggestions: () => ({ query: { searchText: 'Edsger' } }),
-	getThreadAndMessagesV2: (f) => ({ path: { threadId: f.thread }, query: { upperBoundInstantMessageId: f.m[3] } }),
-	getThreadMessagesV1: (f) => ({ path: { threadId: f.thread }, query: { maxMessages: 100, upperBoundInstantMessageId: f.m[3] }, managed: ['maxMessages'] }),
-	getThreadMessagesV2: (f) => ({ path: { threadId: f.thread }, query: { maxMessages: 100, lowerBoundInstantMessageId: f.m[0] }, managed: ['maxMessages'] }),
-	getThreadMessagesV3: (f) => ({ path: { threadId: f.thread }, query: { pageSize: 100, fromId: f.m[3] }, managed: ['pageSize'] }),
+	getThreadAndMessagesV2: (f) => ({
+		path: { threadId: f.thread },
+		query: { upperBoundInstantMessageId: f.m[3] },
+	}),
+	getThreadMessagesV1: (f) => ({
+		path: { threadId: f.thread },
+		query: { maxMessages: 100, upperBoundInstantMessageId: f.m[3] },
+		managed: ['maxMessages'],
+	}),
+	getThreadMessagesV2: (f) => ({
+		path: { threadId: f.thread },
+		query: { maxMessages: 100, lowerBoundInstantMessageId: f.m[0] },
+		managed: ['maxMessages'],
+	}),
+	getThreadMessagesV3: (f) => ({
+		path: { threadId: f.thread },
+		query: { pageSize: 100, fromId: f.m[3] },
+		managed: ['pageSize'],
+	}),
 	getThreadSuggestions: () => ({ query: { searchText: 'Sweep' } }),
 	getThreadUnreadCount: (f) => ({ path: { threadId: f.thread } }),
 	getUnreadThreadsCount: () => ({}),
-	registerCommunicationChannel: () => ({ path: { channelId: 'conn/1 ä?x' }, echo: { channelId: 'conn/1 ä?x', unregister: false } }),
+	registerCommunicationChannel: () => ({
+		path: { channelId: 'conn/1 ä?x' },
+		echo: { channelId: 'conn/1 ä?x', unregister: false },
+	}),
 	removeParticipantsFromThread: (f) => ({ path: { threadId: f.thread }, body: { PersonIds: [3] } }),
 	restoreInstantMessage: (f) => ({ path: { instantMessageId: f.m[3] } }),
 	restoreThread: (f) => ({ path: { threadId: f.thread } }),
@@ -109,9 +162,23 @@ const SAMPLES: Record<string, (f: Fixture) => Sample> = {
 		body: { MaxThreadCount: 50, ThreadPage: 0, SearchText: 'Hello', UnreadFilter: true },
 		managed: ['MaxThreadCount', 'ThreadPage'],
 	}),
-	searchRecipients: (f) => ({ query: { searchText: 'a', instantMessageThreadId: f.thread, recipientRoles: ['Student', 'Guest'] } }),
-	sendInstantMessageV1: () => ({ body: { Text: 'Hi from V1', ToPersonIds: [2, 3], SendAsIndividualMessages: false } }),
-	sendInstantMessageV2: (f) => ({ body: { Text: 'Hello again', InstantMessageThreadId: f.thread, InstantMessageIdToReplyTo: f.m[0] } }),
+	searchRecipients: (f) => ({
+		query: {
+			searchText: 'a',
+			instantMessageThreadId: f.thread,
+			recipientRoles: ['Student', 'Guest'],
+		},
+	}),
+	sendInstantMessageV1: () => ({
+		body: { Text: 'Hi from V1', ToPersonIds: [2, 3], SendAsIndividualMessages: false },
+	}),
+	sendInstantMessageV2: (f) => ({
+		body: {
+			Text: 'Hello again',
+			InstantMessageThreadId: f.thread,
+			InstantMessageIdToReplyTo: f.m[0],
+		},
+	}),
 	toggleMessageStar: (f) => ({ path: { instantMessageId: f.m[0] } }),
 	togglePersonBlock: () => ({ path: { personId: 6 } }),
 	toggleThreadReplies: (f) => ({ path: { threadId: f.thread } }),
@@ -121,7 +188,10 @@ const SAMPLES: Record<string, (f: Fixture) => Sample> = {
 		query: { sortIndex: 7 },
 		echo: { threadId: f.thread, lastReadInstantMessageId: f.m[2], sortIndex: 7 },
 	}),
-	updateThread: (f) => ({ path: { threadId: f.thread }, body: { InstantMessageThreadId: f.thread, UpdateName: true, Name: 'Renamed' } }),
+	updateThread: (f) => ({
+		path: { threadId: f.thread },
+		body: { InstantMessageThreadId: f.thread, UpdateName: true, Name: 'Renamed' },
+	}),
 	uploadAttachment: () => ({
 		files: [{ fileName: 'notes.txt', mimeType: 'text/plain', content: 'hello file' }],
 		nodeValues: { binaryPropertyName: 'data' },
@@ -137,7 +207,8 @@ const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1
 function expectedPath(spec: SpecEntry, sample: Sample): string {
 	return spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
 		const value = sample.path?.[name];
-		if (value === undefined) throw new Error(`sample of ${spec.sdkMethod} lacks path value ${name}`);
+		if (value === undefined)
+			throw new Error(`sample of ${spec.sdkMethod} lacks path value ${name}`);
 		return enc(String(value));
 	});
 }
@@ -168,10 +239,20 @@ function itemsPathOf(spec: SpecEntry): string | undefined {
 }
 
 const at = (value: unknown, dotted: string) =>
-	dotted.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as IDataObject)[key] : undefined), value);
+	dotted
+		.split('.')
+		.reduce<unknown>(
+			(node, key) => (node && typeof node === 'object' ? (node as IDataObject)[key] : undefined),
+			value,
+		);
 
 /** The items the node must output for an answer (objects as items, arrays split, primitives wrapped). */
-function expectedItems(spec: SpecEntry, row: EndpointRow, sample: Sample, answer: unknown): IDataObject[] {
+function expectedItems(
+	spec: SpecEntry,
+	row: EndpointRow,
+	sample: Sample,
+	answer: unknown,
+): IDataObject[] {
 	const itemsPath = spec.paging ? itemsPathOf(spec) : undefined;
 	if (itemsPath) return at(answer, itemsPath) as IDataObject[];
 	if (answer === undefined) {
@@ -179,7 +260,10 @@ function expectedItems(spec: SpecEntry, row: EndpointRow, sample: Sample, answer
 		return [{ success: true, ...sample.echo }];
 	}
 	const key = row.output && 'key' in row.output ? row.output.key : undefined;
-	const wrap = (value: unknown): IDataObject => (value !== null && typeof value === 'object' ? (value as IDataObject) : { [key!]: value as string });
+	const wrap = (value: unknown): IDataObject =>
+		value !== null && typeof value === 'object'
+			? (value as IDataObject)
+			: { [key!]: value as string };
 	return Array.isArray(answer) ? answer.map(wrap) : [wrap(answer)];
 }
 
@@ -187,9 +271,13 @@ function expectedItems(spec: SpecEntry, row: EndpointRow, sample: Sample, answer
 // Node input from the sample
 
 function uiProperty(site: Site, row: EndpointRow, name: string): INodeProperties | undefined {
-	const { properties } = site.pkg.nodeTypes.getByNameAndVersion(site.pkg.nodeTypeName(NODE_TYPE)).description;
+	const { properties } = site.pkg.nodeTypes.getByNameAndVersion(
+		site.pkg.nodeTypeName(NODE_TYPE),
+	).description;
 	const shown = properties.filter(
-		(p) => (p.displayOptions?.show?.resource as string[])?.includes(row.resource) && (p.displayOptions?.show?.operation as string[])?.includes(row.operation),
+		(p) =>
+			(p.displayOptions?.show?.resource as string[])?.includes(row.resource) &&
+			(p.displayOptions?.show?.operation as string[])?.includes(row.operation),
 	);
 	const direct = shown.find((p) => p.name === name && p.type !== 'collection');
 	if (direct) return direct;
@@ -200,17 +288,28 @@ function uiProperty(site: Site, row: EndpointRow, name: string): INodeProperties
 /** What a user types: ids into text fields, numbers into number fields, lists as comma-separated text. */
 function uiValue(property: INodeProperties | undefined, value: unknown): string | number | boolean {
 	if (property?.type === 'number') return Number(value);
-	if (property?.type === 'boolean' || property?.type === 'options') return value as boolean | string;
+	if (property?.type === 'boolean' || property?.type === 'options')
+		return value as boolean | string;
 	return Array.isArray(value) ? value.join(',') : String(value);
 }
 
-function nodeInput(site: Site, spec: SpecEntry, row: EndpointRow, sample: Sample, version = 1): INodeParameters {
+function nodeInput(
+	site: Site,
+	spec: SpecEntry,
+	row: EndpointRow,
+	sample: Sample,
+	version = 1,
+): INodeParameters {
 	const managed = new Set(sample.managed ?? []);
 	const values: IDataObject = {};
 	const named: Array<[string, unknown]> = [
 		...Object.entries(sample.path ?? {}),
 		...Object.entries(sample.query ?? {}),
-		...(Array.isArray(sample.body) ? [] : Object.entries(sample.body ?? {}).map(([wire, v]) => [lowerFirst(wire), v] as [string, unknown])),
+		...(Array.isArray(sample.body)
+			? []
+			: Object.entries(sample.body ?? {}).map(
+					([wire, v]) => [lowerFirst(wire), v] as [string, unknown],
+				)),
 	];
 	for (const [name, value] of named) {
 		if (managed.has(name) || managed.has(name.charAt(0).toUpperCase() + name.slice(1))) continue;
@@ -220,17 +319,28 @@ function nodeInput(site: Site, spec: SpecEntry, row: EndpointRow, sample: Sample
 	}
 	Object.assign(values, sample.nodeValues);
 	const top = topLevelFields(site.pkg, row.resource, row.operation);
-	const parameters: IDataObject = { resource: row.resource, operation: row.operation, ...(row.paging ? { returnAll: true } : {}) };
+	const parameters: IDataObject = {
+		resource: row.resource,
+		operation: row.operation,
+		...(row.paging ? { returnAll: true } : {}),
+	};
 	const additionalFields: IDataObject = {};
-	for (const [name, value] of Object.entries(values)) (top.has(name) ? parameters : additionalFields)[name] = value as string;
+	for (const [name, value] of Object.entries(values))
+		(top.has(name) ? parameters : additionalFields)[name] = value as string;
 	if (Object.keys(additionalFields).length) parameters.additionalFields = additionalFields;
 	// From 1.2 on a list field with a picker is a list of pickers: one By ID entry per ID.
-	const { description } = site.pkg.nodeTypes.getByNameAndVersion(site.pkg.nodeTypeName(NODE_TYPE), version);
+	const { description } = site.pkg.nodeTypes.getByNameAndVersion(
+		site.pkg.nodeTypeName(NODE_TYPE),
+		version,
+	);
 	const node = makeNode(site.pkg, NODE_TYPE, parameters as INodeParameters, undefined, version);
 	for (const property of displayedProperties(description, parameters as INodeParameters, node)) {
-		if (property.type !== 'fixedCollection' || typeof parameters[property.name] !== 'string') continue;
+		if (property.type !== 'fixedCollection' || typeof parameters[property.name] !== 'string')
+			continue;
 		const ids = (parameters[property.name] as string).split(',');
-		parameters[property.name] = { values: ids.map((id) => ({ id: { __rl: true, mode: 'id', value: id } })) };
+		parameters[property.name] = {
+			values: ids.map((id) => ({ id: { __rl: true, mode: 'id', value: id } })),
+		};
 	}
 	return parameters as INodeParameters;
 }
@@ -243,7 +353,9 @@ const specBySdk = new Map(SPEC.map((entry) => [entry.sdkMethod, entry]));
 it('the built table has 45 rows whose sdkMethods are exactly the 45 of the spec', async () => {
 	expect(SPEC).toHaveLength(45);
 	expect(table).toHaveLength(45);
-	expect(new Set(table.map((row) => row.sdkMethod))).toEqual(new Set(SPEC.map((entry) => entry.sdkMethod)));
+	expect(new Set(table.map((row) => row.sdkMethod))).toEqual(
+		new Set(SPEC.map((entry) => entry.sdkMethod)),
+	);
 	expect(new Set(table.map((row) => `${row.resource}:${row.operation}`)).size).toBe(45);
 	expect(Object.keys(SAMPLES).sort()).toEqual(SPEC.map((entry) => entry.sdkMethod).sort());
 });
@@ -261,14 +373,27 @@ describe('every row sends what the spec names and outputs what the emulator answ
 		const spec = specBySdk.get(sdkMethod)!;
 		const sample = SAMPLES[sdkMethod](fixture);
 		// The sample speaks the spec's language.
-		expect(Object.keys(sample.path ?? {}).sort()).toEqual(spec.pathParams.map((p) => p.name).sort());
-		for (const name of Object.keys(sample.query ?? {})) expect(spec.queryParams.map((p) => p.name)).toContain(name);
-		for (const p of spec.queryParams.filter((q) => q.required)) expect(sample.query).toHaveProperty(p.name);
+		expect(Object.keys(sample.path ?? {}).sort()).toEqual(
+			spec.pathParams.map((p) => p.name).sort(),
+		);
+		for (const name of Object.keys(sample.query ?? {}))
+			expect(spec.queryParams.map((p) => p.name)).toContain(name);
+		for (const p of spec.queryParams.filter((q) => q.required))
+			expect(sample.query).toHaveProperty(p.name);
 
 		const input: INodeExecutionData[] | undefined = sample.files?.length
-			? [binaryItem({}, Buffer.from(sample.files[0].content), sample.files[0].fileName, sample.files[0].mimeType)]
+			? [
+					binaryItem(
+						{},
+						Buffer.from(sample.files[0].content),
+						sample.files[0].fileName,
+						sample.files[0].mimeType,
+					),
+				]
 			: undefined;
-		const result = await site.run(nodeInput(site, spec, row, sample), { ...(input ? { input } : {}) });
+		const result = await site.run(nodeInput(site, spec, row, sample), {
+			...(input ? { input } : {}),
+		});
 		expect(result.error).toBeUndefined();
 
 		// Exactly one request, as the spec describes it.
@@ -288,12 +413,20 @@ describe('every row sends what the spec names and outputs what the emulator answ
 			expect(contentType).toMatch(/^application\/json/);
 			expect(request.body).toEqual(sample.body);
 			if (Array.isArray(sample.body)) expect(spec.body.type).toMatch(/\[\]$/);
-			else for (const key of Object.keys(request.body as IDataObject)) expect(spec.body.fields.map((field) => field.name)).toContain(key);
+			else
+				for (const key of Object.keys(request.body as IDataObject))
+					expect(spec.body.fields.map((field) => field.name)).toContain(key);
 		} else {
 			expect(spec.body.contentType).toBe('multipart/form-data');
 			expect(contentType).toMatch(/^multipart\/form-data; boundary=/);
 			const { files } = request.body as MultipartBody;
-			expect(files.map((file) => ({ fileName: file.filename, mimeType: file.mimeType, content: file.content.toString('utf8') }))).toEqual(sample.files);
+			expect(
+				files.map((file) => ({
+					fileName: file.filename,
+					mimeType: file.mimeType,
+					content: file.content.toString('utf8'),
+				})),
+			).toEqual(sample.files);
 		}
 
 		// Output = the answer on the wire, shaped into items.
@@ -322,36 +455,55 @@ const RAW_ONLY = [
 	'uploadAttachment',
 ];
 
-describe.each([1, 1.1, 1.2])('version %s: n8n finds each operation\'s output schema and the output matches it', (version) => {
-	let site: Site;
-	let fixture: Fixture;
-	beforeEach(async () => {
-		site = await startSite();
-		fixture = seed(site.emu);
-	});
-	afterEach(async () => await site.close());
+describe.each([1, 1.1, 1.2])(
+	"version %s: n8n finds each operation's output schema and the output matches it",
+	(version) => {
+		let site: Site;
+		let fixture: Fixture;
+		beforeEach(async () => {
+			site = await startSite();
+			fixture = seed(site.emu);
+		});
+		afterEach(async () => await site.close());
 
-	it.each(table.map((row) => [row.sdkMethod, row] as const))('%s', async (sdkMethod, row) => {
-		const { file, schema } = schemaFor(site.pkg, NODE_TYPE, version, row.resource, row.operation);
-		// n8n's lookup names the file whether or not it exists; the build wrote it when a definition describes the output.
-		expect(file).toBe(path.resolve(__dirname, `../../dist/nodes/ItslearningInstantMessage/__schema__/${`v${version.toFixed(1)}.0`}/${row.resource}/${row.operation}.json`));
-		const described = !RAW_ONLY.includes(sdkMethod) && (version !== 1 || !row.simplify);
-		if (!described) {
-			expect(schema).toBeUndefined();
-			return;
-		}
-		expect(schema).toMatchObject({ type: 'object' });
-		const spec = specBySdk.get(sdkMethod)!;
-		const sample = SAMPLES[sdkMethod](fixture);
-		const input: INodeExecutionData[] | undefined = sample.files?.length
-			? [binaryItem({}, Buffer.from(sample.files[0].content), sample.files[0].fileName, sample.files[0].mimeType)]
-			: undefined;
-		const result = await site.run(nodeInput(site, spec, row, sample, version), { typeVersion: version, ...(input ? { input } : {}) });
-		expect(result.error).toBeUndefined();
-		const items = jsonOf(result);
-		expect(items.length).toBeGreaterThan(0);
-		for (const item of items) expect(validate(item, schema!)).toEqual([]);
-		// Simplified items name their source in the simplified fields: not the raw answer.
-		if (row.simplify) expect(Object.keys(items[0]).every((key) => key in schema!.properties!)).toBe(true);
-	});
-});
+		it.each(table.map((row) => [row.sdkMethod, row] as const))('%s', async (sdkMethod, row) => {
+			const { file, schema } = schemaFor(site.pkg, NODE_TYPE, version, row.resource, row.operation);
+			// n8n's lookup names the file whether or not it exists; the build wrote it when a definition describes the output.
+			expect(file).toBe(
+				path.resolve(
+					__dirname,
+					`../../dist/nodes/ItslearningInstantMessage/__schema__/${`v${version.toFixed(1)}.0`}/${row.resource}/${row.operation}.json`,
+				),
+			);
+			const described = !RAW_ONLY.includes(sdkMethod) && (version !== 1 || !row.simplify);
+			if (!described) {
+				expect(schema).toBeUndefined();
+				return;
+			}
+			expect(schema).toMatchObject({ type: 'object' });
+			const spec = specBySdk.get(sdkMethod)!;
+			const sample = SAMPLES[sdkMethod](fixture);
+			const input: INodeExecutionData[] | undefined = sample.files?.length
+				? [
+						binaryItem(
+							{},
+							Buffer.from(sample.files[0].content),
+							sample.files[0].fileName,
+							sample.files[0].mimeType,
+						),
+					]
+				: undefined;
+			const result = await site.run(nodeInput(site, spec, row, sample, version), {
+				typeVersion: version,
+				...(input ? { input } : {}),
+			});
+			expect(result.error).toBeUndefined();
+			const items = jsonOf(result);
+			expect(items.length).toBeGreaterThan(0);
+			for (const item of items) expect(validate(item, schema!)).toEqual([]);
+			// Simplified items name their source in the simplified fields: not the raw answer.
+			if (row.simplify)
+				expect(Object.keys(items[0]).every((key) => key in schema!.properties!)).toBe(true);
+		});
+	},
+);

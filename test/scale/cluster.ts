@@ -10,13 +10,29 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import {
+	appendFileSync,
+	chmodSync,
+	createWriteStream,
+	mkdirSync,
+	mkdtempSync,
+	rmSync,
+	writeFileSync,
+	type WriteStream,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { ensureN8n } = require('../scripts/n8n-install.js');
-const { n8nEnv, n8nCliOk, freePort, killGroup, N8nRest, activateWorkflowArgs } = require('../scripts/n8n-run.js');
+const {
+	n8nEnv,
+	n8nCliOk,
+	freePort,
+	killGroup,
+	N8nRest,
+	activateWorkflowArgs,
+} = require('../scripts/n8n-run.js');
 const { installPack } = require('../scripts/install-pack.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -32,7 +48,12 @@ export interface N8nInstall {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const REPO = path.resolve(__dirname, '..', '..');
-export const OWNER = { email: 'scale@example.com', firstName: 'Scale', lastName: 'Test', password: 'Scale-n8n-2026' };
+export const OWNER = {
+	email: 'scale@example.com',
+	firstName: 'Scale',
+	lastName: 'Test',
+	password: 'Scale-n8n-2026',
+};
 
 function log(message: string): void {
 	process.stdout.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -41,8 +62,14 @@ export { log };
 
 /** Runs install-services.sh (apt-get install redis-server postgresql when missing). */
 export function installServices(): { redisServer: string; pgBin: string } {
-	const result = spawnSync('bash', [path.join(__dirname, 'install-services.sh')], { encoding: 'utf8', timeout: 20 * 60 * 1000 });
-	if (result.status !== 0) throw new Error(`install-services.sh failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+	const result = spawnSync('bash', [path.join(__dirname, 'install-services.sh')], {
+		encoding: 'utf8',
+		timeout: 20 * 60 * 1000,
+	});
+	if (result.status !== 0)
+		throw new Error(
+			`install-services.sh failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`,
+		);
 	const match = /redis-server=(\S+) postgres-bin=(\S+)/.exec(result.stdout);
 	if (!match) throw new Error(`install-services.sh: unexpected output ${result.stdout}`);
 	return { redisServer: match[1], pgBin: match[2] };
@@ -63,7 +90,12 @@ export class Proc {
 		options: { env?: NodeJS.ProcessEnv; cwd?: string; logFile: string },
 	) {
 		this.logStream = createWriteStream(options.logFile, { flags: 'a' });
-		this.child = spawn(command, args, { env: options.env, cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		this.child = spawn(command, args, {
+			env: options.env,
+			cwd: options.cwd,
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		const keep = (chunk: Buffer) => {
 			const text = chunk.toString();
 			this.tail = (this.tail + text).slice(-400_000);
@@ -72,7 +104,9 @@ export class Proc {
 		};
 		this.child.stdout!.on('data', keep);
 		this.child.stderr!.on('data', keep);
-		this.exited = new Promise((resolve) => this.child.on('close', (code, signal) => resolve({ code, signal })));
+		this.exited = new Promise((resolve) =>
+			this.child.on('close', (code, signal) => resolve({ code, signal })),
+		);
 		this.child.on('error', (error) => keep(Buffer.from(`spawn error: ${error.message}\n`)));
 	}
 
@@ -96,8 +130,14 @@ export class Proc {
 	async waitFor(pattern: RegExp, timeoutMs: number): Promise<void> {
 		const started = Date.now();
 		while (!pattern.test(this.tail)) {
-			if (!this.alive) throw new Error(`${this.name} exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.tail.slice(-4000)}`);
-			if (Date.now() - started > timeoutMs) throw new Error(`${this.name}: no ${pattern} after ${timeoutMs} ms:\n${this.tail.slice(-4000)}`);
+			if (!this.alive)
+				throw new Error(
+					`${this.name} exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.tail.slice(-4000)}`,
+				);
+			if (Date.now() - started > timeoutMs)
+				throw new Error(
+					`${this.name}: no ${pattern} after ${timeoutMs} ms:\n${this.tail.slice(-4000)}`,
+				);
 			await sleep(200);
 		}
 	}
@@ -122,13 +162,17 @@ export class Proc {
 
 /** Runs a command as the postgres user when we are root (postgres refuses to run as root). */
 function asPostgres(bin: string, args: string[]): [string, string[]] {
-	if (process.getuid && process.getuid() === 0) return ['runuser', ['-u', 'postgres', '--', bin, ...args]];
+	if (process.getuid && process.getuid() === 0)
+		return ['runuser', ['-u', 'postgres', '--', bin, ...args]];
 	return [bin, args];
 }
 
 function runOk(command: string, args: string[], timeoutMs: number): string {
 	const result = spawnSync(command, args, { encoding: 'utf8', timeout: timeoutMs });
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+	if (result.status !== 0)
+		throw new Error(
+			`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`,
+		);
 	return result.stdout;
 }
 
@@ -171,12 +215,23 @@ export class Cluster {
 	 * timeout): kills every process group we started and the Postgres server, synchronously.
 	 */
 	private readonly emergencyStop = () => {
-		for (const proc of [...this.extra, ...this.workers.filter(Boolean), this.main, this.redis]) if (proc) killGroup(proc.child, 'SIGKILL');
+		for (const proc of [...this.extra, ...this.workers.filter(Boolean), this.main, this.redis])
+			if (proc) killGroup(proc.child, 'SIGKILL');
 		if (this.pgStarted) {
-			const [cmd, args] = asPostgres(path.join(this.pgBin, 'pg_ctl'), ['-D', this.pgData, '-m', 'immediate', '-w', '-t', '20', 'stop']);
+			const [cmd, args] = asPostgres(path.join(this.pgBin, 'pg_ctl'), [
+				'-D',
+				this.pgData,
+				'-m',
+				'immediate',
+				'-w',
+				'-t',
+				'20',
+				'stop',
+			]);
 			spawnSync(cmd, args, { timeout: 25_000 });
 		}
-		if (this.root && !process.env.SCALE_KEEP_DATA) rmSync(this.root, { recursive: true, force: true });
+		if (this.root && !process.env.SCALE_KEEP_DATA)
+			rmSync(this.root, { recursive: true, force: true });
 	};
 
 	private readonly onSignal = (signal: NodeJS.Signals) => {
@@ -192,7 +247,15 @@ export class Cluster {
 	private startWatchdog(): void {
 		const pgids = path.join(this.root, 'pgids');
 		writeFileSync(pgids, '');
-		const pgStop = asPostgres(path.join(this.pgBin, 'pg_ctl'), ['-D', path.join(this.root, 'pg'), '-m', 'immediate', '-t', '20', 'stop']);
+		const pgStop = asPostgres(path.join(this.pgBin, 'pg_ctl'), [
+			'-D',
+			path.join(this.root, 'pg'),
+			'-m',
+			'immediate',
+			'-t',
+			'20',
+			'stop',
+		]);
 		const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
 		const script = [
 			`while kill -0 ${process.pid} 2>/dev/null && [ -d ${quote(this.root)} ]; do sleep 2; done`,
@@ -217,11 +280,14 @@ export class Cluster {
 	/** Services, n8n install, pack install, database migrated (no n8n process running yet). */
 	async prepare(): Promise<void> {
 		process.once('exit', this.emergencyStop);
-		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, this.onSignal);
+		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+			process.once(signal, this.onSignal);
 		let t = Date.now();
 		const { redisServer, pgBin } = installServices();
 		this.pgBin = pgBin;
-		log(`services installed/checked in ${((Date.now() - t) / 1000).toFixed(1)} s (${redisServer}, ${pgBin})`);
+		log(
+			`services installed/checked in ${((Date.now() - t) / 1000).toFixed(1)} s (${redisServer}, ${pgBin})`,
+		);
 		t = Date.now();
 		this.n8n = (await ensureN8n(this.options.version ?? '2.41.1')) as N8nInstall;
 		log(`n8n ${this.n8n.version} ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
@@ -229,7 +295,9 @@ export class Cluster {
 		chmodSync(this.root, 0o755);
 		this.startWatchdog();
 		this.userFolder = path.join(this.root, 'user');
-		this.logDir = process.env.SCALE_LOG_DIR ? path.resolve(process.env.SCALE_LOG_DIR) : path.join(REPO, '.tmp', 'scale-logs');
+		this.logDir = process.env.SCALE_LOG_DIR
+			? path.resolve(process.env.SCALE_LOG_DIR)
+			: path.join(REPO, '.tmp', 'scale-logs');
 		rmSync(this.logDir, { recursive: true, force: true });
 		mkdirSync(this.logDir, { recursive: true });
 		mkdirSync(this.userFolder, { recursive: true });
@@ -237,22 +305,69 @@ export class Cluster {
 
 		// Redis: no persistence, loopback only.
 		this.redisPort = await freePort();
-		this.redis = this.track(new Proc('redis', redisServer, ['--port', String(this.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.root], {
-			logFile: path.join(this.logDir, 'redis.log'),
-		}));
+		this.redis = this.track(
+			new Proc(
+				'redis',
+				redisServer,
+				[
+					'--port',
+					String(this.redisPort),
+					'--bind',
+					'127.0.0.1',
+					'--save',
+					'',
+					'--appendonly',
+					'no',
+					'--dir',
+					this.root,
+				],
+				{
+					logFile: path.join(this.logDir, 'redis.log'),
+				},
+			),
+		);
 		await this.redis.waitFor(/Ready to accept connections/, 20_000);
 
 		// Postgres: throw-away cluster owned by the postgres user, trust auth on loopback, no fsync.
 		this.pgData = path.join(this.root, 'pg');
 		mkdirSync(this.pgData);
-		if (process.getuid && process.getuid() === 0) runOk('chown', ['postgres:postgres', this.pgData], 10_000);
+		if (process.getuid && process.getuid() === 0)
+			runOk('chown', ['postgres:postgres', this.pgData], 10_000);
 		t = Date.now();
-		runOk(...asPostgres(path.join(pgBin, 'initdb'), ['-D', this.pgData, '-U', 'n8n', '--auth=trust', '-E', 'UTF8', '--no-sync']), 120_000);
+		runOk(
+			...asPostgres(path.join(pgBin, 'initdb'), [
+				'-D',
+				this.pgData,
+				'-U',
+				'n8n',
+				'--auth=trust',
+				'-E',
+				'UTF8',
+				'--no-sync',
+			]),
+			120_000,
+		);
 		this.pgPort = await freePort();
 		const pgOptions = `-p ${this.pgPort} -c listen_addresses=127.0.0.1 -k ${this.pgData} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-		runOk(...asPostgres(path.join(pgBin, 'pg_ctl'), ['-D', this.pgData, '-o', pgOptions, '-l', path.join(this.pgData, 'server.log'), '-w', '-t', '60', 'start']), 90_000);
+		runOk(
+			...asPostgres(path.join(pgBin, 'pg_ctl'), [
+				'-D',
+				this.pgData,
+				'-o',
+				pgOptions,
+				'-l',
+				path.join(this.pgData, 'server.log'),
+				'-w',
+				'-t',
+				'60',
+				'start',
+			]),
+			90_000,
+		);
 		this.pgStarted = true;
-		log(`postgres on ${this.pgPort} (${((Date.now() - t) / 1000).toFixed(1)} s), redis on ${this.redisPort}`);
+		log(
+			`postgres on ${this.pgPort} (${((Date.now() - t) / 1000).toFixed(1)} s), redis on ${this.redisPort}`,
+		);
 		this.mainPort = await freePort();
 	}
 
@@ -278,12 +393,29 @@ export class Cluster {
 
 	/** An n8n CLI command against the cluster's database (import, publish, export). */
 	async cli(args: string[], timeoutMs = 180_000): Promise<{ stdout: string; stderr: string }> {
-		return (await n8nCliOk(this.n8n, this.userFolder, args, { timeoutMs, env: this.env({ EXECUTIONS_MODE: 'regular' }) })) as { stdout: string; stderr: string };
+		return (await n8nCliOk(this.n8n, this.userFolder, args, {
+			timeoutMs,
+			env: this.env({ EXECUTIONS_MODE: 'regular' }),
+		})) as { stdout: string; stderr: string };
 	}
 
-	private async spawnN8n(name: string, args: string[], extra: Record<string, string>): Promise<Proc> {
-		const env = n8nEnv(this.n8n, this.userFolder, this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extra })) as NodeJS.ProcessEnv;
-		return this.track(new Proc(name, this.n8n.node, [this.n8n.n8nBin, ...args], { env, cwd: this.root, logFile: path.join(this.logDir, `${name}.log`) }));
+	private async spawnN8n(
+		name: string,
+		args: string[],
+		extra: Record<string, string>,
+	): Promise<Proc> {
+		const env = n8nEnv(
+			this.n8n,
+			this.userFolder,
+			this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extra }),
+		) as NodeJS.ProcessEnv;
+		return this.track(
+			new Proc(name, this.n8n.node, [this.n8n.n8nBin, ...args], {
+				env,
+				cwd: this.root,
+				logFile: path.join(this.logDir, `${name}.log`),
+			}),
+		);
 	}
 
 	/** `n8n start` in queue mode; resolves when /healthz/readiness answers 200. */
@@ -307,7 +439,8 @@ export class Cluster {
 			} catch {
 				// not listening yet
 			}
-			if (Date.now() - started > timeoutMs) throw new Error(`n8n main not ready after ${timeoutMs} ms:\n${main.output().slice(-5000)}`);
+			if (Date.now() - started > timeoutMs)
+				throw new Error(`n8n main not ready after ${timeoutMs} ms:\n${main.output().slice(-5000)}`);
 			await sleep(500);
 		}
 		log(`main ready on ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -317,9 +450,13 @@ export class Cluster {
 	/** `n8n worker --concurrency=N`; resolves when the worker says it is ready. */
 	async startWorker(index: number, timeoutMs = 180_000): Promise<Proc> {
 		const started = Date.now();
-		const worker = await this.spawnN8n(`worker-${index}`, ['worker', `--concurrency=${this.options.workerConcurrency}`], {
-			QUEUE_HEALTH_CHECK_ACTIVE: 'false',
-		});
+		const worker = await this.spawnN8n(
+			`worker-${index}`,
+			['worker', `--concurrency=${this.options.workerConcurrency}`],
+			{
+				QUEUE_HEALTH_CHECK_ACTIVE: 'false',
+			},
+		);
 		this.workers[index] = worker;
 		await worker.waitFor(/n8n worker is now ready|Worker ready|ready to process/i, timeoutMs);
 		log(`worker-${index} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -331,7 +468,14 @@ export class Cluster {
 	 * count n8n's credential refresh locks (`SET <prefix>:lock:2:<sha256(credential id)> … NX`).
 	 */
 	monitorRedis(): Proc {
-		const monitor = this.track(new Proc('redis-monitor', 'redis-cli', ['-h', '127.0.0.1', '-p', String(this.redisPort), 'monitor'], { logFile: '/dev/null' }));
+		const monitor = this.track(
+			new Proc(
+				'redis-monitor',
+				'redis-cli',
+				['-h', '127.0.0.1', '-p', String(this.redisPort), 'monitor'],
+				{ logFile: '/dev/null' },
+			),
+		);
 		this.extra.push(monitor);
 		return monitor;
 	}
@@ -366,25 +510,48 @@ export class Cluster {
 	}
 
 	/** A Postgres client (n8n's own `pg` module) on the cluster's database. */
-	async pg(): Promise<{ query(sql: string, params?: unknown[]): Promise<{ rows: Json[] }>; end(): Promise<void> }> {
+	async pg(): Promise<{
+		query(sql: string, params?: unknown[]): Promise<{ rows: Json[] }>;
+		end(): Promise<void>;
+	}> {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const { Client } = require(path.join(this.n8n.dir, 'node_modules', 'pg'));
-		const client = new Client({ host: '127.0.0.1', port: this.pgPort, user: 'n8n', database: 'postgres' });
+		const client = new Client({
+			host: '127.0.0.1',
+			port: this.pgPort,
+			user: 'n8n',
+			database: 'postgres',
+		});
 		await client.connect();
 		return client;
 	}
 
 	/** Stops everything we started (process groups), removes the data directories. */
 	async stop(): Promise<void> {
-		await Promise.allSettled([...this.extra.map((p) => p.stop(2000)), ...this.workers.filter(Boolean).map((w) => w.stop(10_000)), this.main?.stop(15_000)]);
+		await Promise.allSettled([
+			...this.extra.map((p) => p.stop(2000)),
+			...this.workers.filter(Boolean).map((w) => w.stop(10_000)),
+			this.main?.stop(15_000),
+		]);
 		if (this.pgStarted) {
-			const [cmd, args] = asPostgres(path.join(this.pgBin, 'pg_ctl'), ['-D', this.pgData, '-m', 'immediate', '-w', '-t', '30', 'stop']);
+			const [cmd, args] = asPostgres(path.join(this.pgBin, 'pg_ctl'), [
+				'-D',
+				this.pgData,
+				'-m',
+				'immediate',
+				'-w',
+				'-t',
+				'30',
+				'stop',
+			]);
 			spawnSync(cmd, args, { timeout: 40_000 });
 			this.pgStarted = false;
 		}
 		await this.redis?.stop(5000);
-		if (this.root && !process.env.SCALE_KEEP_DATA) rmSync(this.root, { recursive: true, force: true });
+		if (this.root && !process.env.SCALE_KEEP_DATA)
+			rmSync(this.root, { recursive: true, force: true });
 		process.removeListener('exit', this.emergencyStop);
-		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeListener(signal, this.onSignal);
+		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+			process.removeListener(signal, this.onSignal);
 	}
 }

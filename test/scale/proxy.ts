@@ -51,7 +51,16 @@ export async function startTokenProxy(upstream: string, tokenPath: string): Prom
 			const body = Buffer.concat(chunks);
 			const headers = { ...req.headers, host: target.host };
 			const upstreamReq = http.request(
-				{ protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent, timeout: 120_000 },
+				{
+					protocol: target.protocol,
+					hostname: target.hostname,
+					port: target.port,
+					method: req.method,
+					path: req.url,
+					headers,
+					agent,
+					timeout: 120_000,
+				},
 				(upstreamRes) => {
 					const parts: Buffer[] = [];
 					upstreamRes.on('data', (c: Buffer) => parts.push(c));
@@ -66,8 +75,14 @@ export async function startTokenProxy(upstream: string, tokenPath: string): Prom
 						const isToken = (req.url ?? '').split('?')[0] === tokenPath;
 						try {
 							if (isToken && upstreamRes.statusCode === 200) {
-								const token = JSON.parse(Buffer.concat(parts).toString('utf8')) as { access_token?: string };
-								if (token.access_token) issued.push({ accessToken: token.access_token, at: Date.now() + (hold.count > 0 ? hold.ms : 0) });
+								const token = JSON.parse(Buffer.concat(parts).toString('utf8')) as {
+									access_token?: string;
+								};
+								if (token.access_token)
+									issued.push({
+										accessToken: token.access_token,
+										at: Date.now() + (hold.count > 0 ? hold.ms : 0),
+									});
 							} else if (isToken) {
 								// a refused refresh: the held winners answer `ms` from now
 								refusedSinceHold = true;
@@ -75,7 +90,8 @@ export async function startTokenProxy(upstream: string, tokenPath: string): Prom
 							} else if (upstreamRes.statusCode === 401 && req.method === 'POST') {
 								const text = (JSON.parse(body.toString('utf8')) as { Text?: string }).Text;
 								const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
-								if (typeof text === 'string') unauthorizedSends.push({ text, token, at: Date.now() });
+								if (typeof text === 'string')
+									unauthorizedSends.push({ text, token, at: Date.now() });
 							}
 						} catch {
 							// not JSON: nothing to record

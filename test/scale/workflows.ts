@@ -10,15 +10,30 @@
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const PACKAGE = 'n8n-nodes-itslearning-genesys';
-export const CREDENTIAL_IDS = { itslearning: 'itsScaleCredntl1', genesys: 'genScaleCredntl1', itslearningSecond: 'itsScaleCredntl2' };
-export const WORKFLOW_IDS = { send: 'scaleSendFlow001', itsTrigger: 'scaleItsTrigger1', genTrigger: 'scaleGenTrigger1' };
+export const CREDENTIAL_IDS = {
+	itslearning: 'itsScaleCredntl1',
+	genesys: 'genScaleCredntl1',
+	itslearningSecond: 'itsScaleCredntl2',
+};
+export const WORKFLOW_IDS = {
+	send: 'scaleSendFlow001',
+	itsTrigger: 'scaleItsTrigger1',
+	genTrigger: 'scaleGenTrigger1',
+};
 export const SEND_PATH = 'scale-send';
 export const TRIGGER_NODE = { its: 'itslearning trigger', gen: 'Genesys trigger' };
 
-const itsCredRef = { itslearningOAuth2Api: { id: CREDENTIAL_IDS.itslearning, name: 'itslearning (scale)' } };
-const genCredRef = { genesysCloudOAuth2Api: { id: CREDENTIAL_IDS.genesys, name: 'Genesys (scale)' } };
+const itsCredRef = {
+	itslearningOAuth2Api: { id: CREDENTIAL_IDS.itslearning, name: 'itslearning (scale)' },
+};
+const genCredRef = {
+	genesysCloudOAuth2Api: { id: CREDENTIAL_IDS.genesys, name: 'Genesys (scale)' },
+};
 
-export function credentials(its: { url: string; token: Json }, gen: { url: string; clientId: string; clientSecret: string; token: Json }): Json[] {
+export function credentials(
+	its: { url: string; token: Json },
+	gen: { url: string; clientId: string; clientSecret: string; token: Json },
+): Json[] {
 	const now = new Date().toISOString();
 	return [
 		{
@@ -66,10 +81,23 @@ export function secondItslearningCredential(url: string, token: Json): Json {
 		type: 'itslearningOAuth2Api',
 		createdAt: now,
 		updatedAt: now,
-		data: { serverUrl: url, clientId: 'n8n-test-client', clientSecret: '', instantMessageScope: true, additionalScopes: [], requestSigning: 'header', oauthTokenData: { ...token } },
+		data: {
+			serverUrl: url,
+			clientId: 'n8n-test-client',
+			clientSecret: '',
+			instantMessageScope: true,
+			additionalScopes: [],
+			requestSigning: 'header',
+			oauthTokenData: { ...token },
+		},
 	};
 }
-export const secondCredRef = { itslearningOAuth2Api: { id: CREDENTIAL_IDS.itslearningSecond, name: 'itslearning (scale, second)' } };
+export const secondCredRef = {
+	itslearningOAuth2Api: {
+		id: CREDENTIAL_IDS.itslearningSecond,
+		name: 'itslearning (scale, second)',
+	},
+};
 
 const node = (id: number, name: string, type: string, parameters: Json, extra: Json = {}) => ({
 	id: `5caf0000-0000-4000-8000-${String(id).padStart(12, '0')}`,
@@ -82,14 +110,34 @@ const node = (id: number, name: string, type: string, parameters: Json, extra: J
 });
 
 /** Webhook → Split Out → itslearning Send (into `threadId`), Request Options as given. */
-export function sendWorkflow(threadId: number, requestOptions: Json = {}, { id = WORKFLOW_IDS.send, path = SEND_PATH, name = 'scale: webhook batch → itslearning send', hook = 1, credential = itsCredRef as Json } = {}): Json {
+export function sendWorkflow(
+	threadId: number,
+	requestOptions: Json = {},
+	{
+		id = WORKFLOW_IDS.send,
+		path = SEND_PATH,
+		name = 'scale: webhook batch → itslearning send',
+		hook = 1,
+		credential = itsCredRef as Json,
+	} = {},
+): Json {
 	return {
 		id,
 		name,
 		active: false,
 		nodes: [
-			node(1, 'Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { typeVersion: 2, webhookId: `5caf5e4d-0000-4000-8000-${String(hook).padStart(12, '0')}` }),
-			node(2, 'Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'body.messages', include: 'noOtherFields', options: {} }),
+			node(
+				1,
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				{ httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+				{ typeVersion: 2, webhookId: `5caf5e4d-0000-4000-8000-${String(hook).padStart(12, '0')}` },
+			),
+			node(2, 'Split Out', 'n8n-nodes-base.splitOut', {
+				fieldToSplitOut: 'body.messages',
+				include: 'noOtherFields',
+				options: {},
+			}),
 			node(
 				3,
 				'Send',
@@ -116,14 +164,34 @@ export function sendWorkflow(threadId: number, requestOptions: Json = {}, { id =
 }
 
 /** Poll Times: one custom cron per 5 seconds of the minute (n8n refuses one cron under a minute). */
-const everyFiveSeconds = { item: Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` })) };
+const everyFiveSeconds = {
+	item: Array.from({ length: 12 }, (_, i) => ({
+		mode: 'custom',
+		cronExpression: `${i * 5} * * * * *`,
+	})),
+};
 
-function triggerWorkflow(id: string, name: string, nodeName: string, type: string, parameters: Json, creds: Json): Json {
+function triggerWorkflow(
+	id: string,
+	name: string,
+	nodeName: string,
+	type: string,
+	parameters: Json,
+	creds: Json,
+): Json {
 	return {
 		id,
 		name,
 		active: false,
-		nodes: [node(1, nodeName, type, { pollTimes: everyFiveSeconds, ...parameters }, { credentials: creds })],
+		nodes: [
+			node(
+				1,
+				nodeName,
+				type,
+				{ pollTimes: everyFiveSeconds, ...parameters },
+				{ credentials: creds },
+			),
+		],
 		connections: {},
 		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
 		pinData: {},
@@ -131,7 +199,21 @@ function triggerWorkflow(id: string, name: string, nodeName: string, type: strin
 }
 
 export const itsTriggerWorkflow = () =>
-	triggerWorkflow(WORKFLOW_IDS.itsTrigger, 'scale: itslearning trigger', TRIGGER_NODE.its, `${PACKAGE}.itslearningInstantMessageTrigger`, { event: 'newMessage', options: {} }, itsCredRef);
+	triggerWorkflow(
+		WORKFLOW_IDS.itsTrigger,
+		'scale: itslearning trigger',
+		TRIGGER_NODE.its,
+		`${PACKAGE}.itslearningInstantMessageTrigger`,
+		{ event: 'newMessage', options: {} },
+		itsCredRef,
+	);
 
 export const genTriggerWorkflow = () =>
-	triggerWorkflow(WORKFLOW_IDS.genTrigger, 'scale: Genesys trigger', TRIGGER_NODE.gen, `${PACKAGE}.genesysChatTrigger`, { event: 'newMessageAnyChat', options: {} }, genCredRef);
+	triggerWorkflow(
+		WORKFLOW_IDS.genTrigger,
+		'scale: Genesys trigger',
+		TRIGGER_NODE.gen,
+		`${PACKAGE}.genesysChatTrigger`,
+		{ event: 'newMessageAnyChat', options: {} },
+		genCredRef,
+	);

@@ -13,11 +13,24 @@ const REPO = path.resolve(__dirname, '..', '..');
 const WORKFLOW_DIR = path.join(REPO, 'test', 'e2e', 'workflows');
 
 /** Fixed ids, so the example workflows can name their credentials. */
-const CREDENTIAL_IDS = { itslearning: 'itsDemoCredentl1', genesys: 'genDemoCredentl1', model: 'llmDemoCredentl1' };
-const CREDENTIAL_NAMES = { itslearning: 'itslearning (emulator)', genesys: 'Genesys Cloud (emulator)', model: 'Scripted demo model (no LLM)' };
+const CREDENTIAL_IDS = {
+	itslearning: 'itsDemoCredentl1',
+	genesys: 'genDemoCredentl1',
+	model: 'llmDemoCredentl1',
+};
+const CREDENTIAL_NAMES = {
+	itslearning: 'itslearning (emulator)',
+	genesys: 'Genesys Cloud (emulator)',
+	model: 'Scripted demo model (no LLM)',
+};
 
 /** The demo login `npm start` creates (n8n requires 8+ characters, a digit and a capital letter). */
-const DEMO_OWNER = { email: 'demo@example.com', firstName: 'Demo', lastName: 'User', password: 'Demo-n8n-2026' };
+const DEMO_OWNER = {
+	email: 'demo@example.com',
+	firstName: 'Demo',
+	lastName: 'User',
+	password: 'Demo-n8n-2026',
+};
 
 const DAY = 24 * 3600;
 
@@ -26,7 +39,10 @@ async function startDemoEmulators({ tokenLifetimeSeconds = DAY } = {}) {
 	const gen = await startGenesysEmulator({ tokenLifetimeSeconds });
 	// Person 1 (Ada Lovelace, teacher) is "me" on itslearning; users[0] (Ada Lovelace) on Genesys.
 	const itsToken = its.issueToken({ personId: 1, lifetimeSeconds: tokenLifetimeSeconds });
-	const genToken = gen.issueUserToken(gen.userIds[0], { lifetimeSeconds: tokenLifetimeSeconds, scopes: ['chat'] });
+	const genToken = gen.issueUserToken(gen.userIds[0], {
+		lifetimeSeconds: tokenLifetimeSeconds,
+		scopes: ['chat'],
+	});
 	const thread = its.createThread(1, [2, 3], 'Welcome thread');
 	its.addMessages(thread.InstantMessageThreadId, 2, 3, 'Hello from Alan');
 	const roomJid = gen.createRoom(gen.userIds[0], 'Demo room', gen.userIds.slice(1, 3));
@@ -38,7 +54,16 @@ async function startDemoEmulators({ tokenLifetimeSeconds = DAY } = {}) {
 	const close = async () => {
 		await Promise.allSettled([its.close(), gen.close(), model.close()]);
 	};
-	return { its, gen, model, itsToken, genToken, threadId: thread.InstantMessageThreadId, roomJid, close };
+	return {
+		its,
+		gen,
+		model,
+		itsToken,
+		genToken,
+		threadId: thread.InstantMessageThreadId,
+		roomJid,
+		close,
+	};
 }
 
 /** n8n's stored form of OAuth2 token data (what "Connect my account" saves). */
@@ -106,7 +131,10 @@ function exampleWorkflows() {
 		.readdirSync(WORKFLOW_DIR)
 		.filter((f) => f.endsWith('.json'))
 		.sort()
-		.map((file) => ({ file: path.join(WORKFLOW_DIR, file), ...JSON.parse(fs.readFileSync(path.join(WORKFLOW_DIR, file), 'utf8')) }));
+		.map((file) => ({
+			file: path.join(WORKFLOW_DIR, file),
+			...JSON.parse(fs.readFileSync(path.join(WORKFLOW_DIR, file), 'utf8')),
+		}));
 }
 
 /**
@@ -117,13 +145,25 @@ function exampleWorkflows() {
 function writeFastPollingCopies(dir, seconds = 5) {
 	fs.mkdirSync(dir, { recursive: true });
 	const item = [];
-	for (let s = 0; s < 60; s += seconds) item.push({ mode: 'custom', cronExpression: `${s} * * * * *` });
+	for (let s = 0; s < 60; s += seconds)
+		item.push({ mode: 'custom', cronExpression: `${s} * * * * *` });
 	for (const { file, ...wf } of exampleWorkflows()) {
-		for (const node of wf.nodes) if (node.parameters && node.parameters.pollTimes) node.parameters.pollTimes = { item };
+		for (const node of wf.nodes)
+			if (node.parameters && node.parameters.pollTimes) node.parameters.pollTimes = { item };
 		fs.writeFileSync(path.join(dir, path.basename(file)), JSON.stringify(wf, null, 2));
 	}
 	return dir;
 }
 
 module.exports = {
-	writeFastPollingCopies, startDemoEmulators, demoCredentials, writeDemoCredentials, exampleWorkflows, CREDENTIAL_IDS, CREDENTIAL_NAMES, DEMO_OWNER, WORKFLOW_DIR, REPO };
+	writeFastPollingCopies,
+	startDemoEmulators,
+	demoCredentials,
+	writeDemoCredentials,
+	exampleWorkflows,
+	CREDENTIAL_IDS,
+	CREDENTIAL_NAMES,
+	DEMO_OWNER,
+	WORKFLOW_DIR,
+	REPO,
+};

@@ -37,7 +37,9 @@ async function connect(wsUrl) {
 			pending.set(id, { resolve, reject });
 			ws.send(JSON.stringify({ id, method, params }));
 		});
-	const evaluate = async (expression) => (await send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })).result.value;
+	const evaluate = async (expression) =>
+		(await send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })).result
+			.value;
 	return { send, evaluate, close: () => ws.close() };
 }
 
@@ -47,7 +49,8 @@ async function connect(wsUrl) {
  * shows content and nothing is "Loading"; `shoot(file)` saves a PNG. Chromium is always stopped.
  */
 async function withEditorPage(base, { width = 1280, height = 800 } = {}, fn) {
-	if (typeof WebSocket === 'undefined') throw new Error('run with Node 22+ or `node --experimental-websocket` (Node 20)');
+	if (typeof WebSocket === 'undefined')
+		throw new Error('run with Node 22+ or `node --experimental-websocket` (Node 20)');
 	const rest = new N8nRest(base);
 	await rest.login(demoLib.DEMO_OWNER);
 	const auth = rest.cookies.get('n8n-auth');
@@ -58,9 +61,19 @@ async function withEditorPage(base, { width = 1280, height = 800 } = {}, fn) {
 	const chromium = spawn(
 		CHROMIUM,
 		[
-			'--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-			'--disable-component-update', '--disable-sync', '--hide-scrollbars', `--user-data-dir=${profile}`,
-			`--remote-debugging-port=${port}`, `--window-size=${width},${height}`, 'about:blank',
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			'--hide-scrollbars',
+			`--user-data-dir=${profile}`,
+			`--remote-debugging-port=${port}`,
+			`--window-size=${width},${height}`,
+			'about:blank',
 		],
 		{ detached: true, stdio: 'ignore' },
 	);
@@ -68,7 +81,9 @@ async function withEditorPage(base, { width = 1280, height = 800 } = {}, fn) {
 		let target;
 		for (let i = 0; i < 60 && !target; i++) {
 			try {
-				target = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()).find((t) => t.type === 'page');
+				target = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()).find(
+					(t) => t.type === 'page',
+				);
 			} catch {
 				await sleep(500);
 			}
@@ -78,8 +93,19 @@ async function withEditorPage(base, { width = 1280, height = 800 } = {}, fn) {
 		await page.send('Page.enable');
 		await page.send('Runtime.enable');
 		await page.send('Network.enable');
-		await page.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false });
-		await page.send('Network.setCookie', { name: 'n8n-auth', value: auth, domain: new URL(base).hostname, path: '/', httpOnly: true });
+		await page.send('Emulation.setDeviceMetricsOverride', {
+			width,
+			height,
+			deviceScaleFactor: 1,
+			mobile: false,
+		});
+		await page.send('Network.setCookie', {
+			name: 'n8n-auth',
+			value: auth,
+			domain: new URL(base).hostname,
+			path: '/',
+			httpOnly: true,
+		});
 		// the editor asks the browser-id header to match the login's; n8n stores its id in localStorage
 		await page.send('Page.addScriptToEvaluateOnNewDocument', {
 			source: `try { localStorage.setItem('n8n-browserId', ${JSON.stringify(rest.browserId)}); } catch (e) {}`,
@@ -88,7 +114,9 @@ async function withEditorPage(base, { width = 1280, height = 800 } = {}, fn) {
 			await page.send('Page.navigate', { url: base + pagePath });
 			const deadline = Date.now() + 30000;
 			while (Date.now() < deadline) {
-				const ready = await page.evaluate("(() => { const t = document.body ? document.body.innerText : ''; return t.length > 100 && !/Loading/.test(t); })()");
+				const ready = await page.evaluate(
+					"(() => { const t = document.body ? document.body.innerText : ''; return t.length > 100 && !/Loading/.test(t); })()",
+				);
 				if (ready) break;
 				await sleep(500);
 			}

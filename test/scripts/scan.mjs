@@ -14,7 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	analyzePackage,
+	SOURCE_FILE_PATTERNS,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TARBALL_PATTERNS = ['**/*.js', 'package.json'];
@@ -22,21 +25,33 @@ const json = process.argv.includes('--json');
 
 /** `npm pack` into a temporary folder and unpack it there; returns the package folder. */
 function unpackTarball(work) {
-	if (!existsSync(path.join(REPO, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
+	if (!existsSync(path.join(REPO, 'dist')))
+		throw new Error('dist/ is missing: run `npm run build` first');
 	// Plain PATH and HOME: no npm_* variables of a surrounding `npm run` (they would change `npm pack`).
 	const env = { PATH: process.env.PATH, HOME: process.env.HOME ?? os.homedir(), LANG: 'C.UTF-8' };
-	for (const key of ['npm_config_cache', 'TMPDIR']) if (process.env[key]) env[key] = process.env[key];
-	const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: REPO, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+	for (const key of ['npm_config_cache', 'TMPDIR'])
+		if (process.env[key]) env[key] = process.env[key];
+	const out = execFileSync(
+		'npm',
+		['pack', '--json', '--ignore-scripts', '--pack-destination', work],
+		{ cwd: REPO, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+	);
 	const [{ filename }] = JSON.parse(out);
 	const dir = path.join(work, 'package');
-	execFileSync('tar', ['-xzf', path.join(work, path.basename(filename)), '-C', work], { stdio: 'pipe' });
+	execFileSync('tar', ['-xzf', path.join(work, path.basename(filename)), '-C', work], {
+		stdio: 'pipe',
+	});
 	return dir;
 }
 
 /** analyzePackage needs an absolute folder (its cwd); it returns {passed, message?, details?}. */
 async function scan(dir, patterns) {
 	const result = await analyzePackage(path.resolve(dir), patterns);
-	return { passed: result.passed === true, message: result.message ?? null, details: result.details ?? null };
+	return {
+		passed: result.passed === true,
+		message: result.message ?? null,
+		details: result.details ?? null,
+	};
 }
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'n8n-scan-'));
@@ -53,8 +68,13 @@ if (json) {
 	process.stdout.write(`${JSON.stringify(results)}\n`);
 } else {
 	for (const [leg, result] of Object.entries(results)) {
-		const what = leg === 'source' ? `source (${SOURCE_FILE_PATTERNS.join(', ')})` : `npm pack tarball (${TARBALL_PATTERNS.join(', ')})`;
-		console.log(`${result.passed ? 'passed' : 'FAILED'}: n8n package scanner on the ${what}${result.message ? `: ${result.message}` : ''}`);
+		const what =
+			leg === 'source'
+				? `source (${SOURCE_FILE_PATTERNS.join(', ')})`
+				: `npm pack tarball (${TARBALL_PATTERNS.join(', ')})`;
+		console.log(
+			`${result.passed ? 'passed' : 'FAILED'}: n8n package scanner on the ${what}${result.message ? `: ${result.message}` : ''}`,
+		);
 		if (result.details) console.log(result.details);
 	}
 }

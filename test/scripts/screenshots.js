@@ -28,12 +28,33 @@ function nodeId(workflowId, nodeName) {
 
 const SHOTS = [
 	{ file: 'itslearning-workflow.png', path: '/workflow/itsExampleFlow01', wait: 2500 },
-	{ file: 'itslearning-node.png', path: () => `/workflow/itsExampleFlow01/${nodeId('itsExampleFlow01', 'Send a message')}`, wait: 2500 },
-	{ file: 'genesys-node.png', path: () => `/workflow/genExampleFlow01/${nodeId('genExampleFlow01', 'Pin it')}`, wait: 2500 },
-	{ file: 'itslearning-trigger.png', path: () => `/workflow/itsTriggerFlow01/${nodeId('itsTriggerFlow01', 'New itslearning message')}`, wait: 2500 },
+	{
+		file: 'itslearning-node.png',
+		path: () => `/workflow/itsExampleFlow01/${nodeId('itsExampleFlow01', 'Send a message')}`,
+		wait: 2500,
+	},
+	{
+		file: 'genesys-node.png',
+		path: () => `/workflow/genExampleFlow01/${nodeId('genExampleFlow01', 'Pin it')}`,
+		wait: 2500,
+	},
+	{
+		file: 'itslearning-trigger.png',
+		path: () =>
+			`/workflow/itsTriggerFlow01/${nodeId('itsTriggerFlow01', 'New itslearning message')}`,
+		wait: 2500,
+	},
 	{ file: 'ai-agent-workflow.png', path: '/workflow/aiAgentToolsFlow', wait: 2500 },
-	{ file: 'itslearning-credential.png', path: `/home/credentials/${demoLib.CREDENTIAL_IDS.itslearning}`, wait: 2500 },
-	{ file: 'genesys-credential.png', path: `/home/credentials/${demoLib.CREDENTIAL_IDS.genesys}`, wait: 2500 },
+	{
+		file: 'itslearning-credential.png',
+		path: `/home/credentials/${demoLib.CREDENTIAL_IDS.itslearning}`,
+		wait: 2500,
+	},
+	{
+		file: 'genesys-credential.png',
+		path: `/home/credentials/${demoLib.CREDENTIAL_IDS.genesys}`,
+		wait: 2500,
+	},
 ];
 
 async function main() {

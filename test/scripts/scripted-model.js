@@ -57,10 +57,22 @@ async function startScriptedModel({ searchText = 'Alan' } = {}) {
 				res.end(JSON.stringify(payload));
 			};
 			if (req.method === 'GET' && /\/models$/.test(req.url)) {
-				return send(200, { object: 'list', data: [{ id: 'scripted-demo-model', object: 'model', created: 0, owned_by: 'n8n-nodes-itslearning-genesys' }] });
+				return send(200, {
+					object: 'list',
+					data: [
+						{
+							id: 'scripted-demo-model',
+							object: 'model',
+							created: 0,
+							owned_by: 'n8n-nodes-itslearning-genesys',
+						},
+					],
+				});
 			}
-			if (req.method !== 'POST' || !/\/chat\/completions$/.test(req.url)) return send(404, { error: { message: `no route ${req.method} ${req.url}` } });
-			if (json.stream) return send(400, { error: { message: 'the scripted model does not stream' } });
+			if (req.method !== 'POST' || !/\/chat\/completions$/.test(req.url))
+				return send(404, { error: { message: `no route ${req.method} ${req.url}` } });
+			if (json.stream)
+				return send(400, { error: { message: 'the scripted model does not stream' } });
 			const messages = json.messages || [];
 			const toolResults = messages.filter((m) => m.role === 'tool');
 			const tools = json.tools || [];
@@ -68,12 +80,34 @@ async function startScriptedModel({ searchText = 'Alan' } = {}) {
 				const calls = tools.map((t, i) => ({
 					id: `call_${i + 1}`,
 					type: 'function',
-					function: { name: t.function.name, arguments: JSON.stringify(argumentsFor(t.function.parameters, searchText)) },
+					function: {
+						name: t.function.name,
+						arguments: JSON.stringify(argumentsFor(t.function.parameters, searchText)),
+					},
 				}));
-				return send(200, completion(json.model, { role: 'assistant', content: null, tool_calls: calls }, 'tool_calls'));
+				return send(
+					200,
+					completion(
+						json.model,
+						{ role: 'assistant', content: null, tool_calls: calls },
+						'tool_calls',
+					),
+				);
 			}
-			const answer = toolResults.map((m) => `${m.tool_call_id}: ${typeof m.content === 'string' ? m.content : JSON.stringify(m.content)}`).join('\n');
-			return send(200, completion(json.model, { role: 'assistant', content: `Tool results:\n${answer || '(no tools were offered)'}` }, 'stop'));
+			const answer = toolResults
+				.map(
+					(m) =>
+						`${m.tool_call_id}: ${typeof m.content === 'string' ? m.content : JSON.stringify(m.content)}`,
+				)
+				.join('\n');
+			return send(
+				200,
+				completion(
+					json.model,
+					{ role: 'assistant', content: `Tool results:\n${answer || '(no tools were offered)'}` },
+					'stop',
+				),
+			);
 		});
 	});
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

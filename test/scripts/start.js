@@ -29,7 +29,10 @@ const REPO = path.resolve(__dirname, '..', '..');
 function step(label) {
 	const started = Date.now();
 	process.stdout.write(`• ${label} ...\n`);
-	return (detail = '') => process.stdout.write(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s${detail ? ` (${detail})` : ''}\n`);
+	return (detail = '') =>
+		process.stdout.write(
+			`  done in ${((Date.now() - started) / 1000).toFixed(1)} s${detail ? ` (${detail})` : ''}\n`,
+		);
 }
 
 function portIsFree(port) {
@@ -45,9 +48,12 @@ let cleanup = async () => {};
 
 async function main() {
 	const t0 = Date.now();
-	if (!fs.existsSync(path.join(REPO, 'dist'))) throw new Error('dist/ is missing: run `npm start` (it builds first) or `npm run build`');
+	if (!fs.existsSync(path.join(REPO, 'dist')))
+		throw new Error('dist/ is missing: run `npm start` (it builds first) or `npm run build`');
 	const version = process.env.N8N_START_VERSION || DEFAULT_N8N_VERSION;
-	const userFolder = path.resolve(process.env.N8N_START_USER_FOLDER || path.join(cacheDir(), 'n8n-user'));
+	const userFolder = path.resolve(
+		process.env.N8N_START_USER_FOLDER || path.join(cacheDir(), 'n8n-user'),
+	);
 	fs.mkdirSync(userFolder, { recursive: true });
 
 	let done = step('Starting the itslearning and Genesys emulators with demo data');
@@ -72,16 +78,23 @@ async function main() {
 	process.on('SIGINT', () => void stop(0));
 	process.on('SIGTERM', () => void stop(0));
 
-	done = step(`n8n ${version}: install into ${cacheDir()} on the first run (about 4-5 min), else reuse`);
+	done = step(
+		`n8n ${version}: install into ${cacheDir()} on the first run (about 4-5 min), else reuse`,
+	);
 	const n8n = await ensureN8n(version);
 	done(n8n.dir);
 
-	done = step(`Installing the pack the way n8n's community install does (${path.join(userFolder, '.n8n', 'nodes')})`);
+	done = step(
+		`Installing the pack the way n8n's community install does (${path.join(userFolder, '.n8n', 'nodes')})`,
+	);
 	installPack(userFolder);
 	done();
 
 	done = step('Importing the demo credentials (connected to the emulators, token data included)');
-	const credentialsFile = demoLib.writeDemoCredentials(demo, path.join(userFolder, 'demo-credentials.json'));
+	const credentialsFile = demoLib.writeDemoCredentials(
+		demo,
+		path.join(userFolder, 'demo-credentials.json'),
+	);
 	await n8nCliOk(n8n, userFolder, ['import:credentials', `--input=${credentialsFile}`]);
 	fs.rmSync(credentialsFile, { force: true }); // it holds tokens
 	done(`${demoLib.CREDENTIAL_NAMES.itslearning}, ${demoLib.CREDENTIAL_NAMES.genesys}`);
@@ -92,7 +105,9 @@ async function main() {
 	const workflows = demoLib.exampleWorkflows();
 	const hashOf = (wf) => crypto.createHash('sha256').update(fs.readFileSync(wf.file)).digest('hex');
 	const changed = workflows.filter((wf) => imported[wf.id] !== hashOf(wf));
-	done = step(`Importing the example workflows (${changed.length} new or changed of ${workflows.length})`);
+	done = step(
+		`Importing the example workflows (${changed.length} new or changed of ${workflows.length})`,
+	);
 	if (changed.length) {
 		// one CLI start for all of them: `--separate` imports every file of a folder
 		const folder = fs.mkdtempSync(path.join(userFolder, 'import-'));
@@ -107,7 +122,9 @@ async function main() {
 	const wanted = Number(process.env.N8N_START_PORT || 5678);
 	const port = (await portIsFree(wanted)) ? wanted : await freePort();
 	const logFile = path.join(userFolder, 'n8n.log');
-	done = step(`Starting n8n on port ${port} (log: ${logFile.startsWith(REPO + path.sep) ? path.relative(REPO, logFile) : logFile})`);
+	done = step(
+		`Starting n8n on port ${port} (log: ${logFile.startsWith(REPO + path.sep) ? path.relative(REPO, logFile) : logFile})`,
+	);
 	server = await startN8nServer(n8n, userFolder, { port, logFile });
 	done();
 

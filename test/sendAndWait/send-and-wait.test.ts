@@ -8,15 +8,32 @@
 import path from 'node:path';
 
 import { WebhookContext } from 'n8n-core';
-import { Workflow, WAIT_INDEFINITELY, type IDataObject, type INode, type INodeParameters, type IWebhookData, type IWebhookResponseData } from 'n8n-workflow';
+import {
+	Workflow,
+	WAIT_INDEFINITELY,
+	type IDataObject,
+	type INode,
+	type INodeParameters,
+	type IWebhookData,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { startGenesysEmulator, type GenesysEmulator } from '../emulator/genesys';
-import { CredentialStore, createAdditionalData, loadPackage, runNode, type LoadedPackage, type RunNodeResult } from '../harness/n8n';
+import {
+	CredentialStore,
+	createAdditionalData,
+	loadPackage,
+	runNode,
+	type LoadedPackage,
+	type RunNodeResult,
+} from '../harness/n8n';
 import { startSite, type Site } from '../itslearning/setup';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const coreDir = path.dirname(require.resolve('n8n-core'));
-const { Container } = require(require.resolve('@n8n/di', { paths: [coreDir] })) as { Container: { get<T>(c: new (...a: never[]) => T): T } };
+const { Container } = require(require.resolve('@n8n/di', { paths: [coreDir] })) as {
+	Container: { get<T>(c: new (...a: never[]) => T): T };
+};
 const { InstanceSettings, validateUrlSignature } = require('n8n-core') as {
 	InstanceSettings: new (...a: never[]) => { hmacSignatureSecret: string };
 	validateUrlSignature(signature: string, url: URL, secret: string): boolean;
@@ -33,9 +50,23 @@ interface Page {
 }
 
 /** Calls the node's webhook method for a request to `link`, as n8n's waiting webhooks do. */
-async function follow(pkg: LoadedPackage, store: CredentialStore, node: INode, link: string, method: 'GET' | 'POST', body: IDataObject = {}): Promise<Page> {
+async function follow(
+	pkg: LoadedPackage,
+	store: CredentialStore,
+	node: INode,
+	link: string,
+	method: 'GET' | 'POST',
+	body: IDataObject = {},
+): Promise<Page> {
 	const url = new URL(link);
-	const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: false, nodeTypes: pkg.nodeTypes, settings: { executionOrder: 'v1' } });
+	const workflow = new Workflow({
+		id: 'wf',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: pkg.nodeTypes,
+		settings: { executionOrder: 'v1' },
+	});
 	const headers: Record<string, string> = {};
 	const page = { status: 200, headers, html: '' };
 	const res = {
@@ -52,20 +83,56 @@ async function follow(pkg: LoadedPackage, store: CredentialStore, node: INode, l
 			return res;
 		},
 	};
-	const req = { method, url: url.pathname + url.search, query: Object.fromEntries(url.searchParams), body, headers: { 'user-agent': 'Mozilla/5.0' }, params: {} };
+	const req = {
+		method,
+		url: url.pathname + url.search,
+		query: Object.fromEntries(url.searchParams),
+		body,
+		headers: { 'user-agent': 'Mozilla/5.0' },
+		params: {},
+	};
 	const additionalData = createAdditionalData(store);
 	Object.assign(additionalData, { httpRequest: req, httpResponse: res });
-	const webhookData = { httpMethod: method, node: node.name, path: node.id, webhookDescription: {}, workflowId: 'wf' } as unknown as IWebhookData;
-	const context = new WebhookContext(workflow, workflow.getNode(node.name)!, additionalData, 'webhook', webhookData, [], null);
+	const webhookData = {
+		httpMethod: method,
+		node: node.name,
+		path: node.id,
+		webhookDescription: {},
+		workflowId: 'wf',
+	} as unknown as IWebhookData;
+	const context = new WebhookContext(
+		workflow,
+		workflow.getNode(node.name)!,
+		additionalData,
+		'webhook',
+		webhookData,
+		[],
+		null,
+	);
 	const nodeType = pkg.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const result = await nodeType.webhook!.call(context);
 	return { ...page, result };
 }
 
 /** The node of a run as the workflow held it (its id is the webhook path). */
-function nodeOf(run: RunNodeResult, type: string, parameters: INodeParameters, credentials: INode['credentials'], link: string, typeVersion = 1.1): INode {
+function nodeOf(
+	run: RunNodeResult,
+	type: string,
+	parameters: INodeParameters,
+	credentials: INode['credentials'],
+	link: string,
+	typeVersion = 1.1,
+): INode {
 	const nodeId = decodeURIComponent(new URL(link).pathname.split('/').pop()!);
-	return { id: nodeId, name: run.nodeName, type, typeVersion, position: [0, 0], parameters, credentials };
+	return {
+		id: nodeId,
+		name: run.nodeName,
+		type,
+		typeVersion,
+		position: [0, 0],
+		parameters,
+		credentials,
+	};
 }
 
 const outputOf = (page: Page) => page.result.workflowData?.[0]?.map((item) => item.json);
@@ -74,7 +141,9 @@ function expectSigned(link: string) {
 	const url = new URL(link);
 	const signature = url.searchParams.get('signature');
 	expect(signature).toMatch(/^[0-9a-f]{64}$/);
-	expect(validateUrlSignature(signature!, url, Container.get(InstanceSettings).hmacSignatureSecret)).toBe(true);
+	expect(
+		validateUrlSignature(signature!, url, Container.get(InstanceSettings).hmacSignatureSecret),
+	).toBe(true);
 	// the execution's own resume URL plus the node id, as n8n's waiting webhooks expect
 	expect(url.pathname).toMatch(/^\/webhook-waiting\/\d+\/[0-9a-f-]{36}$/);
 }
@@ -110,10 +179,17 @@ describe('itslearning: Send and Wait for Response', () => {
 			operation: 'sendAndWait',
 			sendTo: 'people',
 			// Two people: one picked From List, one entered By ID (version 1.2's list of pickers).
-			toPersonIds: { values: [{ id: { __rl: true, mode: 'list', value: '2', cachedResultName: 'Grace Hopper' } }, { id: { __rl: true, mode: 'id', value: '3' } }] },
+			toPersonIds: {
+				values: [
+					{ id: { __rl: true, mode: 'list', value: '2', cachedResultName: 'Grace Hopper' } },
+					{ id: { __rl: true, mode: 'id', value: '3' } },
+				],
+			},
 			message: 'May order 42 go out?',
 			responseType: 'approval',
-			approvalOptions: { values: { approvalType: 'double', approveLabel: 'Yes, send it', disapproveLabel: 'No' } },
+			approvalOptions: {
+				values: { approvalType: 'double', approveLabel: 'Yes, send it', disapproveLabel: 'No' },
+			},
 		};
 		const { result, sent } = await run(parameters);
 		expect(result.status).toBe('waiting');
@@ -121,7 +197,9 @@ describe('itslearning: Send and Wait for Response', () => {
 		// the node passes its input on while it waits
 		expect(result.items.map((i) => i.json)).toEqual([{ order: 42 }]);
 
-		expect(sent.map((r) => `${r.method} ${r.rawPath}`)).toEqual(['POST /restapi/personal/instantmessages/v2']);
+		expect(sent.map((r) => `${r.method} ${r.rawPath}`)).toEqual([
+			'POST /restapi/personal/instantmessages/v2',
+		]);
 		const body = sent[0].body as IDataObject;
 		expect(body.ToPersonIds).toEqual([2, 3]);
 		const text = body.Text as string;
@@ -134,9 +212,18 @@ describe('itslearning: Send and Wait for Response', () => {
 		const thread = JSON.parse(site.apiResponses()[0].body) as IDataObject;
 		const stored = site.emu.getMessage((thread.LastMessage as IDataObject).MessageId as number)!;
 		expect([stored.CreatedBy, stored.Text]).toEqual([1, text]);
-		expect([...site.emu.getThread(stored.InstantMessageThreadId)!.Participants.keys()].sort()).toEqual([1, 2, 3]);
+		expect(
+			[...site.emu.getThread(stored.InstantMessageThreadId)!.Participants.keys()].sort(),
+		).toEqual([1, 2, 3]);
 
-		const node = nodeOf(result, 'n8n-nodes-itslearning-genesys.itslearningInstantMessage', parameters, { itslearningOAuth2Api: site.me.ref }, links[0], 1.2);
+		const node = nodeOf(
+			result,
+			'n8n-nodes-itslearning-genesys.itslearningInstantMessage',
+			parameters,
+			{ itslearningOAuth2Api: site.me.ref },
+			links[0],
+			1.2,
+		);
 		// a link preview (GET) does not answer: it shows a page with one button
 		const page = await follow(site.pkg, site.store, node, links[0], 'GET');
 		expect(page.status).toBe(200);
@@ -159,10 +246,20 @@ describe('itslearning: Send and Wait for Response', () => {
 			resource: 'message',
 			operation: 'sendAndWait',
 			sendTo: 'thread',
-			instantMessageThreadId: { __rl: true, mode: 'list', value: String(thread.InstantMessageThreadId) },
+			instantMessageThreadId: {
+				__rl: true,
+				mode: 'list',
+				value: String(thread.InstantMessageThreadId),
+			},
 			message: 'Which room for the exam?',
 			responseType: 'freeText',
-			options: { messageButtonLabel: 'Answer here', responseFormTitle: 'Exam room', limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 2, resumeUnit: 'hours' } } },
+			options: {
+				messageButtonLabel: 'Answer here',
+				responseFormTitle: 'Exam room',
+				limitWaitTime: {
+					values: { limitType: 'afterTimeInterval', resumeAmount: 2, resumeUnit: 'hours' },
+				},
+			},
 		};
 		const before = Date.now();
 		const { result, sent } = await run(parameters);
@@ -177,26 +274,53 @@ describe('itslearning: Send and Wait for Response', () => {
 		expectSigned(link);
 		expect(site.emu.getThread(thread.InstantMessageThreadId)!.MessageIds).toHaveLength(1);
 
-		const node = nodeOf(result, 'n8n-nodes-itslearning-genesys.itslearningInstantMessage', parameters, { itslearningOAuth2Api: site.me.ref }, link, 1.2);
+		const node = nodeOf(
+			result,
+			'n8n-nodes-itslearning-genesys.itslearningInstantMessage',
+			parameters,
+			{ itslearningOAuth2Api: site.me.ref },
+			link,
+			1.2,
+		);
 		const form = await follow(site.pkg, site.store, node, link, 'GET');
 		expect(form.html).toContain('<h1>Exam room</h1>');
 		expect(form.html).toContain('enctype="multipart/form-data"');
 		expect(form.html).toContain('<textarea id="field-0" name="field-0"');
 		// an empty answer is refused (the execution keeps waiting)
-		const empty = await follow(site.pkg, site.store, node, link, 'POST', { data: { 'field-0': '  ' }, files: {} });
+		const empty = await follow(site.pkg, site.store, node, link, 'POST', {
+			data: { 'field-0': '  ' },
+			files: {},
+		});
 		expect([empty.status, empty.result]).toEqual([400, { noWebhookResponse: true }]);
 		// n8n parses the multipart form into { data, files }
-		const answer = await follow(site.pkg, site.store, node, link, 'POST', { data: { 'field-0': 'Room <B12>' }, files: {} });
-		expect(outputOf(answer)).toEqual([{ data: { text: 'Room <B12>', respondedAt: expect.any(String) } }]);
+		const answer = await follow(site.pkg, site.store, node, link, 'POST', {
+			data: { 'field-0': 'Room <B12>' },
+			files: {},
+		});
+		expect(outputOf(answer)).toEqual([
+			{ data: { text: 'Room <B12>', respondedAt: expect.any(String) } },
+		]);
 	});
 
 	it('bad input fails before anything is sent, naming the field', async () => {
 		const base = { resource: 'message', operation: 'sendAndWait', message: 'Hi', sendTo: 'people' };
 		// an expression that gives nothing (n8n itself refuses an empty field before the run)
-		const missing = await run({ ...base, toPersonIds: { values: [{ id: { __rl: true, mode: 'id', value: '={{ $json.nobody }}' } }] } });
+		const missing = await run({
+			...base,
+			toPersonIds: { values: [{ id: { __rl: true, mode: 'id', value: '={{ $json.nobody }}' } }] },
+		});
 		expect(missing.result.error?.message).toMatch(/"People" \(toPersonIds\)/);
 		// a node saved at 1.1 with a plain value in People (before the list of pickers)
-		const badLimit = await run({ ...base, toPersonIds: '2', options: { limitWaitTime: { values: { limitType: 'atSpecifiedTime', maxDateAndTime: 'not a date' } } } }, 1.1);
+		const badLimit = await run(
+			{
+				...base,
+				toPersonIds: '2',
+				options: {
+					limitWaitTime: { values: { limitType: 'atSpecifiedTime', maxDateAndTime: 'not a date' } },
+				},
+			},
+			1.1,
+		);
 		expect(badLimit.result.error?.message).toMatch(/Limit Wait Time/);
 		expect([missing.sent, badLimit.sent]).toEqual([[], []]);
 	});
@@ -228,7 +352,13 @@ describe('Genesys: Send and Wait for Response', () => {
 
 	const run = async (parameters: INodeParameters) => {
 		emu.clearRequests();
-		const result = await runNode({ store, nodeType: 'genesysChat', parameters, credentials: { genesysCloudOAuth2Api: credential }, mode: 'trigger' });
+		const result = await runNode({
+			store,
+			nodeType: 'genesysChat',
+			parameters,
+			credentials: { genesysCloudOAuth2Api: credential },
+			mode: 'trigger',
+		});
 		return { result, sent: emu.apiRequests().filter((r) => r.method === 'POST') };
 	};
 
@@ -244,13 +374,25 @@ describe('Genesys: Send and Wait for Response', () => {
 		};
 		const { result, sent } = await run(parameters);
 		expect(result.status).toBe('waiting');
-		expect(sent.map((r) => r.rawPath)).toEqual([`/api/v2/chats/rooms/${encodeURIComponent(jid)}/messages`]);
+		expect(sent.map((r) => r.rawPath)).toEqual([
+			`/api/v2/chats/rooms/${encodeURIComponent(jid)}/messages`,
+		]);
 		const stored = emu.getRoom(jid)!.messages.at(-1)!;
 		const links = stored.body.match(URL_PATTERN)!;
-		expect(stored.body).toBe(`Post the announcement?\n\n[Approve](${links[0]})   [Decline](${links[1]})`);
+		expect(stored.body).toBe(
+			`Post the announcement?\n\n[Approve](${links[0]})   [Decline](${links[1]})`,
+		);
 		for (const link of links) expectSigned(link);
-		const node = nodeOf(result, 'n8n-nodes-itslearning-genesys.genesysChat', parameters, { genesysCloudOAuth2Api: credential }, links[0]);
-		expect(outputOf(await follow(pkg, store, node, links[0], 'POST'))).toEqual([{ data: { approved: true, respondedAt: expect.any(String) } }]);
+		const node = nodeOf(
+			result,
+			'n8n-nodes-itslearning-genesys.genesysChat',
+			parameters,
+			{ genesysCloudOAuth2Api: credential },
+			links[0],
+		);
+		expect(outputOf(await follow(pkg, store, node, links[0], 'POST'))).toEqual([
+			{ data: { approved: true, respondedAt: expect.any(String) } },
+		]);
 	});
 
 	it('custom form to a user (1:1): the form page lists the fields; the POST gives one key per label', async () => {
@@ -263,8 +405,17 @@ describe('Genesys: Send and Wait for Response', () => {
 			responseType: 'customForm',
 			formFields: {
 				values: [
-					{ fieldLabel: 'Shift', fieldType: 'dropdown', fieldOptions: { values: [{ option: 'Early' }, { option: 'Late' }] }, requiredField: true },
-					{ fieldLabel: 'Days', fieldType: 'checkbox', fieldOptions: { values: [{ option: 'Mon' }, { option: 'Tue' }, { option: 'Wed' }] } },
+					{
+						fieldLabel: 'Shift',
+						fieldType: 'dropdown',
+						fieldOptions: { values: [{ option: 'Early' }, { option: 'Late' }] },
+						requiredField: true,
+					},
+					{
+						fieldLabel: 'Days',
+						fieldType: 'checkbox',
+						fieldOptions: { values: [{ option: 'Mon' }, { option: 'Tue' }, { option: 'Wed' }] },
+					},
 					{ fieldLabel: 'Hours', fieldType: 'number' },
 					{ fieldLabel: 'Note', fieldType: 'text' },
 				],
@@ -275,28 +426,72 @@ describe('Genesys: Send and Wait for Response', () => {
 		const chat = emu.getOneOnOne(emu.users[0].id, emu.users[1].id)!;
 		const [link] = chat.messages.at(-1)!.body.match(URL_PATTERN)!;
 		expect(chat.messages.at(-1)!.body).toBe(`Your shift preferences, please\n\n[Respond](${link})`);
-		const node = nodeOf(result, 'n8n-nodes-itslearning-genesys.genesysChat', parameters, { genesysCloudOAuth2Api: credential }, link);
+		const node = nodeOf(
+			result,
+			'n8n-nodes-itslearning-genesys.genesysChat',
+			parameters,
+			{ genesysCloudOAuth2Api: credential },
+			link,
+		);
 		const form = await follow(pkg, store, node, link, 'GET');
 		expect(form.html).toContain('<option>Early</option>');
 		expect(form.html).toContain('name="field-1" value="Tue"');
-		const missing = await follow(pkg, store, node, link, 'POST', { data: { 'field-3': 'x' }, files: {} });
-		expect([missing.status, missing.html]).toEqual([400, expect.stringContaining('Please fill in &quot;Shift&quot;')]);
-		const answer = await follow(pkg, store, node, link, 'POST', { data: { 'field-0': 'Late', 'field-1': ['Mon', 'Wed', 'Sun'], 'field-2': '6', 'field-3': 'thanks' }, files: {} });
-		expect(outputOf(answer)).toEqual([{ data: { Shift: 'Late', Days: ['Mon', 'Wed'], Hours: 6, Note: 'thanks', respondedAt: expect.any(String) } }]);
+		const missing = await follow(pkg, store, node, link, 'POST', {
+			data: { 'field-3': 'x' },
+			files: {},
+		});
+		expect([missing.status, missing.html]).toEqual([
+			400,
+			expect.stringContaining('Please fill in &quot;Shift&quot;'),
+		]);
+		const answer = await follow(pkg, store, node, link, 'POST', {
+			data: {
+				'field-0': 'Late',
+				'field-1': ['Mon', 'Wed', 'Sun'],
+				'field-2': '6',
+				'field-3': 'thanks',
+			},
+			files: {},
+		});
+		expect(outputOf(answer)).toEqual([
+			{
+				data: {
+					Shift: 'Late',
+					Days: ['Mon', 'Wed'],
+					Hours: 6,
+					Note: 'thanks',
+					respondedAt: expect.any(String),
+				},
+			},
+		]);
 	});
 
 	it('the node description offers the operation and the webhooks n8n 2.x needs for a Human Review tool', () => {
 		for (const name of ['genesysChat', 'itslearningInstantMessage']) {
 			const { description } = pkg.nodeTypes.getByNameAndVersion(pkg.nodeTypeName(name));
-			expect(description.webhooks?.map((w) => [w.httpMethod, w.path, w.restartWebhook, w.isFullPath])).toEqual([
+			expect(
+				description.webhooks?.map((w) => [w.httpMethod, w.path, w.restartWebhook, w.isFullPath]),
+			).toEqual([
 				['GET', '={{ $nodeId }}', true, true],
 				['POST', '={{ $nodeId }}', true, true],
 			]);
-			const operations = description.properties.filter((p) => p.name === 'operation' && (p.options as unknown as IDataObject[]).some((o) => o.value === 'sendAndWait'));
-			expect(operations.map((p) => (p.displayOptions!.show!.resource as string[])[0])).toEqual(['message']);
+			const operations = description.properties.filter(
+				(p) =>
+					p.name === 'operation' &&
+					(p.options as unknown as IDataObject[]).some((o) => o.value === 'sendAndWait'),
+			);
+			expect(operations.map((p) => (p.displayOptions!.show!.resource as string[])[0])).toEqual([
+				'message',
+			]);
 			// every field of the operation is shown for it (the Human Review tool keeps them)
-			const fields = description.properties.filter((p) => (p.displayOptions?.show?.operation as string[] | undefined)?.includes('sendAndWait')).map((p) => p.name);
-			expect(fields).toEqual(expect.arrayContaining(['sendTo', 'message', 'responseType', 'approvalOptions', 'options']));
+			const fields = description.properties
+				.filter((p) =>
+					(p.displayOptions?.show?.operation as string[] | undefined)?.includes('sendAndWait'),
+				)
+				.map((p) => p.name);
+			expect(fields).toEqual(
+				expect.arrayContaining(['sendTo', 'message', 'responseType', 'approvalOptions', 'options']),
+			);
 		}
 	});
 });

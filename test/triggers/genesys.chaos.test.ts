@@ -51,14 +51,28 @@ it('emits every message sent during polling exactly once, through faults and res
 		Array.isArray(value)
 			? value.map(toFuture)
 			: value && typeof value === 'object'
-				? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'dateCreated' && (value as IDataObject).body === futureText ? FUTURE : toFuture(v)]))
+				? Object.fromEntries(
+						Object.entries(value).map(([k, v]) => [
+							k,
+							k === 'dateCreated' && (value as IDataObject).body === futureText
+								? FUTURE
+								: toFuture(v),
+						]),
+					)
 				: value;
-	emu.injectFault({ kind: 'rewrite', times: 1e9, match: { path: /\/messages$/ }, rewrite: toFuture });
+	emu.injectFault({
+		kind: 'rewrite',
+		times: 1e9,
+		match: { path: /\/messages$/ },
+		rewrite: toFuture,
+	});
 	emu.setChaos({
 		rate: 0.2,
 		seed: 11,
 		kinds: { '500': 15 },
-		applies: ({ rawPath, authorization }) => rawPath.startsWith('/api/v2/') && !senderTokens.has(String(authorization).replace(/^Bearer /, '')),
+		applies: ({ rawPath, authorization }) =>
+			rawPath.startsWith('/api/v2/') &&
+			!senderTokens.has(String(authorization).replace(/^Bearer /, '')),
 	});
 
 	const sent = new Set<string>();
@@ -80,16 +94,30 @@ it('emits every message sent during polling exactly once, through faults and res
 		Math.max(
 			Date.now(),
 			...rooms.map((jid) => emu.getRoom(jid)!.messages.at(-1)?.dateCreated.getTime() ?? 0),
-			...people.map((u) => emu.getOneOnOne(u.id, me.id)?.messages.at(-1)?.dateCreated.getTime() ?? 0),
+			...people.map(
+				(u) => emu.getOneOnOne(u.id, me.id)?.messages.at(-1)?.dateCreated.getTime() ?? 0,
+			),
 		);
 	const sender = (async () => {
-		sent.add(await post(tokens.get(other.id)!, `/api/v2/chats/rooms/${encodeURIComponent(rooms[0])}/messages`, futureText));
+		sent.add(
+			await post(
+				tokens.get(other.id)!,
+				`/api/v2/chats/rooms/${encodeURIComponent(rooms[0])}/messages`,
+				futureText,
+			),
+		);
 		for (let n = 0; n < MESSAGES; ) {
 			const roll = random();
 			const from = people[Math.floor(random() * people.length)];
 			if (roll < 0.03) {
 				const jid = rooms[Math.floor(random() * rooms.length)];
-				own.add(await post(ownDevice, `/api/v2/chats/rooms/${encodeURIComponent(jid)}/messages`, `own ${n}`));
+				own.add(
+					await post(
+						ownDevice,
+						`/api/v2/chats/rooms/${encodeURIComponent(jid)}/messages`,
+						`own ${n}`,
+					),
+				);
 				n++;
 			} else if (roll < 0.05) {
 				// A burst of messages sharing one timestamp, committed at once.
@@ -97,7 +125,10 @@ it('emits every message sent during polling exactly once, through faults and res
 				const room = emu.getRoom(jid)!;
 				const author = room.participantIds.find((id) => id !== me.id)!;
 				const at = serverNow() + 1;
-				const burst = emu.addRoomMessages(jid, author, 5 + Math.floor(random() * 20), { start: new Date(at), stepMs: 0 });
+				const burst = emu.addRoomMessages(jid, author, 5 + Math.floor(random() * 20), {
+					start: new Date(at),
+					stepMs: 0,
+				});
 				for (const m of burst) sent.add(m.id);
 				n += burst.length;
 				bursts++;
@@ -106,14 +137,22 @@ it('emits every message sent during polling exactly once, through faults and res
 				// A new room with the trigger's user appears.
 				rooms.push(emu.createRoom(from.id, `Chaos room ${rooms.length + 1}`, [me.id]));
 			} else if (roll < 0.35) {
-				sent.add(await post(tokens.get(from.id)!, `/api/v2/chats/users/${me.id}/messages`, `dm ${n}`));
+				sent.add(
+					await post(tokens.get(from.id)!, `/api/v2/chats/users/${me.id}/messages`, `dm ${n}`),
+				);
 				n++;
 			} else {
 				const jid = rooms[Math.floor(random() * rooms.length)];
 				const room = emu.getRoom(jid)!;
 				const members = people.filter((u) => room.participantIds.includes(u.id));
 				const author = members[Math.floor(random() * members.length)];
-				sent.add(await post(tokens.get(author.id)!, `/api/v2/chats/rooms/${encodeURIComponent(jid)}/messages`, `room ${n}`));
+				sent.add(
+					await post(
+						tokens.get(author.id)!,
+						`/api/v2/chats/rooms/${encodeURIComponent(jid)}/messages`,
+						`room ${n}`,
+					),
+				);
 				n++;
 			}
 			await sleep(10 + Math.floor(random() * 25));
@@ -128,7 +167,8 @@ it('emits every message sent during polling exactly once, through faults and res
 
 	const emitted = new Map<string, number>();
 	const record = (items: IDataObject[] | null) => {
-		for (const item of items ?? []) emitted.set(item.messageId as string, (emitted.get(item.messageId as string) ?? 0) + 1);
+		for (const item of items ?? [])
+			emitted.set(item.messageId as string, (emitted.get(item.messageId as string) ?? 0) + 1);
 	};
 	// Normally done in ~25 s; the cap only matters when something is wrong.
 	const deadline = Date.now() + 80_000;
@@ -139,7 +179,16 @@ it('emits every message sent during polling exactly once, through faults and res
 			trigger.restart();
 			// Tampered state now and then: junk beside the real entries heals with a warning, never a crash.
 			const cursor = trigger.saved.chatCursor as IDataObject | undefined;
-			if (cursor && ticks % 3 === 0) trigger.saved = { ...trigger.saved, chatCursor: { ...cursor, chats: { ...(cursor.chats as IDataObject), 'room:junk@conference': null }, failing: [], ahead: 'x' } };
+			if (cursor && ticks % 3 === 0)
+				trigger.saved = {
+					...trigger.saved,
+					chatCursor: {
+						...cursor,
+						chats: { ...(cursor.chats as IDataObject), 'room:junk@conference': null },
+						failing: [],
+						ahead: 'x',
+					},
+				};
 		}
 		if (random() < 0.05) {
 			const [a, b] = await Promise.all([trigger.poll(), trigger.poll()]);

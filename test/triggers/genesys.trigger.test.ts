@@ -17,15 +17,33 @@ const tokens = new Map<string, string>();
 
 afterEach(() => env.emu.setChaos(undefined));
 
-function trigger(parameters: INodeParameters, credential: CredentialReference = env.userCred, typeVersion?: number): TriggerInstance {
-	return new TriggerInstance({ pkg: env.pkg, store: env.store, nodeType: NODE_TYPE, parameters, credentials: { genesysCloudOAuth2Api: credential }, typeVersion });
+function trigger(
+	parameters: INodeParameters,
+	credential: CredentialReference = env.userCred,
+	typeVersion?: number,
+): TriggerInstance {
+	return new TriggerInstance({
+		pkg: env.pkg,
+		store: env.store,
+		nodeType: NODE_TYPE,
+		parameters,
+		credentials: { genesysCloudOAuth2Api: credential },
+		typeVersion,
+	});
 }
 
 /** Sends messages over HTTP as a user: into a room (JID) or to a user's 1:1 chat (user id). */
-async function send(fromUserId: string, to: { roomJid?: string; userId?: string }, count: number, text = 'msg'): Promise<string[]> {
+async function send(
+	fromUserId: string,
+	to: { roomJid?: string; userId?: string },
+	count: number,
+	text = 'msg',
+): Promise<string[]> {
 	let token = tokens.get(fromUserId);
 	if (!token) tokens.set(fromUserId, (token = env.emu.issueUserToken(fromUserId).access_token));
-	const path = to.roomJid ? `/api/v2/chats/rooms/${encodeURIComponent(to.roomJid)}/messages` : `/api/v2/chats/users/${to.userId}/messages`;
+	const path = to.roomJid
+		? `/api/v2/chats/rooms/${encodeURIComponent(to.roomJid)}/messages`
+		: `/api/v2/chats/users/${to.userId}/messages`;
 	const ids: string[] = [];
 	for (let i = 0; i < count; i++) {
 		const res = await fetch(`${env.emu.url}${path}`, {
@@ -39,10 +57,18 @@ async function send(fromUserId: string, to: { roomJid?: string; userId?: string 
 	return ids;
 }
 
-async function requestsDuring<T>(fn: () => Promise<T>): Promise<{ result: T; requests: Array<{ method: string; url: string }> }> {
+async function requestsDuring<T>(
+	fn: () => Promise<T>,
+): Promise<{ result: T; requests: Array<{ method: string; url: string }> }> {
 	const mark = env.emu.apiRequests().length;
 	const result = await fn();
-	return { result, requests: env.emu.apiRequests().slice(mark).map((r) => ({ method: r.method, url: r.url })) };
+	return {
+		result,
+		requests: env.emu
+			.apiRequests()
+			.slice(mark)
+			.map((r) => ({ method: r.method, url: r.url })),
+	};
 }
 
 const ids = (items: IDataObject[] | null) => (items ?? []).map((i) => i.messageId);
@@ -61,8 +87,14 @@ describe('Genesys Chat Trigger: description', () => {
 		expect(d.credentials).toEqual([{ name: 'genesysCloudOAuth2Api', required: true }]);
 		const event = d.properties.find((p) => p.name === 'event')!;
 		expect(event.default).toBe('newMessageAnyChat');
-		expect((event.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(['newMessageAnyChat', 'newOneOnOneMessage', 'newRoomMessage']);
-		expect(d.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['roomJids', 'userIds', 'options']));
+		expect((event.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual([
+			'newMessageAnyChat',
+			'newOneOnOneMessage',
+			'newRoomMessage',
+		]);
+		expect(d.properties.map((p) => p.name)).toEqual(
+			expect.arrayContaining(['roomJids', 'userIds', 'options']),
+		);
 	});
 });
 
@@ -83,9 +115,23 @@ describe('New Message in Any Chat', () => {
 		const { items } = await t.poll();
 		expect(ids(items)).toEqual([...inRoom, ...direct]);
 		expect(ids(items)).not.toContain(mine[0]);
-		expect(items![0]).toMatchObject({ messageId: inRoom[0], chatType: 'room', chatId: room, text: 'room 1', senderId: other.id, newMessagesInChat: 2 });
+		expect(items![0]).toMatchObject({
+			messageId: inRoom[0],
+			chatType: 'room',
+			chatId: room,
+			text: 'room 1',
+			senderId: other.id,
+			newMessagesInChat: 2,
+		});
 		expect(items![0].createdAt).toBe(env.emu.messageJson(inRoom[0])!.dateCreated);
-		expect(items![2]).toMatchObject({ messageId: direct[0], chatType: 'oneOnOne', chatId: third.id, text: 'dm 1', senderId: third.id, newMessagesInChat: 3 });
+		expect(items![2]).toMatchObject({
+			messageId: direct[0],
+			chatType: 'oneOnOne',
+			chatId: third.id,
+			text: 'dm 1',
+			senderId: third.id,
+			newMessagesInChat: 3,
+		});
 
 		const { result: idle, requests } = await requestsDuring(async () => await t.poll());
 		expect(idle.items).toBeNull();
@@ -110,12 +156,16 @@ describe('New Message in Any Chat', () => {
 		await send(other.id, { roomJid: room }, 1, 'before');
 		await t.poll();
 		const at = Math.max(Date.now(), newestTime(room) + 1);
-		const first = env.emu.addRoomMessages(room, other.id, 30, { start: new Date(at), stepMs: 0 }).map((m) => m.id);
+		const first = env.emu
+			.addRoomMessages(room, other.id, 30, { start: new Date(at), stepMs: 0 })
+			.map((m) => m.id);
 		expect(ids((await t.poll()).items)).toEqual(first);
 		// More messages with the very same timestamp: dateLastMessage does not move, so they are
 		// picked up with the next message of the chat (read from 1 ms before the watermark, the
 		// 30 already emitted skipped by id).
-		const second = env.emu.addRoomMessages(room, other.id, 5, { start: new Date(at), stepMs: 0 }).map((m) => m.id);
+		const second = env.emu
+			.addRoomMessages(room, other.id, 5, { start: new Date(at), stepMs: 0 })
+			.map((m) => m.id);
 		expect((await t.poll()).items).toBeNull();
 		while (Date.now() <= at + 1) await new Promise((resolve) => setTimeout(resolve, 2));
 		const later = await send(other.id, { roomJid: room }, 1, 'later');
@@ -153,7 +203,12 @@ describe('New Room Message / New 1:1 Message', () => {
 		const sent = await send(other.id, { userId: me.id }, 2);
 		const { items } = await t.poll();
 		expect(ids(items)).toEqual(sent);
-		expect(items![0]).toMatchObject({ chatType: 'oneOnOne', chatId: other.id, senderId: other.id, newMessagesInChat: 2 });
+		expect(items![0]).toMatchObject({
+			chatType: 'oneOnOne',
+			chatId: other.id,
+			senderId: other.id,
+			newMessagesInChat: 2,
+		});
 		const invalid = await trigger({ event: 'newOneOnOneMessage', userIds: 'not-a-guid' }).poll();
 		expect(invalid.error?.message).toMatch(/Invalid value for "User IDs"/);
 	});
@@ -163,7 +218,9 @@ describe('state and failures', () => {
 	it('refuses a client-credentials credential before any request, naming the grant it needs', async () => {
 		const t = trigger({ event: 'newMessageAnyChat' }, clientCredential(env));
 		const { result, requests } = await requestsDuring(async () => await t.poll());
-		expect(result.error?.message).toMatch(/needs a credential with the Authorization Code or PKCE grant/);
+		expect(result.error?.message).toMatch(
+			/needs a credential with the Authorization Code or PKCE grant/,
+		);
 		expect(requests).toEqual([]);
 	});
 
@@ -189,28 +246,44 @@ describe('state and failures', () => {
 
 	it.each([
 		['a 500', { kind: 'status' as const, status: 500 }, /Genesys Cloud error 500/],
-		['a 429 after every retry', { kind: 'status' as const, status: 429, retryAfter: 0, times: 6 }, /Genesys Cloud error 429/],
-		['a 401 that renewed tokens do not cure (a request renews at most twice)', { kind: 'status' as const, status: 401, times: 3 }, /Genesys Cloud error 401/],
+		[
+			'a 429 after every retry',
+			{ kind: 'status' as const, status: 429, retryAfter: 0, times: 6 },
+			/Genesys Cloud error 429/,
+		],
+		[
+			'a 401 that renewed tokens do not cure (a request renews at most twice)',
+			{ kind: 'status' as const, status: 401, times: 3 },
+			/Genesys Cloud error 401/,
+		],
 		// Back-off 1 + 2 + 4 + 8 + 16 s: the slowest test here.
-		['a connection dropped on every retry', { kind: 'drop' as const, times: 6 }, /connection to the server was closed|could not be reached/],
-	])('%s throws a NodeApiError and leaves the cursor, so the next poll emits everything', async (_name, fault, message) => {
-		const { me, other } = env;
-		const room = env.emu.createRoom(other.id, 'Failures', [me.id]);
-		const t = trigger({ event: 'newRoomMessage', roomJids: room });
-		await t.poll();
-		await send(other.id, { roomJid: room }, 1);
-		await t.poll();
-		const before = t.current;
-		const sent = await send(other.id, { roomJid: room }, 3, 'pending');
-		env.emu.injectFault({ ...fault, match: { path: /\/messages$/ } });
-		const failed = await t.poll();
-		expect(failed.error?.constructor.name).toBe('NodeApiError');
-		expect(failed.error?.message).toMatch(message);
-		expect(t.current).toEqual(before);
-		const next = await t.poll();
-		expect(next.error).toBeUndefined();
-		expect(ids(next.items)).toEqual(sent);
-	}, 60_000);
+		[
+			'a connection dropped on every retry',
+			{ kind: 'drop' as const, times: 6 },
+			/connection to the server was closed|could not be reached/,
+		],
+	])(
+		'%s throws a NodeApiError and leaves the cursor, so the next poll emits everything',
+		async (_name, fault, message) => {
+			const { me, other } = env;
+			const room = env.emu.createRoom(other.id, 'Failures', [me.id]);
+			const t = trigger({ event: 'newRoomMessage', roomJids: room });
+			await t.poll();
+			await send(other.id, { roomJid: room }, 1);
+			await t.poll();
+			const before = t.current;
+			const sent = await send(other.id, { roomJid: room }, 3, 'pending');
+			env.emu.injectFault({ ...fault, match: { path: /\/messages$/ } });
+			const failed = await t.poll();
+			expect(failed.error?.constructor.name).toBe('NodeApiError');
+			expect(failed.error?.message).toMatch(message);
+			expect(t.current).toEqual(before);
+			const next = await t.poll();
+			expect(next.error).toBeUndefined();
+			expect(ids(next.items)).toEqual(sent);
+		},
+		60_000,
+	);
 });
 
 describe('many chats', () => {
@@ -218,12 +291,19 @@ describe('many chats', () => {
 	it('follows nextUri through every page of users/chats/me', async () => {
 		const { me, other } = env;
 		const t = trigger({ event: 'newMessageAnyChat' });
-		const rooms = Array.from({ length: 110 }, (_, i) => env.emu.createRoom(other.id, `Crowd ${i}`, [me.id]));
+		const rooms = Array.from({ length: 110 }, (_, i) =>
+			env.emu.createRoom(other.id, `Crowd ${i}`, [me.id]),
+		);
 		await t.poll();
-		const sent = [...(await send(other.id, { roomJid: rooms[0] }, 1, 'first')), ...(await send(other.id, { roomJid: rooms[109] }, 1, 'last'))];
+		const sent = [
+			...(await send(other.id, { roomJid: rooms[0] }, 1, 'first')),
+			...(await send(other.id, { roomJid: rooms[109] }, 1, 'last')),
+		];
 		const { result, requests } = await requestsDuring(async () => await t.poll());
 		expect(ids(result.items)).toEqual(sent);
-		expect(requests.filter((r) => r.url.startsWith('/api/v2/users/chats/me')).map((r) => r.url)).toEqual([
+		expect(
+			requests.filter((r) => r.url.startsWith('/api/v2/users/chats/me')).map((r) => r.url),
+		).toEqual([
 			'/api/v2/users/chats/me',
 			expect.stringMatching(/^\/api\/v2\/users\/chats\/me\?after=/),
 		]);
@@ -233,16 +313,40 @@ describe('many chats', () => {
 
 describe('picked rooms and users (version 2) and the text fields of saved workflows (version 1)', () => {
 	const pick = async (method: string, filter: string | undefined, path: string) =>
-		await listSearch({ pkg: env.pkg, store: env.store, nodeType: NODE_TYPE, method, credentials: { genesysCloudOAuth2Api: env.userCred }, filter, path });
+		await listSearch({
+			pkg: env.pkg,
+			store: env.store,
+			nodeType: NODE_TYPE,
+			method,
+			credentials: { genesysCloudOAuth2Api: env.userCred },
+			filter,
+			path,
+		});
 
-	it('version 2 watches two rooms, one picked From List (the trigger\'s own list search) and one By ID', async () => {
+	it("version 2 watches two rooms, one picked From List (the trigger's own list search) and one By ID", async () => {
 		const { me, other } = env;
 		const listed = env.emu.createRoom(other.id, 'Picked room from list', [me.id]);
 		const byId = env.emu.createRoom(other.id, 'Picked room by ID', [me.id]);
 		const ignored = env.emu.createRoom(other.id, 'Picked room never', [me.id]);
-		const page = await pick('searchRooms', 'Picked room from list', 'parameters.rooms.values[0].id');
+		const page = await pick(
+			'searchRooms',
+			'Picked room from list',
+			'parameters.rooms.values[0].id',
+		);
 		expect(page.results).toEqual([{ name: 'Picked room from list', value: listed }]);
-		const t = trigger({ event: 'newRoomMessage', rooms: { values: [{ id: rl(String(page.results[0].value), 'list', 'Picked room from list') }, { id: rl(byId) }] } }, env.userCred, 2);
+		const t = trigger(
+			{
+				event: 'newRoomMessage',
+				rooms: {
+					values: [
+						{ id: rl(String(page.results[0].value), 'list', 'Picked room from list') },
+						{ id: rl(byId) },
+					],
+				},
+			},
+			env.userCred,
+			2,
+		);
 		expect((await t.poll()).items).toBeNull();
 		await send(other.id, { roomJid: ignored }, 2);
 		const sentListed = await send(other.id, { roomJid: listed }, 1);
@@ -259,7 +363,12 @@ describe('picked rooms and users (version 2) and the text fields of saved workfl
 		await send(other.id, { userId: me.id }, 1, 'hello');
 		const page = await pick('searchChatPartners', undefined, 'parameters.users.values[0].id');
 		expect(page.results).toContainEqual({ name: other.name, value: other.id });
-		const users = { values: [{ id: rl(other.id, 'list', other.name) }, { id: rl(`https://apps.mypurecloud.com/directory/#/person/${third.id}`, 'url') }] };
+		const users = {
+			values: [
+				{ id: rl(other.id, 'list', other.name) },
+				{ id: rl(`https://apps.mypurecloud.com/directory/#/person/${third.id}`, 'url') },
+			],
+		};
 		const t = trigger({ event: 'newOneOnOneMessage', users }, env.userCred, 2);
 		await t.poll();
 		await send(fourth.id, { userId: me.id }, 1);
@@ -268,7 +377,11 @@ describe('picked rooms and users (version 2) and the text fields of saved workfl
 		const { items } = await t.poll();
 		expect(ids(items).sort()).toEqual([...fromOther, ...fromThird].sort());
 		const mark = env.emu.apiRequests().length;
-		const invalid = await trigger({ event: 'newOneOnOneMessage', users: { values: [{ id: rl('not-a-guid') }] } }, env.userCred, 2).poll();
+		const invalid = await trigger(
+			{ event: 'newOneOnOneMessage', users: { values: [{ id: rl('not-a-guid') }] } },
+			env.userCred,
+			2,
+		).poll();
 		expect(invalid.error?.message).toMatch(/Invalid value for "User IDs"/);
 		expect(env.emu.apiRequests().slice(mark)).toEqual([]);
 	});
@@ -279,7 +392,10 @@ describe('picked rooms and users (version 2) and the text fields of saved workfl
 		const b = env.emu.createRoom(other.id, 'Saved room B', [me.id]);
 		const t = trigger({ event: 'newRoomMessage', roomJids: `${a}, ${b}` }, env.userCred, 1);
 		await t.poll();
-		const sent = [...(await send(other.id, { roomJid: a }, 1)), ...(await send(other.id, { roomJid: b }, 1))];
+		const sent = [
+			...(await send(other.id, { roomJid: a }, 1)),
+			...(await send(other.id, { roomJid: b }, 1)),
+		];
 		expect(ids((await t.poll()).items).sort()).toEqual(sent.sort());
 	});
 });

@@ -14,19 +14,36 @@ import { randomUUID } from 'node:crypto';
 
 import { PollContext } from 'n8n-core';
 import { Workflow, deepCopy } from 'n8n-workflow';
-import type { IDataObject, INode, INodeExecutionData, INodeParameters, IPollFunctions, WorkflowActivateMode } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	IPollFunctions,
+	WorkflowActivateMode,
+} from 'n8n-workflow';
 
-import { createAdditionalData, prepareN8nCore, type CredentialReference, type CredentialStore, type LoadedPackage } from '../harness/n8n';
+import {
+	createAdditionalData,
+	prepareN8nCore,
+	type CredentialReference,
+	type CredentialStore,
+	type LoadedPackage,
+} from '../harness/n8n';
 
 export const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
-const clone = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
+const clone = <T>(value: T): T =>
+	value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 
 /** Static data as n8n keeps it: values are copies of what was assigned to top-level keys. */
 function staticDataObject(initial: IDataObject): IDataObject {
 	const target: IDataObject = clone(initial);
 	return new Proxy(target, {
-		get: (t, key) => (typeof key === 'string' && key in t && typeof t[key] === 'object' ? clone(t[key]) : Reflect.get(t, key)),
+		get: (t, key) =>
+			typeof key === 'string' && key in t && typeof t[key] === 'object'
+				? clone(t[key])
+				: Reflect.get(t, key),
 		set: (t, key, value) => {
 			if (typeof key === 'string') {
 				// JSON only: n8n stores static data as JSON.
@@ -81,7 +98,9 @@ export class TriggerInstance {
 	private node(): { node: INode; nodeName: string } {
 		const { pkg } = this.options;
 		const type = pkg.nodeTypeName(this.options.nodeType);
-		const savedAsV1 = ['threadIds', 'roomJids', 'userIds'].some((name) => name in this.options.parameters);
+		const savedAsV1 = ['threadIds', 'roomJids', 'userIds'].some(
+			(name) => name in this.options.parameters,
+		);
 		const typeVersion = this.options.typeVersion ?? (savedAsV1 ? 1 : pkg.defaultVersion(type));
 		const { description } = pkg.nodeTypes.getByNameAndVersion(type, typeVersion);
 		const nodeName = description.defaults?.name ?? description.displayName;
@@ -100,7 +119,11 @@ export class TriggerInstance {
 	}
 
 	/** One poll through n8n-core's PollContext with the given static data object. */
-	private async runPoll(staticData: IDataObject, mode: 'trigger' | 'manual', activation: WorkflowActivateMode): Promise<INodeExecutionData[][] | null> {
+	private async runPoll(
+		staticData: IDataObject,
+		mode: 'trigger' | 'manual',
+		activation: WorkflowActivateMode,
+	): Promise<INodeExecutionData[][] | null> {
 		await prepareN8nCore();
 		const { pkg, store } = this.options;
 		const { node, nodeName } = this.node();
@@ -132,11 +155,15 @@ export class TriggerInstance {
 		const warnings = this.warnings;
 		// n8n's logger, read from the prototype's getter (memoized per object) without touching the context.
 		let proto: object | null = Object.getPrototypeOf(context) as object;
-		while (proto && !Object.getOwnPropertyDescriptor(proto, 'logger')) proto = Object.getPrototypeOf(proto) as object | null;
-		const logger = Object.getOwnPropertyDescriptor(proto!, 'logger')!.get!.call({}) as IPollFunctions['logger'];
+		while (proto && !Object.getOwnPropertyDescriptor(proto, 'logger'))
+			proto = Object.getPrototypeOf(proto) as object | null;
+		const logger = Object.getOwnPropertyDescriptor(proto!, 'logger')!.get!.call(
+			{},
+		) as IPollFunctions['logger'];
 		Object.defineProperty(context, 'logger', {
 			value: new Proxy(logger, {
-				get: (target, key) => (key === 'warn' ? (message: string) => warnings.push(message) : Reflect.get(target, key)),
+				get: (target, key) =>
+					key === 'warn' ? (message: string) => warnings.push(message) : Reflect.get(target, key),
 			}),
 		});
 		if (this.options.legacyContext) {
@@ -156,7 +183,11 @@ export class TriggerInstance {
 		const memory = this.memory!;
 		this.stats.polls++;
 		try {
-			const result = await this.runPoll(memory, 'trigger', this.stats.restarts ? 'init' : 'activate');
+			const result = await this.runPoll(
+				memory,
+				'trigger',
+				this.stats.restarts ? 'init' : 'activate',
+			);
 			const items = result ? result[0].map((item) => item.json) : null;
 			// A restart while the poll ran: its result is lost with the process.
 			if (memory !== this.memory) return { items: null, activation };
@@ -175,7 +206,10 @@ export class TriggerInstance {
 	async manual(): Promise<{ items: IDataObject[] | null; staticData: IDataObject }> {
 		const staticData = staticDataObject(this.saved);
 		const result = await this.runPoll(staticData, 'manual', 'manual');
-		return { items: result ? result[0].map((item) => item.json) : null, staticData: clone({ ...staticData }) };
+		return {
+			items: result ? result[0].map((item) => item.json) : null,
+			staticData: clone({ ...staticData }),
+		};
 	}
 
 	private save(): void {

@@ -27,7 +27,10 @@ it('emits every message sent during polling exactly once, through faults and res
 	const { emu } = site;
 	const me = site.me;
 	// Senders: people 2, 3 and 4 and the trigger's own user from another device.
-	const senders = [2, 3, 4].map((personId) => ({ personId, token: emu.issueToken({ personId }).access_token }));
+	const senders = [2, 3, 4].map((personId) => ({
+		personId,
+		token: emu.issueToken({ personId }).access_token,
+	}));
 	const ownDevice = emu.issueToken({ personId: 1 }).access_token;
 	const senderTokens = new Set([...senders.map((s) => s.token), ownDevice]);
 
@@ -55,12 +58,18 @@ it('emits every message sent during polling exactly once, through faults and res
 	expect(seed.error).toBeUndefined();
 	expect(seed.items).toBeNull();
 
-	emu.injectFault({ kind: 'status', status: 404, times: 1e9, match: { path: new RegExp(`^${API}/messagethreads/${bad}/`) } });
+	emu.injectFault({
+		kind: 'status',
+		status: 404,
+		times: 1e9,
+		match: { path: new RegExp(`^${API}/messagethreads/${bad}/`) },
+	});
 	emu.setChaos({
 		rate: 0.2,
 		seed: 7,
 		kinds: { '500': 15 },
-		applies: ({ rawPath, authorization }) => rawPath.startsWith(API) && !senderTokens.has(String(authorization).replace(/^Bearer /, '')),
+		applies: ({ rawPath, authorization }) =>
+			rawPath.startsWith(API) && !senderTokens.has(String(authorization).replace(/^Bearer /, '')),
 	});
 
 	const sent = new Set<number>();
@@ -69,12 +78,17 @@ it('emits every message sent during polling exactly once, through faults and res
 	const post = async (token: string, body: IDataObject): Promise<number> => {
 		const res = await fetch(`${emu.url}${API}/v2`, {
 			method: 'POST',
-			headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
+			headers: {
+				authorization: `Bearer ${token}`,
+				'content-type': 'application/json',
+				accept: 'application/json',
+			},
 			body: JSON.stringify(body),
 		});
 		if (res.status !== 200) throw new Error(`send failed: ${res.status} ${await res.text()}`);
 		const thread = (await res.json()) as IDataObject;
-		threads.includes(thread.InstantMessageThreadId as number) || threads.push(thread.InstantMessageThreadId as number);
+		threads.includes(thread.InstantMessageThreadId as number) ||
+			threads.push(thread.InstantMessageThreadId as number);
 		return (thread.LastMessage as IDataObject).MessageId as number;
 	};
 	let senderError: unknown;
@@ -95,7 +109,10 @@ it('emits every message sent during polling exactly once, through faults and res
 				const members = [...emu.getThread(threadId)!.Participants.keys()].filter((p) => p !== 1);
 				const pick = members[Math.floor(random() * members.length)];
 				const from = senders.find((s) => s.personId === pick);
-				if (!from) throw new Error(`No sender for thread ${threadId} (participants ${JSON.stringify(members)})`);
+				if (!from)
+					throw new Error(
+						`No sender for thread ${threadId} (participants ${JSON.stringify(members)})`,
+					);
 				sent.add(await post(from.token, { InstantMessageThreadId: threadId, Text: `chaos ${n}` }));
 			}
 			await sleep(5 + Math.floor(random() * 20));
@@ -114,7 +131,12 @@ it('emits every message sent during polling exactly once, through faults and res
 		for (const item of items ?? []) {
 			emitted.set(item.messageId as number, (emitted.get(item.messageId as number) ?? 0) + 1);
 			if (healed && item.chatId === bad) badAfterHeal++;
-			if (!healed) emittedWhileBad = { ...emittedWhileBad, [item.chatId === bad ? 'bad' : 'good']: emittedWhileBad[item.chatId === bad ? 'bad' : 'good'] + 1 };
+			if (!healed)
+				emittedWhileBad = {
+					...emittedWhileBad,
+					[item.chatId === bad ? 'bad' : 'good']:
+						emittedWhileBad[item.chatId === bad ? 'bad' : 'good'] + 1,
+				};
 		}
 	};
 	// Normally done in ~25 s; the cap only matters when something is wrong.
@@ -126,7 +148,16 @@ it('emits every message sent during polling exactly once, through faults and res
 			trigger.restart();
 			// Tampered state now and then: junk entries beside the real ones heal with a warning, never a crash.
 			const cursor = trigger.saved.messageCursor as IDataObject | undefined;
-			if (cursor && ticks % 3 === 0) trigger.saved = { ...trigger.saved, messageCursor: { ...cursor, threads: { ...(cursor.threads as IDataObject), junk: null, '12': 'x' }, failing: 'x', ahead: 7 } };
+			if (cursor && ticks % 3 === 0)
+				trigger.saved = {
+					...trigger.saved,
+					messageCursor: {
+						...cursor,
+						threads: { ...(cursor.threads as IDataObject), junk: null, '12': 'x' },
+						failing: 'x',
+						ahead: 7,
+					},
+				};
 		}
 		if (!sending && !healed) {
 			emu.clearFaults();

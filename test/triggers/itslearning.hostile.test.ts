@@ -24,8 +24,18 @@ afterEach(() => {
 	site.emu.clearFaults();
 });
 
-function trigger(parameters: INodeParameters, extra: { pollBudgetMs?: number; legacyContext?: boolean } = {}): TriggerInstance {
-	return new TriggerInstance({ pkg: site.pkg, store: site.store, nodeType: NODE_TYPE, parameters, credentials: { itslearningOAuth2Api: site.me.ref }, ...extra });
+function trigger(
+	parameters: INodeParameters,
+	extra: { pollBudgetMs?: number; legacyContext?: boolean } = {},
+): TriggerInstance {
+	return new TriggerInstance({
+		pkg: site.pkg,
+		store: site.store,
+		nodeType: NODE_TYPE,
+		parameters,
+		credentials: { itslearningOAuth2Api: site.me.ref },
+		...extra,
+	});
 }
 
 const ids = (items: IDataObject[] | null) => (items ?? []).map((i) => i.messageId);
@@ -44,16 +54,32 @@ describe('one bad thread never stops the others', () => {
 		emu.addMessages(good, 2, 2, 'good');
 		const goneMsgs = emu.addMessages(gone, 3, 2, 'gone');
 		const brokenMsgs = emu.addMessages(broken, 4, 1, 'broken');
-		emu.injectFault({ kind: 'status', status: 404, times: 1000, match: { path: threadPath(gone) } });
+		emu.injectFault({
+			kind: 'status',
+			status: 404,
+			times: 1000,
+			match: { path: threadPath(gone) },
+		});
 		// Malformed JSON (the transport retries it first) for the first poll only: the thread heals by itself.
-		emu.injectFault({ kind: 'malformed', times: 6, match: { path: new RegExp(`^${API}/messagethreads/${broken}/messages/`) } });
+		emu.injectFault({
+			kind: 'malformed',
+			times: 6,
+			match: { path: new RegExp(`^${API}/messagethreads/${broken}/messages/`) },
+		});
 
 		const first = await t.poll();
 		expect(first.error).toBeUndefined();
 		expect(texts(first.items)).toEqual(['good 1', 'good 2']);
-		expect(t.current?.messageCursor).toMatchObject({ failing: { [gone]: { n: 1 }, [broken]: { n: 1 } } });
+		expect(t.current?.messageCursor).toMatchObject({
+			failing: { [gone]: { n: 1 }, [broken]: { n: 1 } },
+		});
 		emu.clearFaults();
-		emu.injectFault({ kind: 'status', status: 404, times: 1000, match: { path: threadPath(gone) } });
+		emu.injectFault({
+			kind: 'status',
+			status: 404,
+			times: 1000,
+			match: { path: threadPath(gone) },
+		});
 
 		// The gone thread still fails: retried at every poll; the broken one emits now, the good one goes on.
 		emu.addMessages(good, 2, 1, 'good later');
@@ -64,7 +90,9 @@ describe('one bad thread never stops the others', () => {
 		// Third failure in a row: reported once through n8n's poll error channel, the poll itself succeeds.
 		const third = await t.poll();
 		expect(third.error).toBeUndefined();
-		expect(t.reports.map((e) => e.message)).toEqual([expect.stringMatching(new RegExp(`^Thread ${gone} \\(Gone\\) failed in 3 polls in a row`))]);
+		expect(t.reports.map((e) => e.message)).toEqual([
+			expect.stringMatching(new RegExp(`^Thread ${gone} \\(Gone\\) failed in 3 polls in a row`)),
+		]);
 		await t.poll();
 		expect(t.reports).toHaveLength(1); // not at every poll
 
@@ -90,7 +118,12 @@ describe('one bad thread never stops the others', () => {
 				const topSort = Number(b.Threads.EntityArray[0]?.SortIndex ?? 0);
 				b.Threads.EntityArray.unshift(
 					{ Name: 'No id', SortIndex: topSort + 2, LastMessage: null },
-					{ InstantMessageThreadId: 'abc', Name: 'Text id', SortIndex: topSort + 1, LastMessage: null },
+					{
+						InstantMessageThreadId: 'abc',
+						Name: 'Text id',
+						SortIndex: topSort + 1,
+						LastMessage: null,
+					},
 				);
 				return b;
 			},
@@ -99,7 +132,12 @@ describe('one bad thread never stops the others', () => {
 		const outcome = await t.poll();
 		expect(outcome.error).toBeUndefined();
 		expect(ids(outcome.items)).toEqual(sent.map((m) => m.MessageId));
-		expect(emu.apiRequests().slice(mark).filter((r) => /NaN|undefined|abc/.test(r.url))).toEqual([]);
+		expect(
+			emu
+				.apiRequests()
+				.slice(mark)
+				.filter((r) => /NaN|undefined|abc/.test(r.url)),
+		).toEqual([]);
 		expect(t.warnings.filter((w) => w.includes('without a usable id'))).toHaveLength(2);
 	});
 
@@ -111,9 +149,15 @@ describe('one bad thread never stops the others', () => {
 		await t.poll();
 		emu.addMessages(good, 2, 1, 'ok');
 		const oddMsgs = emu.addMessages(odd, 3, 1, 'odd');
-		const token = site.store.get('itslearningOAuth2Api', site.me.ref.id).oauthTokenData as IDataObject;
+		const token = site.store.get('itslearningOAuth2Api', site.me.ref.id)
+			.oauthTokenData as IDataObject;
 		const echo = `not a number, token ${String(token.access_token)} and ${encodeURIComponent(String(token.access_token))}`;
-		emu.injectFault({ kind: 'rewrite', times: 1000, match: { path: new RegExp(`^${API}/messagethreads/${odd}/unread/count/`) }, rewrite: () => JSON.stringify(echo) });
+		emu.injectFault({
+			kind: 'rewrite',
+			times: 1000,
+			match: { path: new RegExp(`^${API}/messagethreads/${odd}/unread/count/`) },
+			rewrite: () => JSON.stringify(echo),
+		});
 		for (let i = 0; i < 3; i++) await t.poll();
 		expect(t.reports).toHaveLength(1);
 		const report = t.reports[0] as Error & { description?: string };
@@ -127,8 +171,16 @@ describe('one bad thread never stops the others', () => {
 
 	it('Unread Count Changed: the "not a number" error is redacted', async () => {
 		const { emu } = site;
-		const token = String((site.store.get('itslearningOAuth2Api', site.me.ref.id).oauthTokenData as IDataObject).access_token);
-		emu.injectFault({ kind: 'rewrite', times: 5, match: { path: new RegExp(`^${API}/messagethreads/unread/count/`) }, rewrite: () => JSON.stringify(`Bearer ${token} ${encodeURIComponent(token)}`) });
+		const token = String(
+			(site.store.get('itslearningOAuth2Api', site.me.ref.id).oauthTokenData as IDataObject)
+				.access_token,
+		);
+		emu.injectFault({
+			kind: 'rewrite',
+			times: 5,
+			match: { path: new RegExp(`^${API}/messagethreads/unread/count/`) },
+			rewrite: () => JSON.stringify(`Bearer ${token} ${encodeURIComponent(token)}`),
+		});
 		const t = trigger({ event: 'unreadCountChanged' });
 		const outcome = await t.poll();
 		const error = outcome.error as Error & { description?: string };
@@ -144,26 +196,32 @@ describe('state that heals', () => {
 		['an array', []],
 		['a string floor', { v: 1, sortIndex: 0, floor: 'high', threads: {} }],
 		['null thread marks', { v: 1, sortIndex: 0, floor: 0, threads: { '1': null, x: 5 } }],
-	])('tampered New Message state (%s) is re-seeded with a warning, never a crash', async (_name, tampered) => {
-		const { emu } = site;
-		const thread = emu.createThread(2, [1], 'Tamper').InstantMessageThreadId;
-		const t = trigger({ event: 'newMessage' });
-		await t.poll();
-		t.saved = { ...t.saved, messageCursor: tampered as unknown as IDataObject };
-		t.restart();
-		const healed = await t.poll();
-		expect(healed.error).toBeUndefined();
-		expect(t.warnings.join('\n')).toMatch(/not valid/);
-		const later = emu.addMessages(thread, 2, 2, 'after heal');
-		expect(ids((await t.poll()).items)).toEqual(later.map((m) => m.MessageId));
-	});
+	])(
+		'tampered New Message state (%s) is re-seeded with a warning, never a crash',
+		async (_name, tampered) => {
+			const { emu } = site;
+			const thread = emu.createThread(2, [1], 'Tamper').InstantMessageThreadId;
+			const t = trigger({ event: 'newMessage' });
+			await t.poll();
+			t.saved = { ...t.saved, messageCursor: tampered as unknown as IDataObject };
+			t.restart();
+			const healed = await t.poll();
+			expect(healed.error).toBeUndefined();
+			expect(t.warnings.join('\n')).toMatch(/not valid/);
+			const later = emu.addMessages(thread, 2, 2, 'after heal');
+			expect(ids((await t.poll()).items)).toEqual(later.map((m) => m.MessageId));
+		},
+	);
 
 	it('a floor and sort index above everything the service has are healed, so the trigger is not muted', async () => {
 		const { emu } = site;
 		const thread = emu.createThread(2, [1], 'High floor').InstantMessageThreadId;
 		const t = trigger({ event: 'newMessage' });
 		await t.poll();
-		t.saved = { ...t.saved, messageCursor: { v: 1, sortIndex: '999999999999', floor: '9223372036854775000', threads: {} } };
+		t.saved = {
+			...t.saved,
+			messageCursor: { v: 1, sortIndex: '999999999999', floor: '9223372036854775000', threads: {} },
+		};
 		t.restart();
 		await t.poll();
 		expect(t.warnings.join('\n')).toMatch(/above the newest/);
@@ -182,10 +240,20 @@ describe('state that heals', () => {
 			Array.isArray(value)
 				? value.map(swap)
 				: value && typeof value === 'object'
-					? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'MessageId' && v === odd.MessageId ? HUGE : swap(v)]))
+					? Object.fromEntries(
+							Object.entries(value).map(([k, v]) => [
+								k,
+								k === 'MessageId' && v === odd.MessageId ? HUGE : swap(v),
+							]),
+						)
 					: value;
 		// Every answer shows that message with the huge id (as a JSON number: the node must keep it exact).
-		emu.injectFault({ kind: 'rewrite', times: 100000, match: { path: new RegExp(`^${API}/messagethreads/`) }, rewrite: (body) => JSON.stringify(swap(body)).split(`"${HUGE}"`).join(HUGE) });
+		emu.injectFault({
+			kind: 'rewrite',
+			times: 100000,
+			match: { path: new RegExp(`^${API}/messagethreads/`) },
+			rewrite: (body) => JSON.stringify(swap(body)).split(`"${HUGE}"`).join(HUGE),
+		});
 		const first = await t.poll();
 		expect(ids(first.items)).toEqual([HUGE]);
 		const later = emu.addMessages(thread, 2, 2, 'after huge');
@@ -199,7 +267,10 @@ describe('exact int64 ids', () => {
 		const t = trigger({ event: 'threadUnreadCountChanged', threadIds: '9007199254740993' });
 		const mark = site.emu.apiRequests().length;
 		await t.poll();
-		const urls = site.emu.apiRequests().slice(mark).map((r) => r.rawPath);
+		const urls = site.emu
+			.apiRequests()
+			.slice(mark)
+			.map((r) => r.rawPath);
 		expect(urls).toContain(`${API}/messagethreads/9007199254740993/unread/count/v1`);
 		expect(urls.some((u) => u.includes('9007199254740992'))).toBe(false);
 	});
@@ -208,11 +279,16 @@ describe('exact int64 ids', () => {
 describe("n8n 2.41's poll budget", () => {
 	it('a catch-up larger than the budget is spread over polls: every message once, nothing lost', async () => {
 		const { emu } = site;
-		const threads = Array.from({ length: 6 }, (_, i) => emu.createThread(2 + (i % 3), [1], `Budget ${i}`).InstantMessageThreadId);
+		const threads = Array.from(
+			{ length: 6 },
+			(_, i) => emu.createThread(2 + (i % 3), [1], `Budget ${i}`).InstantMessageThreadId,
+		);
 		// A budget so small that each poll reads one thread only.
 		const t = trigger({ event: 'newMessage' }, { pollBudgetMs: 1 });
 		await t.poll();
-		const sent = threads.flatMap((id) => emu.addMessages(id, emu.getThread(id)!.CreatedBy, 3, 'catch-up')).map((m) => m.MessageId);
+		const sent = threads
+			.flatMap((id) => emu.addMessages(id, emu.getThread(id)!.CreatedBy, 3, 'catch-up'))
+			.map((m) => m.MessageId);
 		const emitted: unknown[] = [];
 		let emittingPolls = 0;
 		for (let i = 0; i < 20 && emitted.length < sent.length; i++) {

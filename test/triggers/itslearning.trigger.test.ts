@@ -25,14 +25,29 @@ afterEach(() => {
 });
 
 function trigger(parameters: INodeParameters, as = site.me, typeVersion?: number): TriggerInstance {
-	return new TriggerInstance({ pkg: site.pkg, store: site.store, nodeType: NODE_TYPE, parameters, credentials: { itslearningOAuth2Api: as.ref }, typeVersion });
+	return new TriggerInstance({
+		pkg: site.pkg,
+		store: site.store,
+		nodeType: NODE_TYPE,
+		parameters,
+		credentials: { itslearningOAuth2Api: as.ref },
+		typeVersion,
+	});
 }
 
 /** API requests the emulator received while `fn` ran. */
-async function requestsDuring<T>(fn: () => Promise<T>): Promise<{ result: T; requests: Array<{ method: string; url: string }> }> {
+async function requestsDuring<T>(
+	fn: () => Promise<T>,
+): Promise<{ result: T; requests: Array<{ method: string; url: string }> }> {
 	const mark = site.emu.apiRequests().length;
 	const result = await fn();
-	return { result, requests: site.emu.apiRequests().slice(mark).map((r) => ({ method: r.method, url: r.url })) };
+	return {
+		result,
+		requests: site.emu
+			.apiRequests()
+			.slice(mark)
+			.map((r) => ({ method: r.method, url: r.url })),
+	};
 }
 
 const ids = (items: IDataObject[] | null) => (items ?? []).map((i) => i.messageId);
@@ -49,10 +64,18 @@ describe('Itslearning Instant Message Trigger: description', () => {
 		const event = d.properties.find((p) => p.name === 'event')!;
 		expect(event.default).toBe('newMessage');
 		expect((event.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(
-			['newMessage', 'starredCountChanged', 'threadUnreadCountChanged', 'unreadCountChanged'].sort(),
+			[
+				'newMessage',
+				'starredCountChanged',
+				'threadUnreadCountChanged',
+				'unreadCountChanged',
+			].sort(),
 		);
 		const options = d.properties.find((p) => p.name === 'options')!;
-		expect((options.options as Array<{ name: string }>).map((o) => o.name).sort()).toEqual(['includeOwnMessages', 'markAsRead']);
+		expect((options.options as Array<{ name: string }>).map((o) => o.name).sort()).toEqual([
+			'includeOwnMessages',
+			'markAsRead',
+		]);
 		expect(d.properties.filter((p) => p.name === 'threadIds').length).toBe(2);
 	});
 });
@@ -103,7 +126,11 @@ describe('New Message', () => {
 	it('includes own messages when asked, and filters by thread IDs', async () => {
 		const a = site.emu.createThread(2, [1], 'Filter A');
 		const b = site.emu.createThread(2, [1], 'Filter B');
-		const t = trigger({ event: 'newMessage', threadIds: `${b.InstantMessageThreadId}`, options: { includeOwnMessages: true } });
+		const t = trigger({
+			event: 'newMessage',
+			threadIds: `${b.InstantMessageThreadId}`,
+			options: { includeOwnMessages: true },
+		});
 		expect((await t.poll()).items).toBeNull();
 		site.emu.addMessages(a.InstantMessageThreadId, 2, 2, 'not watched');
 		const theirs = site.emu.addMessages(b.InstantMessageThreadId, 2, 1, 'theirs');
@@ -115,13 +142,19 @@ describe('New Message', () => {
 
 	it('marks the thread as read after emitting when asked (updateLastRead up to the newest message)', async () => {
 		const a = site.emu.createThread(4, [1], 'Mark read');
-		const t = trigger({ event: 'newMessage', threadIds: String(a.InstantMessageThreadId), options: { markAsRead: true } });
+		const t = trigger({
+			event: 'newMessage',
+			threadIds: String(a.InstantMessageThreadId),
+			options: { markAsRead: true },
+		});
 		await t.poll();
 		const sent = site.emu.addMessages(a.InstantMessageThreadId, 4, 3, 'read me');
 		expect(site.emu.unreadCount(1, a.InstantMessageThreadId)).toBe(3);
 		const { result, requests } = await requestsDuring(async () => await t.poll());
 		expect(ids(result.items)).toEqual(sent.map((m) => m.MessageId));
-		expect(result.items!.every((i) => i.threadUnreadCount === 3 && i.markedAsRead === true)).toBe(true);
+		expect(result.items!.every((i) => i.threadUnreadCount === 3 && i.markedAsRead === true)).toBe(
+			true,
+		);
 		expect(requests.filter((r) => r.method === 'PUT').map((r) => r.url)).toEqual([
 			`${API}/messagethreads/${a.InstantMessageThreadId}/updatelastread/${sent[2].MessageId}/v1`,
 		]);
@@ -134,7 +167,16 @@ describe('New Message', () => {
 		await t.poll();
 		const many = site.emu.addMessages(big.InstantMessageThreadId, 2, 250, 'burst');
 		// 120 threads with one new message each: more than one page of threads.
-		const spread = Array.from({ length: 120 }, (_, i) => site.emu.addMessages(site.emu.createThread(3, [1], `Spread ${i}`).InstantMessageThreadId, 3, 1, 'one')[0]);
+		const spread = Array.from(
+			{ length: 120 },
+			(_, i) =>
+				site.emu.addMessages(
+					site.emu.createThread(3, [1], `Spread ${i}`).InstantMessageThreadId,
+					3,
+					1,
+					'one',
+				)[0],
+		);
 		const { items } = await t.poll();
 		const expected = [...many, ...spread].map((m) => m.MessageId);
 		expect(ids(items)).toEqual(expected);
@@ -202,26 +244,44 @@ describe('failed polls', () => {
 
 	it.each([
 		['a 500', { kind: 'status' as const, status: 500 }, /itslearning error 500/, /messagethreads/],
-		['a 429 after every retry', { kind: 'status' as const, status: 429, retryAfter: 0, times: 6 }, /itslearning error 429/, /after 5 retries/],
-		['a 503 after every retry', { kind: 'status' as const, status: 503, retryAfter: 0, times: 6 }, /itslearning error 503/, /after 5 retries/],
-		['a 401 that renewed tokens do not cure (a request renews at most twice)', { kind: 'status' as const, status: 401, times: 3 }, /itslearning error 401/, /token was refused|Reconnect/i],
-	])('%s throws a NodeApiError and leaves the cursor, so the next poll emits everything', async (_name, fault, message, detail) => {
-		const { t, threadId } = await seeded();
-		const sent = site.emu.addMessages(threadId, 2, 3, 'pending');
-		await t.poll(); // emits
-		const before = t.current;
-		const more = site.emu.addMessages(threadId, 2, 2, 'more');
-		site.emu.injectFault({ ...fault, match: { path: /messagethreads/ } });
-		const failed = await t.poll();
-		expect(failed.error?.constructor.name).toBe('NodeApiError');
-		expect(failed.error?.message).toMatch(message);
-		expect((failed.error as Error & { description?: string }).description).toMatch(detail);
-		expect(t.current).toEqual(before);
-		const next = await t.poll();
-		expect(next.error).toBeUndefined();
-		expect(ids(next.items)).toEqual(more.map((m) => m.MessageId));
-		expect(sent).toHaveLength(3);
-	});
+		[
+			'a 429 after every retry',
+			{ kind: 'status' as const, status: 429, retryAfter: 0, times: 6 },
+			/itslearning error 429/,
+			/after 5 retries/,
+		],
+		[
+			'a 503 after every retry',
+			{ kind: 'status' as const, status: 503, retryAfter: 0, times: 6 },
+			/itslearning error 503/,
+			/after 5 retries/,
+		],
+		[
+			'a 401 that renewed tokens do not cure (a request renews at most twice)',
+			{ kind: 'status' as const, status: 401, times: 3 },
+			/itslearning error 401/,
+			/token was refused|Reconnect/i,
+		],
+	])(
+		'%s throws a NodeApiError and leaves the cursor, so the next poll emits everything',
+		async (_name, fault, message, detail) => {
+			const { t, threadId } = await seeded();
+			const sent = site.emu.addMessages(threadId, 2, 3, 'pending');
+			await t.poll(); // emits
+			const before = t.current;
+			const more = site.emu.addMessages(threadId, 2, 2, 'more');
+			site.emu.injectFault({ ...fault, match: { path: /messagethreads/ } });
+			const failed = await t.poll();
+			expect(failed.error?.constructor.name).toBe('NodeApiError');
+			expect(failed.error?.message).toMatch(message);
+			expect((failed.error as Error & { description?: string }).description).toMatch(detail);
+			expect(t.current).toEqual(before);
+			const next = await t.poll();
+			expect(next.error).toBeUndefined();
+			expect(ids(next.items)).toEqual(more.map((m) => m.MessageId));
+			expect(sent).toHaveLength(3);
+		},
+	);
 });
 
 describe('count events', () => {
@@ -255,10 +315,15 @@ describe('count events', () => {
 	it('Thread Unread Count Changed reports each chosen thread that changed, and needs thread IDs', async () => {
 		const a = site.emu.createThread(2, [1], 'Count A');
 		const b = site.emu.createThread(3, [1], 'Count B');
-		const t = trigger({ event: 'threadUnreadCountChanged', threadIds: `${a.InstantMessageThreadId}, ${b.InstantMessageThreadId}` });
+		const t = trigger({
+			event: 'threadUnreadCountChanged',
+			threadIds: `${a.InstantMessageThreadId}, ${b.InstantMessageThreadId}`,
+		});
 		expect((await t.poll()).items).toBeNull();
 		site.emu.addMessages(b.InstantMessageThreadId, 3, 4, 'b');
-		expect((await t.poll()).items).toEqual([{ threadId: b.InstantMessageThreadId, previous: 0, current: 4, change: 4 }]);
+		expect((await t.poll()).items).toEqual([
+			{ threadId: b.InstantMessageThreadId, previous: 0, current: 4, change: 4 },
+		]);
 		expect((await t.poll()).items).toBeNull();
 
 		const missing = await trigger({ event: 'threadUnreadCountChanged', threadIds: '' }).poll();
@@ -269,13 +334,28 @@ describe('count events', () => {
 });
 
 describe('picked threads (version 2) and the text field of saved workflows (version 1)', () => {
-	it('version 2 watches two threads, one picked From List (the trigger\'s own list search) and one By ID', async () => {
+	it("version 2 watches two threads, one picked From List (the trigger's own list search) and one By ID", async () => {
 		const a = site.emu.createThread(2, [1], 'Picked from list');
 		const b = site.emu.createThread(3, [1], 'Picked by ID');
 		const c = site.emu.createThread(2, [1], 'Not picked');
-		const page = await listSearch({ pkg: site.pkg, store: site.store, nodeType: NODE_TYPE, method: 'searchThreads', credentials: { [CREDENTIAL_TYPE]: site.me.ref }, filter: 'Picked from list', path: 'parameters.threads.values[0].id' });
-		expect(page.results).toEqual([{ name: 'Picked from list', value: String(a.InstantMessageThreadId) }]);
-		const threads = { values: [{ id: rl(String(page.results[0].value), 'list', 'Picked from list') }, { id: rl(String(b.InstantMessageThreadId)) }] };
+		const page = await listSearch({
+			pkg: site.pkg,
+			store: site.store,
+			nodeType: NODE_TYPE,
+			method: 'searchThreads',
+			credentials: { [CREDENTIAL_TYPE]: site.me.ref },
+			filter: 'Picked from list',
+			path: 'parameters.threads.values[0].id',
+		});
+		expect(page.results).toEqual([
+			{ name: 'Picked from list', value: String(a.InstantMessageThreadId) },
+		]);
+		const threads = {
+			values: [
+				{ id: rl(String(page.results[0].value), 'list', 'Picked from list') },
+				{ id: rl(String(b.InstantMessageThreadId)) },
+			],
+		};
 		const t = trigger({ event: 'newMessage', threads }, site.me, 2);
 		expect((await t.poll()).items).toBeNull();
 		site.emu.addMessages(c.InstantMessageThreadId, 2, 2, 'not watched');
@@ -289,16 +369,36 @@ describe('picked threads (version 2) and the text field of saved workflows (vers
 		expect((await counts.poll()).items).toBeNull();
 		site.emu.addMessages(b.InstantMessageThreadId, 3, 2, 'b');
 		site.emu.addMessages(c.InstantMessageThreadId, 2, 1, 'c');
-		expect((await counts.poll()).items).toEqual([{ threadId: b.InstantMessageThreadId, previous: 1, current: 3, change: 2 }]);
-		const none = await trigger({ event: 'threadUnreadCountChanged', threads: {} }, site.me, 2).poll();
+		expect((await counts.poll()).items).toEqual([
+			{ threadId: b.InstantMessageThreadId, previous: 1, current: 3, change: 2 },
+		]);
+		const none = await trigger(
+			{ event: 'threadUnreadCountChanged', threads: {} },
+			site.me,
+			2,
+		).poll();
 		expect(none.error?.message).toMatch(/Thread IDs are required/);
 	});
 
 	it('version 2 keeps an int64 thread ID exact and checks a picked ID before any request', async () => {
 		const big = '9223372036854775807';
-		const { requests } = await requestsDuring(async () => await trigger({ event: 'threadUnreadCountChanged', threads: { values: [{ id: rl(big) }] } }, site.me, 2).poll());
+		const { requests } = await requestsDuring(
+			async () =>
+				await trigger(
+					{ event: 'threadUnreadCountChanged', threads: { values: [{ id: rl(big) }] } },
+					site.me,
+					2,
+				).poll(),
+		);
 		expect(requests.map((r) => r.url)).toContain(`${API}/messagethreads/${big}/unread/count/v1`);
-		const { result: invalid, requests: none } = await requestsDuring(async () => await trigger({ event: 'newMessage', threads: { values: [{ id: rl('12abc') }] } }, site.me, 2).poll());
+		const { result: invalid, requests: none } = await requestsDuring(
+			async () =>
+				await trigger(
+					{ event: 'newMessage', threads: { values: [{ id: rl('12abc') }] } },
+					site.me,
+					2,
+				).poll(),
+		);
 		expect(invalid.error?.message).toMatch(/Invalid value for "Thread IDs"/);
 		expect(none).toEqual([]);
 	});
@@ -306,7 +406,14 @@ describe('picked threads (version 2) and the text field of saved workflows (vers
 	it('version 1 (a saved workflow) reads its comma-separated Thread IDs as before', async () => {
 		const a = site.emu.createThread(2, [1], 'Saved A');
 		const b = site.emu.createThread(3, [1], 'Saved B');
-		const t = trigger({ event: 'newMessage', threadIds: `${a.InstantMessageThreadId}, ${b.InstantMessageThreadId}` }, site.me, 1);
+		const t = trigger(
+			{
+				event: 'newMessage',
+				threadIds: `${a.InstantMessageThreadId}, ${b.InstantMessageThreadId}`,
+			},
+			site.me,
+			1,
+		);
 		expect((await t.poll()).items).toBeNull();
 		const sentA = site.emu.addMessages(a.InstantMessageThreadId, 2, 1, 'a');
 		const sentB = site.emu.addMessages(b.InstantMessageThreadId, 3, 1, 'b');

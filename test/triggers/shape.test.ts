@@ -16,7 +16,8 @@ import { TriggerInstance } from './helpers';
 /** The common core every message item has, whichever service and node. */
 const CORE = ['messageId', 'chatId', 'chatType', 'text', 'senderId', 'createdAt', 'isEdited'];
 
-const pick = (item: IDataObject, keys: string[]) => Object.fromEntries(keys.filter((key) => key in item).map((key) => [key, item[key]]));
+const pick = (item: IDataObject, keys: string[]) =>
+	Object.fromEntries(keys.filter((key) => key in item).map((key) => [key, item[key]]));
 
 function expectSameMessage(triggerItem: IDataObject, actionItem: IDataObject, shapeKeys: string[]) {
 	for (const key of CORE) {
@@ -54,7 +55,12 @@ describe('itslearning: a New Message trigger item and a Message → Get Many ite
 			store: site.store,
 			nodeType: 'itslearningInstantMessage',
 			typeVersion: 1.1,
-			parameters: { resource: 'message', operation: 'getMany', threadId: String(thread.InstantMessageThreadId), returnAll: true },
+			parameters: {
+				resource: 'message',
+				operation: 'getMany',
+				threadId: String(thread.InstantMessageThreadId),
+				returnAll: true,
+			},
 			credentials: { itslearningOAuth2Api: site.me.ref },
 		});
 		expect(result.error).toBeUndefined();
@@ -62,12 +68,28 @@ describe('itslearning: a New Message trigger item and a Message → Get Many ite
 		expect(actionItem).toBeDefined();
 
 		expectSameMessage(triggerItem, actionItem, Object.keys(itslearningMessageShape));
-		expect(triggerItem).toMatchObject({ messageId: sent.MessageId, chatId: thread.InstantMessageThreadId, chatType: 'thread', text: 'Same shape 1', senderId: 2, senderName: 'Alan Turing', createdAt: sent.Created });
+		expect(triggerItem).toMatchObject({
+			messageId: sent.MessageId,
+			chatId: thread.InstantMessageThreadId,
+			chatType: 'thread',
+			text: 'Same shape 1',
+			senderId: 2,
+			senderName: 'Alan Turing',
+			createdAt: sent.Created,
+		});
 
 		// A trigger has no resource/operation: n8n looks for __schema__/v1.0.0.json next to its file.
-		expect(schemaFor(site.pkg, 'itslearningInstantMessageTrigger', 1).file).toMatch(/dist\/nodes\/ItslearningInstantMessageTrigger\/__schema__\/v1\.0\.0\.json$/);
+		expect(schemaFor(site.pkg, 'itslearningInstantMessageTrigger', 1).file).toMatch(
+			/dist\/nodes\/ItslearningInstantMessageTrigger\/__schema__\/v1\.0\.0\.json$/,
+		);
 		const triggerSchema = schemaFor(site.pkg, 'itslearningInstantMessageTrigger', 1).schema;
-		const actionSchema = schemaFor(site.pkg, 'itslearningInstantMessage', 1.1, 'message', 'getMany').schema;
+		const actionSchema = schemaFor(
+			site.pkg,
+			'itslearningInstantMessage',
+			1.1,
+			'message',
+			'getMany',
+		).schema;
 		expect(triggerSchema && actionSchema).toBeDefined();
 		expect(validate(triggerItem, triggerSchema!)).toEqual([]);
 		expect(validate(actionItem, actionSchema!)).toEqual([]);
@@ -91,39 +113,74 @@ describe('Genesys: a trigger item and a Get History item of the same message', (
 	it.each([
 		['room', 'newRoomMessage'],
 		['oneOnOne', 'newOneOnOneMessage'],
-	])('%s: same fields and values, and both match the schemas n8n shows', async (chatType, event) => {
-		const room = chatType === 'room' ? env.emu.createRoom(env.other.id, 'Shape room', [env.me.id]) : undefined;
-		const trigger = new TriggerInstance({
-			pkg: env.pkg,
-			store: env.store,
-			nodeType: 'genesysChatTrigger',
-			parameters: room ? { event, roomJids: room } : { event, userIds: env.other.id },
-			credentials: { genesysCloudOAuth2Api: env.userCred },
-		});
-		expect((await trigger.poll()).error).toBeUndefined();
-		const id = await sendAs(env.other.id, room ? `/api/v2/chats/rooms/${encodeURIComponent(room)}/messages` : `/api/v2/chats/users/${env.me.id}/messages`, `Same shape ${chatType}`);
-		const { items, error } = await trigger.poll();
-		expect(error).toBeUndefined();
-		const triggerItem = (items ?? []).find((item) => item.messageId === id)!;
-		expect(triggerItem).toBeDefined();
+	])(
+		'%s: same fields and values, and both match the schemas n8n shows',
+		async (chatType, event) => {
+			const room =
+				chatType === 'room'
+					? env.emu.createRoom(env.other.id, 'Shape room', [env.me.id])
+					: undefined;
+			const trigger = new TriggerInstance({
+				pkg: env.pkg,
+				store: env.store,
+				nodeType: 'genesysChatTrigger',
+				parameters: room ? { event, roomJids: room } : { event, userIds: env.other.id },
+				credentials: { genesysCloudOAuth2Api: env.userCred },
+			});
+			expect((await trigger.poll()).error).toBeUndefined();
+			const id = await sendAs(
+				env.other.id,
+				room
+					? `/api/v2/chats/rooms/${encodeURIComponent(room)}/messages`
+					: `/api/v2/chats/users/${env.me.id}/messages`,
+				`Same shape ${chatType}`,
+			);
+			const { items, error } = await trigger.poll();
+			expect(error).toBeUndefined();
+			const triggerItem = (items ?? []).find((item) => item.messageId === id)!;
+			expect(triggerItem).toBeDefined();
 
-		const parameters = room
-			? { resource: 'roomMessage', operation: 'getHistory', roomJid: room, returnAll: true }
-			: { resource: 'userMessage', operation: 'getHistory', userId: env.other.id, returnAll: true };
-		const result = await runNode({ store: env.store, nodeType: 'genesysChat', typeVersion: 1.1, parameters, credentials: { genesysCloudOAuth2Api: env.userCred } });
-		expect(result.error).toBeUndefined();
-		const actionItem = jsonOf(result).find((item) => item.messageId === id)!;
-		expect(actionItem).toBeDefined();
+			const parameters = room
+				? { resource: 'roomMessage', operation: 'getHistory', roomJid: room, returnAll: true }
+				: {
+						resource: 'userMessage',
+						operation: 'getHistory',
+						userId: env.other.id,
+						returnAll: true,
+					};
+			const result = await runNode({
+				store: env.store,
+				nodeType: 'genesysChat',
+				typeVersion: 1.1,
+				parameters,
+				credentials: { genesysCloudOAuth2Api: env.userCred },
+			});
+			expect(result.error).toBeUndefined();
+			const actionItem = jsonOf(result).find((item) => item.messageId === id)!;
+			expect(actionItem).toBeDefined();
 
-		expectSameMessage(triggerItem, actionItem, Object.keys(genesysMessageShape));
-		expect(triggerItem).toMatchObject({ messageId: id, chatId: room ?? env.other.id, chatType, text: `Same shape ${chatType}`, senderId: env.other.id });
+			expectSameMessage(triggerItem, actionItem, Object.keys(genesysMessageShape));
+			expect(triggerItem).toMatchObject({
+				messageId: id,
+				chatId: room ?? env.other.id,
+				chatType,
+				text: `Same shape ${chatType}`,
+				senderId: env.other.id,
+			});
 
-		const triggerSchema = schemaFor(env.pkg, 'genesysChatTrigger', 1).schema;
-		const actionSchema = schemaFor(env.pkg, 'genesysChat', 1.1, parameters.resource, 'getHistory').schema;
-		expect(triggerSchema && actionSchema).toBeDefined();
-		expect(validate(triggerItem, triggerSchema!)).toEqual([]);
-		expect(validate(actionItem, actionSchema!)).toEqual([]);
-	});
+			const triggerSchema = schemaFor(env.pkg, 'genesysChatTrigger', 1).schema;
+			const actionSchema = schemaFor(
+				env.pkg,
+				'genesysChat',
+				1.1,
+				parameters.resource,
+				'getHistory',
+			).schema;
+			expect(triggerSchema && actionSchema).toBeDefined();
+			expect(validate(triggerItem, triggerSchema!)).toEqual([]);
+			expect(validate(actionItem, actionSchema!)).toEqual([]);
+		},
+	);
 
 	it('Send returns the message ID under the same name as Get History and React (messageId)', async () => {
 		const room = env.emu.createRoom(env.me.id, 'Send shape', [env.other.id]);
@@ -131,13 +188,20 @@ describe('Genesys: a trigger item and a Get History item of the same message', (
 			store: env.store,
 			nodeType: 'genesysChat',
 			typeVersion: 1.1,
-			parameters: { resource: 'roomMessage', operation: 'send', roomJid: room, message: 'Which id?' },
+			parameters: {
+				resource: 'roomMessage',
+				operation: 'send',
+				roomJid: room,
+				message: 'Which id?',
+			},
 			credentials: { genesysCloudOAuth2Api: env.userCred },
 		});
 		expect(result.error).toBeUndefined();
 		const [sent] = jsonOf(result);
 		expect(sent).toEqual({ messageId: expect.any(String), chatId: room, chatType: 'room' });
 		expect(env.emu.getMessage(sent.messageId as string)).toMatchObject({ body: 'Which id?' });
-		expect(validate(sent, schemaFor(env.pkg, 'genesysChat', 1.1, 'roomMessage', 'send').schema!)).toEqual([]);
+		expect(
+			validate(sent, schemaFor(env.pkg, 'genesysChat', 1.1, 'roomMessage', 'send').schema!),
+		).toEqual([]);
 	});
 });

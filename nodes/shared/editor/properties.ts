@@ -5,9 +5,23 @@
  * (resource locators where a row names a list search), Return All / Limit for paged rows, Simplify
  * for read/list rows, and the optional parameters in an "Additional Fields" collection.
  */
-import type { IDataObject, IDisplayOptions, INodeProperties, INodePropertyOptions, NodePropertyTypes } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IDisplayOptions,
+	INodeProperties,
+	INodePropertyOptions,
+	NodePropertyTypes,
+} from 'n8n-workflow';
 
-import { choiceParams, isLocatorList, LIST_TYPES, LOCATOR_LIST_ENTRIES, LOCATOR_LIST_FIELD, LOCATOR_LIST_VERSION, managedParams } from '../table/params';
+import {
+	choiceParams,
+	isLocatorList,
+	LIST_TYPES,
+	LOCATOR_LIST_ENTRIES,
+	LOCATOR_LIST_FIELD,
+	LOCATOR_LIST_VERSION,
+	managedParams,
+} from '../table/params';
 import { sentences } from '../table/text';
 import type { ChoiceDef, EndpointRow, LocatorDef, ParamDef, ResourceDef } from '../table/types';
 
@@ -23,7 +37,9 @@ function uiType(param: ParamDef): NodePropertyTypes {
 			return 'json';
 		default:
 			// Ids are text fields (paste-friendly, expression-friendly); the engine validates them.
-			return param.location === 'query' && param.type === 'integer' && !/Id$/.test(param.name) ? 'number' : 'string';
+			return param.location === 'query' && param.type === 'integer' && !/Id$/.test(param.name)
+				? 'number'
+				: 'string';
 	}
 }
 
@@ -43,13 +59,21 @@ function uiDefault(param: ParamDef): INodeProperties['default'] {
 
 /** How to enter a list, e.g. "Enter one or more IDs separated by commas, e.g. 12, 34 (at most 5)". */
 function listHowTo(param: ParamDef): string {
-	const example = param.type === 'guidList' ? '3f2504e0-4f89-11d3-9a0c-0305e82c3301, 7c9e6679-7425-40de-944b-e07fc1f90ae7' : param.type === 'integerList' ? '12, 34' : 'a, b';
+	const example =
+		param.type === 'guidList'
+			? '3f2504e0-4f89-11d3-9a0c-0305e82c3301, 7c9e6679-7425-40de-944b-e07fc1f90ae7'
+			: param.type === 'integerList'
+				? '12, 34'
+				: 'a, b';
 	const entries = param.type === 'stringList' ? 'values' : 'IDs';
 	return `Enter one or more ${entries} separated by commas (e.g. ${example}) or an expression that returns a list${param.maxItems ? `; at most ${param.maxItems}` : ''}`;
 }
 
 function describeParam(param: ParamDef): string | undefined {
-	const text = sentences(param.description, LIST_TYPES.has(param.type) ? listHowTo(param) : undefined);
+	const text = sentences(
+		param.description,
+		LIST_TYPES.has(param.type) ? listHowTo(param) : undefined,
+	);
 	return text || undefined;
 }
 
@@ -66,9 +90,14 @@ export function paramProperty(param: ParamDef): INodeProperties {
 	if (description) property.description = description;
 	if (param.placeholder) property.placeholder = param.placeholder;
 	if (param.options) property.options = param.options;
-	if (type === 'number') property.typeOptions = { ...(param.min !== undefined && { minValue: param.min }), ...(param.max !== undefined && { maxValue: param.max }) };
+	if (type === 'number')
+		property.typeOptions = {
+			...(param.min !== undefined && { minValue: param.min }),
+			...(param.max !== undefined && { maxValue: param.max }),
+		};
 	if (param.location === 'binary') {
-		property.hint = 'The name of the input binary field(s) holding the file(s); separate several with commas';
+		property.hint =
+			'The name of the input binary field(s) holding the file(s); separate several with commas';
 	}
 	return property;
 }
@@ -105,15 +134,28 @@ export function locatorProperty(param: ParamDef, locator: LocatorDef): INodeProp
 				name: 'list',
 				type: 'list',
 				placeholder: listPlaceholder(locator),
-				typeOptions: { searchListMethod: locator.search, searchable: true, ...(locator.searchRequired && { searchFilterRequired: true }) },
+				typeOptions: {
+					searchListMethod: locator.search,
+					searchable: true,
+					...(locator.searchRequired && { searchFilterRequired: true }),
+				},
 			},
 			{
 				displayName: 'By ID',
 				name: 'id',
 				type: 'string',
-				placeholder: locator.idPlaceholder ?? (LIST_TYPES.has(param.type) ? 'e.g. 12, 34' : 'e.g. 12345'),
+				placeholder:
+					locator.idPlaceholder ?? (LIST_TYPES.has(param.type) ? 'e.g. 12, 34' : 'e.g. 12345'),
 				...(locator.idHint && { hint: locator.idHint }),
-				validation: [{ type: 'regex', properties: { regex: idPattern(param, locator), errorMessage: `Not a valid ${param.label}` } }],
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: idPattern(param, locator),
+							errorMessage: `Not a valid ${param.label}`,
+						},
+					},
+				],
 			},
 			{
 				displayName: 'By URL',
@@ -122,7 +164,15 @@ export function locatorProperty(param: ParamDef, locator: LocatorDef): INodeProp
 				placeholder: url?.placeholder,
 				hint: url?.hint,
 				extractValue: { type: 'regex', regex: url?.regex ?? '' },
-				validation: [{ type: 'regex', properties: { regex: `.*${url?.regex ?? ''}.*`, errorMessage: `Not a URL that contains a ${param.label}` } }],
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: `.*${url?.regex ?? ''}.*`,
+							errorMessage: `Not a URL that contains a ${param.label}`,
+						},
+					},
+				],
 			},
 		],
 	};
@@ -137,7 +187,11 @@ function entryName(param: ParamDef, locator: LocatorDef): string {
 }
 
 /** A list of pickers (n8n's fixedCollection with multiple values, a resource locator each). */
-export function locatorListProperty(param: ParamDef, locator: LocatorDef, names?: LocatorListNames): INodeProperties {
+export function locatorListProperty(
+	param: ParamDef,
+	locator: LocatorDef,
+	names?: LocatorListNames,
+): INodeProperties {
 	const entry = entryName(param, locator);
 	const picker = locatorProperty(param, locator);
 	picker.displayName = entry;
@@ -152,7 +206,11 @@ export function locatorListProperty(param: ParamDef, locator: LocatorDef, names?
 		default: {},
 		typeOptions: { multipleValues: true },
 		description:
-			names?.description ?? sentences(param.description, `Add one ${entry.toLowerCase()} per entry${param.maxItems ? `; at most ${param.maxItems} in all` : ''}`),
+			names?.description ??
+			sentences(
+				param.description,
+				`Add one ${entry.toLowerCase()} per entry${param.maxItems ? `; at most ${param.maxItems} in all` : ''}`,
+			),
 		options: [{ displayName: entry, name: LOCATOR_LIST_ENTRIES, values: [picker] }],
 	};
 }
@@ -161,13 +219,24 @@ export function locatorListProperty(param: ParamDef, locator: LocatorDef, names?
  * A top-level field shown under `show`: a resource locator when the parameter has one (for lists:
  * the list of pickers from LOCATOR_LIST_VERSION on, the single picker before), else the plain field.
  */
-export function topProperties(param: ParamDef, show: IDisplayOptions['show'], extra: Partial<INodeProperties> = {}): INodeProperties[] {
+export function topProperties(
+	param: ParamDef,
+	show: IDisplayOptions['show'],
+	extra: Partial<INodeProperties> = {},
+): INodeProperties[] {
 	if (!param.locator) return [{ ...paramProperty(param), ...extra, displayOptions: { show } }];
 	const single: INodeProperties = { ...locatorProperty(param, param.locator), ...extra };
 	if (!isLocatorList(param)) return [{ ...single, displayOptions: { show } }];
 	return [
-		{ ...single, displayOptions: { show: { ...show, '@version': [{ _cnd: { lt: LOCATOR_LIST_VERSION } }] } } },
-		{ ...locatorListProperty(param, param.locator), ...extra, displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: LOCATOR_LIST_VERSION } }] } } },
+		{
+			...single,
+			displayOptions: { show: { ...show, '@version': [{ _cnd: { lt: LOCATOR_LIST_VERSION } }] } },
+		},
+		{
+			...locatorListProperty(param, param.locator),
+			...extra,
+			displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: LOCATOR_LIST_VERSION } }] } },
+		},
 	];
 }
 
@@ -180,10 +249,18 @@ function operationAction(row: EndpointRow): string {
 }
 
 function operationDescription(row: EndpointRow): string {
-	return sentences(row.description, row.deprecated ? `Deprecated: ${row.deprecated}` : undefined, row.preview ? 'Preview API: may change without notice' : undefined);
+	return sentences(
+		row.description,
+		row.deprecated ? `Deprecated: ${row.deprecated}` : undefined,
+		row.preview ? 'Preview API: may change without notice' : undefined,
+	);
 }
 
-function choiceProperties(row: EndpointRow, choice: ChoiceDef, show: IDisplayOptions['show']): INodeProperties[] {
+function choiceProperties(
+	row: EndpointRow,
+	choice: ChoiceDef,
+	show: IDisplayOptions['show'],
+): INodeProperties[] {
 	const byName = new Map(row.params.map((p) => [p.name, p]));
 	// Left empty on purpose, and not marked required: n8n fills a saved node's missing parameters
 	// with their defaults and refuses to run a workflow with an empty required field, so workflows
@@ -197,7 +274,11 @@ function choiceProperties(row: EndpointRow, choice: ChoiceDef, show: IDisplayOpt
 		noDataExpression: true,
 		default: choice.multiple ? [] : '',
 		description: choice.description,
-		options: choice.options.map((option) => ({ name: option.name, value: option.value, description: option.description })),
+		options: choice.options.map((option) => ({
+			name: option.name,
+			value: option.value,
+			description: option.description,
+		})),
 		displayOptions: { show },
 	};
 	const notice: INodeProperties = {
@@ -211,8 +292,17 @@ function choiceProperties(row: EndpointRow, choice: ChoiceDef, show: IDisplayOpt
 	for (const option of choice.options) {
 		for (const name of option.params) {
 			const param = byName.get(name);
-			if (!param) throw new Error(`Choice ${choice.name} of ${row.sdkMethod} names unknown parameter ${name}`);
-			properties.push(...topProperties(param, { ...show, [choice.name]: [option.value] }, { required: param.type !== 'boolean' }));
+			if (!param)
+				throw new Error(
+					`Choice ${choice.name} of ${row.sdkMethod} names unknown parameter ${name}`,
+				);
+			properties.push(
+				...topProperties(
+					param,
+					{ ...show, [choice.name]: [option.value] },
+					{ required: param.type !== 'boolean' },
+				),
+			);
 		}
 	}
 	return properties;
@@ -224,8 +314,14 @@ function rowProperties(row: EndpointRow): INodeProperties[] {
 	const managed = managedParams(row);
 	const visible = row.params.filter((p) => !managed.has(p.name));
 	const asked = row.choice ? choiceParams(row.choice) : new Set<string>();
-	const properties: INodeProperties[] = row.choice ? choiceProperties(row, row.choice, showRow) : [];
-	properties.push(...visible.filter((p) => p.required || p.location === 'binary').flatMap((p) => topProperties(p, showRow, { required: p.required })));
+	const properties: INodeProperties[] = row.choice
+		? choiceProperties(row, row.choice, showRow)
+		: [];
+	properties.push(
+		...visible
+			.filter((p) => p.required || p.location === 'binary')
+			.flatMap((p) => topProperties(p, showRow, { required: p.required })),
+	);
 
 	if (row.paging) {
 		properties.push(
@@ -256,11 +352,20 @@ function rowProperties(row: EndpointRow): INodeProperties[] {
 		.map((p): INodeProperties => {
 			const property = paramProperty(p);
 			// Asked for at the top once the choice is made; kept here for workflows saved before it existed.
-			if (asked.has(p.name)) property.displayOptions = { hide: { [`/${row.choice!.name}`]: row.choice!.options.map((o) => o.value) } };
+			if (asked.has(p.name))
+				property.displayOptions = {
+					hide: { [`/${row.choice!.name}`]: row.choice!.options.map((o) => o.value) },
+				};
 			return property;
 		});
 	if (row.followUp) {
-		optional.push({ displayName: row.followUp.label, name: row.followUp.option, type: 'boolean', default: false, description: row.followUp.description });
+		optional.push({
+			displayName: row.followUp.label,
+			name: row.followUp.option,
+			type: 'boolean',
+			default: false,
+			description: row.followUp.description,
+		});
 	}
 	if (optional.length) {
 		properties.push({
@@ -282,14 +387,38 @@ function rowProperties(row: EndpointRow): INodeProperties[] {
  * AI agents' tools; off by default for nodes saved as version 1, so workflows saved before the
  * option existed keep their output (n8n fills a saved node's missing parameters with defaults).
  */
-const SIMPLIFY_DESCRIPTION = 'Whether to return only the fields a workflow usually needs, in camelCase, instead of the raw API answer';
+const SIMPLIFY_DESCRIPTION =
+	'Whether to return only the fields a workflow usually needs, in camelCase, instead of the raw API answer';
 
 function simplifyProperties(show: IDataObject): INodeProperties[] {
-	const when = (condition: IDataObject): IDisplayOptions => ({ show: { ...show, ...condition } as IDisplayOptions['show'] });
+	const when = (condition: IDataObject): IDisplayOptions => ({
+		show: { ...show, ...condition } as IDisplayOptions['show'],
+	});
 	return [
-		{ displayName: 'Simplify', name: 'simplify', type: 'boolean', default: false, description: SIMPLIFY_DESCRIPTION, displayOptions: when({ '@tool': [false], '@version': [1] }) },
-		{ displayName: 'Simplify', name: 'simplify', type: 'boolean', default: true, description: SIMPLIFY_DESCRIPTION, displayOptions: when({ '@tool': [false], '@version': [{ _cnd: { gte: 1.1 } }] }) },
-		{ displayName: 'Simplify', name: 'simplify', type: 'boolean', default: true, description: SIMPLIFY_DESCRIPTION, displayOptions: when({ '@tool': [true] }) },
+		{
+			displayName: 'Simplify',
+			name: 'simplify',
+			type: 'boolean',
+			default: false,
+			description: SIMPLIFY_DESCRIPTION,
+			displayOptions: when({ '@tool': [false], '@version': [1] }),
+		},
+		{
+			displayName: 'Simplify',
+			name: 'simplify',
+			type: 'boolean',
+			default: true,
+			description: SIMPLIFY_DESCRIPTION,
+			displayOptions: when({ '@tool': [false], '@version': [{ _cnd: { gte: 1.1 } }] }),
+		},
+		{
+			displayName: 'Simplify',
+			name: 'simplify',
+			type: 'boolean',
+			default: true,
+			description: SIMPLIFY_DESCRIPTION,
+			displayOptions: when({ '@tool': [true] }),
+		},
 	];
 }
 
@@ -303,7 +432,11 @@ export function buildProperties(resources: ResourceDef[], table: EndpointRow[]):
 			name: 'resource',
 			type: 'options',
 			noDataExpression: true,
-			options: resources.map((r) => ({ name: r.name, value: r.value, ...(r.description && { description: r.description }) })),
+			options: resources.map((r) => ({
+				name: r.name,
+				value: r.value,
+				...(r.description && { description: r.description }),
+			})),
 			default: firstResource,
 		},
 	];
@@ -312,8 +445,17 @@ export function buildProperties(resources: ResourceDef[], table: EndpointRow[]):
 		// Current operations A–Z by the action text n8n's node panel shows, then the deprecated ones
 		// (kept for saved workflows) the same way.
 		const options: INodePropertyOptions[] = [...rows]
-			.sort((a, b) => Number(Boolean(a.deprecated)) - Number(Boolean(b.deprecated)) || a.action.localeCompare(b.action, 'en', { sensitivity: 'base' }))
-			.map((row) => ({ name: operationName(row), value: row.operation, description: operationDescription(row), action: operationAction(row) }));
+			.sort(
+				(a, b) =>
+					Number(Boolean(a.deprecated)) - Number(Boolean(b.deprecated)) ||
+					a.action.localeCompare(b.action, 'en', { sensitivity: 'base' }),
+			)
+			.map((row) => ({
+				name: operationName(row),
+				value: row.operation,
+				description: operationDescription(row),
+				action: operationAction(row),
+			}));
 		const firstOperation = (rows.find((row) => !row.deprecated) ?? rows[0]).operation;
 		properties.push({
 			displayName: 'Operation',

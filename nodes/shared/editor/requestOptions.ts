@@ -19,7 +19,11 @@ export const requestOptionsProperty: INodeProperties = {
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',
-			typeOptions: { minValue: BOUNDS.concurrency.min, maxValue: BOUNDS.concurrency.max, numberPrecision: 0 },
+			typeOptions: {
+				minValue: BOUNDS.concurrency.min,
+				maxValue: BOUNDS.concurrency.max,
+				numberPrecision: 0,
+			},
 			default: 1,
 			description:
 				'How many input items are sent at the same time. 1 keeps the strict order of sending; with more, the output keeps the input order and pairing, a rate limit (429) makes every item wait, and items after a failing one may already have been sent.',
@@ -28,9 +32,14 @@ export const requestOptionsProperty: INodeProperties = {
 			displayName: 'Max Requests per Second',
 			name: 'maxRequestsPerSecond',
 			type: 'number',
-			typeOptions: { minValue: BOUNDS.maxRequestsPerSecond.min, maxValue: BOUNDS.maxRequestsPerSecond.max, numberPrecision: 2 },
+			typeOptions: {
+				minValue: BOUNDS.maxRequestsPerSecond.min,
+				maxValue: BOUNDS.maxRequestsPerSecond.max,
+				numberPrecision: 2,
+			},
 			default: 0,
-			description: 'Most requests this node sends per second in one execution, retries and pages included (0 = no cap; otherwise 0.01 to 1000). Requests are spaced evenly and keep 2 % under the cap, so setting the service\'s own rate limit here avoids 429 answers.',
+			description:
+				"Most requests this node sends per second in one execution, retries and pages included (0 = no cap; otherwise 0.01 to 1000). Requests are spaced evenly and keep 2 % under the cap, so setting the service's own rate limit here avoids 429 answers.",
 		},
 		{
 			displayName: 'Max Retry Wait (Seconds)',
@@ -47,7 +56,8 @@ export const requestOptionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: BOUNDS.timeoutSeconds.min, maxValue: BOUNDS.timeoutSeconds.max },
 			default: 60,
-			description: 'How long one request may take, from sending it to the last byte of the answer; a request that takes longer is cut off and, if it only reads data, retried',
+			description:
+				'How long one request may take, from sending it to the last byte of the answer; a request that takes longer is cut off and, if it only reads data, retried',
 		},
 	],
 };

@@ -31,14 +31,22 @@ export function shapeSchema(shape: Shape): JsonSchema {
 	const properties: Record<string, JsonSchema> = {};
 	for (const [name, field] of Object.entries(shape)) {
 		const schema: JsonSchema = { type: field.type, description: field.description };
-		if (field.type === 'array' && field.items) schema.items = typeof field.items === 'string' ? { type: field.items } : shapeSchema(field.items);
-		if (field.type === 'object' && field.properties) Object.assign(schema, shapeSchema(field.properties), { description: field.description });
+		if (field.type === 'array' && field.items)
+			schema.items =
+				typeof field.items === 'string' ? { type: field.items } : shapeSchema(field.items);
+		if (field.type === 'object' && field.properties)
+			Object.assign(schema, shapeSchema(field.properties), { description: field.description });
 		properties[name] = schema;
 	}
 	const required = Object.entries(shape)
 		.filter(([, field]) => field.required)
 		.map(([name]) => name);
-	return { type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: false };
+	return {
+		type: 'object',
+		properties,
+		...(required.length ? { required } : {}),
+		additionalProperties: false,
+	};
 }
 
 function paramSchema(param: ParamDef): JsonSchema {
@@ -69,12 +77,21 @@ export function rowOutputSchema(row: EndpointRow, version: number): JsonSchema |
 	if (row.simplify) return simplifyByDefault(version) ? shapeSchema(row.simplify) : undefined;
 	const output = row.output;
 	if (output?.kind === 'primitive' || output?.kind === 'primitiveList') {
-		return { type: 'object', properties: { [output.key]: { type: output.type } }, required: [output.key], additionalProperties: false };
+		return {
+			type: 'object',
+			properties: { [output.key]: { type: output.type } },
+			required: [output.key],
+			additionalProperties: false,
+		};
 	}
 	if (output?.kind === 'void') {
 		// `{ success: true, ...the ids and values the request carried }`.
-		const properties: Record<string, JsonSchema> = { success: { type: 'boolean', description: 'Always true: the call succeeded' } };
-		for (const param of row.params) if (param.location === 'path' || param.location === 'body' || param.location === 'query') properties[param.name] = paramSchema(param);
+		const properties: Record<string, JsonSchema> = {
+			success: { type: 'boolean', description: 'Always true: the call succeeded' },
+		};
+		for (const param of row.params)
+			if (param.location === 'path' || param.location === 'body' || param.location === 'query')
+				properties[param.name] = paramSchema(param);
 		return { type: 'object', properties, required: ['success'], additionalProperties: false };
 	}
 	return undefined;
@@ -97,7 +114,11 @@ export function actionSchemaFiles(table: EndpointRow[], versions: number[]): Sch
 	for (const version of versions) {
 		for (const row of table) {
 			const schema = rowOutputSchema(row, version);
-			if (schema) files.push({ path: `${versionDir(version)}/${row.resource}/${row.operation}.json`, schema });
+			if (schema)
+				files.push({
+					path: `${versionDir(version)}/${row.resource}/${row.operation}.json`,
+					schema,
+				});
 		}
 	}
 	return files;
@@ -108,5 +129,8 @@ export function actionSchemaFiles(table: EndpointRow[], versions: number[]): Sch
  * has neither (its choice is "Event"), so it gets one schema per version: its message event's.
  */
 export function triggerSchemaFiles(messageShape: Shape, versions: number[]): SchemaFile[] {
-	return versions.map((version) => ({ path: `${versionDir(version)}.json`, schema: shapeSchema(messageShape) }));
+	return versions.map((version) => ({
+		path: `${versionDir(version)}.json`,
+		schema: shapeSchema(messageShape),
+	}));
 }

@@ -17,14 +17,31 @@ import { CHOICE_TYPES, FIELD_TYPES, targetParam, type SendAndWaitSpec } from '..
 import { topProperties } from './properties';
 
 export const sendAndWaitWebhooks: IWebhookDescription[] = [
-	{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', responseData: '', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
-	{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
+	{
+		name: 'default',
+		httpMethod: 'GET',
+		responseMode: 'onReceived',
+		responseData: '',
+		path: '={{ $nodeId }}',
+		restartWebhook: true,
+		isFullPath: true,
+	},
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		responseData: '',
+		path: '={{ $nodeId }}',
+		restartWebhook: true,
+		isFullPath: true,
+	},
 ];
 
 const OPERATION_OPTION: INodePropertyOptions = {
 	name: 'Send and Wait for Response',
 	value: SEND_AND_WAIT_OPERATION,
-	description: 'Send a message with a link to answer and pause the workflow until someone answers (approve or decline, free text or a form)',
+	description:
+		'Send a message with a link to answer and pause the workflow until someone answers (approve or decline, free text or a form)',
 	action: 'Send a message and wait for response',
 };
 
@@ -60,14 +77,23 @@ function formProperties(): INodeProperties[] {
 			type: 'fixedCollection',
 			default: {},
 			typeOptions: { multipleValues: true, sortable: true },
-			description: 'The fields of the form the link opens; the answer holds one key per field label',
+			description:
+				'The fields of the form the link opens; the answer holds one key per field label',
 			displayOptions: { show: { responseType: ['customForm'], defineForm: ['fields'] } },
 			options: [
 				{
 					displayName: 'Values',
 					name: 'values',
 					values: [
-						{ displayName: 'Field Label', name: 'fieldLabel', type: 'string', default: '', placeholder: 'e.g. What is your name?', description: 'Label of the field, also its key in the answer', required: true },
+						{
+							displayName: 'Field Label',
+							name: 'fieldLabel',
+							type: 'string',
+							default: '',
+							placeholder: 'e.g. What is your name?',
+							description: 'Label of the field, also its key in the answer',
+							required: true,
+						},
 						{
 							displayName: 'Field Options',
 							name: 'fieldOptions',
@@ -77,9 +103,30 @@ function formProperties(): INodeProperties[] {
 							typeOptions: { multipleValues: true, sortable: true },
 							description: 'The choices of the field',
 							displayOptions: { show: { fieldType: CHOICE_TYPES } },
-							options: [{ displayName: 'Values', name: 'values', values: [{ displayName: 'Option', name: 'option', type: 'string', default: '', description: 'One choice' }] }],
+							options: [
+								{
+									displayName: 'Values',
+									name: 'values',
+									values: [
+										{
+											displayName: 'Option',
+											name: 'option',
+											type: 'string',
+											default: '',
+											description: 'One choice',
+										},
+									],
+								},
+							],
 						},
-						{ displayName: 'Field Type', name: 'fieldType', type: 'options', default: 'text', description: 'The type of field', options: FIELD_TYPES },
+						{
+							displayName: 'Field Type',
+							name: 'fieldType',
+							type: 'options',
+							default: 'text',
+							description: 'The type of field',
+							options: FIELD_TYPES,
+						},
 						{
 							displayName: 'Placeholder',
 							name: 'placeholder',
@@ -88,7 +135,13 @@ function formProperties(): INodeProperties[] {
 							description: 'Sample text shown in the empty field',
 							displayOptions: { hide: { fieldType: [...CHOICE_TYPES, 'date'] } },
 						},
-						{ displayName: 'Required Field', name: 'requiredField', type: 'boolean', default: false, description: 'Whether the form can only be sent with this field filled in' },
+						{
+							displayName: 'Required Field',
+							name: 'requiredField',
+							type: 'boolean',
+							default: false,
+							description: 'Whether the form can only be sent with this field filled in',
+						},
 					],
 				},
 			],
@@ -100,7 +153,8 @@ const limitWaitTime: INodeProperties = {
 	displayName: 'Limit Wait Time',
 	name: 'limitWaitTime',
 	type: 'fixedCollection',
-	description: 'Whether to stop waiting after a while: the node then passes its input items on unchanged, without an answer',
+	description:
+		'Whether to stop waiting after a while: the node then passes its input items on unchanged, without an answer',
 	default: { values: { limitType: 'afterTimeInterval', resumeAmount: 45, resumeUnit: 'minutes' } },
 	options: [
 		{
@@ -114,8 +168,16 @@ const limitWaitTime: INodeProperties = {
 					default: 'afterTimeInterval',
 					description: 'Stop waiting after a time interval or at a date and time',
 					options: [
-						{ name: 'After Time Interval', value: 'afterTimeInterval', description: 'Waits for a certain amount of time' },
-						{ name: 'At Specified Time', value: 'atSpecifiedTime', description: 'Waits until a date and time' },
+						{
+							name: 'After Time Interval',
+							value: 'afterTimeInterval',
+							description: 'Waits for a certain amount of time',
+						},
+						{
+							name: 'At Specified Time',
+							value: 'atSpecifiedTime',
+							description: 'Waits until a date and time',
+						},
 					],
 				},
 				{
@@ -154,9 +216,14 @@ const limitWaitTime: INodeProperties = {
 };
 
 /** The fields of the Send and Wait operation, all shown for it (as the Human Review tool needs). */
-function sendAndWaitProperties(service: ServiceDefinition, spec: SendAndWaitSpec): INodeProperties[] {
+function sendAndWaitProperties(
+	service: ServiceDefinition,
+	spec: SendAndWaitSpec,
+): INodeProperties[] {
 	const show = { resource: [spec.resource], operation: [SEND_AND_WAIT_OPERATION] };
-	const withShow = (extra: IDisplayOptions['show'] = {}) => ({ displayOptions: { show: { ...show, ...extra } } });
+	const withShow = (extra: IDisplayOptions['show'] = {}) => ({
+		displayOptions: { show: { ...show, ...extra } },
+	});
 	const properties: INodeProperties[] = [
 		{
 			displayName: 'Send To',
@@ -166,7 +233,11 @@ function sendAndWaitProperties(service: ServiceDefinition, spec: SendAndWaitSpec
 			default: '',
 			required: true,
 			description: spec.sendToDescription,
-			options: spec.targets.map((t) => ({ name: t.name, value: t.value, description: t.description })),
+			options: spec.targets.map((t) => ({
+				name: t.name,
+				value: t.value,
+				description: t.description,
+			})),
 			...withShow(),
 		},
 	];
@@ -174,7 +245,13 @@ function sendAndWaitProperties(service: ServiceDefinition, spec: SendAndWaitSpec
 	properties[0].default = spec.targets[0].value;
 	for (const target of spec.targets) {
 		const param = targetParam(service.table, target);
-		properties.push(...topProperties({ ...param, required: true }, { ...show, sendTo: [target.value] }, { required: true }));
+		properties.push(
+			...topProperties(
+				{ ...param, required: true },
+				{ ...show, sendTo: [target.value] },
+				{ required: true },
+			),
+		);
 	}
 	properties.push(
 		{
@@ -195,9 +272,17 @@ function sendAndWaitProperties(service: ServiceDefinition, spec: SendAndWaitSpec
 			default: 'approval',
 			description: 'How the person answers',
 			options: [
-				{ name: 'Approval', value: 'approval', description: 'Approve (or approve and decline) links' },
+				{
+					name: 'Approval',
+					value: 'approval',
+					description: 'Approve (or approve and decline) links',
+				},
 				{ name: 'Free Text', value: 'freeText', description: 'A link to a page with a text box' },
-				{ name: 'Custom Form', value: 'customForm', description: 'A link to a page with the form fields set below' },
+				{
+					name: 'Custom Form',
+					value: 'customForm',
+					description: 'A link to a page with the form fields set below',
+				},
 			],
 			...withShow(),
 		},
@@ -224,7 +309,13 @@ function sendAndWaitProperties(service: ServiceDefinition, spec: SendAndWaitSpec
 								{ name: 'Approve and Decline', value: 'double' },
 							],
 						},
-						{ displayName: 'Approve Button Label', name: 'approveLabel', type: 'string', default: 'Approve', description: 'Label of the approve link' },
+						{
+							displayName: 'Approve Button Label',
+							name: 'approveLabel',
+							type: 'string',
+							default: 'Approve',
+							description: 'Label of the approve link',
+						},
 						{
 							displayName: 'Decline Button Label',
 							name: 'disapproveLabel',
@@ -238,7 +329,10 @@ function sendAndWaitProperties(service: ServiceDefinition, spec: SendAndWaitSpec
 			],
 			...withShow({ responseType: ['approval'] }),
 		},
-		...formProperties().map((p) => ({ ...p, displayOptions: { show: { ...show, ...p.displayOptions!.show } } })),
+		...formProperties().map((p) => ({
+			...p,
+			displayOptions: { show: { ...show, ...p.displayOptions!.show } },
+		})),
 		{
 			displayName: 'Options',
 			name: 'options',
@@ -291,14 +385,27 @@ function sendAndWaitProperties(service: ServiceDefinition, spec: SendAndWaitSpec
  * The node's properties with Send and Wait added: the operation in the resource's operation list
  * (before the deprecated ones, in A–Z order of the action text) and its fields after the table's.
  */
-export function withSendAndWait(properties: INodeProperties[], service: ServiceDefinition, spec: SendAndWaitSpec): INodeProperties[] {
+export function withSendAndWait(
+	properties: INodeProperties[],
+	service: ServiceDefinition,
+	spec: SendAndWaitSpec,
+): INodeProperties[] {
 	const result = properties.map((property) => {
 		const resources = property.displayOptions?.show?.resource;
-		if (property.name !== 'operation' || !Array.isArray(resources) || resources[0] !== spec.resource) return property;
+		if (
+			property.name !== 'operation' ||
+			!Array.isArray(resources) ||
+			resources[0] !== spec.resource
+		)
+			return property;
 		const options = [...((property.options ?? []) as INodePropertyOptions[])];
 		// Sorted as the table's operations are: by the action text the node panel shows.
 		const at = options.findIndex(
-			(o) => o.name.endsWith('(Deprecated)') || String(o.action ?? o.name).localeCompare(String(OPERATION_OPTION.action), 'en', { sensitivity: 'base' }) > 0,
+			(o) =>
+				o.name.endsWith('(Deprecated)') ||
+				String(o.action ?? o.name).localeCompare(String(OPERATION_OPTION.action), 'en', {
+					sensitivity: 'base',
+				}) > 0,
 		);
 		options.splice(at === -1 ? options.length : at, 0, OPERATION_OPTION);
 		return { ...property, options };

@@ -13,7 +13,9 @@ export class Cancellation {
 	/** The execution's cancel signal (absent in polls and on older n8n versions). */
 	get signal(): AbortSignal | undefined {
 		const ctx = this.ctx as Partial<IExecuteFunctions>;
-		return typeof ctx.getExecutionCancelSignal === 'function' ? ctx.getExecutionCancelSignal.call(this.ctx) : undefined;
+		return typeof ctx.getExecutionCancelSignal === 'function'
+			? ctx.getExecutionCancelSignal.call(this.ctx)
+			: undefined;
 	}
 
 	/** The error an item ends with when the execution is cancelled. */

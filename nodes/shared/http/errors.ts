@@ -62,7 +62,12 @@ export class ErrorBuilder {
 	 * A redirect answer: never followed (the token, and a write's body, would go with it), reported
 	 * with the status and the origin it pointed to (no path or query, which may carry a token).
 	 */
-	redirect(row: EndpointRow, status: number, location: string | undefined, itemIndex: number): NodeApiError {
+	redirect(
+		row: EndpointRow,
+		status: number,
+		location: string | undefined,
+		itemIndex: number,
+	): NodeApiError {
 		let target = 'no valid Location';
 		try {
 			if (location !== undefined) target = new URL(location, `${this.baseUrl}/`).origin;
@@ -70,22 +75,35 @@ export class ErrorBuilder {
 			// keep 'no valid Location'
 		}
 		const message = `${this.service.displayName} answered with a redirect (${status}) to ${target}, which was not followed`;
-		return new NodeApiError(this.ctx.getNode(), { message: this.redactor.text(message), status } as JsonObject, {
-			message: this.redactor.text(message),
-			description: this.redactor.text(
-				`A credential never leaves the origin it was signed for (${this.baseUrl}): requests are not redirected. Check the URL in the ${this.service.credentialDisplayName} credential.\nRequest: ${row.method} ${row.path} (${row.sdkMethod})`,
-			),
-			httpCode: String(status),
-			itemIndex,
-		});
+		return new NodeApiError(
+			this.ctx.getNode(),
+			{ message: this.redactor.text(message), status } as JsonObject,
+			{
+				message: this.redactor.text(message),
+				description: this.redactor.text(
+					`A credential never leaves the origin it was signed for (${this.baseUrl}): requests are not redirected. Check the URL in the ${this.service.credentialDisplayName} credential.\nRequest: ${row.method} ${row.path} (${row.sdkMethod})`,
+				),
+				httpCode: String(status),
+				itemIndex,
+			},
+		);
 	}
 
 	/** Removes secrets from an error raised while handling an item, in place, and returns it. */
 	redact<T extends Error>(error: T): T {
-		const target = error as T & { description?: unknown; messages?: unknown; context?: IDataObject; errorResponse?: unknown };
+		const target = error as T & {
+			description?: unknown;
+			messages?: unknown;
+			context?: IDataObject;
+			errorResponse?: unknown;
+		};
 		target.message = this.redactor.text(target.message);
-		if (typeof target.description === 'string') target.description = this.redactor.text(target.description);
-		if (Array.isArray(target.messages)) target.messages = target.messages.map((m) => (typeof m === 'string' ? this.redactor.text(m) : m));
+		if (typeof target.description === 'string')
+			target.description = this.redactor.text(target.description);
+		if (Array.isArray(target.messages))
+			target.messages = target.messages.map((m) =>
+				typeof m === 'string' ? this.redactor.text(m) : m,
+			);
 		if (target.context) target.context = this.redactor.deep(target.context);
 		if (target.errorResponse) target.errorResponse = this.redactor.deep(target.errorResponse);
 		return error;
@@ -116,25 +134,41 @@ export class ErrorBuilder {
 						: `could not be reached (${NETWORK_WORDS[failure.networkCode ?? ''] ?? 'network error'})`;
 			// The code goes into the description only: n8n replaces a message that names one
 			// (ECONNRESET, …) with a generic text that hides which service failed.
-			return new NodeApiError(node, { message: `${this.service.displayName} ${reason}` } as JsonObject, {
-				message: `${this.service.displayName} ${reason}${retried}`,
-				description: [
-					failure.networkCode && failure.networkCode !== MALFORMED && `Code: ${failure.networkCode}`,
-					`Request: ${row.method} ${row.path} (${row.sdkMethod})`,
-					budgetNote,
-				]
-					.filter(Boolean)
-					.join('\n'),
-				itemIndex,
-			});
+			return new NodeApiError(
+				node,
+				{ message: `${this.service.displayName} ${reason}` } as JsonObject,
+				{
+					message: `${this.service.displayName} ${reason}${retried}`,
+					description: [
+						failure.networkCode &&
+							failure.networkCode !== MALFORMED &&
+							`Code: ${failure.networkCode}`,
+						`Request: ${row.method} ${row.path} (${row.sdkMethod})`,
+						budgetNote,
+					]
+						.filter(Boolean)
+						.join('\n'),
+					itemIndex,
+				},
+			);
 		}
 		const parsed = this.service.parseError(failure.status, failure.body, failure.headers);
-		const correlationId = parsed.correlationId ?? (this.service.correlationHeader ? header(failure.headers, this.service.correlationHeader) : undefined);
+		const correlationId =
+			parsed.correlationId ??
+			(this.service.correlationHeader
+				? header(failure.headers, this.service.correlationHeader)
+				: undefined);
 		const hint = this.service.hint?.(failure.status, row, parsed);
 		const message = r(parsed.message);
 		const code = parsed.code === undefined ? undefined : r(parsed.code);
 		const description = r(
-			[code && `Code: ${code}`, correlationId && `Correlation ID: ${correlationId}`, `Request: ${row.method} ${row.path} (${row.sdkMethod})${retried}`, budgetNote, hint]
+			[
+				code && `Code: ${code}`,
+				correlationId && `Correlation ID: ${correlationId}`,
+				`Request: ${row.method} ${row.path} (${row.sdkMethod})${retried}`,
+				budgetNote,
+				hint,
+			]
 				.filter(Boolean)
 				.join('\n'),
 		);

@@ -16,7 +16,11 @@ export interface TransportLimits {
 	maxRequestsPerSecond: number;
 }
 
-export const DEFAULT_LIMITS: TransportLimits = { maxWaitMs: 120_000, timeoutMs: 60_000, maxRequestsPerSecond: 0 };
+export const DEFAULT_LIMITS: TransportLimits = {
+	maxWaitMs: 120_000,
+	timeoutMs: 60_000,
+	maxRequestsPerSecond: 0,
+};
 
 /** The parameter name of the node-wide Request Options collection. */
 export const REQUEST_OPTIONS = 'requestOptions';
@@ -29,7 +33,12 @@ export const REQUEST_OPTIONS = 'requestOptions';
  */
 export const BOUNDS = {
 	concurrency: { displayName: 'Concurrency', min: 1, max: 64, integer: true },
-	maxRequestsPerSecond: { displayName: 'Max Requests per Second', min: 0, max: 1000, integer: false },
+	maxRequestsPerSecond: {
+		displayName: 'Max Requests per Second',
+		min: 0,
+		max: 1000,
+		integer: false,
+	},
 	maxWaitSeconds: { displayName: 'Max Retry Wait (Seconds)', min: 0, max: 3600, integer: false },
 	timeoutSeconds: { displayName: 'Timeout (Seconds)', min: 1, max: 3600, integer: false },
 } as const;

@@ -62,7 +62,8 @@ export class Pacer {
 				// `cap` places before it, whatever the timers did.
 				const window = Math.max(1, Math.floor(cap));
 				for (;;) {
-					const earlier = this.sent.length >= window ? this.sent[this.sent.length - window] : undefined;
+					const earlier =
+						this.sent.length >= window ? this.sent[this.sent.length - window] : undefined;
 					const wait = earlier === undefined ? 0 : earlier + 1000 + WINDOW_MARGIN_MS - Date.now();
 					if (wait <= 0) break;
 					await this.cancel.sleep(wait, itemIndex);

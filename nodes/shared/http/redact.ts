@@ -58,14 +58,22 @@ export class Redactor {
 	static secretsOf(credentials: ICredentialDataDecryptedObject | undefined): string[] {
 		if (!credentials) return [];
 		const token = (credentials.oauthTokenData ?? {}) as IDataObject;
-		const secrets = [token.access_token, token.refresh_token, token.id_token, credentials.clientSecret].filter(
-			(value): value is string => typeof value === 'string',
-		);
+		const secrets = [
+			token.access_token,
+			token.refresh_token,
+			token.id_token,
+			credentials.clientSecret,
+		].filter((value): value is string => typeof value === 'string');
 		const clientId = typeof credentials.clientId === 'string' ? credentials.clientId : '';
-		const clientSecret = typeof credentials.clientSecret === 'string' ? credentials.clientSecret : '';
+		const clientSecret =
+			typeof credentials.clientSecret === 'string' ? credentials.clientSecret : '';
 		if (clientSecret) {
 			secrets.push(Buffer.from(`${clientId}:${clientSecret}`).toString('base64'));
-			secrets.push(Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64'));
+			secrets.push(
+				Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString(
+					'base64',
+				),
+			);
 		}
 		return secrets;
 	}
@@ -83,7 +91,11 @@ export class Redactor {
 				// a lone surrogate cannot be percent-encoded; the plain form is enough
 			}
 			const base64 = Buffer.from(secret, 'utf8').toString('base64');
-			variants.push(base64, base64.replace(/=+$/, ''), Buffer.from(secret, 'utf8').toString('base64url'));
+			variants.push(
+				base64,
+				base64.replace(/=+$/, ''),
+				Buffer.from(secret, 'utf8').toString('base64url'),
+			);
 			for (const variant of variants) {
 				forms.add(variant);
 				if (variant.includes('/')) forms.add(variant.replace(/\//g, '\\/'));
@@ -103,7 +115,10 @@ export class Redactor {
 		return out
 			.replace(QUERY, `$1=${REDACTED}`)
 			.replace(QUERY_CODE, `$1${REDACTED}`)
-			.replace(QUERY_ENCODED, (match: string) => `${match.slice(0, match.toLowerCase().indexOf('%3d') + 3)}${REDACTED}`)
+			.replace(
+				QUERY_ENCODED,
+				(match: string) => `${match.slice(0, match.toLowerCase().indexOf('%3d') + 3)}${REDACTED}`,
+			)
 			.replace(JSON_PAIR, `$1${REDACTED}`)
 			.replace(AUTH_VALUE, `$1$2${REDACTED}`)
 			.replace(URL_LOGIN, `$1${REDACTED}@`);
@@ -116,7 +131,8 @@ export class Redactor {
 		if (Array.isArray(value)) return value.map((entry) => this.deep(entry, depth + 1)) as T;
 		if (Buffer.isBuffer(value)) return value;
 		const copy: IDataObject = {};
-		for (const [key, entry] of Object.entries(value as IDataObject)) copy[key] = this.deep(entry, depth + 1);
+		for (const [key, entry] of Object.entries(value as IDataObject))
+			copy[key] = this.deep(entry, depth + 1);
 		return copy as T;
 	}
 }

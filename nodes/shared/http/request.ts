@@ -33,12 +33,14 @@ const wire = (param: ParamDef) => param.wireName ?? param.name;
  */
 function pathValue(name: string, value: unknown): string {
 	const segment = encodeURIComponent(Array.isArray(value) ? value.join(',') : String(value));
-	if (segment === '' || segment === '.' || segment === '..') throw new Error(`Path parameter "${name}" must not be empty, "." or ".."`);
+	if (segment === '' || segment === '.' || segment === '..')
+		throw new Error(`Path parameter "${name}" must not be empty, "." or ".."`);
 	return segment;
 }
 
 /** `type/subtype` (with optional `; name=value` parameters) of safe token characters; anything else is octet-stream. */
-const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;\s*[a-z0-9!#$&^_.+-]+=("[ !#-[\]-~]*"|[a-z0-9!#$&^_.+-]+))*$/i;
+const MIME_TYPE =
+	/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;\s*[a-z0-9!#$&^_.+-]+=("[ !#-[\]-~]*"|[a-z0-9!#$&^_.+-]+))*$/i;
 
 /** The MIME type to put in a part header: the binary's own when it is well formed, else application/octet-stream. */
 function safeMimeType(value: unknown): string {
@@ -63,7 +65,8 @@ function quoteFileName(name: string): string {
 
 function queryPairs(param: ParamDef, value: unknown): string[] {
 	const key = wire(param);
-	const pair = (k: string, v: unknown) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`;
+	const pair = (k: string, v: unknown) =>
+		`${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`;
 	if (!Array.isArray(value)) return [pair(key, value)];
 	switch (param.listStyle ?? 'indexed') {
 		case 'indexed':
@@ -104,11 +107,16 @@ export function multipartBody(files: FilePart[], boundary: string): Buffer {
 	return Buffer.concat(chunks);
 }
 
-export function buildRequest(row: EndpointRow, values: ParamValues, files: FilePart[] = []): PreparedRequest {
+export function buildRequest(
+	row: EndpointRow,
+	values: ParamValues,
+	files: FilePart[] = [],
+): PreparedRequest {
 	const byName = new Map(row.params.map((p) => [p.name, p]));
 	const path = row.path.replace(/\{(\w+)\}/g, (_, name: string) => {
 		const param = byName.get(name);
-		if (!param || !values.has(name)) throw new Error(`Path parameter "${name}" of ${row.sdkMethod} has no value`);
+		if (!param || !values.has(name))
+			throw new Error(`Path parameter "${name}" of ${row.sdkMethod} has no value`);
 		return pathValue(name, values.get(name));
 	});
 
@@ -137,5 +145,10 @@ export function buildRequest(row: EndpointRow, values: ParamValues, files: FileP
 	} else if (body !== undefined) {
 		headers['Content-Type'] = 'application/json';
 	}
-	return { method: row.method, url: query.length ? `${path}?${query.join('&')}` : path, body, headers };
+	return {
+		method: row.method,
+		url: query.length ? `${path}?${query.join('&')}` : path,
+		body,
+		headers,
+	};
 }

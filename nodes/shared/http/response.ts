@@ -24,7 +24,8 @@ export const TIMEOUT = 'ETIMEDOUT';
 export function networkCodeOf(error: unknown): string | undefined {
 	let current = error as IDataObject | undefined;
 	for (let depth = 0; current && depth < 4; depth++) {
-		if (typeof current.code === 'string' && /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(current.code)) return current.code;
+		if (typeof current.code === 'string' && /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(current.code))
+			return current.code;
 		current = current.cause as IDataObject | undefined;
 	}
 	return undefined;
@@ -34,10 +35,15 @@ export function networkCodeOf(error: unknown): string | undefined {
 export function header(headers: IDataObject, name: string): string | undefined {
 	const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
 	const value = key === undefined ? undefined : headers[key];
-	return Array.isArray(value) ? String(value[0]) : value === undefined || value === null ? undefined : String(value);
+	return Array.isArray(value)
+		? String(value[0])
+		: value === undefined || value === null
+			? undefined
+			: String(value);
 }
 
-const HTTP_DATE = /^[A-Za-z]{3},? +\d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} +\d{2}:\d{2}:\d{2} +GMT$|^[A-Za-z]{3} +[A-Za-z]{3} +\d{1,2} +\d{2}:\d{2}:\d{2} +\d{4}$/;
+const HTTP_DATE =
+	/^[A-Za-z]{3},? +\d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} +\d{2}:\d{2}:\d{2} +GMT$|^[A-Za-z]{3} +[A-Za-z]{3} +\d{1,2} +\d{2}:\d{2}:\d{2} +\d{4}$/;
 
 /**
  * Seconds to wait from a Retry-After header: delta-seconds (a non-negative number) or an HTTP date.
@@ -67,7 +73,10 @@ export function parseBody(body: unknown, headers: IDataObject): unknown {
 		try {
 			return parseJsonExact(trimmed);
 		} catch {
-			if (json) throw Object.assign(new Error('The service answered with malformed JSON'), { code: MALFORMED });
+			if (json)
+				throw Object.assign(new Error('The service answered with malformed JSON'), {
+					code: MALFORMED,
+				});
 		}
 	}
 	return text;

@@ -8,7 +8,16 @@ import type { IHttpRequestMethods } from 'n8n-workflow';
 import { MALFORMED, type Failure } from './response';
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
-const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'ERR_BAD_RESPONSE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const RETRYABLE_NETWORK = new Set([
+	'ECONNRESET',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'EPIPE',
+	'ECONNREFUSED',
+	'ERR_BAD_RESPONSE',
+	'EAI_AGAIN',
+	'UND_ERR_SOCKET',
+]);
 const IDEMPOTENT = new Set(['GET', 'PUT', 'DELETE', 'HEAD']);
 
 export function isRetryable(method: IHttpRequestMethods, failure: Failure): boolean {
@@ -16,7 +25,9 @@ export function isRetryable(method: IHttpRequestMethods, failure: Failure): bool
 	return (
 		failure.status === 429 ||
 		(idempotent && failure.status !== undefined && RETRYABLE_STATUS.has(failure.status)) ||
-		(idempotent && failure.networkCode !== undefined && (RETRYABLE_NETWORK.has(failure.networkCode) || failure.networkCode === MALFORMED))
+		(idempotent &&
+			failure.networkCode !== undefined &&
+			(RETRYABLE_NETWORK.has(failure.networkCode) || failure.networkCode === MALFORMED))
 	);
 }
 

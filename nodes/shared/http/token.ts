@@ -7,7 +7,11 @@
  * fails because another process rotated the refresh token first falls back to the token that
  * process stored, watching the store for a while.
  */
-import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObject } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+} from 'n8n-workflow';
 
 import type { Cancellation } from './cancel';
 import type { ErrorBuilder } from './errors';
@@ -25,7 +29,13 @@ const ROTATION_POLL_MS = 250;
 /** A refresh refused because the refresh token is spent or revoked (n8n: "needs to be reconnected"). */
 function isRevokedGrant(error: unknown): boolean {
 	const e = error as { message?: unknown; description?: unknown; cause?: unknown } | undefined;
-	const text = [e?.message, e?.description, (e?.cause as { message?: unknown } | undefined)?.message].map((v) => String(v ?? '')).join(' ');
+	const text = [
+		e?.message,
+		e?.description,
+		(e?.cause as { message?: unknown } | undefined)?.message,
+	]
+		.map((v) => String(v ?? ''))
+		.join(' ');
 	return /invalid_grant|needs to be reconnected|refresh token/i.test(text);
 }
 
@@ -53,7 +63,10 @@ export class TokenKeeper {
 	remember(credentials: ICredentialDataDecryptedObject): void {
 		this.credentials = credentials;
 		const token = (credentials.oauthTokenData ?? {}) as IDataObject;
-		this.accessToken = typeof token.access_token === 'string' && token.access_token !== '' ? token.access_token : undefined;
+		this.accessToken =
+			typeof token.access_token === 'string' && token.access_token !== ''
+				? token.access_token
+				: undefined;
 		const known = this.secretsSeen.size;
 		for (const secret of Redactor.secretsOf(credentials)) this.secretsSeen.add(secret);
 		if (this.secretsSeen.size !== known) this.redactor.setSecrets([...this.secretsSeen]);
@@ -80,10 +93,15 @@ export class TokenKeeper {
 		if (!this.credentials) await this.reload();
 		if (this.accessToken) return this.accessToken;
 		if (this.credentials?.grantType !== 'clientCredentials') {
-			throw new NodeOperationError(this.ctx.getNode(), `The ${this.service.credentialDisplayName} credential is not connected`, {
-				itemIndex,
-				description: 'Open the credential and click "Connect my account" (or "Reconnect") to sign in.',
-			});
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`The ${this.service.credentialDisplayName} credential is not connected`,
+				{
+					itemIndex,
+					description:
+						'Open the credential and click "Connect my account" (or "Reconnect") to sign in.',
+				},
+			);
 		}
 		return undefined;
 	}
@@ -106,18 +124,27 @@ export class TokenKeeper {
 	}
 
 	/** One renewal: the stored token if someone else replaced `refused`, else n8n's refresh. Never throws. */
-	private async renewOnce(refused: string | undefined, itemIndex: number): Promise<{ token?: string; error?: unknown }> {
+	private async renewOnce(
+		refused: string | undefined,
+		itemIndex: number,
+	): Promise<{ token?: string; error?: unknown }> {
 		try {
 			const stored = await this.reload();
-			if (this.accessToken && this.accessToken !== refused && !this.storedTokenExpired()) return { token: this.accessToken };
+			if (this.accessToken && this.accessToken !== refused && !this.storedTokenExpired())
+				return { token: this.accessToken };
 			const data = (await this.ctx.helpers.refreshOAuth2Token.call(
 				this.ctx,
 				this.service.credentialType,
 				this.oauth2 ? { ...this.oauth2, tokenType: undefined } : undefined,
 			)) as IDataObject;
 			const token = typeof data?.access_token === 'string' ? data.access_token : undefined;
-			this.remember({ ...stored, oauthTokenData: { ...(stored.oauthTokenData as IDataObject), ...data } });
-			return token ? { token } : { error: new Error('The token endpoint answered without an access_token') };
+			this.remember({
+				...stored,
+				oauthTokenData: { ...(stored.oauthTokenData as IDataObject), ...data },
+			});
+			return token
+				? { token }
+				: { error: new Error('The token endpoint answered without an access_token') };
 		} catch (error) {
 			// Another execution or worker may have rotated the refresh token a moment before: its
 			// new access token is in the store by now, or will be as soon as its refresh answer
@@ -142,7 +169,9 @@ export class TokenKeeper {
 
 	/** Whether the stored token is past the expiry n8n stamped on it when it stored it (`n8n_expires_at`). */
 	private storedTokenExpired(): boolean {
-		const expiresAt = Number(((this.credentials?.oauthTokenData ?? {}) as IDataObject).n8n_expires_at);
+		const expiresAt = Number(
+			((this.credentials?.oauthTokenData ?? {}) as IDataObject).n8n_expires_at,
+		);
 		return Number.isFinite(expiresAt) && expiresAt > 0 && expiresAt <= Date.now();
 	}
 }

@@ -32,7 +32,15 @@ import { DEFAULT_LIMITS, type RequestContext, type TransportLimits } from './lim
 import { Pacer } from './pacing';
 import { Redactor } from './redact';
 import type { PreparedRequest } from './request';
-import { header, MALFORMED, networkCodeOf, parseBody, retryAfterSeconds, TIMEOUT, type Failure } from './response';
+import {
+	header,
+	MALFORMED,
+	networkCodeOf,
+	parseBody,
+	retryAfterSeconds,
+	TIMEOUT,
+	type Failure,
+} from './response';
 import { isRetryable, retryWaitMs } from './retry';
 import type { ServiceDefinition } from '../table/service';
 import { TokenKeeper } from './token';
@@ -43,7 +51,11 @@ const MAX_RENEWALS = 2;
 
 /** n8n's HTTP client leaves out a body that is `{}`; such a body is sent as JSON text instead. */
 const emptyObject = (body: unknown) =>
-	body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && Object.getPrototypeOf(body) === Object.prototype && Object.keys(body).length === 0;
+	body !== null &&
+	typeof body === 'object' &&
+	!Buffer.isBuffer(body) &&
+	Object.getPrototypeOf(body) === Object.prototype &&
+	Object.keys(body).length === 0;
 
 export class Transport {
 	readonly redactor = new Redactor();
@@ -83,15 +95,31 @@ export class Transport {
 	 * The transport of one execution, poll or list search: base URL and signing from the credential,
 	 * which is read here once (or taken from the caller, who has read it already).
 	 */
-	static async open(ctx: RequestContext, service: ServiceDefinition, credentials?: ICredentialDataDecryptedObject, limits: Partial<TransportLimits> = {}): Promise<Transport> {
-		const creds = credentials ?? (await ctx.getCredentials<ICredentialDataDecryptedObject>(service.credentialType));
-		const transport = new Transport(ctx, service, service.baseUrl(creds, ctx.getNode()), service.oauth2Options?.(creds), limits);
+	static async open(
+		ctx: RequestContext,
+		service: ServiceDefinition,
+		credentials?: ICredentialDataDecryptedObject,
+		limits: Partial<TransportLimits> = {},
+	): Promise<Transport> {
+		const creds =
+			credentials ??
+			(await ctx.getCredentials<ICredentialDataDecryptedObject>(service.credentialType));
+		const transport = new Transport(
+			ctx,
+			service,
+			service.baseUrl(creds, ctx.getNode()),
+			service.oauth2Options?.(creds),
+			limits,
+		);
 		transport.tokens.remember(creds);
 		return transport;
 	}
 
 	/** One attempt on the wire: the answer whatever its status, or what went wrong before one arrived. Never throws. */
-	private async attempt(request: PreparedRequest, token: string | undefined): Promise<{ response?: IN8nHttpFullResponse; code?: string; error?: unknown }> {
+	private async attempt(
+		request: PreparedRequest,
+		token: string | undefined,
+	): Promise<{ response?: IN8nHttpFullResponse; code?: string; error?: unknown }> {
 		let url = `${this.baseUrl}${request.url}`;
 		const headers: IDataObject = { ...request.headers };
 		if (token === undefined) {
@@ -133,7 +161,8 @@ export class Transport {
 			sendCredentialsOnCrossOriginRedirect: false,
 		};
 		try {
-			if (token !== undefined) return { response: (await this.ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse };
+			if (token !== undefined)
+				return { response: (await this.ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse };
 			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
 				this.ctx,
 				this.service.credentialType,
@@ -183,22 +212,32 @@ export class Transport {
 					malformed = true;
 					body = typeof response.body === 'string' ? response.body : undefined;
 				}
-				if (status >= 300 && status < 400) throw this.errors.redirect(row, status, header(headers, 'location'), itemIndex);
+				if (status >= 300 && status < 400)
+					throw this.errors.redirect(row, status, header(headers, 'location'), itemIndex);
 				if (status >= 200 && status < 300 && !malformed) return body;
-				failure = status >= 200 && status < 300 ? { headers, networkCode: MALFORMED } : { status, headers, body };
+				failure =
+					status >= 200 && status < 300
+						? { headers, networkCode: MALFORMED }
+						: { status, headers, body };
 			} else if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 				// Raised by n8n itself (e.g. fetching a first client-credentials token): keep its words, redacted.
 				throw this.errors.refresh(error, itemIndex);
 			} else {
 				failure = { headers: {}, networkCode: code ?? 'network error' };
 			}
-			if (!isRetryable(request.method, failure) || attempt >= maxRetries) throw this.errors.failure(row, failure, itemIndex, attempt);
+			if (!isRetryable(request.method, failure) || attempt >= maxRetries)
+				throw this.errors.failure(row, failure, itemIndex, attempt);
 			const asked = retryAfterSeconds(header(failure.headers, 'retry-after'));
 			const waitMs = retryWaitMs(asked, attempt);
 			const left = this.pacer.budgetLeft(itemIndex);
-			if (waitMs > left) throw this.errors.failure(row, failure, itemIndex, attempt, { askedMs: asked === undefined ? undefined : waitMs, leftMs: left });
+			if (waitMs > left)
+				throw this.errors.failure(row, failure, itemIndex, attempt, {
+					askedMs: asked === undefined ? undefined : waitMs,
+					leftMs: left,
+				});
 			// A rate limit holds for the whole execution: items running alongside wait too.
-			if (asked !== undefined && (failure.status === 429 || failure.status === 503)) this.pacer.pauseUntil(Date.now() + waitMs);
+			if (asked !== undefined && (failure.status === 429 || failure.status === 503))
+				this.pacer.pauseUntil(Date.now() + waitMs);
 			await this.pacer.wait(waitMs, itemIndex);
 		}
 	}

@@ -61,7 +61,13 @@ function parsesUnchanged(text: string, allowPath: boolean): boolean {
 		const url = new URL(text);
 		const path = url.pathname === '/' ? '' : url.pathname;
 		if (!allowPath && path !== '') return false;
-		return `${url.origin}${path}`.toLowerCase() === text.toLowerCase() && !url.search && !url.hash && !url.username && !url.password;
+		return (
+			`${url.origin}${path}`.toLowerCase() === text.toLowerCase() &&
+			!url.search &&
+			!url.hash &&
+			!url.username &&
+			!url.password
+		);
 	} catch {
 		return false;
 	}
@@ -76,7 +82,14 @@ export function isAllowedServiceUrl(value: unknown, allowPath: boolean): boolean
 /** Why `text` breaks the rule, in words (for the error message only). */
 function reason(text: string, rules: ServiceUrlRules): string {
 	const shown = JSON.stringify(new Redactor().text(text)).slice(1, -1);
-	if ([...text].some((char) => (char.codePointAt(0) ?? 0) <= 0x20 || ((char.codePointAt(0) ?? 0) >= 0x7f && (char.codePointAt(0) ?? 0) <= 0xa0) || /\s/.test(char))) {
+	if (
+		[...text].some(
+			(char) =>
+				(char.codePointAt(0) ?? 0) <= 0x20 ||
+				((char.codePointAt(0) ?? 0) >= 0x7f && (char.codePointAt(0) ?? 0) <= 0xa0) ||
+				/\s/.test(char),
+		)
+	) {
 		return `must not contain spaces, line breaks or control characters (got "${shown}")`;
 	}
 	let url: URL;
@@ -85,13 +98,20 @@ function reason(text: string, rules: ServiceUrlRules): string {
 	} catch {
 		return `"${shown}" is not a URL. Use e.g. ${rules.example}`;
 	}
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') return `must use https (got ${url.protocol})`;
-	if (!/^https?:\/\/[^/\\]/i.test(text)) return `must start with https:// and a host name, e.g. ${rules.example} (got "${shown}")`;
-	if (url.username || url.password || url.search || url.hash || /[@?#]/.test(text)) return 'must not contain a query, fragment or login';
-	if (url.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(text.slice(7).split(/[:/]/)[0].toLowerCase())) {
+	if (url.protocol !== 'https:' && url.protocol !== 'http:')
+		return `must use https (got ${url.protocol})`;
+	if (!/^https?:\/\/[^/\\]/i.test(text))
+		return `must start with https:// and a host name, e.g. ${rules.example} (got "${shown}")`;
+	if (url.username || url.password || url.search || url.hash || /[@?#]/.test(text))
+		return 'must not contain a query, fragment or login';
+	if (
+		url.protocol === 'http:' &&
+		!['127.0.0.1', 'localhost', '[::1]'].includes(text.slice(7).split(/[:/]/)[0].toLowerCase())
+	) {
 		return 'must use https (plain http only for exactly 127.0.0.1, localhost or [::1])';
 	}
-	if (!rules.allowPath && !/^https?:\/\/[^/]*$/i.test(text)) return `must be an origin only, e.g. ${rules.example} (got a path)`;
+	if (!rules.allowPath && !/^https?:\/\/[^/]*$/i.test(text))
+		return `must be an origin only, e.g. ${rules.example} (got a path)`;
 	return `must be written as a plain URL: a host name of ASCII letters, digits, dots and hyphens (or a dotted IPv4 address), a port other than the default, ${rules.allowPath ? 'path segments of letters, digits and -._~ (no "." or ".." segment) and ' : ''}nothing else (got "${shown}")`;
 }
 
@@ -99,7 +119,9 @@ function reason(text: string, rules: ServiceUrlRules): string {
 export function checkServiceUrl(value: unknown, node: INode, rules: ServiceUrlRules): string {
 	const text = serviceUrlText(value);
 	if (!isAllowedServiceUrl(text, rules.allowPath)) {
-		throw new NodeOperationError(node, `${rules.subject} ${reason(text, rules)}`, { description: rules.fix });
+		throw new NodeOperationError(node, `${rules.subject} ${reason(text, rules)}`, {
+			description: rules.fix,
+		});
 	}
 	const url = new URL(text);
 	return `${url.origin}${url.pathname === '/' ? '' : url.pathname}`;
@@ -113,7 +135,11 @@ export function checkServiceUrl(value: unknown, node: INode, rules: ServiceUrlRu
  * not run node code, and an expression cannot stop them with an error, but it can route a bad URL
  * somewhere harmless, so no token, code or secret ever goes where the node would not send it.
  */
-export function guardedUrlExpression(value: string, allowPath: boolean, refusedHost: string): string {
+export function guardedUrlExpression(
+	value: string,
+	allowPath: boolean,
+	refusedHost: string,
+): string {
 	const pattern = serviceUrlPattern(allowPath).source;
 	return `(/${pattern}/i.test(${value}) ? ${value} : 'https://${refusedHost}.invalid')`;
 }

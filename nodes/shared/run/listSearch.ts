@@ -4,7 +4,14 @@
  * answer, how an entry is shown, and the API's own cursor for the next page. Requests go through
  * the same transport as the node's operations (OAuth2 refresh, retries, error messages).
  */
-import { NodeApiError, NodeOperationError, type IDataObject, type ILoadOptionsFunctions, type INodeListSearchItems, type INodeListSearchResult } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type ILoadOptionsFunctions,
+	type INodeListSearchItems,
+	type INodeListSearchResult,
+} from 'n8n-workflow';
 
 import { at } from '../table/json';
 import { buildRequest } from '../http/request';
@@ -16,7 +23,11 @@ import { Transport } from '../http/transport';
 /** Pages read at most for one name search that the API cannot do itself. */
 const MAX_FILTER_PAGES = 10;
 
-export type ListSearchMethod = (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>;
+export type ListSearchMethod = (
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+) => Promise<INodeListSearchResult>;
 
 /** Runs one list search: one request, one page of results. */
 async function runListSearch(
@@ -29,29 +40,44 @@ async function runListSearch(
 ): Promise<INodeListSearchResult> {
 	// The load-options context offers what the transport uses (credentials, node, authenticated requests).
 	const transport = await Transport.open(ctx as unknown as RequestContext, service);
-	const page: ListPage = { filter: filter?.trim() || undefined, token: paginationToken || undefined, baseUrl: transport.baseUrl };
+	const page: ListPage = {
+		filter: filter?.trim() || undefined,
+		token: paginationToken || undefined,
+		baseUrl: transport.baseUrl,
+	};
 	if (def.needsFilter && !page.filter) return { results: [] };
 	const sdkMethod = typeof def.sdkMethod === 'function' ? def.sdkMethod(page) : def.sdkMethod;
 	const row = [...service.table, ...extraRows].find((r) => r.sdkMethod === sdkMethod);
-	if (!row) throw new Error(`List search row ${sdkMethod} is not in the ${service.displayName} table`);
+	if (!row)
+		throw new Error(`List search row ${sdkMethod} is not in the ${service.displayName} table`);
 	const needle = def.filterByName && page.filter ? page.filter.toLowerCase() : undefined;
 	let results: INodeListSearchItems[] = [];
 	let next: string | undefined;
 	// Searching by name here (the API cannot): follow the API's cursor until a page has a match, so
 	// the editor does not show an empty list while more pages exist (at most MAX_FILTER_PAGES requests).
 	for (let fetched = 0; fetched < (needle ? MAX_FILTER_PAGES : 1); fetched++) {
-		const values = new Map(Object.entries(def.values(page)).filter(([, value]) => value !== undefined));
+		const values = new Map(
+			Object.entries(def.values(page)).filter(([, value]) => value !== undefined),
+		);
 		let answer: unknown;
 		try {
 			answer = await transport.send(row, buildRequest(row, values), 0);
 		} catch (error) {
 			// The editor shows this message in the list: the service's words, no token or secret.
-			throw transport.redactError(error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(ctx.getNode(), error as Error));
+			throw transport.redactError(
+				error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(ctx.getNode(), error as Error),
+			);
 		}
 		const path = typeof def.items === 'function' ? def.items(page) : def.items;
 		const list = path ? at(answer, path) : answer;
-		const entries = (Array.isArray(list) ? list : []).filter((e): e is IDataObject => Boolean(e) && typeof e === 'object');
-		results = entries.map((entry) => def.toItem(entry, page)).filter((item): item is INodeListSearchItems => item !== undefined);
+		const entries = (Array.isArray(list) ? list : []).filter(
+			(e): e is IDataObject => Boolean(e) && typeof e === 'object',
+		);
+		results = entries
+			.map((entry) => def.toItem(entry, page))
+			.filter((item): item is INodeListSearchItems => item !== undefined);
 		if (needle) results = results.filter((item) => item.name.toLowerCase().includes(needle));
 		next = def.next?.(answer, entries, page);
 		if (results.length > 0 || next === undefined) break;
@@ -64,10 +90,18 @@ async function runListSearch(
  * The node's `methods.listSearch` for a service's list-search definitions. `extraRows` are calls
  * outside the node's operations that only the lists use (e.g. the user's chats).
  */
-export function listSearchMethods(service: ServiceDefinition, defs: Record<string, ListSearchDef>, extraRows: EndpointRow[] = []): Record<string, ListSearchMethod> {
+export function listSearchMethods(
+	service: ServiceDefinition,
+	defs: Record<string, ListSearchDef>,
+	extraRows: EndpointRow[] = [],
+): Record<string, ListSearchMethod> {
 	const methods: Record<string, ListSearchMethod> = {};
 	for (const [name, def] of Object.entries(defs)) {
-		methods[name] = async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+		methods[name] = async function (
+			this: ILoadOptionsFunctions,
+			filter?: string,
+			paginationToken?: string,
+		) {
 			return await runListSearch(this, service, def, filter, paginationToken, extraRows);
 		};
 	}

@@ -42,11 +42,28 @@ export async function walkCursorPages(
 ): Promise<{ pages: number; complete: boolean }> {
 	let cursor: bigint | undefined;
 	for (let page = 0; page < maxPages; page++) {
-		const answer = await fetch({ set: { [paging.cursorParam]: cursor === undefined ? undefined : idJson(cursor), [paging.sizeParam]: paging.pageSize } });
-		const items = itemsOf(answer, paging.itemsPath).filter((item) => item !== null && typeof item === 'object');
-		const lowest = items.map((item) => idValue(item, paging.cursorField)).reduce<bigint | undefined>((min, v) => (v !== undefined && (min === undefined || v < min) ? v : min), undefined);
+		const answer = await fetch({
+			set: {
+				[paging.cursorParam]: cursor === undefined ? undefined : idJson(cursor),
+				[paging.sizeParam]: paging.pageSize,
+			},
+		});
+		const items = itemsOf(answer, paging.itemsPath).filter(
+			(item) => item !== null && typeof item === 'object',
+		);
+		const lowest = items
+			.map((item) => idValue(item, paging.cursorField))
+			.reduce<
+				bigint | undefined
+			>((min, v) => (v !== undefined && (min === undefined || v < min) ? v : min), undefined);
 		const go = onPage(items, lowest, page);
-		if (!go || !at(answer, paging.hasMorePath) || lowest === undefined || (cursor !== undefined && lowest >= cursor)) return { pages: page + 1, complete: true };
+		if (
+			!go ||
+			!at(answer, paging.hasMorePath) ||
+			lowest === undefined ||
+			(cursor !== undefined && lowest >= cursor)
+		)
+			return { pages: page + 1, complete: true };
 		cursor = lowest;
 	}
 	return { pages: maxPages, complete: false };
@@ -65,14 +82,23 @@ export type DateWindowPaging = Extract<Paging, { style: 'dateWindow' }>;
  * (a run of equal timestamps longer than a page); at most `maxPages` requests. The sort is stable,
  * so equal timestamps keep the server's order.
  */
-export async function walkDatesForward(paging: DateWindowPaging, fetch: FetchPage, from: number | undefined, strict: boolean, cap: number, maxPages = 1000): Promise<IDataObject[]> {
+export async function walkDatesForward(
+	paging: DateWindowPaging,
+	fetch: FetchPage,
+	from: number | undefined,
+	strict: boolean,
+	cap: number,
+	maxPages = 1000,
+): Promise<IDataObject[]> {
 	const afterParam = paging.afterParam;
 	if (!afterParam) throw new Error('This date-window paging has no after parameter');
 	const time = (value: unknown) => (typeof value === 'string' ? Date.parse(value) : NaN);
 	const seen = new Map<string, IDataObject>();
 	let after = from === undefined ? 0 : strict ? from : from - 1;
 	for (let page = 0; page < maxPages; page++) {
-		const answer = await fetch({ set: { [afterParam]: new Date(after).toISOString(), [paging.sizeParam]: paging.pageSize } });
+		const answer = await fetch({
+			set: { [afterParam]: new Date(after).toISOString(), [paging.sizeParam]: paging.pageSize },
+		});
 		// Pages come newest first: reversed, equal timestamps keep the server's order.
 		const items = itemsOf(answer, paging.itemsPath)
 			.filter((item) => item !== null && typeof item === 'object')
@@ -107,7 +133,13 @@ interface PagingInput {
 
 const MAX_PAGES = 100_000;
 
-export async function collectPages({ paging, returnAll, limit, userValues, fetch }: PagingInput): Promise<IDataObject[]> {
+export async function collectPages({
+	paging,
+	returnAll,
+	limit,
+	userValues,
+	fetch,
+}: PagingInput): Promise<IDataObject[]> {
 	const wanted = returnAll ? Infinity : limit;
 	const size = returnAll ? paging.pageSize : Math.min(paging.pageSize, limit);
 	const out: IDataObject[] = [];
@@ -128,12 +160,23 @@ export async function collectPages({ paging, returnAll, limit, userValues, fetch
 		case 'cursor': {
 			let cursor = userValues.get(paging.cursorParam);
 			for (let page = 0; page < MAX_PAGES && !full(); page++) {
-				const answer = await fetch({ set: { [paging.cursorParam]: cursor, [paging.sizeParam]: size } });
+				const answer = await fetch({
+					set: { [paging.cursorParam]: cursor, [paging.sizeParam]: size },
+				});
 				const items = itemsOf(answer, paging.itemsPath);
 				out.push(...items);
-				const lowest = items.map((item) => idValue(item, paging.cursorField)).reduce<bigint | undefined>((min, v) => (v !== undefined && (min === undefined || v < min) ? v : min), undefined);
+				const lowest = items
+					.map((item) => idValue(item, paging.cursorField))
+					.reduce<
+						bigint | undefined
+					>((min, v) => (v !== undefined && (min === undefined || v < min) ? v : min), undefined);
 				const previous = cursor === undefined ? undefined : idOf(cursor);
-				if (!at(answer, paging.hasMorePath) || lowest === undefined || (previous !== undefined && lowest >= previous)) break;
+				if (
+					!at(answer, paging.hasMorePath) ||
+					lowest === undefined ||
+					(previous !== undefined && lowest >= previous)
+				)
+					break;
 				cursor = idJson(lowest);
 			}
 			break;
@@ -146,7 +189,11 @@ export async function collectPages({ paging, returnAll, limit, userValues, fetch
 			const seen = new Set<string>();
 			for (let page = 0; page < MAX_PAGES && !full(); page++) {
 				const answer = await fetch({
-					set: { [paging.olderParam]: forward ? undefined : bound, [paging.newerParam]: forward ? bound : undefined, [paging.sizeParam]: size },
+					set: {
+						[paging.olderParam]: forward ? undefined : bound,
+						[paging.newerParam]: forward ? bound : undefined,
+						[paging.sizeParam]: size,
+					},
 				});
 				const items = itemsOf(answer, paging.itemsPath).filter((item) => {
 					const key = String(item[paging.idField]);
@@ -155,8 +202,15 @@ export async function collectPages({ paging, returnAll, limit, userValues, fetch
 					return true;
 				});
 				out.push(...items);
-				const ids = items.map((item) => idValue(item, paging.idField)).filter((v): v is bigint => v !== undefined);
-				if (items.length === 0 || ids.length === 0 || itemsOf(answer, paging.itemsPath).length < size) break;
+				const ids = items
+					.map((item) => idValue(item, paging.idField))
+					.filter((v): v is bigint => v !== undefined);
+				if (
+					items.length === 0 ||
+					ids.length === 0 ||
+					itemsOf(answer, paging.itemsPath).length < size
+				)
+					break;
 				const next = ids.reduce((a, b) => (forward ? (b > a ? b : a) : b < a ? b : a));
 				bound = idJson(next);
 			}
@@ -169,7 +223,10 @@ export async function collectPages({ paging, returnAll, limit, userValues, fetch
 			// timestamps as long as a page), step past it once with the strict bound.
 			// With only `after` set the service answers the OLDEST messages after it, so walk forwards
 			// the same way: after = newest date seen - 1 ms, then strictly.
-			const forward = paging.afterParam !== undefined && userValues.has(paging.afterParam) && !userValues.has(paging.beforeParam);
+			const forward =
+				paging.afterParam !== undefined &&
+				userValues.has(paging.afterParam) &&
+				!userValues.has(paging.beforeParam);
 			const boundParam = forward ? paging.afterParam! : paging.beforeParam;
 			const overlap = forward ? -1 : 1;
 			let bound = userValues.get(boundParam);
@@ -194,7 +251,12 @@ export async function collectPages({ paging, returnAll, limit, userValues, fetch
 				const times = all.map(time).filter((t) => !Number.isNaN(t));
 				if (times.length === 0) break;
 				const pageEdge = forward ? Math.max(...times) : Math.min(...times);
-				edge = edge === undefined ? pageEdge : forward ? Math.max(edge, pageEdge) : Math.min(edge, pageEdge);
+				edge =
+					edge === undefined
+						? pageEdge
+						: forward
+							? Math.max(edge, pageEdge)
+							: Math.min(edge, pageEdge);
 				overlapping = true;
 				bound = new Date(edge + overlap).toISOString();
 			}

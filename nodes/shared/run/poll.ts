@@ -38,7 +38,12 @@ export class PollClient {
 		this.rows = new Map(rows.map((row) => [row.sdkMethod, row]));
 	}
 
-	static async open(ctx: IPollFunctions, service: ServiceDefinition, rows: EndpointRow[] = service.table, credentials?: ICredentialDataDecryptedObject): Promise<PollClient> {
+	static async open(
+		ctx: IPollFunctions,
+		service: ServiceDefinition,
+		rows: EndpointRow[] = service.table,
+		credentials?: ICredentialDataDecryptedObject,
+	): Promise<PollClient> {
 		// The credential is read once per poll (the transport reused to read it again on its first request).
 		return new PollClient(await Transport.open(ctx, service, credentials), rows);
 	}
@@ -76,23 +81,42 @@ export class PollClient {
 	): Promise<{ pages: number; complete: boolean }> {
 		const paging = this.row(sdkMethod).paging;
 		if (paging?.style !== 'cursor') throw new Error(`The row ${sdkMethod} has no cursor paging`);
-		return await walkCursorPages(paging, async ({ set }) => await this.call(sdkMethod, { ...values, ...set }), onPage);
+		return await walkCursorPages(
+			paging,
+			async ({ set }) => await this.call(sdkMethod, { ...values, ...set }),
+			onPage,
+		);
 	}
 
 	/**
 	 * Reads a date-window row forwards from `from` as its table `paging` says, with these fixed
 	 * values; see walkDatesForward.
 	 */
-	async walkDates(sdkMethod: string, values: Record<string, unknown>, from: number | undefined, strict: boolean, cap: number): Promise<IDataObject[]> {
+	async walkDates(
+		sdkMethod: string,
+		values: Record<string, unknown>,
+		from: number | undefined,
+		strict: boolean,
+		cap: number,
+	): Promise<IDataObject[]> {
 		const paging = this.row(sdkMethod).paging;
-		if (paging?.style !== 'dateWindow') throw new Error(`The row ${sdkMethod} has no date-window paging`);
-		return await walkDatesForward(paging, async ({ set }) => await this.call(sdkMethod, { ...values, ...set }), from, strict, cap);
+		if (paging?.style !== 'dateWindow')
+			throw new Error(`The row ${sdkMethod} has no date-window paging`);
+		return await walkDatesForward(
+			paging,
+			async ({ set }) => await this.call(sdkMethod, { ...values, ...set }),
+			from,
+			strict,
+			cap,
+		);
 	}
 
 	/** Sends the row with these values (undefined values are left out) and returns the parsed answer. */
 	async call(sdkMethod: string, values: Record<string, unknown> = {}): Promise<unknown> {
 		const row = this.row(sdkMethod);
-		const params: ParamValues = new Map(Object.entries(values).filter(([, value]) => value !== undefined));
+		const params: ParamValues = new Map(
+			Object.entries(values).filter(([, value]) => value !== undefined),
+		);
 		return await this.transport.send(row, buildRequest(row, params), 0);
 	}
 }
@@ -101,7 +125,9 @@ export class PollClient {
 export function readList(ctx: IPollFunctions, param: ParamDef, raw: unknown): string[] {
 	if (isUnset(raw)) return [];
 	const fail = (p: ParamDef, reason: string): never => {
-		throw new NodeOperationError(ctx.getNode(), invalidMessage(p, reason), { description: p.description });
+		throw new NodeOperationError(ctx.getNode(), invalidMessage(p, reason), {
+			description: p.description,
+		});
 	};
 	const list = coerce(param, raw, fail) as unknown[];
 	return [...new Set(list.map((value) => String(value)))];
@@ -115,7 +141,10 @@ const running = new Set<string>();
  * is still running, and two polls working from the same cursor would emit the same items. A poll
  * that finds another one running returns null (it has nothing to save). Manual runs always run.
  */
-export async function exclusivePoll(ctx: IPollFunctions, poll: () => Promise<INodeExecutionData[][] | null>): Promise<INodeExecutionData[][] | null> {
+export async function exclusivePoll(
+	ctx: IPollFunctions,
+	poll: () => Promise<INodeExecutionData[][] | null>,
+): Promise<INodeExecutionData[][] | null> {
 	if (ctx.getMode() === 'manual') return await poll();
 	const key = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
 	if (running.has(key) || (settling.get(key) ?? 0) > Date.now()) return null;
@@ -140,7 +169,8 @@ const SETTLE_MS = 3000;
 
 /** A poll run by n8n 2.41's durable scheduler (its tasks run with activation mode "update" and a poll budget). */
 const isDurableTick = (ctx: IPollFunctions) =>
-	ctx.getActivationMode() === 'update' && typeof (ctx as Partial<Pick<IPollFunctions, 'getPollBudgetMs'>>).getPollBudgetMs === 'function';
+	ctx.getActivationMode() === 'update' &&
+	typeof (ctx as Partial<Pick<IPollFunctions, 'getPollBudgetMs'>>).getPollBudgetMs === 'function';
 
 /** The items of a poll, or null when there are none (n8n starts no execution then). */
 export function emit(ctx: IPollFunctions, items: IDataObject[]): INodeExecutionData[][] | null {
@@ -160,7 +190,8 @@ export const CLOCK_SKEW_MS = 2 * 60_000;
 export const MAX_ID_JUMP = 2n ** 40n;
 
 /** Whether `id` may become the watermark after `base` (an unknown base, 0, accepts any id). */
-export const plausibleId = (id: bigint, base: bigint | undefined) => base === undefined || base <= 0n || id <= base + MAX_ID_JUMP;
+export const plausibleId = (id: bigint, base: bigint | undefined) =>
+	base === undefined || base <= 0n || id <= base + MAX_ID_JUMP;
 
 /**
  * A failure of the whole service (credential refused after a refresh, rate limit or outage past
@@ -175,8 +206,16 @@ export function isServiceFailure(error: unknown): boolean {
 }
 
 /** Any error as the node error that leaves the trigger, redacted (n8n errors keep their own words). */
-export function nodeError(ctx: IPollFunctions, client: PollClient, error: unknown): NodeApiError | NodeOperationError {
-	return client.redact(error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(ctx.getNode(), error as Error));
+export function nodeError(
+	ctx: IPollFunctions,
+	client: PollClient,
+	error: unknown,
+): NodeApiError | NodeOperationError {
+	return client.redact(
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(ctx.getNode(), error as Error),
+	);
 }
 
 /** A chat that failed in the polls before: consecutive failures and its name for the report. */
@@ -208,15 +247,29 @@ export const reportDue = (n: number) => n === 3 || (n >= 10 && /^(1|3)0+$/.test(
  * executions list and the error workflow) where the running n8n offers it, and n8n's log always.
  * The text is redacted.
  */
-export function reportChatFailure(ctx: IPollFunctions, client: PollClient, what: string, failing: Failing, error: unknown): void {
+export function reportChatFailure(
+	ctx: IPollFunctions,
+	client: PollClient,
+	what: string,
+	failing: Failing,
+	error: unknown,
+): void {
 	const reason = client.redactor.text(String((error as Error)?.message ?? error));
-	const detail = client.redactor.text(String((error as { description?: unknown })?.description ?? ''));
+	const detail = client.redactor.text(
+		String((error as { description?: unknown })?.description ?? ''),
+	);
 	const message = `${what} failed in ${failing.n} polls in a row; the other chats are polled as usual and it is retried at every poll`;
 	ctx.logger.warn(`${ctx.getNode().name}: ${message}: ${reason}`);
 	const emitError = (ctx as Partial<Pick<IPollFunctions, '__emitError'>>).__emitError;
 	if (typeof emitError !== 'function') return;
 	try {
-		emitError.call(ctx, new NodeOperationError(ctx.getNode(), message, { description: [reason, detail].filter(Boolean).join('\n'), level: 'warning' }));
+		emitError.call(
+			ctx,
+			new NodeOperationError(ctx.getNode(), message, {
+				description: [reason, detail].filter(Boolean).join('\n'),
+				level: 'warning',
+			}),
+		);
 	} catch {
 		// an n8n-core context without an error channel (e.g. a bare PollContext): the log line stays
 	}
@@ -224,12 +277,16 @@ export function reportChatFailure(ctx: IPollFunctions, client: PollClient, what:
 
 /** A broken part of the saved state was re-seeded: n8n's log says so (never a crash). */
 export function warnHealed(ctx: IPollFunctions, what: string): void {
-	ctx.logger.warn(`${ctx.getNode().name}: ${what}; it was re-seeded from now (no message before now is emitted for it)`);
+	ctx.logger.warn(
+		`${ctx.getNode().name}: ${what}; it was re-seeded from now (no message before now is emitted for it)`,
+	);
 }
 
 /** A plain object from static data, or undefined for anything else (arrays, null, strings …). */
 export const plainObject = (value: unknown): IDataObject | undefined =>
-	value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
+	value !== null && typeof value === 'object' && !Array.isArray(value)
+		? (value as IDataObject)
+		: undefined;
 
 /**
  * The time by which a poll should stop starting new work: n8n 2.41 gives polls a budget
@@ -269,9 +326,12 @@ export async function persistSeed(ctx: IPollFunctions): Promise<void> {
 	try {
 		await commit.call(ctx);
 	} catch (error) {
-		ctx.logger.warn(`${ctx.getNode().name}: the first poll's cursor could not be stored yet (${String((error as Error)?.message ?? error)}); the next poll starts from its own time`);
+		ctx.logger.warn(
+			`${ctx.getNode().name}: the first poll's cursor could not be stored yet (${String((error as Error)?.message ?? error)}); the next poll starts from its own time`,
+		);
 	}
 }
 
 /** Keeps the last `max` entries of a list of ids (JSON state stays bounded). */
-export const lastIds = (ids: string[], max = 200) => (ids.length > max ? ids.slice(ids.length - max) : ids);
+export const lastIds = (ids: string[], max = 200) =>
+	ids.length > max ? ids.slice(ids.length - max) : ids;

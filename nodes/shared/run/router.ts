@@ -27,18 +27,33 @@ import type { EndpointRow, ParamDef } from '../table/types';
 import { coerce, invalidMessage, isUnset, type Fail } from '../table/validate';
 import { executeSendAndWait } from './sendAndWait';
 
-function readParams(ctx: IExecuteFunctions, row: EndpointRow, itemIndex: number): { values: ParamValues; binaryParams: ParamDef[] } {
+function readParams(
+	ctx: IExecuteFunctions,
+	row: EndpointRow,
+	itemIndex: number,
+): { values: ParamValues; binaryParams: ParamDef[] } {
 	const fail: Fail = (param, reason) => {
-		throw new NodeOperationError(ctx.getNode(), invalidMessage(param, reason), { itemIndex, description: param.description });
+		throw new NodeOperationError(ctx.getNode(), invalidMessage(param, reason), {
+			itemIndex,
+			description: param.description,
+		});
 	};
 	const managed = managedParams(row);
-	const additional = (row.params.some((p) => !p.required && !managed.has(p.name) && p.location !== 'binary')
-		? ctx.getNodeParameter('additionalFields', itemIndex, {})
-		: {}) as IDataObject;
+	const additional = (
+		row.params.some((p) => !p.required && !managed.has(p.name) && p.location !== 'binary')
+			? ctx.getNodeParameter('additionalFields', itemIndex, {})
+			: {}
+	) as IDataObject;
 	// "One of these is needed": the options chosen ask for their fields at the top (empty in
 	// workflows saved before the choice existed: their values come from Additional Fields).
 	const choice = row.choice;
-	const chosen = choice ? choice.options.filter((o) => choiceValues(ctx.getNodeParameter(choice.name, itemIndex, choice.multiple ? [] : '')).includes(o.value)) : [];
+	const chosen = choice
+		? choice.options.filter((o) =>
+				choiceValues(
+					ctx.getNodeParameter(choice.name, itemIndex, choice.multiple ? [] : ''),
+				).includes(o.value),
+			)
+		: [];
 	const asked = new Set(chosen.flatMap((o) => o.params));
 	const values: ParamValues = new Map();
 	const binaryParams: ParamDef[] = [];
@@ -53,7 +68,9 @@ function readParams(ctx: IExecuteFunctions, row: EndpointRow, itemIndex: number)
 		const required = param.required || asked.has(param.name);
 		// extractValue: a resource locator gives its ID (a plain value from an older workflow passes as is);
 		// a list of pickers gives the IDs of all its entries.
-		let raw: unknown = required ? readTopValue(ctx, param, itemIndex, fail) : additional[param.name];
+		let raw: unknown = required
+			? readTopValue(ctx, param, itemIndex, fail)
+			: additional[param.name];
 		if (isUnset(raw) && param.sendDefault) raw = param.default;
 		if (isUnset(raw)) {
 			if (required && param.type !== 'boolean') fail(param, 'a value is required');
@@ -61,22 +78,36 @@ function readParams(ctx: IExecuteFunctions, row: EndpointRow, itemIndex: number)
 		}
 		values.set(param.name, coerce(param, raw, fail, { timezone }));
 	}
-	for (const option of chosen) for (const [name, value] of Object.entries(option.set ?? {})) values.set(name, value);
+	for (const option of chosen)
+		for (const [name, value] of Object.entries(option.set ?? {})) values.set(name, value);
 	if (choice && chosen.length === 0) {
 		const filled = choice.options.some(
-			(o) => o.params.some((name) => values.has(name)) || Object.entries(o.set ?? {}).some(([name, value]) => values.get(name) === value),
+			(o) =>
+				o.params.some((name) => values.has(name)) ||
+				Object.entries(o.set ?? {}).some(([name, value]) => values.get(name) === value),
 		);
 		if (!filled) {
-			throw new NodeOperationError(ctx.getNode(), `Choose "${choice.label}" (${choice.name}) and fill in the field it asks for`, {
-				itemIndex,
-				description: sentences(choice.description, `Options: ${choice.options.map((o) => o.name).join(', ')}`),
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Choose "${choice.label}" (${choice.name}) and fill in the field it asks for`,
+				{
+					itemIndex,
+					description: sentences(
+						choice.description,
+						`Options: ${choice.options.map((o) => o.name).join(', ')}`,
+					),
+				},
+			);
 		}
 	}
 	return { values, binaryParams };
 }
 
-async function readFiles(ctx: IExecuteFunctions, params: ParamDef[], itemIndex: number): Promise<FilePart[]> {
+async function readFiles(
+	ctx: IExecuteFunctions,
+	params: ParamDef[],
+	itemIndex: number,
+): Promise<FilePart[]> {
 	const files: FilePart[] = [];
 	for (const param of params) {
 		const names = String(ctx.getNodeParameter(param.name, itemIndex, 'data'))
@@ -85,15 +116,23 @@ async function readFiles(ctx: IExecuteFunctions, params: ParamDef[], itemIndex: 
 			.filter(Boolean);
 		// An upload without a file would post an empty body and report success.
 		if (names.length === 0) {
-			throw new NodeOperationError(ctx.getNode(), invalidMessage(param, 'name at least one input binary field holding a file'), {
-				itemIndex,
-				description: param.description,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				invalidMessage(param, 'name at least one input binary field holding a file'),
+				{
+					itemIndex,
+					description: param.description,
+				},
+			);
 		}
 		for (const name of names) {
 			const binary = ctx.helpers.assertBinaryData(itemIndex, name);
 			const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, name);
-			files.push({ fileName: binary.fileName ?? name, mimeType: binary.mimeType ?? 'application/octet-stream', data });
+			files.push({
+				fileName: binary.fileName ?? name,
+				mimeType: binary.mimeType ?? 'application/octet-stream',
+				data,
+			});
 		}
 	}
 	return files;
@@ -103,7 +142,10 @@ async function readFiles(ctx: IExecuteFunctions, params: ParamDef[], itemIndex: 
 function sentValues(row: EndpointRow, values: ParamValues): IDataObject {
 	const echo: IDataObject = {};
 	for (const param of row.params) {
-		if ((param.location === 'path' || param.location === 'body' || param.location === 'query') && values.has(param.name)) {
+		if (
+			(param.location === 'path' || param.location === 'body' || param.location === 'query') &&
+			values.has(param.name)
+		) {
 			echo[param.name] = values.get(param.name) as IDataObject[keyof IDataObject];
 		}
 	}
@@ -114,13 +156,23 @@ function toItems(row: EndpointRow, answer: unknown, values: ParamValues): IDataO
 	const output = row.output;
 	const empty = answer === undefined || answer === null || answer === '';
 	if (output?.kind === 'void' || (empty && !output)) {
-		const extra = answer && typeof answer === 'object' && !Array.isArray(answer) ? (answer as IDataObject) : {};
+		const extra =
+			answer && typeof answer === 'object' && !Array.isArray(answer) ? (answer as IDataObject) : {};
 		return [{ success: true, ...sentValues(row, values), ...extra }];
 	}
-	if (output?.kind === 'primitive') return [{ [output.key]: answer as IDataObject[keyof IDataObject] }];
-	if (output?.kind === 'primitiveList') return (Array.isArray(answer) ? answer : []).map((v) => ({ [output.key]: v as IDataObject[keyof IDataObject] }));
+	if (output?.kind === 'primitive')
+		return [{ [output.key]: answer as IDataObject[keyof IDataObject] }];
+	if (output?.kind === 'primitiveList')
+		return (Array.isArray(answer) ? answer : []).map((v) => ({
+			[output.key]: v as IDataObject[keyof IDataObject],
+		}));
 	const list = output?.kind === 'itemsAt' ? at(answer, output.path) : answer;
-	if (Array.isArray(list)) return list.map((entry) => (entry && typeof entry === 'object' ? (entry as IDataObject) : { value: entry as IDataObject[keyof IDataObject] }));
+	if (Array.isArray(list))
+		return list.map((entry) =>
+			entry && typeof entry === 'object'
+				? (entry as IDataObject)
+				: { value: entry as IDataObject[keyof IDataObject] },
+		);
 	if (list && typeof list === 'object') return [list as IDataObject];
 	return [{ value: list as IDataObject[keyof IDataObject] }];
 }
@@ -140,7 +192,8 @@ export class TableExecutor {
 	async execute(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		// Send and Wait is not a row of the table: one message for the execution, then a wait.
 		const sendAndWait = this.service.sendAndWait;
-		if (sendAndWait && ctx.getNodeParameter('operation', 0, '') === SEND_AND_WAIT_OPERATION) return await executeSendAndWait(ctx, this.service, sendAndWait);
+		if (sendAndWait && ctx.getNodeParameter('operation', 0, '') === SEND_AND_WAIT_OPERATION)
+			return await executeSendAndWait(ctx, this.service, sendAndWait);
 		const items = ctx.getInputData();
 		const transport = await Transport.open(ctx, this.service, undefined, readLimits(ctx));
 		const continueOnFail = ctx.continueOnFail();
@@ -151,7 +204,9 @@ export class TableExecutor {
 		const handle = async (i: number) => {
 			try {
 				const json = await this.runItem(ctx, transport, i);
-				results[i] = ctx.helpers.constructExecutionMetaData(ctx.helpers.returnJsonArray(json), { itemData: { item: i } });
+				results[i] = ctx.helpers.constructExecutionMetaData(ctx.helpers.returnJsonArray(json), {
+					itemData: { item: i },
+				});
 			} catch (caught) {
 				// One redaction step for everything that leaves the node: no token or secret in errors.
 				const error = transport.redactError(this.asNodeError(ctx, caught, i));
@@ -178,7 +233,11 @@ export class TableExecutor {
 		return [results.flat()];
 	}
 
-	private asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	private asNodeError(
+		ctx: IExecuteFunctions,
+		error: unknown,
+		itemIndex: number,
+	): NodeApiError | NodeOperationError {
 		if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 			error.context.itemIndex ??= itemIndex;
 			return error;
@@ -187,33 +246,57 @@ export class TableExecutor {
 		return new NodeOperationError(ctx.getNode(), message, { itemIndex });
 	}
 
-	private async runItem(ctx: IExecuteFunctions, transport: Transport, itemIndex: number): Promise<IDataObject[]> {
+	private async runItem(
+		ctx: IExecuteFunctions,
+		transport: Transport,
+		itemIndex: number,
+	): Promise<IDataObject[]> {
 		const resource = ctx.getNodeParameter('resource', itemIndex) as string;
 		// With resource "Custom API Call" n8n shows no operation field.
-		const operation = resource === CUSTOM_API_CALL ? CUSTOM_API_CALL : (ctx.getNodeParameter('operation', itemIndex) as string);
+		const operation =
+			resource === CUSTOM_API_CALL
+				? CUSTOM_API_CALL
+				: (ctx.getNodeParameter('operation', itemIndex) as string);
 		if (resource === CUSTOM_API_CALL || operation === CUSTOM_API_CALL) {
 			// n8n adds "Custom API Call" to nodes whose credential can sign any request; such calls
 			// are made with the HTTP Request node, which reuses this node's credential.
-			throw new NodeOperationError(ctx.getNode(), 'Custom API Call is made with the HTTP Request node', {
-				itemIndex,
-				description: `Add an HTTP Request node, set Authentication to "Predefined Credential Type" and choose "${this.service.credentialDisplayName}": it signs any ${this.service.displayName} API request with this credential.`,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				'Custom API Call is made with the HTTP Request node',
+				{
+					itemIndex,
+					description: `Add an HTTP Request node, set Authentication to "Predefined Credential Type" and choose "${this.service.credentialDisplayName}": it signs any ${this.service.displayName} API request with this credential.`,
+				},
+			);
 		}
 		const row = this.rows.get(`${resource}:${operation}`);
-		if (!row) throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported for resource "${resource}"`, { itemIndex });
+		if (!row)
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The operation "${operation}" is not supported for resource "${resource}"`,
+				{ itemIndex },
+			);
 		const { values, binaryParams } = readParams(ctx, row, itemIndex);
 		const files = await readFiles(ctx, binaryParams, itemIndex);
 
 		let result: IDataObject[];
 		if (row.paging) {
 			const paging = row.paging;
-			if (paging.style === 'idBounds' && values.has(paging.olderParam) && values.has(paging.newerParam)) {
+			if (
+				paging.style === 'idBounds' &&
+				values.has(paging.olderParam) &&
+				values.has(paging.newerParam)
+			) {
 				// The API takes one bound at a time; silently dropping one would return other messages than asked.
 				const label = (name: string) => row.params.find((p) => p.name === name)?.label ?? name;
 				throw new NodeOperationError(
 					ctx.getNode(),
 					`"${label(paging.olderParam)}" (${paging.olderParam}) and "${label(paging.newerParam)}" (${paging.newerParam}) cannot be used together`,
-					{ itemIndex, description: 'Set only one of them: the service reads messages older than one ID or newer than one ID, not between two.' },
+					{
+						itemIndex,
+						description:
+							'Set only one of them: the service reads messages older than one ID or newer than one ID, not between two.',
+					},
 				);
 			}
 			const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
@@ -239,7 +322,8 @@ export class TableExecutor {
 
 		if (row.followUp && result.length === 1) {
 			const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-			if (additional[row.followUp.option] === true) result = await this.followUp(transport, row, values, result[0], itemIndex);
+			if (additional[row.followUp.option] === true)
+				result = await this.followUp(transport, row, values, result[0], itemIndex);
 		}
 		if (row.simplify && ctx.getNodeParameter('simplify', itemIndex, false) === true) {
 			const simplifier = row.simplify;
@@ -251,15 +335,26 @@ export class TableExecutor {
 	}
 
 	/** Runs the follow-up row (e.g. fetch the full message after sending it). */
-	private async followUp(transport: Transport, row: EndpointRow, values: ParamValues, answer: IDataObject, itemIndex: number): Promise<IDataObject[]> {
+	private async followUp(
+		transport: Transport,
+		row: EndpointRow,
+		values: ParamValues,
+		answer: IDataObject,
+		itemIndex: number,
+	): Promise<IDataObject[]> {
 		const spec = row.followUp!;
 		const next = this.bySdkMethod.get(spec.sdkMethod);
-		if (!next) throw new Error(`Follow-up ${spec.sdkMethod} of ${row.sdkMethod} is not in the table`);
+		if (!next)
+			throw new Error(`Follow-up ${spec.sdkMethod} of ${row.sdkMethod} is not in the table`);
 		const nextValues: ParamValues = new Map();
 		for (const [name, source] of Object.entries(spec.params)) {
 			const [origin, key] = source.split('.', 2);
 			nextValues.set(name, origin === '$response' ? answer[key] : values.get(key));
 		}
-		return toItems(next, await transport.send(next, buildRequest(next, nextValues), itemIndex), nextValues);
+		return toItems(
+			next,
+			await transport.send(next, buildRequest(next, nextValues), itemIndex),
+			nextValues,
+		);
 	}
 }

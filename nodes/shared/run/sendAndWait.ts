@@ -51,7 +51,8 @@ interface ResumeUrlFunctions {
 
 function resumeUrl(ctx: IExecuteFunctions, query: Record<string, string>): string {
 	const signing = ctx as unknown as ResumeUrlFunctions;
-	if (typeof signing.getSignedResumeUrl === 'function') return signing.getSignedResumeUrl.call(ctx, query);
+	if (typeof signing.getSignedResumeUrl === 'function')
+		return signing.getSignedResumeUrl.call(ctx, query);
 	// Older n8n: the unsigned resume URL of the execution plus the node id (the webhook path).
 	const base = String(ctx.evaluateExpression('{{ $execution?.resumeUrl }}', 0));
 	const url = new URL(`${base}/${encodeURIComponent(ctx.getNode().id)}`);
@@ -66,11 +67,22 @@ function text(value: unknown, fallback: string): string {
 function answerLinks(ctx: IExecuteFunctions): Link[] {
 	const responseType = ctx.getNodeParameter('responseType', 0, 'approval') as ResponseType;
 	if (responseType === 'freeText' || responseType === 'customForm') {
-		return [{ label: text(ctx.getNodeParameter('options.messageButtonLabel', 0, 'Respond'), 'Respond'), url: resumeUrl(ctx, {}) }];
+		return [
+			{
+				label: text(ctx.getNodeParameter('options.messageButtonLabel', 0, 'Respond'), 'Respond'),
+				url: resumeUrl(ctx, {}),
+			},
+		];
 	}
 	const approval = ctx.getNodeParameter('approvalOptions.values', 0, {}) as IDataObject;
-	const links = [{ label: text(approval.approveLabel, 'Approve'), url: resumeUrl(ctx, { approved: 'true' }) }];
-	if (approval.approvalType === 'double') links.push({ label: text(approval.disapproveLabel, 'Decline'), url: resumeUrl(ctx, { approved: 'false' }) });
+	const links = [
+		{ label: text(approval.approveLabel, 'Approve'), url: resumeUrl(ctx, { approved: 'true' }) },
+	];
+	if (approval.approvalType === 'double')
+		links.push({
+			label: text(approval.disapproveLabel, 'Decline'),
+			url: resumeUrl(ctx, { approved: 'false' }),
+		});
 	return links;
 }
 
@@ -80,7 +92,10 @@ const markdownLabel = (label: string) => label.replace(/[\\[\]]/g, (c) => `\\${c
 /** The chat message: the text, then the links (plain URLs on their own lines, or markdown links). */
 function composeMessage(message: string, links: Link[], style: 'plain' | 'markdown'): string {
 	const body = message.replace(/\\n/g, '\n').trim();
-	const lines = style === 'markdown' ? [links.map((l) => `[${markdownLabel(l.label)}](${l.url})`).join('   ')] : links.map((l) => `${l.label}: ${l.url}`);
+	const lines =
+		style === 'markdown'
+			? [links.map((l) => `[${markdownLabel(l.label)}](${l.url})`).join('   ')]
+			: links.map((l) => `${l.label}: ${l.url}`);
 	return `${body}\n\n${lines.join('\n')}`;
 }
 
@@ -89,17 +104,23 @@ export function waitTill(ctx: IExecuteFunctions): Date {
 	const limit = ctx.getNodeParameter('options.limitWaitTime.values', 0, {}) as IDataObject;
 	if (!limit || Object.keys(limit).length === 0) return WAIT_INDEFINITELY;
 	const fail = (reason: string): never => {
-		throw new NodeOperationError(ctx.getNode(), `Invalid value for "Limit Wait Time" (limitWaitTime): ${reason}`, { itemIndex: 0 });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Invalid value for "Limit Wait Time" (limitWaitTime): ${reason}`,
+			{ itemIndex: 0 },
+		);
 	};
 	if ((limit.limitType ?? 'afterTimeInterval') === 'afterTimeInterval') {
 		const amount = Number(limit.resumeAmount ?? 1);
 		const unit = { minutes: 60, hours: 3600, days: 86400 }[String(limit.resumeUnit ?? 'hours')];
-		if (!Number.isFinite(amount) || amount < 0) fail(`the amount must be a number of 0 or more, got ${String(limit.resumeAmount)}`);
+		if (!Number.isFinite(amount) || amount < 0)
+			fail(`the amount must be a number of 0 or more, got ${String(limit.resumeAmount)}`);
 		if (!unit) fail(`unknown unit ${String(limit.resumeUnit)}`);
 		return new Date(Date.now() + amount * unit! * 1000);
 	}
 	const at = new Date(String(limit.maxDateAndTime ?? ''));
-	if (Number.isNaN(at.getTime())) fail(`"Max Date and Time" is not a date: ${String(limit.maxDateAndTime)}`);
+	if (Number.isNaN(at.getTime()))
+		fail(`"Max Date and Time" is not a date: ${String(limit.maxDateAndTime)}`);
 	return at;
 }
 
@@ -108,23 +129,38 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown): NodeApiError | Nod
 		error.context.itemIndex ??= 0;
 		return error;
 	}
-	return new NodeOperationError(ctx.getNode(), error instanceof Error ? error.message : String(error), { itemIndex: 0 });
+	return new NodeOperationError(
+		ctx.getNode(),
+		error instanceof Error ? error.message : String(error),
+		{ itemIndex: 0 },
+	);
 }
 
 /** Sends the message (for the first item) and puts the execution to wait; returns the input items. */
-export async function executeSendAndWait(ctx: IExecuteFunctions, service: ServiceDefinition, spec: SendAndWaitSpec): Promise<INodeExecutionData[][]> {
+export async function executeSendAndWait(
+	ctx: IExecuteFunctions,
+	service: ServiceDefinition,
+	spec: SendAndWaitSpec,
+): Promise<INodeExecutionData[][]> {
 	const transport = await Transport.open(ctx, service, undefined, readLimits(ctx));
 	try {
 		const fail: Fail = (param, reason) => {
-			throw new NodeOperationError(ctx.getNode(), invalidMessage(param, reason), { itemIndex: 0, description: param.description });
+			throw new NodeOperationError(ctx.getNode(), invalidMessage(param, reason), {
+				itemIndex: 0,
+				description: param.description,
+			});
 		};
 		const sendTo = ctx.getNodeParameter('sendTo', 0, spec.targets[0].value) as string;
 		const target = spec.targets.find((t) => t.value === sendTo);
 		if (!target) {
-			throw new NodeOperationError(ctx.getNode(), `Invalid value for "Send To" (sendTo): ${JSON.stringify(sendTo)}`, {
-				itemIndex: 0,
-				description: `Options: ${spec.targets.map((t) => t.name).join(', ')}`,
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Invalid value for "Send To" (sendTo): ${JSON.stringify(sendTo)}`,
+				{
+					itemIndex: 0,
+					description: `Options: ${spec.targets.map((t) => t.name).join(', ')}`,
+				},
+			);
 		}
 		const row = service.table.find((r) => r.sdkMethod === target.sdkMethod)!;
 		const param = targetParam(service.table, target);
@@ -132,13 +168,18 @@ export async function executeSendAndWait(ctx: IExecuteFunctions, service: Servic
 		if (isUnset(raw)) fail(param, 'a value is required');
 		const message = ctx.getNodeParameter('message', 0, '') as string;
 		if (typeof message !== 'string' || message.trim() === '') {
-			throw new NodeOperationError(ctx.getNode(), 'Invalid value for "Message" (message): a value is required', { itemIndex: 0 });
+			throw new NodeOperationError(
+				ctx.getNode(),
+				'Invalid value for "Message" (message): a value is required',
+				{ itemIndex: 0 },
+			);
 		}
 		// Before sending: a bad time limit must not leave a message nobody can answer.
 		const until = waitTill(ctx);
 		const signing = ctx as unknown as ResumeUrlFunctions;
 		// n8n 1.x: the webhook then refuses a link without a valid signature (2.x checks it for this operation itself).
-		if (typeof signing.setSignatureValidationRequired === 'function') signing.setSignatureValidationRequired.call(ctx);
+		if (typeof signing.setSignatureValidationRequired === 'function')
+			signing.setSignatureValidationRequired.call(ctx);
 		const values: ParamValues = new Map();
 		values.set(param.name, coerce(param, raw, fail, { timezone: ctx.getTimezone() }));
 		values.set(spec.textParam, composeMessage(message, answerLinks(ctx), spec.links));
@@ -153,7 +194,10 @@ export async function executeSendAndWait(ctx: IExecuteFunctions, service: Servic
 // ── Webhook: the pages behind the links ─────────────────────────────────────────────────────────
 
 const escapeHtml = (value: string) =>
-	value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+	value.replace(
+		/[&<>"']/g,
+		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+	);
 
 /** A small self-contained page (no script, no external resource). */
 function page(title: string, body: string): string {
@@ -187,24 +231,35 @@ function formFields(ctx: IWebhookFunctions): FormField[] {
 		try {
 			raw = typeof json === 'string' ? JSON.parse(json) : json;
 		} catch {
-			throw new NodeOperationError(ctx.getNode(), 'Invalid value for "Form Fields (JSON)" (jsonOutput): not valid JSON');
+			throw new NodeOperationError(
+				ctx.getNode(),
+				'Invalid value for "Form Fields (JSON)" (jsonOutput): not valid JSON',
+			);
 		}
 	} else {
 		raw = ctx.getNodeParameter('formFields.values', []);
 	}
-	if (!Array.isArray(raw)) throw new NodeOperationError(ctx.getNode(), 'Invalid value for "Form Fields (JSON)" (jsonOutput): expected a JSON array of fields');
+	if (!Array.isArray(raw))
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Invalid value for "Form Fields (JSON)" (jsonOutput): expected a JSON array of fields',
+		);
 	const types = new Set(FIELD_TYPES.map((t) => t.value as string));
 	return raw.map((entry: IDataObject, i) => {
 		const label = typeof entry?.fieldLabel === 'string' ? entry.fieldLabel.trim() : '';
 		if (!label) throw new NodeOperationError(ctx.getNode(), `Form field ${i + 1} has no label`);
-		const fieldType = typeof entry.fieldType === 'string' && types.has(entry.fieldType) ? entry.fieldType : 'text';
-		const options = ((entry.fieldOptions as IDataObject | undefined)?.values ?? []) as IDataObject[];
+		const fieldType =
+			typeof entry.fieldType === 'string' && types.has(entry.fieldType) ? entry.fieldType : 'text';
+		const options = ((entry.fieldOptions as IDataObject | undefined)?.values ??
+			[]) as IDataObject[];
 		return {
 			fieldLabel: label,
 			fieldType,
 			requiredField: entry.requiredField === true,
 			placeholder: typeof entry.placeholder === 'string' ? entry.placeholder : '',
-			options: Array.isArray(options) ? options.map((o) => String(o?.option ?? '')).filter((o) => o !== '') : [],
+			options: Array.isArray(options)
+				? options.map((o) => String(o?.option ?? '')).filter((o) => o !== '')
+				: [],
 		};
 	});
 }
@@ -227,7 +282,10 @@ function fieldHtml(field: FormField, index: number, value: unknown): string {
 		case 'checkbox': {
 			const type = field.fieldType === 'radio' ? 'radio' : 'checkbox';
 			const choices = field.options
-				.map((o) => `<label class="choice"><input type="${type}" name="${name}" value="${escapeHtml(o)}"${chosen.has(o) ? ' checked' : ''}>${escapeHtml(o)}</label>`)
+				.map(
+					(o) =>
+						`<label class="choice"><input type="${type}" name="${name}" value="${escapeHtml(o)}"${chosen.has(o) ? ' checked' : ''}>${escapeHtml(o)}</label>`,
+				)
 				.join('');
 			return `<fieldset style="border:0;padding:0"><label>${label}</label>${choices}</fieldset>`;
 		}
@@ -236,10 +294,18 @@ function fieldHtml(field: FormField, index: number, value: unknown): string {
 	}
 }
 
-function formPage(ctx: IWebhookFunctions, fields: FormField[], values: IDataObject = {}, error?: string): string {
+function formPage(
+	ctx: IWebhookFunctions,
+	fields: FormField[],
+	values: IDataObject = {},
+	error?: string,
+): string {
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const title = text(options.responseFormTitle, 'Your answer');
-	const description = text(options.responseFormDescription, String(ctx.getNodeParameter('message', '')).replace(/\\n/g, '\n'));
+	const description = text(
+		options.responseFormDescription,
+		String(ctx.getNodeParameter('message', '')).replace(/\\n/g, '\n'),
+	);
 	const button = text(options.responseFormButtonLabel, 'Submit');
 	return page(
 		title,
@@ -249,7 +315,10 @@ function formPage(ctx: IWebhookFunctions, fields: FormField[], values: IDataObje
 	);
 }
 
-const RECORDED_PAGE = page('Answer recorded', '<h1>Got it, thanks</h1><p>Your answer was recorded. This page can be closed now.</p>');
+const RECORDED_PAGE = page(
+	'Answer recorded',
+	'<h1>Got it, thanks</h1><p>Your answer was recorded. This page can be closed now.</p>',
+);
 
 /**
  * The submitted form fields. The pages post multipart/form-data (n8n 2.x refuses anything else for
@@ -259,9 +328,18 @@ const RECORDED_PAGE = page('Answer recorded', '<h1>Got it, thanks</h1><p>Your an
 function formBody(ctx: IWebhookFunctions): IDataObject {
 	const body = ctx.getBodyData() as unknown;
 	const parsed = body as IDataObject | undefined;
-	if (parsed && typeof parsed === 'object' && 'files' in parsed && parsed.data && typeof parsed.data === 'object' && !Array.isArray(parsed.data)) return parsed.data as IDataObject;
+	if (
+		parsed &&
+		typeof parsed === 'object' &&
+		'files' in parsed &&
+		parsed.data &&
+		typeof parsed.data === 'object' &&
+		!Array.isArray(parsed.data)
+	)
+		return parsed.data as IDataObject;
 	if (typeof body === 'string') return Object.fromEntries(new URLSearchParams(body)) as IDataObject;
-	if (Buffer.isBuffer(body)) return Object.fromEntries(new URLSearchParams(body.toString('utf8'))) as IDataObject;
+	if (Buffer.isBuffer(body))
+		return Object.fromEntries(new URLSearchParams(body.toString('utf8'))) as IDataObject;
 	return body && typeof body === 'object' ? (body as IDataObject) : {};
 }
 
@@ -272,14 +350,20 @@ function send(ctx: IWebhookFunctions, status: number, html: string): void {
 	res.setHeader('Cache-Control', 'no-store');
 	res.setHeader('X-Frame-Options', 'DENY');
 	res.setHeader('Referrer-Policy', 'no-referrer');
-	res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+	res.setHeader(
+		'Content-Security-Policy',
+		"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+	);
 	res.end(html);
 }
 
 function answered(ctx: IWebhookFunctions, data: IDataObject): IWebhookResponseData {
 	send(ctx, 200, RECORDED_PAGE);
 	// respondedAt last, so that a form field of that name cannot replace it (as n8n 2.x does).
-	return { noWebhookResponse: true, workflowData: [[{ json: { data: { ...data, respondedAt: new Date().toISOString() } } }]] };
+	return {
+		noWebhookResponse: true,
+		workflowData: [[{ json: { data: { ...data, respondedAt: new Date().toISOString() } } }]],
+	};
 }
 
 function shown(ctx: IWebhookFunctions, status: number, html: string): IWebhookResponseData {
@@ -291,14 +375,22 @@ function shown(ctx: IWebhookFunctions, status: number, html: string): IWebhookRe
 export async function sendAndWaitWebhook(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const method = ctx.getRequestObject().method;
 	const responseType = ctx.getNodeParameter('responseType', 'approval') as ResponseType;
-	if (method !== 'GET' && method !== 'POST') return shown(ctx, 405, page('Not allowed', '<h1>Not allowed</h1>'));
+	if (method !== 'GET' && method !== 'POST')
+		return shown(ctx, 405, page('Not allowed', '<h1>Not allowed</h1>'));
 
 	if (responseType === 'freeText') {
-		const field: FormField = { fieldLabel: 'Response', fieldType: 'textarea', requiredField: true, placeholder: '', options: [] };
+		const field: FormField = {
+			fieldLabel: 'Response',
+			fieldType: 'textarea',
+			requiredField: true,
+			placeholder: '',
+			options: [],
+		};
 		if (method === 'GET') return shown(ctx, 200, formPage(ctx, [field]));
 		const body = formBody(ctx);
 		const value = body['field-0'];
-		if (typeof value !== 'string' || value.trim() === '') return shown(ctx, 400, formPage(ctx, [field], body, 'Please fill in "Response".'));
+		if (typeof value !== 'string' || value.trim() === '')
+			return shown(ctx, 400, formPage(ctx, [field], body, 'Please fill in "Response".'));
 		return answered(ctx, { text: value });
 	}
 
@@ -309,11 +401,21 @@ export async function sendAndWaitWebhook(ctx: IWebhookFunctions): Promise<IWebho
 		const data: IDataObject = {};
 		for (const [i, field] of fields.entries()) {
 			const raw = body[`field-${i}`];
-			const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String).filter((v) => v !== '');
-			if (field.requiredField && list.length === 0) return shown(ctx, 400, formPage(ctx, fields, body, `Please fill in "${field.fieldLabel}".`));
-			if (field.fieldType === 'checkbox') data[field.fieldLabel] = list.filter((v) => field.options.includes(v));
-			else if (field.fieldType === 'number') data[field.fieldLabel] = list.length ? Number(list[0]) : null;
-			else if (CHOICE_TYPES.includes(field.fieldType)) data[field.fieldLabel] = list.length && field.options.includes(list[0]) ? list[0] : null;
+			const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
+				.map(String)
+				.filter((v) => v !== '');
+			if (field.requiredField && list.length === 0)
+				return shown(
+					ctx,
+					400,
+					formPage(ctx, fields, body, `Please fill in "${field.fieldLabel}".`),
+				);
+			if (field.fieldType === 'checkbox')
+				data[field.fieldLabel] = list.filter((v) => field.options.includes(v));
+			else if (field.fieldType === 'number')
+				data[field.fieldLabel] = list.length ? Number(list[0]) : null;
+			else if (CHOICE_TYPES.includes(field.fieldType))
+				data[field.fieldLabel] = list.length && field.options.includes(list[0]) ? list[0] : null;
 			else data[field.fieldLabel] = list.length ? list[0] : '';
 		}
 		return answered(ctx, data);
@@ -323,13 +425,18 @@ export async function sendAndWaitWebhook(ctx: IWebhookFunctions): Promise<IWebho
 	const approved = query.approved === 'true';
 	if (method === 'GET') {
 		const approval = ctx.getNodeParameter('approvalOptions.values', {}) as IDataObject;
-		const label = approved ? text(approval.approveLabel, 'Approve') : text(approval.disapproveLabel, 'Decline');
+		const label = approved
+			? text(approval.approveLabel, 'Approve')
+			: text(approval.disapproveLabel, 'Decline');
 		const message = String(ctx.getNodeParameter('message', '')).replace(/\\n/g, '\n');
 		// A confirmation step: chat clients open links to preview them, which must not answer.
 		return shown(
 			ctx,
 			200,
-			page(label, `<h1>${escapeHtml(label)}?</h1><p class="message">${escapeHtml(message)}</p><form method="post" action=""><button type="submit">${escapeHtml(label)}</button></form>`),
+			page(
+				label,
+				`<h1>${escapeHtml(label)}?</h1><p class="message">${escapeHtml(message)}</p><form method="post" action=""><button type="submit">${escapeHtml(label)}</button></form>`,
+			),
 		);
 	}
 	return answered(ctx, { approved });

@@ -8,6 +8,10 @@ import { toShape, type ShapeContext } from '../table/message';
 import type { Simplifier } from '../table/types';
 
 /** One item in the simplified shape; fields the answer does not have are left out. `context`: the request's parameters. */
-export function simplifyItem(item: IDataObject, simplifier: Simplifier, context: ShapeContext = {}): IDataObject {
+export function simplifyItem(
+	item: IDataObject,
+	simplifier: Simplifier,
+	context: ShapeContext = {},
+): IDataObject {
 	return toShape(item, simplifier, context);
 }

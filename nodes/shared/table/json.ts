@@ -21,13 +21,20 @@ export function parseJsonExact(text: string): unknown {
 
 /** Reads a dotted path (`Threads.EntityArray`); undefined where the path ends. */
 export function at(value: unknown, path: string): unknown {
-	return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as IDataObject)[key] : undefined), value);
+	return path
+		.split('.')
+		.reduce<unknown>(
+			(node, key) => (node && typeof node === 'object' ? (node as IDataObject)[key] : undefined),
+			value,
+		);
 }
 
 /** The objects of the list at a dotted path of an answer (empty when absent). */
 export function listAt(answer: unknown, path: string): IDataObject[] {
 	const value = at(answer, path);
-	return Array.isArray(value) ? (value.filter((entry) => entry && typeof entry === 'object') as IDataObject[]) : [];
+	return Array.isArray(value)
+		? (value.filter((entry) => entry && typeof entry === 'object') as IDataObject[])
+		: [];
 }
 
 /** A whole-number id from the API (a JSON integer or a digit string) as a bigint; undefined otherwise. */

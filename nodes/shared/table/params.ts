@@ -17,7 +17,9 @@ export function managedParams(row: EndpointRow): Set<string> {
 
 /** Names of the parameters a choice asks for or sets itself (e.g. the API's Update flags). */
 export function choiceParams(choice: ChoiceDef): Set<string> {
-	return new Set(choice.options.flatMap((option) => [...option.params, ...Object.keys(option.set ?? {})]));
+	return new Set(
+		choice.options.flatMap((option) => [...option.params, ...Object.keys(option.set ?? {})]),
+	);
 }
 
 /** The choice's values as the list the user picked ('' / [] when left empty, as in workflows saved before the choice existed). */

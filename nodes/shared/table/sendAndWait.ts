@@ -45,11 +45,13 @@ export const FIELD_TYPES: INodePropertyOptions[] = [
 ];
 export const CHOICE_TYPES = ['checkbox', 'dropdown', 'radio'];
 
-
 /** The table row parameter a Send To choice names (a clear error when the table lacks it). */
 export function targetParam(table: EndpointRow[], target: SendAndWaitTarget): ParamDef {
 	const row = table.find((r) => r.sdkMethod === target.sdkMethod);
 	const param = row?.params.find((p) => p.name === target.param);
-	if (!row || !param) throw new Error(`Send and Wait target ${target.value}: ${target.sdkMethod}.${target.param} is not in the table`);
+	if (!row || !param)
+		throw new Error(
+			`Send and Wait target ${target.value}: ${target.sdkMethod}.${target.param} is not in the table`,
+		);
 	return param;
 }

@@ -15,7 +15,8 @@ export function invalidMessage(param: ParamDef, reason: string): string {
 const INTEGER = /^-?\d+$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** ISO-8601 date or date-time, optionally with fraction and zone (what n8n's dateTime field and Luxon produce). */
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Options that depend on where the value comes from. */
 interface CoerceOptions {
@@ -39,7 +40,14 @@ function zoneOffset(time: number, timeZone: string): number {
 		second: 'numeric',
 	}).formatToParts(new Date(time));
 	const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+	const wall = Date.UTC(
+		part('year'),
+		part('month') - 1,
+		part('day'),
+		part('hour'),
+		part('minute'),
+		part('second'),
+	);
 	return wall - Math.floor(time / 1000) * 1000;
 }
 
@@ -58,7 +66,15 @@ function parseIsoDate(text: string, timezone: string | undefined): number {
 	const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number);
 	const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 	const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-	if (daysInMonth === undefined || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return NaN;
+	if (
+		daysInMonth === undefined ||
+		day < 1 ||
+		day > daysInMonth ||
+		hour > 23 ||
+		minute > 59 ||
+		second > 59
+	)
+		return NaN;
 	const wallDate = new Date(0);
 	wallDate.setUTCFullYear(year, month - 1, day);
 	wallDate.setUTCHours(hour, minute, second, Number(`${fraction}000`.slice(0, 3)));
@@ -87,29 +103,41 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
  */
 function checkUrlText(param: ParamDef, text: string, fail: Fail, entry = false): void {
 	if (param.location !== 'path' && param.location !== 'query') return;
-	if (LONE_SURROGATE.test(text)) fail(param, `${entry ? 'an entry contains' : 'contains'} an invalid character (a lone UTF-16 surrogate)`);
+	if (LONE_SURROGATE.test(text))
+		fail(
+			param,
+			`${entry ? 'an entry contains' : 'contains'} an invalid character (a lone UTF-16 surrogate)`,
+		);
 	if (param.location !== 'path') return;
 	const trimmed = text.trim();
 	if (trimmed === '') fail(param, entry ? 'list entries must not be empty' : 'must not be empty');
-	if (trimmed === '.' || trimmed === '..') fail(param, `${describe(text)} is not allowed: a path value cannot be "." or ".."`);
-	if (entry && text.includes(',')) fail(param, `the entry ${describe(text)} contains a comma, which separates the entries of this list`);
+	if (trimmed === '.' || trimmed === '..')
+		fail(param, `${describe(text)} is not allowed: a path value cannot be "." or ".."`);
+	if (entry && text.includes(','))
+		fail(
+			param,
+			`the entry ${describe(text)} contains a comma, which separates the entries of this list`,
+		);
 }
 
 function describe(value: unknown): string {
-	return typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
+	return typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
 }
 
 /** Whole numbers; int64 values beyond 2^53 stay exact as digit strings. */
 function toInteger(param: ParamDef, value: unknown, fail: Fail): number | string {
-	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const text =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	if (!INTEGER.test(text)) fail(param, `expected a whole number, got ${describe(value)}`);
 	const n = Number(text);
 	if (!Number.isSafeInteger(n)) {
 		if (param.type === 'int64' || param.type === 'integerList') return text;
 		fail(param, `${text} is out of range`);
 	}
-	if (param.min !== undefined && n < param.min) fail(param, `must be at least ${param.min}, got ${n}`);
-	if (param.max !== undefined && n > param.max) fail(param, `must be at most ${param.max}, got ${n}`);
+	if (param.min !== undefined && n < param.min)
+		fail(param, `must be at least ${param.min}, got ${n}`);
+	if (param.max !== undefined && n > param.max)
+		fail(param, `must be at most ${param.max}, got ${n}`);
 	return n;
 }
 
@@ -135,9 +163,12 @@ function toList(param: ParamDef, value: unknown, fail: Fail): unknown[] {
 	if (param.location === 'path' && list.length === 0) fail(param, 'must not be empty');
 	return list.map((entry) => {
 		if (param.type === 'integerList') return toInteger(param, entry, fail);
-		const text = typeof entry === 'string' ? entry : typeof entry === 'number' ? String(entry) : undefined;
-		if (text === undefined || text === '') fail(param, `list entries must be non-empty text, got ${describe(entry)}`);
-		if (param.type === 'guidList' && !GUID.test(text)) fail(param, `${describe(text)} is not a GUID`);
+		const text =
+			typeof entry === 'string' ? entry : typeof entry === 'number' ? String(entry) : undefined;
+		if (text === undefined || text === '')
+			fail(param, `list entries must be non-empty text, got ${describe(entry)}`);
+		if (param.type === 'guidList' && !GUID.test(text))
+			fail(param, `${describe(text)} is not a GUID`);
 		checkUrlText(param, text, fail, true);
 		return text;
 	});
@@ -145,24 +176,39 @@ function toList(param: ParamDef, value: unknown, fail: Fail): unknown[] {
 
 /** True when the user left the field empty (such values are not sent). */
 export function isUnset(value: unknown): boolean {
-	return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+	return (
+		value === undefined ||
+		value === null ||
+		value === '' ||
+		(Array.isArray(value) && value.length === 0)
+	);
 }
 
 /** Validates one value for its parameter and returns what goes on the wire. */
-export function coerce(param: ParamDef, value: unknown, fail: Fail, options: CoerceOptions = {}): unknown {
+export function coerce(
+	param: ParamDef,
+	value: unknown,
+	fail: Fail,
+	options: CoerceOptions = {},
+): unknown {
 	switch (param.type) {
 		case 'integer':
 		case 'int64':
 			return toInteger(param, value, fail);
 		case 'string': {
-			if (typeof value !== 'string' && typeof value !== 'number') fail(param, `expected text, got ${describe(value)}`);
+			if (typeof value !== 'string' && typeof value !== 'number')
+				fail(param, `expected text, got ${describe(value)}`);
 			const text = String(value);
 			checkUrlText(param, text, fail);
 			return text;
 		}
 		case 'guid': {
 			const text = typeof value === 'string' ? value.trim() : '';
-			if (!GUID.test(text)) fail(param, `expected a GUID such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301, got ${describe(value)}`);
+			if (!GUID.test(text))
+				fail(
+					param,
+					`expected a GUID such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301, got ${describe(value)}`,
+				);
 			return text;
 		}
 		case 'boolean':
@@ -170,18 +216,31 @@ export function coerce(param: ParamDef, value: unknown, fail: Fail, options: Coe
 			if (value === 'true' || value === 'false') return value === 'true';
 			return fail(param, `expected true or false, got ${describe(value)}`);
 		case 'dateTime': {
-			const isDate = value instanceof Date || Object.prototype.toString.call(value) === '[object Date]';
-			const text = isDate ? (Number.isNaN((value as Date).getTime()) ? '' : (value as Date).toISOString()) : typeof value === 'string' ? value.trim() : '';
+			const isDate =
+				value instanceof Date || Object.prototype.toString.call(value) === '[object Date]';
+			const text = isDate
+				? Number.isNaN((value as Date).getTime())
+					? ''
+					: (value as Date).toISOString()
+				: typeof value === 'string'
+					? value.trim()
+					: '';
 			const time = parseIsoDate(text, options.timezone);
 			if (Number.isNaN(time)) {
-				fail(param, `expected an ISO-8601 date such as 2026-03-07T16:36:58.123Z, got ${describe(value)}`);
+				fail(
+					param,
+					`expected an ISO-8601 date such as 2026-03-07T16:36:58.123Z, got ${describe(value)}`,
+				);
 			}
 			return new Date(time).toISOString();
 		}
 		case 'options': {
 			const allowed = (param.options ?? []).map((option) => option.value);
 			if (!allowed.includes(value as string)) {
-				return fail(param, `expected one of ${allowed.map((v) => describe(v)).join(', ')}, got ${describe(value)}`);
+				return fail(
+					param,
+					`expected one of ${allowed.map((v) => describe(v)).join(', ')}, got ${describe(value)}`,
+				);
 			}
 			return value;
 		}

@@ -25,14 +25,21 @@ console.log(JSON.stringify({ workflowMs, requireMs: t1 - t0, constructMs: t2 - t
 	const rows = [];
 	for (const [label, bin] of [
 		[`Node ${process.version} (harness)`, process.execPath],
-		...(node24 ? [[`Node ${execFileSync(node24, ['--version']).toString().trim()} (n8n)`, node24]] : []),
+		...(node24
+			? [[`Node ${execFileSync(node24, ['--version']).toString().trim()} (n8n)`, node24]]
+			: []),
 	]) {
 		const runs = [];
-		for (let i = 0; i < 5; i++) runs.push(JSON.parse(execFileSync(bin, ['-e', script, REPO], { cwd: os.tmpdir() }).toString().trim()));
+		for (let i = 0; i < 5; i++)
+			runs.push(
+				JSON.parse(execFileSync(bin, ['-e', script, REPO], { cwd: os.tmpdir() }).toString().trim()),
+			);
 		runs.sort((x, y) => x.totalMs - y.totalMs);
 		const median = runs[2];
 		rows.push({ label, ...median, worstMs: runs[4].totalMs });
-		log(`package load ${label}: ${fmt(median.totalMs, 1)} ms (require ${fmt(median.requireMs, 1)} + construct ${fmt(median.constructMs, 1)})`);
+		log(
+			`package load ${label}: ${fmt(median.totalMs, 1)} ms (require ${fmt(median.requireMs, 1)} + construct ${fmt(median.constructMs, 1)})`,
+		);
 	}
 	results.load = rows;
 }

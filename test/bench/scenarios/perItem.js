@@ -7,7 +7,8 @@ const { requests, variantNode } = require('../world.js');
 const { rawLoop, harnessNode } = require('../runners.js');
 
 /** Variants at a latency, in the order they run (d first at 0 ms also warms n8n's HTTP stack). */
-const variantsAt = (latency) => (latency === 0 ? ['d', 'c', 'b', 'b8', 'a2'] : ['d', 'c', 'b', 'b8', 'b16', 'b64', 'a2']);
+const variantsAt = (latency) =>
+	latency === 0 ? ['d', 'c', 'b', 'b8', 'a2'] : ['d', 'c', 'b', 'b8', 'b16', 'b64', 'a2'];
 const CONCURRENCY_OF = { b8: CONCURRENCY, b16: 16, b64: 64 };
 const variantOptions = (v) => (CONCURRENCY_OF[v] ? { concurrency: CONCURRENCY_OF[v] } : {});
 const variantKind = (v) => (CONCURRENCY_OF[v] ? 'b' : v);
@@ -16,7 +17,10 @@ const variantKind = (v) => (CONCURRENCY_OF[v] ? 'b' : v);
 function keepBest(results, key, r, items) {
 	const prev = results[key];
 	const rounds = [...(prev?.rounds ?? []), r.executionTime / items];
-	results[key] = !prev || (r.executionTime !== undefined && r.executionTime < prev.executionTime) ? { ...r, rounds } : { ...prev, rounds };
+	results[key] =
+		!prev || (r.executionTime !== undefined && r.executionTime < prev.executionTime)
+			? { ...r, rounds }
+			: { ...prev, rounds };
 }
 
 async function perItemHarness(world, worker, results) {
@@ -31,7 +35,14 @@ async function perItemHarness(world, worker, results) {
 				const a = await rawLoop(process.execPath, req, req.build(), items);
 				a.connections = world.connections.count - before;
 				keepBest(results, key('a'), a, items);
-				if (latency > 0) results[key('a8')] = await rawLoop(process.execPath, req, req.build(), items, CONCURRENCY);
+				if (latency > 0)
+					results[key('a8')] = await rawLoop(
+						process.execPath,
+						req,
+						req.build(),
+						items,
+						CONCURRENCY,
+					);
 				for (const v of variantsAt(latency)) {
 					const node = variantNode(variantKind(v), req, req.build(), variantOptions(v));
 					// warm-up (JIT, connections), then the measured run
@@ -42,7 +53,9 @@ async function perItemHarness(world, worker, results) {
 					r.requests = (req.key.startsWith('its') ? world.its : world.gen).apiRequests().length;
 					r.connections = world.connections.count - connections;
 					keepBest(results, key(v), r, items);
-					log(`harness ${req.key} ${latency} ms ${v} round ${round + 1}: ${fmt(r.executionTime / items, 3)} ms/item, ${r.connections} TCP connections${r.error ? ` ERROR ${r.error}` : ''}${r.failedItems ? ` failed ${r.failedItems}` : ''}`);
+					log(
+						`harness ${req.key} ${latency} ms ${v} round ${round + 1}: ${fmt(r.executionTime / items, 3)} ms/item, ${r.connections} TCP connections${r.error ? ` ERROR ${r.error}` : ''}${r.failedItems ? ` failed ${r.failedItems}` : ''}`,
+					);
 				}
 			}
 		}
@@ -58,26 +71,35 @@ async function perItemN8n(world, real, results) {
 		const rounds = latency === 0 ? SIZES.rounds0 : 1;
 		for (const req of requests(world)) {
 			const key = (v) => `${req.key}|${latency}|${v}|n8n`;
-			for (let round = 0; round < rounds; round++) keepBest(results, key('a'), await rawLoop(node24, req, req.build(), items), items);
-			if (latency > 0) results[key('a8')] = await rawLoop(node24, req, req.build(), items, CONCURRENCY);
+			for (let round = 0; round < rounds; round++)
+				keepBest(results, key('a'), await rawLoop(node24, req, req.build(), items), items);
+			if (latency > 0)
+				results[key('a8')] = await rawLoop(node24, req, req.build(), items, CONCURRENCY);
 			const variants = variantsAt(latency);
 			// One workflow, the variants' branches interleaved round after round.
 			const branches = [];
-			if (latency === 0) branches.push({ name: 'warm-up d', node: variantNode('d', req, req.build()) });
+			if (latency === 0)
+				branches.push({ name: 'warm-up d', node: variantNode('d', req, req.build()) });
 			for (let round = 0; round < rounds; round++) {
-				for (const v of variants) branches.push({ name: `${v} #${round + 1}`, v, node: variantNode(variantKind(v), req, req.build(), variantOptions(v)) });
+				for (const v of variants)
+					branches.push({
+						name: `${v} #${round + 1}`,
+						v,
+						node: variantNode(variantKind(v), req, req.build(), variantOptions(v)),
+					});
 			}
 			const run = await real.runBranches(items, branches);
 			if (run.error) log(`n8n ${req.key} ${latency} ms: workflow error ${run.error}`);
 			for (const b of branches.filter((x) => x.v)) {
 				const r = run.branches[b.name];
 				keepBest(results, key(b.v), r, items);
-				log(`n8n ${req.key} ${latency} ms ${b.name}: ${fmt(r.executionTime / items, 3)} ms/item${r.error ? ` ERROR ${r.error}` : ''}${r.failedItems ? ` failed ${r.failedItems}` : ''}`);
+				log(
+					`n8n ${req.key} ${latency} ms ${b.name}: ${fmt(r.executionTime / items, 3)} ms/item${r.error ? ` ERROR ${r.error}` : ''}${r.failedItems ? ` failed ${r.failedItems}` : ''}`,
+				);
 			}
 		}
 	}
 	world.setLatency(0);
 }
-
 
 module.exports = { perItemHarness, perItemN8n };

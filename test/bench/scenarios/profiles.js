@@ -35,9 +35,16 @@ async function profilesN8n(world, real, results) {
 	for (const req of requests(world).filter((r) => keys.includes(r.key))) {
 		for (const v of req.key === keys[0] ? ['b', 'a2', 'c'] : ['b']) {
 			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-bench-prof-'));
-			const run = await real.runBranches(SIZES.items0, [{ name: v, node: variantNode(v, req, req.build()) }], { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=250` } });
+			const run = await real.runBranches(
+				SIZES.items0,
+				[{ name: v, node: variantNode(v, req, req.build()) }],
+				{ env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=250` } },
+			);
 			// n8n's main process writes the biggest profile (task runners, if any, write small ones)
-			const files = fs.readdirSync(dir).map((f) => path.join(dir, f)).sort((x, y) => fs.statSync(y).size - fs.statSync(x).size);
+			const files = fs
+				.readdirSync(dir)
+				.map((f) => path.join(dir, f))
+				.sort((x, y) => fs.statSync(y).size - fs.statSync(x).size);
 			if (!files.length) {
 				log('n8n profile: no .cpuprofile written');
 				continue;
@@ -49,9 +56,15 @@ async function profilesN8n(world, real, results) {
 				c: /^execute@.*HttpRequestV3\.node\.js/,
 			}[v];
 			const windowed = windowProfile(profile, marker);
-			out[`${req.key}|${v}`] = { perItemMs: run.branches[v].executionTime / SIZES.items0, profile: summarize(windowed), windowMs: windowed.windowMs };
+			out[`${req.key}|${v}`] = {
+				perItemMs: run.branches[v].executionTime / SIZES.items0,
+				profile: summarize(windowed),
+				windowMs: windowed.windowMs,
+			};
 			fs.rmSync(dir, { recursive: true, force: true });
-			log(`n8n profile ${req.key} ${v}: ${fmt(run.branches[v].executionTime / SIZES.items0, 3)} ms/item`);
+			log(
+				`n8n profile ${req.key} ${v}: ${fmt(run.branches[v].executionTime / SIZES.items0, 3)} ms/item`,
+			);
 		}
 	}
 	results.profilesN8n = out;
@@ -70,7 +83,8 @@ function windowProfile(profile, marker) {
 		if (marked.has(id)) return marked.get(id);
 		const p = parent.get(id);
 		const frame = byId.get(id).callFrame;
-		const value = marker.test(`${frame.functionName}@${frame.url || ''}`) || (p !== undefined && hasMarker(p));
+		const value =
+			marker.test(`${frame.functionName}@${frame.url || ''}`) || (p !== undefined && hasMarker(p));
 		marked.set(id, value);
 		return value;
 	};
@@ -85,8 +99,12 @@ function windowProfile(profile, marker) {
 	if (first === -1) return { ...profile, windowMs: 0 };
 	const samples = profile.samples.slice(first, last + 1);
 	const timeDeltas = profile.timeDeltas.slice(first, last + 2);
-	return { ...profile, samples, timeDeltas, windowMs: timeDeltas.reduce((s, d) => s + d, 0) / 1000 };
+	return {
+		...profile,
+		samples,
+		timeDeltas,
+		windowMs: timeDeltas.reduce((s, d) => s + d, 0) / 1000,
+	};
 }
-
 
 module.exports = { profiles, profilesN8n, windowProfile };

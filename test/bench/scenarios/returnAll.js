@@ -13,13 +13,23 @@ async function returnAll(world, n8nDir, results) {
 			if (service === 'its') {
 				const thread = world.its.createThread(2, [3], `Return all ${count}`);
 				world.its.addMessages(thread.InstantMessageThreadId, 3, count, 'History');
-				params = { resource: 'message', operation: 'getMany', threadId: locator(thread.InstantMessageThreadId), returnAll: true };
+				params = {
+					resource: 'message',
+					operation: 'getMany',
+					threadId: locator(thread.InstantMessageThreadId),
+					returnAll: true,
+				};
 				credentialType = 'itslearningOAuth2Api';
 				credential = ITS_CRED.send;
 			} else {
 				const room = world.newRoom();
 				world.gen.addRoomMessages(room, world.gen.userIds[1], count, { stepMs: 1000 });
-				params = { resource: 'roomMessage', operation: 'getHistory', roomJid: locator(room), returnAll: true };
+				params = {
+					resource: 'roomMessage',
+					operation: 'getHistory',
+					roomJid: locator(room),
+					returnAll: true,
+				};
 				credentialType = 'genesysCloudOAuth2Api';
 				credential = GEN_CRED;
 			}
@@ -27,12 +37,20 @@ async function returnAll(world, n8nDir, results) {
 			const worker = await startWorker(world, n8nDir);
 			try {
 				const base = await worker.run({ kind: 'gc' });
-				const node = { nodeType: service === 'its' ? 'itslearningInstantMessage' : 'genesysChat', parameters: params, credentialTypes: [credentialType], credentials: { [credentialType]: credential } };
+				const node = {
+					nodeType: service === 'its' ? 'itslearningInstantMessage' : 'genesysChat',
+					parameters: params,
+					credentialTypes: [credentialType],
+					credentials: { [credentialType]: credential },
+				};
 				world.clear();
 				const r = await harnessNode(worker, node, 1, { measureOutput: true });
 				const emu = service === 'its' ? world.its : world.gen;
 				const row = {
-					service: service === 'its' ? 'itslearning messages v3 (cursor)' : 'Genesys room history (date windows)',
+					service:
+						service === 'its'
+							? 'itslearning messages v3 (cursor)'
+							: 'Genesys room history (date windows)',
 					count,
 					outputItems: r.outputItems,
 					seconds: r.executionTime / 1000,
@@ -45,7 +63,9 @@ async function returnAll(world, n8nDir, results) {
 					error: r.error,
 				};
 				out.push(row);
-				log(`return all ${service} ${count}: ${fmt(row.seconds)} s, ${row.requests} requests, peak RSS ${fmt(row.peakRssMb, 0)} MB (base ${fmt(row.baseRssMb, 0)})${r.error ? ` ERROR ${r.error}` : ''}`);
+				log(
+					`return all ${service} ${count}: ${fmt(row.seconds)} s, ${row.requests} requests, peak RSS ${fmt(row.peakRssMb, 0)} MB (base ${fmt(row.baseRssMb, 0)})${r.error ? ` ERROR ${r.error}` : ''}`,
+				);
 			} finally {
 				await worker.close();
 			}
@@ -54,6 +74,5 @@ async function returnAll(world, n8nDir, results) {
 	}
 	results.returnAll = out;
 }
-
 
 module.exports = { returnAll };

@@ -31,7 +31,10 @@ const SIZES = process.env.BENCH_TRIGGERS_SMOKE
 /** Polls at most in one catch-up (a trigger that never gets there is reported, not waited for). */
 const MAX_CATCH_UP_POLLS = 30;
 
-const TRIGGER_CRED = { its: { id: 'benchTrigIts0001', name: 'itslearning (bench triggers)' }, gen: { id: 'benchTrigGen0001', name: 'Genesys (bench triggers)' } };
+const TRIGGER_CRED = {
+	its: { id: 'benchTrigIts0001', name: 'itslearning (bench triggers)' },
+	gen: { id: 'benchTrigGen0001', name: 'Genesys (bench triggers)' },
+};
 
 /**
  * A world of `chats` chats, each with one message older than the outage; `post(i)` adds one new
@@ -57,15 +60,29 @@ async function itslearningWorld(chats) {
 			{
 				...TRIGGER_CRED.its,
 				type: 'itslearningOAuth2Api',
-				data: { serverUrl: emu.url, clientId: 'n8n-test-client', clientSecret: '', instantMessageScope: true, additionalScopes: [], requestSigning: 'header', oauthTokenData: { ...token } },
+				data: {
+					serverUrl: emu.url,
+					clientId: 'n8n-test-client',
+					clientSecret: '',
+					instantMessageScope: true,
+					additionalScopes: [],
+					requestSigning: 'header',
+					oauthTokenData: { ...token },
+				},
 			},
 		],
-		trigger: { nodeType: 'itslearningInstantMessageTrigger', parameters: { event: 'newMessage' }, credentialTypes: ['itslearningOAuth2Api'] },
+		trigger: {
+			nodeType: 'itslearningInstantMessageTrigger',
+			parameters: { event: 'newMessage' },
+			credentialTypes: ['itslearningOAuth2Api'],
+		},
 		post: (i) => emu.addMessages(threads[i], 3, 1, 'New').map((m) => String(m.MessageId)),
 		outage(n) {
 			// Round robin, so that the threads' activity interleaves as it would over a day.
 			const ids = [];
-			for (let j = 0; ids.length < n; j++) for (let i = 0; i < chats && ids.length < n; i++) ids.push(String(emu.addMessages(threads[i], 3, 1, `Outage ${j + 1}`)[0].MessageId));
+			for (let j = 0; ids.length < n; j++)
+				for (let i = 0; i < chats && ids.length < n; i++)
+					ids.push(String(emu.addMessages(threads[i], 3, 1, `Outage ${j + 1}`)[0].MessageId));
 			return ids;
 		},
 	};
@@ -98,10 +115,23 @@ async function genesysWorld(chats) {
 			{
 				...TRIGGER_CRED.gen,
 				type: 'genesysCloudOAuth2Api',
-				data: { serverUrl: 'https://custom.invalid', customBaseUrl: emu.url, customLoginUrl: '', grantType: 'authorizationCode', clientId: emu.clientId, clientSecret: emu.clientSecret, scopes: ['chat'], oauthTokenData: { ...token } },
+				data: {
+					serverUrl: 'https://custom.invalid',
+					customBaseUrl: emu.url,
+					customLoginUrl: '',
+					grantType: 'authorizationCode',
+					clientId: emu.clientId,
+					clientSecret: emu.clientSecret,
+					scopes: ['chat'],
+					oauthTokenData: { ...token },
+				},
 			},
 		],
-		trigger: { nodeType: 'genesysChatTrigger', parameters: { event: 'newMessageAnyChat' }, credentialTypes: ['genesysCloudOAuth2Api'] },
+		trigger: {
+			nodeType: 'genesysChatTrigger',
+			parameters: { event: 'newMessageAnyChat' },
+			credentialTypes: ['genesysCloudOAuth2Api'],
+		},
 		post: (i) => targets[i].add(1, { start: new Date(Date.now() - 1) }).map((m) => m.id),
 		outage(n) {
 			// The messages of the last 24 hours, spread evenly over each chat's day.
@@ -111,7 +141,8 @@ async function genesysWorld(chats) {
 				const count = Math.floor(n / chats) + (i < n % chats ? 1 : 0);
 				if (count === 0) continue;
 				const stepMs = Math.floor((DAY * 1000 - 60_000) / count);
-				for (const m of targets[i].add(count, { start: new Date(dayAgo + i * 20), stepMs })) ids.push(m.id);
+				for (const m of targets[i].add(count, { start: new Date(dayAgo + i * 20), stepMs }))
+					ids.push(m.id);
 			}
 			return ids;
 		},
@@ -161,22 +192,54 @@ async function steady(service, n8nDir) {
 		for (const k of SIZES.ks) {
 			const expected = new Set();
 			// Spread over the list, alternately even and odd chats (Genesys: rooms and 1:1 chats).
-			for (let j = 0; j < k; j++) for (const id of world.post(Math.min(SIZES.chats - 1, Math.floor((j * SIZES.chats) / k) + (j % 2)))) expected.add(id);
+			for (let j = 0; j < k; j++)
+				for (const id of world.post(
+					Math.min(SIZES.chats - 1, Math.floor((j * SIZES.chats) / k) + (j % 2)),
+				))
+					expected.add(id);
 			const r = await poll(world, worker, { ids: true });
 			const got = new Set(r.ids);
-			changed.push({ k, requests: r.requests, ms: r.wallMs, emitted: r.emitted, allOnce: r.ids.length === expected.size && [...expected].every((id) => got.has(id)), staticDataBytes: r.staticDataBytes, error: r.error, requestSample: r.requestSample });
-			log(`triggers ${world.short} k=${k}: ${r.requests} requests, ${fmt(r.wallMs, 0)} ms, ${r.emitted} emitted`);
+			changed.push({
+				k,
+				requests: r.requests,
+				ms: r.wallMs,
+				emitted: r.emitted,
+				allOnce: r.ids.length === expected.size && [...expected].every((id) => got.has(id)),
+				staticDataBytes: r.staticDataBytes,
+				error: r.error,
+				requestSample: r.requestSample,
+			});
+			log(
+				`triggers ${world.short} k=${k}: ${r.requests} requests, ${fmt(r.wallMs, 0)} ms, ${r.emitted} emitted`,
+			);
 		}
 		const after = await poll(world, worker);
 		const row = {
 			label: world.label,
 			chats: world.chatsLabel,
-			seed: { requests: seed.requests, ms: seed.wallMs, staticDataBytes: seed.staticDataBytes, error: seed.error },
-			idle: idle.map((r) => ({ requests: r.requests, ms: r.wallMs, emitted: r.emitted, requestSample: r.requestSample, error: r.error })),
+			seed: {
+				requests: seed.requests,
+				ms: seed.wallMs,
+				staticDataBytes: seed.staticDataBytes,
+				error: seed.error,
+			},
+			idle: idle.map((r) => ({
+				requests: r.requests,
+				ms: r.wallMs,
+				emitted: r.emitted,
+				requestSample: r.requestSample,
+				error: r.error,
+			})),
 			changed,
-			idleAfter: { requests: after.requests, emitted: after.emitted, staticDataBytes: after.staticDataBytes },
+			idleAfter: {
+				requests: after.requests,
+				emitted: after.emitted,
+				staticDataBytes: after.staticDataBytes,
+			},
 		};
-		log(`triggers ${world.short}: idle polls ${row.idle.map((r) => r.requests).join('/')} requests, static data ${seed.staticDataBytes} → ${after.staticDataBytes} bytes`);
+		log(
+			`triggers ${world.short}: idle polls ${row.idle.map((r) => r.requests).join('/')} requests, static data ${seed.staticDataBytes} → ${after.staticDataBytes} bytes`,
+		);
 		return row;
 	});
 }
@@ -198,8 +261,16 @@ async function catchUp(service, n8nDir, n) {
 			for (const id of r.ids) seen.set(id, (seen.get(id) ?? 0) + 1);
 			heapHeldKb = Math.max(heapHeldKb, r.heapHeldKb ?? 0);
 			peakRssKb = Math.max(peakRssKb, r.maxRssKb ?? 0);
-			polls.push({ requests: r.requests, ms: r.wallMs, emitted: r.emitted, staticDataBytes: r.staticDataBytes, error: r.error });
-			log(`triggers ${world.short} catch-up ${n}: poll ${i + 1}: ${r.emitted} emitted, ${r.requests} requests, ${fmt(r.wallMs / 1000, 1)} s`);
+			polls.push({
+				requests: r.requests,
+				ms: r.wallMs,
+				emitted: r.emitted,
+				staticDataBytes: r.staticDataBytes,
+				error: r.error,
+			});
+			log(
+				`triggers ${world.short} catch-up ${n}: poll ${i + 1}: ${r.emitted} emitted, ${r.requests} requests, ${fmt(r.wallMs / 1000, 1)} s`,
+			);
 			if (r.emitted === 0 && !r.error) break;
 		}
 		const after = await worker.run({ kind: 'gc' });
@@ -227,13 +298,22 @@ async function catchUp(service, n8nDir, n) {
 			baseRssKb: base.rssKb,
 			staticDataBytes: polls[polls.length - 1].staticDataBytes,
 		};
-		log(`triggers ${world.short} catch-up ${n}: ${row.pollsNeeded} polls, ${row.emitted} emitted (${missing} missing, ${duplicates} twice), longest poll ${fmt(row.maxPollMs / 1000, 1)} s`);
+		log(
+			`triggers ${world.short} catch-up ${n}: ${row.pollsNeeded} polls, ${row.emitted} emitted (${missing} missing, ${duplicates} twice), longest poll ${fmt(row.maxPollMs / 1000, 1)} s`,
+		);
 		return row;
 	});
 }
 
 async function triggersAtScale(n8nDir, results) {
-	const out = { sizes: SIZES, pollBudgetMs: POLL_BUDGET_MS, started: Date.now(), loadBefore: os.loadavg(), steady: [], catchUp: [] };
+	const out = {
+		sizes: SIZES,
+		pollBudgetMs: POLL_BUDGET_MS,
+		started: Date.now(),
+		loadBefore: os.loadavg(),
+		steady: [],
+		catchUp: [],
+	};
 	for (const service of ['its', 'gen']) {
 		out.steady.push(await steady(service, n8nDir));
 		for (const n of SIZES.catchUp) out.catchUp.push(await catchUp(service, n8nDir, n));

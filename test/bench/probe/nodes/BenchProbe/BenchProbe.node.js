@@ -20,7 +20,11 @@ class BenchProbe {
 			defaults: { name: 'Bench Probe' },
 			inputs: ['main'],
 			outputs: ['main'],
-			credentials: CREDENTIALS.map((name) => ({ name, required: true, displayOptions: { show: { mode: ['authLoop'], credentialType: [name] } } })),
+			credentials: CREDENTIALS.map((name) => ({
+				name,
+				required: true,
+				displayOptions: { show: { mode: ['authLoop'], credentialType: [name] } },
+			})),
 			properties: [
 				{
 					displayName: 'Mode',
@@ -32,7 +36,13 @@ class BenchProbe {
 					],
 					default: 'items',
 				},
-				{ displayName: 'Count', name: 'count', type: 'number', default: 100, displayOptions: { show: { mode: ['items'] } } },
+				{
+					displayName: 'Count',
+					name: 'count',
+					type: 'number',
+					default: 100,
+					displayOptions: { show: { mode: ['items'] } },
+				},
 				{
 					displayName: 'Credential Type',
 					name: 'credentialType',
@@ -41,10 +51,34 @@ class BenchProbe {
 					default: CREDENTIALS[0],
 					displayOptions: { show: { mode: ['authLoop'] } },
 				},
-				{ displayName: 'Method', name: 'method', type: 'string', default: 'GET', displayOptions: { show: { mode: ['authLoop'] } } },
-				{ displayName: 'URL', name: 'url', type: 'string', default: '', displayOptions: { show: { mode: ['authLoop'] } } },
-				{ displayName: 'JSON Body', name: 'body', type: 'string', default: '', displayOptions: { show: { mode: ['authLoop'] } } },
-				{ displayName: 'Concurrency', name: 'concurrency', type: 'number', default: 1, displayOptions: { show: { mode: ['authLoop'] } } },
+				{
+					displayName: 'Method',
+					name: 'method',
+					type: 'string',
+					default: 'GET',
+					displayOptions: { show: { mode: ['authLoop'] } },
+				},
+				{
+					displayName: 'URL',
+					name: 'url',
+					type: 'string',
+					default: '',
+					displayOptions: { show: { mode: ['authLoop'] } },
+				},
+				{
+					displayName: 'JSON Body',
+					name: 'body',
+					type: 'string',
+					default: '',
+					displayOptions: { show: { mode: ['authLoop'] } },
+				},
+				{
+					displayName: 'Concurrency',
+					name: 'concurrency',
+					type: 'number',
+					default: 1,
+					displayOptions: { show: { mode: ['authLoop'] } },
+				},
 			],
 		};
 	}
@@ -54,7 +88,8 @@ class BenchProbe {
 		if (mode === 'items') {
 			const count = this.getNodeParameter('count', 0);
 			const out = [];
-			for (let i = 0; i < count; i++) out.push({ json: { i, text: `Benchmark message ${i}` }, pairedItem: { item: 0 } });
+			for (let i = 0; i < count; i++)
+				out.push({ json: { i, text: `Benchmark message ${i}` }, pairedItem: { item: 0 } });
 			return [out];
 		}
 		const items = this.getInputData();
@@ -69,8 +104,19 @@ class BenchProbe {
 		const worker = async () => {
 			while (next < items.length) {
 				const i = next++;
-				const answer = await this.helpers.httpRequestWithAuthentication.call(this, credentialType, { method, url, body, json: true });
-				out[i] = { json: answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? answer : { value: answer }, pairedItem: { item: i } };
+				const answer = await this.helpers.httpRequestWithAuthentication.call(this, credentialType, {
+					method,
+					url,
+					body,
+					json: true,
+				});
+				out[i] = {
+					json:
+						answer !== null && typeof answer === 'object' && !Array.isArray(answer)
+							? answer
+							: { value: answer },
+					pairedItem: { item: i },
+				};
 			}
 		};
 		await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, worker));
