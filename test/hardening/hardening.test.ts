@@ -19,6 +19,7 @@ import {
 } from '../harness/n8n';
 import { paramsFor } from '../itslearning/setup';
 import { json, startRawServer, type RawServer } from './raw-server';
+import { gen as genParams } from './shared';
 
 const ITS = 'itslearningOAuth2Api';
 const GEN = 'genesysCloudOAuth2Api';
@@ -76,38 +77,12 @@ function genCredential(extra: IDataObject = {}) {
 
 const its = (sdkMethod: string, values: IDataObject = {}, extra: IDataObject = {}) =>
 	paramsFor(pkg, sdkMethod, values, extra);
-/** Genesys parameters: resource/operation of the row, the values as top-level fields or Additional Fields. */
-function gen(
+/** Genesys parameters (shared.ts builds them from the row and the node's properties). */
+const gen = (
 	sdkMethod: string,
 	values: IDataObject = {},
 	extra: IDataObject = {},
-): INodeParameters {
-	const table = (
-		require('../../dist/nodes/GenesysChat/GenesysChat.table.js') as {
-			genesysChatTable: Array<{ sdkMethod: string; resource: string; operation: string }>;
-		}
-	).genesysChatTable;
-	const row = table.find((r) => r.sdkMethod === sdkMethod)!;
-	const { properties } = pkg.nodeTypes.getByNameAndVersion(
-		pkg.nodeTypeName('genesysChat'),
-	).description;
-	const top = new Set(
-		properties
-			.filter(
-				(p) =>
-					p.type !== 'collection' &&
-					(p.displayOptions?.show?.operation as string[] | undefined)?.includes(row.operation) &&
-					(p.displayOptions?.show?.resource as string[] | undefined)?.includes(row.resource),
-			)
-			.map((p) => p.name),
-	);
-	const parameters: IDataObject = { resource: row.resource, operation: row.operation, ...extra };
-	const additionalFields: IDataObject = {};
-	for (const [name, value] of Object.entries(values))
-		(top.has(name) ? parameters : additionalFields)[name] = value;
-	if (Object.keys(additionalFields).length) parameters.additionalFields = additionalFields;
-	return parameters as INodeParameters;
-}
+): INodeParameters => genParams(pkg, sdkMethod, values, extra);
 
 async function runIts(
 	parameters: INodeParameters,
