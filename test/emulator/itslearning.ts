@@ -187,6 +187,11 @@ export interface ItslearningEmulator extends EmulatorCore, ChaosControl {
 	readonly refreshTokensIssued: number;
 	/** Every successful refresh grant: old → new refresh token, and the new access token. */
 	tokensRefreshed: Array<{ old: string; new: string; accessToken: string }>;
+	/**
+	 * Sets the lifetime of tokens issued from now on, and gives every access token issued so far
+	 * (live or expired) that many seconds from now: 0 expires them all at once.
+	 */
+	setTokenLifetime(seconds: number): void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1508,7 +1513,13 @@ class TokenStore {
 	refreshTokensIssued = 0;
 	readonly tokensRefreshed: Array<{ old: string; new: string; accessToken: string }> = [];
 
-	constructor(private readonly lifetimeSeconds: number) {}
+	constructor(private lifetimeSeconds: number) {}
+
+	setLifetime(seconds: number): void {
+		this.lifetimeSeconds = seconds;
+		const expiresAt = Date.now() + seconds * 1000;
+		for (const entry of this.access.values()) entry.expiresAt = expiresAt;
+	}
 
 	issue(grant: Grant, lifetimeSeconds = this.lifetimeSeconds): IssuedToken {
 		const token: IssuedToken = {
@@ -2132,6 +2143,7 @@ export async function startItslearningEmulator(
 			return tokens.refreshTokensIssued;
 		},
 		tokensRefreshed: tokens.tokensRefreshed,
+		setTokenLifetime: (seconds) => tokens.setLifetime(seconds),
 		issueToken: ({ personId, scopes = [REQUIRED_SCOPE], lifetimeSeconds }) =>
 			tokens.issue({ personId: personOrThrow(personId), scopes }, lifetimeSeconds),
 		createThread: (creatorId, participantIds, name) => {
