@@ -13,7 +13,8 @@
  *   whenever `floor` moves, so it holds only threads with activity since the last snapshot.
  * - `failing`: threads whose last read failed (404, malformed answer, hostile value …), with the
  *   number of polls in a row; each keeps its own mark in `threads` and is read again at every poll
- *   while the other threads go on (reported after 3, 10, 30, … failures).
+ *   while the other threads go on (reported after 3, 10, 30, … failures). A mark at or below
+ *   `floor` marks its thread as failing by itself (nothing else keeps such a mark).
  * - `ahead`: ids of emitted messages whose id is implausibly far above the watermark (near the
  *   int64 maximum): emitted once, never a watermark, so they cannot hide the messages after them.
  * Message ids are site-wide and grow over time (the API's own "lower id = older" cursors rely on it).
@@ -354,12 +355,18 @@ function readMessageCursor(ctx: IPollFunctions, raw: unknown): MessageCursor | u
 	const ahead = Array.isArray(saved.ahead)
 		? saved.ahead.filter((id): id is string => typeof id === 'string' && idOf(id) !== undefined)
 		: [];
+	// Every save prunes the marks at or below the floor except those of failing threads, so a mark
+	// there belongs to a thread whose read failed: it is read again even when the `failing` part was
+	// lost (broken state), instead of its mark being pruned with its unread messages.
+	const failing = readFailing(saved.failing);
+	for (const [key, mark] of Object.entries(threads))
+		if (idOf(mark)! <= floor && !failing[key]) failing[key] = { n: 1 };
 	return {
 		v: 1,
 		sortIndex: idJson(sortIndex),
 		floor: idJson(floor),
 		threads,
-		failing: readFailing(saved.failing),
+		failing,
 		ahead,
 	};
 }

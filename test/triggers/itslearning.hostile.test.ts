@@ -213,6 +213,32 @@ describe('state that heals', () => {
 		},
 	);
 
+	it('a failing thread whose failing entry was lost (broken state) is still read again: its unread messages come once it heals', async () => {
+		const { emu } = site;
+		const good = emu.createThread(2, [1], 'Lost failing good').InstantMessageThreadId;
+		const bad = emu.createThread(3, [1], 'Lost failing bad').InstantMessageThreadId;
+		const t = trigger({ event: 'newMessage' });
+		await t.poll();
+		emu.injectFault({ kind: 'status', status: 404, times: 1000, match: { path: threadPath(bad) } });
+		const waiting = emu.addMessages(bad, 3, 2, 'waiting in the bad thread');
+		emu.addMessages(good, 2, 1, 'good first');
+		expect(texts((await t.poll()).items)).toEqual(['good first 1']);
+		// The floor moves past the bad thread's mark; then its failing entry is lost.
+		emu.addMessages(good, 2, 1, 'good second');
+		expect(texts((await t.poll()).items)).toEqual(['good second 1']);
+		const cursor = t.saved.messageCursor as IDataObject;
+		expect(cursor.failing).toMatchObject({ [bad]: { n: 2 } });
+		t.saved = { ...t.saved, messageCursor: { ...cursor, failing: 'x' } };
+		t.restart();
+		// More activity elsewhere (the floor moves again), none in the bad thread, which then heals.
+		emu.addMessages(good, 2, 1, 'good third');
+		expect(texts((await t.poll()).items)).toEqual(['good third 1']);
+		emu.clearFaults();
+		const healed = await t.poll();
+		expect(ids(healed.items)).toEqual(waiting.map((m) => m.MessageId));
+		expect((await t.poll()).items).toBeNull();
+	});
+
 	it('a floor and sort index above everything the service has are healed, so the trigger is not muted', async () => {
 		const { emu } = site;
 		const thread = emu.createThread(2, [1], 'High floor').InstantMessageThreadId;
