@@ -683,16 +683,32 @@ export function defineScaleSuite(version: string, sizes: { sends?: number } = {}
 			};
 			let itsSeen = new Map<string, number>();
 			let genSeen = new Map<string, number>();
-			await until(
-				'every trigger message to be emitted',
-				120_000,
-				async () => {
-					itsSeen = await emitted(WORKFLOW_IDS.itsTrigger, TRIGGER_NODE.its);
-					genSeen = await emitted(WORKFLOW_IDS.genTrigger, TRIGGER_NODE.gen);
-					return sentIts.every((id) => itsSeen.has(id)) && sentGen.every((id) => genSeen.has(id));
-				},
-				3000,
-			);
+			try {
+				await until(
+					'every trigger message to be emitted',
+					120_000,
+					async () => {
+						itsSeen = await emitted(WORKFLOW_IDS.itsTrigger, TRIGGER_NODE.its);
+						genSeen = await emitted(WORKFLOW_IDS.genTrigger, TRIGGER_NODE.gen);
+						return sentIts.every((id) => itsSeen.has(id)) && sentGen.every((id) => genSeen.has(id));
+					},
+					3000,
+				);
+			} catch (error) {
+				const runs = [
+					...(await executions(WORKFLOW_IDS.itsTrigger, true)),
+					...(await executions(WORKFLOW_IDS.genTrigger, true)),
+				];
+				throw new Error(
+					`${(error as Error).message}: ${JSON.stringify({
+						itslearningMissing: sentIts.filter((id) => !itsSeen.has(id)).length,
+						genesysMissing: sentGen.filter((id) => !genSeen.has(id)).length,
+						triggerExecutions: statusCounts(runs),
+						triggerErrors: errorsOf(runs),
+						refreshes: refreshCounts(),
+					})}`,
+				);
+			}
 			await sleep(12_000); // a few more polls: nothing comes twice
 			itsSeen = await emitted(WORKFLOW_IDS.itsTrigger, TRIGGER_NODE.its);
 			genSeen = await emitted(WORKFLOW_IDS.genTrigger, TRIGGER_NODE.gen);
@@ -781,7 +797,11 @@ export function defineScaleSuite(version: string, sizes: { sends?: number } = {}
 				60_000,
 				() => deliveredNow() >= KILL_BATCH / 3,
 				100,
-			);
+			).catch((error: Error) => {
+				throw new Error(
+					`${error.message}: ${JSON.stringify({ delivered: deliveredNow(), refreshes: refreshCounts() })}`,
+				);
+			});
 			cluster.workers[victim].kill();
 			const killedAt = Date.now();
 			const atKill = deliveredNow();
