@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { seededRandom } from '../emulator/chaos';
 import { useGenesys } from '../genesys/setup';
-import { sleep, TriggerInstance } from './helpers';
+import { limitAfterSending, sleep, TriggerInstance } from './helpers';
 
 const MESSAGES = 1100;
 const env = useGenesys();
@@ -170,16 +170,8 @@ it('emits every message sent during polling exactly once, through faults and res
 		for (const item of items ?? [])
 			emitted.set(item.messageId as string, (emitted.get(item.messageId as string) ?? 0) + 1);
 	};
-	// Normally done in ~25 s. The limit counts from the end of the sending (a loaded machine sends
-	// slower; every message must still be emitted within 60 s after the last one was sent), with a
-	// cap that only matters when something is wrong.
-	const cap = Date.now() + 240_000;
-	let sendingEnded = 0;
-	const deadline = () => {
-		if (sending) return cap;
-		sendingEnded ||= Date.now();
-		return Math.min(cap, sendingEnded + 60_000);
-	};
+	// Normally done in ~25 s; the limit only matters when something is wrong.
+	const deadline = limitAfterSending(() => sending);
 	let quiet = 0;
 	let ticks = 0;
 	while (Date.now() < deadline() && !senderError) {

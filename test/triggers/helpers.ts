@@ -33,6 +33,25 @@ import {
 
 export const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The chaos tests' time limit, counted from the end of the sending: a loaded machine sends slower,
+ * and every message must still be emitted within `graceMs` after the last one was sent. The cap
+ * only matters when something is wrong.
+ */
+export function limitAfterSending(
+	sending: () => boolean,
+	graceMs = 60_000,
+	capMs = 240_000,
+): () => number {
+	const cap = Date.now() + capMs;
+	let ended = 0;
+	return () => {
+		if (sending()) return cap;
+		ended ||= Date.now();
+		return Math.min(cap, ended + graceMs);
+	};
+}
+
 const clone = <T>(value: T): T =>
 	value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 

@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { seededRandom } from '../emulator/chaos';
 import { startSite, type Site } from '../itslearning/setup';
-import { sleep, TriggerInstance } from './helpers';
+import { limitAfterSending, sleep, TriggerInstance } from './helpers';
 
 const API = '/restapi/personal/instantmessages';
 const MESSAGES = 1100;
@@ -139,16 +139,8 @@ it('emits every message sent during polling exactly once, through faults and res
 				};
 		}
 	};
-	// Normally done in ~25 s. The limit counts from the end of the sending (a loaded machine sends
-	// slower; every message must still be emitted within 60 s after the last one was sent), with a
-	// cap that only matters when something is wrong.
-	const cap = Date.now() + 240_000;
-	let sendingEnded = 0;
-	const deadline = () => {
-		if (sending) return cap;
-		sendingEnded ||= Date.now();
-		return Math.min(cap, sendingEnded + 60_000);
-	};
+	// Normally done in ~25 s; the limit only matters when something is wrong.
+	const deadline = limitAfterSending(() => sending);
 	let quiet = 0;
 	let ticks = 0;
 	while (Date.now() < deadline() && !senderError) {
