@@ -851,6 +851,13 @@ export const genesysSupportRows: EndpointRow[] = [
 		path: '/api/v2/users/chats/me',
 		permissions: ['chat:chat:access', 'user:chats:view'],
 		userContext: true,
+		// ChatItemCursorListing: `entities`, and `nextUri` (`…?after=<key>`) until the last page.
+		paging: {
+			style: 'nextUri',
+			cursorParam: 'after',
+			itemsPath: 'entities',
+			nextUriPath: 'nextUri',
+		},
 		params: [
 			{
 				name: 'after',

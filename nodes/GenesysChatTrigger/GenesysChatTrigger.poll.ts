@@ -54,13 +54,12 @@ import {
 	type Failing,
 } from '../shared/run/poll';
 import { locatorListValues } from '../shared/run/fields';
-import { listAt, nextUriParam } from '../shared/table/json';
+import { listAt } from '../shared/table/json';
 import { genesysTriggerMessage } from '../shared/table/message';
 import type { LocatorDef, ParamDef } from '../shared/table/types';
 
 export type GenesysEvent = 'newRoomMessage' | 'newOneOnOneMessage' | 'newMessageAnyChat';
 
-const MAX_PAGES = 1000;
 const MAX_CHATS_KEPT = 2000;
 const SAMPLE_CHATS = 3;
 
@@ -145,33 +144,36 @@ function toChat(item: IDataObject): Chat | undefined {
 	return jid ? { key: `room:${jid}`, type: 'room', target: jid, ...base } : undefined;
 }
 
-/** Every chat of the user (all pages of users/chats/me); `complete` when it came in one page. */
+/**
+ * Every chat of the user: all pages of users/chats/me, walked as the row's nextUri paging says. A
+ * later page the service refuses (e.g. a broken `after` from its own nextUri) ends the listing,
+ * incomplete: the chats seen so far are polled, the floor stays. `complete` only when the listing
+ * came in one page: the cursor runs over a list sorted by last activity, so a chat that moves up
+ * between two page requests may be missed by a longer listing.
+ */
 async function listChats(
 	ctx: IPollFunctions,
 	client: PollClient,
 ): Promise<{ chats: Chat[]; complete: boolean }> {
 	const chats = new Map<string, Chat>();
-	let after: string | undefined;
-	let pages = 0;
-	for (; pages < MAX_PAGES; pages++) {
-		let answer: IDataObject;
-		try {
-			answer = (await client.call('getUsersChatsMe', { after })) as IDataObject;
-		} catch (error) {
-			// A later page the service refuses (e.g. a broken `after` from its own nextUri) ends the
-			// listing, incomplete: the chats seen so far are polled, the floor stays.
-			if (pages === 0 || isServiceFailure(error)) throw nodeError(ctx, client, error);
-			return { chats: [...chats.values()], complete: false };
-		}
-		for (const item of listAt(answer, 'entities')) {
-			const chat = toChat(item);
-			if (chat) chats.set(chat.key, chat);
-		}
-		const next = nextUriParam(answer, 'after');
-		if (!next || next === after) break;
-		after = next;
+	let walked: { pages: number; complete: boolean };
+	try {
+		walked = await client.walkNextUri(
+			'getUsersChatsMe',
+			{},
+			(items) => {
+				for (const item of items) {
+					const chat = toChat(item);
+					if (chat) chats.set(chat.key, chat);
+				}
+				return true;
+			},
+			(error) => !isServiceFailure(error),
+		);
+	} catch (error) {
+		throw nodeError(ctx, client, error);
 	}
-	return { chats: [...chats.values()], complete: pages === 0 };
+	return { chats: [...chats.values()], complete: walked.complete && walked.pages === 1 };
 }
 
 function watches(options: Options, chat: Chat): boolean {

@@ -199,6 +199,8 @@ export interface GenesysEmulator extends EmulatorCore, ChaosControl {
 	expireToken(accessToken: string): void;
 	/** Which user `/oauth/authorize` auto-approves as (default `users[0]`). */
 	setAuthorizeUser(userId: string): void;
+	/** Chats per page of `GET /api/v2/users/chats/me` (the service's choice; default CHATS_PAGE, undefined resets). */
+	setChatsPageSize(size: number | undefined): void;
 	/** Adds a user to the organization (directory search, rooms, 1:1 chats). */
 	addUser(name: string): EmulatorUser;
 	createRoom(ownerUserId: string, subject: string, memberUserIds?: string[]): string;
@@ -621,6 +623,7 @@ export async function startGenesysEmulator(
 		}
 	>();
 	let authorizeUserId = users[0].id;
+	let chatsPage = CHATS_PAGE;
 	let roomCounter = 0;
 	let messageSeq = 0;
 	let lastApiTime = 0;
@@ -1225,7 +1228,7 @@ export async function startGenesysEmulator(
 	// ----- the user's chats (UsersApi, for the trigger) -----
 	/**
 	 * `GET /api/v2/users/chats/me`: every room the user is in and every 1on1 of the user that has
-	 * messages, newest `dateLastMessage` first, in pages of CHATS_PAGE with an opaque `after` cursor
+	 * messages, newest `dateLastMessage` first, in pages of CHATS_PAGE (setChatsPageSize) with an opaque `after` cursor
 	 * in `nextUri`. `dateLastMessage` is the `dateCreated` of the chat's newest message (edits do
 	 * not move it; deleting the newest message moves it back).
 	 */
@@ -1280,10 +1283,10 @@ export async function startGenesysEmulator(
 				afterText === null ? 0 : Number(Buffer.from(afterText, 'base64url').toString('utf8'));
 			if (!Number.isInteger(start) || start < 0)
 				throw invalidValue('after', `'${afterText}' is not a cursor of this listing`);
-			const page = items.slice(start, start + CHATS_PAGE).map((i) => i.item);
+			const page = items.slice(start, start + chatsPage).map((i) => i.item);
 			const next =
-				start + CHATS_PAGE < items.length
-					? Buffer.from(String(start + CHATS_PAGE)).toString('base64url')
+				start + chatsPage < items.length
+					? Buffer.from(String(start + chatsPage)).toString('base64url')
 					: undefined;
 			return ok({
 				entities: page,
@@ -1744,6 +1747,11 @@ export async function startGenesysEmulator(
 		},
 		setAuthorizeUser(userId) {
 			authorizeUserId = requireUser(userId).id;
+		},
+		setChatsPageSize(size) {
+			if (size !== undefined && !(Number.isInteger(size) && size > 0))
+				throw new Error(`Chats per page must be a positive whole number, got ${size}`);
+			chatsPage = size ?? CHATS_PAGE;
 		},
 		addUser(name) {
 			const id = randomUUID();

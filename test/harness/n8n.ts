@@ -1134,6 +1134,29 @@ export interface RunPollResult {
  * refreshes are persisted in the store.
  */
 export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
+	const { context, nodeType, staticData, workflow } = await createPollContext(options);
+	const result = await nodeType.poll!.call(context as unknown as IPollFunctions);
+
+	return {
+		result,
+		staticData,
+		staticDataChanged: Boolean(
+			(workflow.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged,
+		),
+	};
+}
+
+/**
+ * The n8n-core PollContext runPoll calls the trigger's poll with (and its workflow and static
+ * data), for tests that drive the built engine inside a real node context themselves (e.g. the
+ * engine's paging over a row no node exposes as an operation).
+ */
+export async function createPollContext(options: RunPollOptions): Promise<{
+	context: PollContext;
+	nodeType: INodeType;
+	staticData: IDataObject;
+	workflow: Workflow;
+}> {
 	const pkg = options.pkg ?? options.store.pkg;
 	await prepareN8nCore();
 
@@ -1175,15 +1198,7 @@ export async function runPoll(options: RunPollOptions): Promise<RunPollResult> {
 	const additionalData = createAdditionalData(options.store, { workflowId });
 	const activation = options.activation ?? (mode === 'manual' ? 'manual' : 'init');
 	const context = new PollContext(workflow, workflowNode, additionalData, mode, activation);
-	const result = await nodeType.poll.call(context as unknown as IPollFunctions);
-
-	return {
-		result,
-		staticData,
-		staticDataChanged: Boolean(
-			(workflow.staticData as IDataObject & { __dataChanged?: boolean }).__dataChanged,
-		),
-	};
+	return { context, nodeType, staticData, workflow };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { CredentialReference } from '../harness/n8n';
-import { clientCredential, useGenesys } from '../genesys/setup';
+import { clientCredential, useGenesys, userCredential } from '../genesys/setup';
 import { listSearch, rl } from '../editor/helpers';
 import { TriggerInstance } from './helpers';
 
@@ -287,6 +287,46 @@ describe('state and failures', () => {
 });
 
 describe('many chats', () => {
+	it('walks users/chats/me as its row pages it: every page, each asked for with the after key of the previous nextUri', async () => {
+		const LISTING = '/api/v2/users/chats/me';
+		// A user of its own, and pages of 2 (the page size is the service's): 5 chats are 3 pages.
+		const pager = env.emu.addUser('Kim Pager');
+		const credential = userCredential(env, pager.id).ref;
+		const start = new Date(Date.now() - 60_000);
+		const rooms = Array.from({ length: 5 }, (_, i) => {
+			const jid = env.emu.createRoom(env.other.id, `Paged ${i}`, [pager.id]);
+			env.emu.addRoomMessages(jid, env.other.id, 1, { start });
+			return jid;
+		});
+		env.emu.setChatsPageSize(2);
+		try {
+			const t = trigger({ event: 'newMessageAnyChat' }, credential);
+			expect((await t.poll()).items).toBeNull();
+			const sent = [
+				...(await send(env.other.id, { roomJid: rooms[0] }, 1, 'first room')),
+				...(await send(env.other.id, { roomJid: rooms[4] }, 2, 'last room')),
+			];
+			const mark = env.responses.length;
+			const { result, requests } = await requestsDuring(async () => await t.poll());
+			expect(ids(result.items)).toEqual(sent);
+			const listing = requests.filter((r) => r.url.startsWith(LISTING)).map((r) => r.url);
+			const answers = env.responses
+				.slice(mark)
+				.filter((r) => r.rawPath === LISTING)
+				.map((r) => JSON.parse(r.body) as IDataObject);
+			expect(answers.map((a) => (a.entities as IDataObject[]).length)).toEqual([2, 2, 1]);
+			expect(listing).toEqual([LISTING, answers[0].nextUri, answers[1].nextUri]);
+			expect(listing[1]).toMatch(/^\/api\/v2\/users\/chats\/me\?after=[^&]+$/);
+			expect(answers[2].nextUri).toBeUndefined();
+			// Idle: the listing's pages only, nothing emitted.
+			const idle = await requestsDuring(async () => await t.poll());
+			expect(idle.result.items).toBeNull();
+			expect(idle.requests.map((r) => r.url)).toEqual(listing);
+		} finally {
+			env.emu.setChatsPageSize(undefined);
+		}
+	});
+
 	// Last in this file: it leaves the user in more than one page of chats.
 	it('follows nextUri through every page of users/chats/me', async () => {
 		const { me, other } = env;

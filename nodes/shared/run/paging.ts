@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { at, idJson, idOf } from '../table/json';
+import { at, idJson, idOf, listAt, nextUriParam } from '../table/json';
 import type { Paging } from '../table/types';
 
 interface PageRequest {
@@ -122,6 +122,36 @@ export async function walkDatesForward(
 	return [...seen.values()].sort((a, b) => time(a[paging.dateField]) - time(b[paging.dateField]));
 }
 
+/** The paging of a row whose answers name their next page in a `nextUri` (Genesys cursor listings). */
+export type NextUriPaging = Extract<Paging, { style: 'nextUri' }>;
+
+/**
+ * Walks a nextUri-style row page by page, as its table `paging` says: the first page without the
+ * cursor, each next page with the cursor parameter's value from the answer's `nextUri` (read with
+ * `URL`; an unreadable nextUri ends the walk). Each page's items go to `onPage`; the walk stops
+ * when `onPage` returns false, a page has no `nextUri`, or the server sends a cursor it sent
+ * before (a server repeating itself). `complete` is false only when `maxPages` ran out. The action
+ * nodes' Return All / Limit (collectPages) and the triggers walk with this.
+ */
+export async function walkNextUriPages(
+	paging: NextUriPaging,
+	fetch: FetchPage,
+	onPage: (items: IDataObject[], page: number) => boolean,
+	maxPages = 1000,
+): Promise<{ pages: number; complete: boolean }> {
+	const seen = new Set<string>();
+	let cursor: string | undefined;
+	for (let page = 0; page < maxPages; page++) {
+		const answer = await fetch({ set: { [paging.cursorParam]: cursor } });
+		const items = listAt(answer, paging.itemsPath);
+		const next = nextUriParam({ nextUri: at(answer, paging.nextUriPath) }, paging.cursorParam);
+		if (!onPage(items, page) || !next || seen.has(next)) return { pages: page + 1, complete: true };
+		seen.add(next);
+		cursor = next;
+	}
+	return { pages: maxPages, complete: false };
+}
+
 interface PagingInput {
 	paging: Paging;
 	returnAll: boolean;
@@ -141,7 +171,9 @@ export async function collectPages({
 	fetch,
 }: PagingInput): Promise<IDataObject[]> {
 	const wanted = returnAll ? Infinity : limit;
-	const size = returnAll ? paging.pageSize : Math.min(paging.pageSize, limit);
+	// The page size to ask for (a nextUri listing has none: the service sets it).
+	const pageSize = paging.style === 'nextUri' ? Infinity : paging.pageSize;
+	const size = returnAll ? pageSize : Math.min(pageSize, limit);
 	const out: IDataObject[] = [];
 	const full = () => out.length >= wanted;
 
@@ -214,6 +246,19 @@ export async function collectPages({
 				const next = ids.reduce((a, b) => (forward ? (b > a ? b : a) : b < a ? b : a));
 				bound = idJson(next);
 			}
+			break;
+		}
+		case 'nextUri': {
+			// The service sets the page size: Limit stops asking once enough items came.
+			await walkNextUriPages(
+				paging,
+				fetch,
+				(items) => {
+					out.push(...items);
+					return !full();
+				},
+				MAX_PAGES,
+			);
 			break;
 		}
 		case 'dateWindow': {

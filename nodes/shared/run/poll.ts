@@ -25,7 +25,7 @@ import { Transport } from '../http/transport';
 import type { ServiceDefinition } from '../table/service';
 import type { EndpointRow, ParamDef } from '../table/types';
 import { coerce, invalidMessage, isUnset } from '../table/validate';
-import { walkCursorPages, walkDatesForward } from './paging';
+import { walkCursorPages, walkDatesForward, walkNextUriPages } from './paging';
 
 /** Sends rows of a service's tables by SDK method name, with engine-built values. */
 export class PollClient {
@@ -109,6 +109,36 @@ export class PollClient {
 			strict,
 			cap,
 		);
+	}
+
+	/**
+	 * Walks a row page by page as its table `paging` says (nextUri style), with these fixed values;
+	 * see walkNextUriPages. The first page's errors throw; a later page that fails with an error
+	 * `endsWalk` accepts ends the walk instead, incomplete (the pages before it stand).
+	 */
+	async walkNextUri(
+		sdkMethod: string,
+		values: Record<string, unknown>,
+		onPage: (items: IDataObject[], page: number) => boolean,
+		endsWalk: (error: unknown) => boolean = () => false,
+	): Promise<{ pages: number; complete: boolean }> {
+		const paging = this.row(sdkMethod).paging;
+		if (paging?.style !== 'nextUri') throw new Error(`The row ${sdkMethod} has no nextUri paging`);
+		let fetched = 0;
+		let broken = false;
+		const walked = await walkNextUriPages(
+			paging,
+			async ({ set }) => {
+				const first = fetched++ === 0;
+				return await this.call(sdkMethod, { ...values, ...set }).catch(async (error: unknown) => {
+					if (first || !endsWalk(error)) return await Promise.reject(error);
+					broken = true;
+					return undefined;
+				});
+			},
+			(items, page) => !broken && onPage(items, page),
+		);
+		return broken ? { pages: walked.pages - 1, complete: false } : walked;
 	}
 
 	/** Sends the row with these values (undefined values are left out) and returns the parsed answer. */

@@ -23,7 +23,7 @@ import { buildRequest, type FilePart, type ParamValues } from '../http/request';
 import { at } from '../table/json';
 import { indexTable, type ServiceDefinition } from '../table/service';
 import { Transport } from '../http/transport';
-import type { EndpointRow, ParamDef } from '../table/types';
+import type { EndpointRow, Paging, ParamDef } from '../table/types';
 import { coerce, invalidMessage, isUnset, type Fail } from '../table/validate';
 import { executeSendAndWait } from './sendAndWait';
 
@@ -177,6 +177,35 @@ function toItems(row: EndpointRow, answer: unknown, values: ParamValues): IDataO
 	return [{ value: list as IDataObject[keyof IDataObject] }];
 }
 
+/**
+ * Return All / Limit of a paged row: its paging walked by collectPages, each page sent with the
+ * user's values plus the page's own (cursor, size, bounds).
+ */
+export async function collectRowPages(
+	transport: Transport,
+	row: EndpointRow,
+	paging: Paging,
+	values: ParamValues,
+	returnAll: boolean,
+	limit: number,
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	return await collectPages({
+		paging,
+		returnAll,
+		limit,
+		userValues: values,
+		fetch: async ({ set }) => {
+			const pageValues = new Map(values);
+			for (const [name, value] of Object.entries(set)) {
+				if (value === undefined) pageValues.delete(name);
+				else pageValues.set(name, value);
+			}
+			return await transport.send(row, buildRequest(row, pageValues), itemIndex);
+		},
+	});
+}
+
 /** The value n8n gives the "Custom API Call" option it adds to resource and operation lists. */
 const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 
@@ -301,20 +330,7 @@ export class TableExecutor {
 			}
 			const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
 			const limit = returnAll ? 0 : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
-			result = await collectPages({
-				paging,
-				returnAll,
-				limit,
-				userValues: values,
-				fetch: async ({ set }) => {
-					const pageValues = new Map(values);
-					for (const [name, value] of Object.entries(set)) {
-						if (value === undefined) pageValues.delete(name);
-						else pageValues.set(name, value);
-					}
-					return await transport.send(row, buildRequest(row, pageValues), itemIndex);
-				},
-			});
+			result = await collectRowPages(transport, row, paging, values, returnAll, limit, itemIndex);
 		} else {
 			const answer = await transport.send(row, buildRequest(row, values, files), itemIndex);
 			result = toItems(row, answer, values);

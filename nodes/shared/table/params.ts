@@ -12,7 +12,15 @@ export const LIST_TYPES = new Set(['integerList', 'stringList', 'guidList']);
 export function managedParams(row: EndpointRow): Set<string> {
 	const p = row.paging;
 	if (!p) return new Set();
-	return new Set(p.style === 'pageIndex' ? [p.pageParam, p.sizeParam] : [p.sizeParam]);
+	switch (p.style) {
+		case 'pageIndex':
+			return new Set([p.pageParam, p.sizeParam]);
+		case 'nextUri':
+			// The opaque key of the answer's nextUri: only the engine can set it.
+			return new Set([p.cursorParam]);
+		default:
+			return new Set([p.sizeParam]);
+	}
 }
 
 /** Names of the parameters a choice asks for or sets itself (e.g. the API's Update flags). */

@@ -173,6 +173,19 @@ export type Paging =
 			dateField: string;
 			idField: string;
 			pageSize: number;
+	  }
+	| {
+			/**
+			 * A listing with a `nextUri` (Genesys cursor listings, e.g. `users/chats/me`): the next page
+			 * is asked for with the `cursorParam` value found in the answer's `nextUri` query; the last
+			 * page has no `nextUri`. The service sets the page size (the API has no size parameter), so
+			 * Limit stops asking once enough items came. The cursor is the engine's (hidden from the UI).
+			 */
+			style: 'nextUri';
+			cursorParam: string;
+			itemsPath: string;
+			/** Dotted path of the next page's URI in the answer. */
+			nextUriPath: string;
 	  };
 
 /**
