@@ -192,10 +192,10 @@ function agentWorkflow(): Json {
  * The plain AI tool form (`<node>Tool`, made by n8n from `usableAsTool`) with Send and Wait: an AI
  * Agent (v3, the scripted model) calls it to ask a teacher a free-text question.
  */
-function agentAskWorkflow(): Json {
+function agentAskWorkflow(id = 'sawAgentAsk', agentVersion = 3): Json {
 	return {
-		id: 'sawAgentAsk',
-		name: 'Send and Wait e2e: AI Agent asks through the tool form',
+		id,
+		name: `Send and Wait e2e: AI Agent ${agentVersion} asks through the tool form`,
 		active: false,
 		nodes: [
 			{
@@ -207,7 +207,7 @@ function agentAskWorkflow(): Json {
 				webhookId: randomUUID(),
 				parameters: {
 					httpMethod: 'POST',
-					path: 'saw-sawAgentAsk',
+					path: `saw-${id}`,
 					responseMode: 'onReceived',
 					options: {},
 				},
@@ -216,7 +216,7 @@ function agentAskWorkflow(): Json {
 				id: randomUUID(),
 				name: 'AI Agent',
 				type: '@n8n/n8n-nodes-langchain.agent',
-				typeVersion: 3,
+				typeVersion: agentVersion,
 				position: [260, 0],
 				parameters: {
 					promptType: 'define',
@@ -269,8 +269,8 @@ function agentAskWorkflow(): Json {
 export function defineSendAndWaitSuite(version: string): void {
 	// n8n 1.x has no Human Review tools (a workflow with one cannot be activated there)
 	const workflows = version.startsWith('2.')
-		? [...WORKFLOWS, agentWorkflow(), agentAskWorkflow()]
-		: [...WORKFLOWS, agentAskWorkflow()];
+		? [...WORKFLOWS, agentWorkflow(), agentAskWorkflow(), agentAskWorkflow('sawAgentV2Ask', 2)]
+		: [...WORKFLOWS, agentAskWorkflow(), agentAskWorkflow('sawAgentV2Ask', 2)];
 	describe(`Send and Wait for Response in a running n8n ${version}`, () => {
 		let n8n: Json;
 		let demo: Json;
@@ -718,6 +718,34 @@ export function defineSendAndWaitSuite(version: string): void {
 				).toEqual([{ data: { text: 'Room B12, please', respondedAt: expect.any(String) } }]);
 				// the scripted model answers with the tool results it was given
 				expect(agentOutput(execution)).toContain('"text":"Room B12, please"');
+			},
+			5 * 60 * 1000,
+		);
+
+		// An AI Agent 2 calls its tools inside its own step (n8n-core's SupplyDataContext): the node
+		// refuses there (n8n 2.x: isToolExecution(); n8n 1.x: the context's ai_tool connection).
+		it(
+			'AI Agent 2 (inline tool call): the tool form refuses, nothing is sent, nothing waits',
+			async () => {
+				const since = lastItsMessageId();
+				await trigger('sawAgentV2Ask');
+				const route = `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'sawAgentV2Ask' }))}&limit=10`;
+				let executionId: string | undefined;
+				for (const deadline = Date.now() + 120_000; !executionId; await sleep(500)) {
+					const list = (await rest.ok('GET', route)) as Json;
+					executionId = ((list.results ?? list) as Json[])[0]?.id as string | undefined;
+					if (!executionId && Date.now() > deadline)
+						throw new Error('no execution of sawAgentV2Ask');
+				}
+				const execution = await finished(executionId, 120_000);
+				const texts = JSON.stringify([
+					execution.data.resultData.error?.message,
+					execution.data.resultData.runData['Ask the teacher'],
+					execution.data.resultData.runData['AI Agent'],
+				]);
+				expect(texts).toContain('Send and Wait for Response cannot run in this tool call');
+				expect(execution.status).not.toBe('waiting');
+				expect(itsMessageTo(3, since)()).toBeUndefined();
 			},
 			5 * 60 * 1000,
 		);

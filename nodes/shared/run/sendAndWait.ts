@@ -144,10 +144,10 @@ interface ToolCallFunctions {
 
 /**
  * Whether the node runs inside a tool call of its caller (n8n-core's SupplyDataContext, e.g. an
- * AI Agent before version 3): the caller awaits the node's return value as the tool's answer, so
- * a wait there would hand the agent its own arguments back and pause the execution after the
- * agent. An AI Agent 3+ asks n8n to run the tool as a node of the execution instead (an
- * ExecuteContext): there the execution waits and the person's answer becomes the tool's result.
+ * AI Agent before version 3): the caller takes the node's return value as the tool's answer at
+ * once, so a wait there cannot bring the person's answer back to it. An AI Agent 3+ asks n8n to
+ * run the tool as a node of the execution instead (an ExecuteContext): there the execution waits
+ * and the person's answer becomes the tool's result.
  * n8n 2.x says so (`isToolExecution`); n8n 1.x's SupplyDataContext has no such method but carries
  * its connection type (`ai_tool`).
  */
