@@ -4,7 +4,8 @@
  * a real production wait: the test reads the message the node sent into the emulator's chat,
  * follows its link over HTTP as a person would (GET the page, POST the answer), and reads the
  * resumed execution through n8n's REST API: approve, decline, free text, custom form, the time
- * limit, links with a tampered or missing signature, and a wait across an n8n restart.
+ * limit, links with a tampered or missing signature, a wait across an n8n restart, and an AI
+ * Agent asking through the node's plain tool form (`<node>Tool`).
  * On n8n 2.x also the AI Agent's Human Review tool (`<node>HitlTool`, built by n8n itself).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -187,9 +188,89 @@ function agentWorkflow(): Json {
 	return { ...wf, id: 'sawAgent', name: 'Send and Wait e2e: Human Review', nodes };
 }
 
+/**
+ * The plain AI tool form (`<node>Tool`, made by n8n from `usableAsTool`) with Send and Wait: an AI
+ * Agent (v3, the scripted model) calls it to ask a teacher a free-text question.
+ */
+function agentAskWorkflow(id = 'sawAgentAsk', agentVersion = 3): Json {
+	return {
+		id,
+		name: `Send and Wait e2e: AI Agent ${agentVersion} asks through the tool form`,
+		active: false,
+		nodes: [
+			{
+				id: randomUUID(),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: {
+					httpMethod: 'POST',
+					path: `saw-${id}`,
+					responseMode: 'onReceived',
+					options: {},
+				},
+			},
+			{
+				id: randomUUID(),
+				name: 'AI Agent',
+				type: '@n8n/n8n-nodes-langchain.agent',
+				typeVersion: agentVersion,
+				position: [260, 0],
+				parameters: {
+					promptType: 'define',
+					text: 'Ask the teacher which room they want for the exam.',
+					options: {},
+				},
+			},
+			{
+				id: randomUUID(),
+				name: 'Chat model',
+				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+				typeVersion: 1.2,
+				position: [100, 240],
+				parameters: {
+					model: { __rl: true, mode: 'id', value: 'scripted-demo-model' },
+					options: {},
+				},
+				credentials: {
+					openAiApi: { id: 'llmDemoCredentl1', name: 'Scripted demo model (no LLM)' },
+				},
+			},
+			{
+				id: randomUUID(),
+				name: 'Ask the teacher',
+				type: `${ITS}Tool`,
+				typeVersion: 1.1,
+				position: [380, 240],
+				parameters: {
+					resource: 'message',
+					operation: 'sendAndWait',
+					sendTo: 'people',
+					toPersonIds: { __rl: true, mode: 'id', value: '3' },
+					message: 'The agent asks: which room do you want for the exam?',
+					responseType: 'freeText',
+				},
+				credentials: itsCredentials,
+			},
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+			'Chat model': {
+				ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
+			},
+			'Ask the teacher': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
 export function defineSendAndWaitSuite(version: string): void {
 	// n8n 1.x has no Human Review tools (a workflow with one cannot be activated there)
-	const workflows = version.startsWith('2.') ? [...WORKFLOWS, agentWorkflow()] : WORKFLOWS;
+	const workflows = version.startsWith('2.')
+		? [...WORKFLOWS, agentWorkflow(), agentAskWorkflow(), agentAskWorkflow('sawAgentV2Ask', 2)]
+		: [...WORKFLOWS, agentAskWorkflow(), agentAskWorkflow('sawAgentV2Ask', 2)];
 	describe(`Send and Wait for Response in a running n8n ${version}`, () => {
 		let n8n: Json;
 		let demo: Json;
@@ -588,10 +669,93 @@ export function defineSendAndWaitSuite(version: string): void {
 			5 * 60 * 1000,
 		);
 
-		// n8n 1.123.81's start-up recovery (its event log shows the execution started and not finished)
-		// amends executions that were waiting at shutdown as crashed ("Found unfinished executions"):
-		// an n8n 1.x behaviour for every waiting node, observed here, so this runs on 2.x only.
-		(version.startsWith('2.') ? it : it.skip)(
+		// n8n makes a `<node>Tool` variant of every `usableAsTool` node and keeps all its operations,
+		// Send and Wait included, for its own nodes (Slack, Telegram, Gmail, …) as for ours.
+		it("the AI tool form offers Send and Wait, as n8n's own Slack tool does", async () => {
+			const types = (await rest.call('GET', '/types/nodes.json')) as {
+				status: number;
+				json: Json[];
+			};
+			expect(types.status).toBe(200);
+			const sendAndWaitIn = (name: string) =>
+				types.json
+					.filter((t) => t.name === name)
+					.flatMap((t) => t.properties as Json[])
+					.filter((p) => p.name === 'operation')
+					.flatMap((p) => (p.options as Json[]).map((o) => o.value))
+					.filter((value) => value === 'sendAndWait');
+			for (const name of ['n8n-nodes-base.slackTool', `${ITS}Tool`, `${GEN}Tool`])
+				expect([name, [...new Set(sendAndWaitIn(name))]]).toEqual([name, ['sendAndWait']]);
+		});
+
+		// An AI Agent (v3) runs a tool as a step of the execution: the execution waits in the tool
+		// and the answer becomes the tool's result (an inline tool call is refused by the node:
+		// test/sendAndWait/send-and-wait.test.ts).
+		it(
+			'AI Agent: the tool form asks the teacher; the agent gets the answer',
+			async () => {
+				demo.model.requests.length = 0;
+				const since = lastItsMessageId();
+				await trigger('sawAgentAsk');
+				const message = await waitFor('the question', itsMessageTo(3, since), 120_000);
+				const [link] = (message.Text as string).match(LINK)!;
+				expect(message.Text).toBe(
+					`The agent asks: which room do you want for the exam?\n\nRespond: ${link}`,
+				);
+				const executionId = executionOf(link);
+				expect(await waiting(executionId)).toBe('waiting');
+				// the model was offered the tool and called it; no answer yet
+				const calls = demo.model.requests.filter((r: Json) => r.url.endsWith('/chat/completions'));
+				expect(calls).toHaveLength(1);
+				expect(calls[0].body.tools.map((t: Json) => t.function.name)).toEqual(['Ask_the_teacher']);
+				await submit(link, { 'field-0': 'Room B12, please' });
+				const execution = await finished(executionId, 120_000);
+				expect(execution.status).toBe('success');
+				expect(
+					execution.data.resultData.runData['Ask the teacher'][0].data.ai_tool[0].map(
+						(i: Json) => i.json,
+					),
+				).toEqual([{ data: { text: 'Room B12, please', respondedAt: expect.any(String) } }]);
+				// the scripted model answers with the tool results it was given
+				expect(agentOutput(execution)).toContain('"text":"Room B12, please"');
+			},
+			5 * 60 * 1000,
+		);
+
+		// An AI Agent 2 calls its tools inside its own step (n8n-core's SupplyDataContext): the node
+		// refuses there (n8n 2.x: isToolExecution(); n8n 1.x: the context's ai_tool connection).
+		it(
+			'AI Agent 2 (inline tool call): the tool form refuses, nothing is sent, nothing waits',
+			async () => {
+				const since = lastItsMessageId();
+				await trigger('sawAgentV2Ask');
+				const route = `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'sawAgentV2Ask' }))}&limit=10`;
+				let executionId: string | undefined;
+				for (const deadline = Date.now() + 120_000; !executionId; await sleep(500)) {
+					const list = (await rest.ok('GET', route)) as Json;
+					executionId = ((list.results ?? list) as Json[])[0]?.id as string | undefined;
+					if (!executionId && Date.now() > deadline)
+						throw new Error('no execution of sawAgentV2Ask');
+				}
+				const execution = await finished(executionId, 120_000);
+				const texts = JSON.stringify([
+					execution.data.resultData.error?.message,
+					execution.data.resultData.runData['Ask the teacher'],
+					execution.data.resultData.runData['AI Agent'],
+				]);
+				expect(texts).toContain('Send and Wait for Response cannot run in this tool call');
+				expect(execution.status).not.toBe('waiting');
+				expect(itsMessageTo(3, since)()).toBeUndefined();
+			},
+			5 * 60 * 1000,
+		);
+
+		// Both majors: n8n stops on SIGTERM (graceful shutdown), and at its next start its event-log
+		// recovery finds the waiting execution "unfinished" (a waiting execution logs
+		// n8n.workflow.started and no end event) and amends it as crashed; the amended run then goes
+		// through the workflowExecuteAfter hooks, whose final-status step turns it back into
+		// `waiting` because its waitTill is stored. So the wait survives on 1.123.81 as on 2.41.1.
+		it(
 			'the wait survives an n8n restart: the link answers after the restart',
 			async () => {
 				const since = lastItsMessageId();
@@ -603,6 +767,12 @@ export function defineSendAndWaitSuite(version: string): void {
 				await server.stop();
 				await start(server.port); // the same address: the link in the chat stays valid
 				const link = approve;
+				// what n8n did at start-up: its recovery looked at the execution (see above); n8n may answer
+				// HTTP before the recovery has run, so wait for its report before reading the status
+				const recovered = new RegExp(`Found unfinished executions: (\\d+, )*${executionId}\\b`);
+				await waitFor('the recovery report', () =>
+					recovered.test(server.output()) ? true : undefined,
+				);
 				expect(await status(executionId)).toBe('waiting');
 				expect((await open(link)).status).toBe(200);
 				await submit(link);

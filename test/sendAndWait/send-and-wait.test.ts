@@ -7,11 +7,16 @@
  */
 import path from 'node:path';
 
-import { WebhookContext } from 'n8n-core';
+import { randomUUID } from 'node:crypto';
+
+import { SupplyDataContext, WebhookContext } from 'n8n-core';
 import {
+	NodeConnectionTypes,
 	Workflow,
 	WAIT_INDEFINITELY,
+	createRunExecutionData,
 	type IDataObject,
+	type IExecuteFunctions,
 	type INode,
 	type INodeParameters,
 	type IWebhookData,
@@ -323,6 +328,66 @@ describe('itslearning: Send and Wait for Response', () => {
 		);
 		expect(badLimit.result.error?.message).toMatch(/Limit Wait Time/);
 		expect([missing.sent, badLimit.sent]).toEqual([[], []]);
+	});
+
+	// n8n-core's inline tool call (makeHandleToolInvocation, e.g. an AI Agent before version 3): a
+	// SupplyDataContext on the ai_tool connection, the tool's arguments as its input, and the
+	// node's execute, whose return value the caller takes as the tool's answer. An AI Agent 3+ has
+	// n8n run the tool as a step of the execution instead (test/e2e/send-and-wait.ts: the answer
+	// reaches the agent).
+	it('called inline as an AI tool: refuses before anything is sent, nothing waits', async () => {
+		site.clearLogs();
+		const pkg = site.pkg;
+		const type = pkg.nodeTypeName('itslearningInstantMessage');
+		const node: INode = {
+			id: randomUUID(),
+			name: 'Ask the teacher',
+			type,
+			typeVersion: 1.2,
+			position: [0, 0],
+			parameters: {
+				resource: 'message',
+				operation: 'sendAndWait',
+				sendTo: 'people',
+				toPersonIds: { values: [{ id: { __rl: true, mode: 'id', value: '3' } }] },
+				message: 'Which room do you want?',
+				responseType: 'freeText',
+			},
+			credentials: { itslearningOAuth2Api: site.me.ref },
+		};
+		const workflow = new Workflow({
+			id: 'wf-tool',
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: pkg.nodeTypes,
+			settings: { executionOrder: 'v1' },
+		});
+		const runExecutionData = createRunExecutionData();
+		const context = new SupplyDataContext(
+			workflow,
+			workflow.getNode(node.name)!,
+			createAdditionalData(site.store),
+			'trigger',
+			runExecutionData,
+			0,
+			[],
+			{},
+			NodeConnectionTypes.AiTool,
+			{ node: workflow.getNode(node.name)!, data: {}, source: null },
+			[],
+		);
+		context.addInputData(NodeConnectionTypes.AiTool, [[{ json: {} }]]);
+		const nodeType = pkg.nodeTypes.getByNameAndVersion(type, 1.2);
+		expect(context.isToolExecution()).toBe(true);
+		await expect(
+			nodeType.execute!.call(context as unknown as IExecuteFunctions),
+		).rejects.toMatchObject({
+			message: expect.stringContaining('Send and Wait for Response cannot run in this tool call'),
+			description: expect.stringContaining('AI Agent of version 3 or later'),
+		});
+		expect(site.apiRequests()).toEqual([]);
+		expect(runExecutionData.waitTill).toBeUndefined();
 	});
 });
 

@@ -136,12 +136,44 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown): NodeApiError | Nod
 	);
 }
 
+/** Only what tells how an AI agent runs the node as a tool: no `process`, no globals. */
+interface ToolCallFunctions {
+	isToolExecution?(): boolean;
+	connectionType?: unknown;
+}
+
+/**
+ * Whether the node runs inside a tool call of its caller (n8n-core's SupplyDataContext, e.g. an
+ * AI Agent before version 3): the caller takes the node's return value as the tool's answer at
+ * once, so a wait there cannot bring the person's answer back to it. An AI Agent 3+ asks n8n to
+ * run the tool as a node of the execution instead (an ExecuteContext): there the execution waits
+ * and the person's answer becomes the tool's result.
+ * n8n 2.x says so (`isToolExecution`); n8n 1.x's SupplyDataContext has no such method but carries
+ * its connection type (`ai_tool`).
+ */
+function isInlineToolCall(ctx: IExecuteFunctions): boolean {
+	const context = ctx as unknown as ToolCallFunctions;
+	if (typeof context.isToolExecution === 'function') return context.isToolExecution.call(ctx);
+	return context.connectionType === 'ai_tool';
+}
+
 /** Sends the message (for the first item) and puts the execution to wait; returns the input items. */
 export async function executeSendAndWait(
 	ctx: IExecuteFunctions,
 	service: ServiceDefinition,
 	spec: SendAndWaitSpec,
 ): Promise<INodeExecutionData[][]> {
+	if (isInlineToolCall(ctx)) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Send and Wait for Response cannot run in this tool call: the caller would not get the answer',
+			{
+				itemIndex: 0,
+				description:
+					'Connect this tool to an AI Agent of version 3 or later (it runs the tool as a step of the workflow, waits, and gives the answer to the agent), or, on n8n 2.x, use the Human Review tool of this node to gate another tool.',
+			},
+		);
+	}
 	const transport = await Transport.open(ctx, service, undefined, readLimits(ctx));
 	try {
 		const fail: Fail = (param, reason) => {
