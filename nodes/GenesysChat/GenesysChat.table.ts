@@ -23,6 +23,8 @@ import type {
 	Simplifier,
 } from '../shared/table/types';
 
+import { chatSettingsEntity, userChatSettingsEntity } from './GenesysChat.entities';
+
 const CHATS = '/api/v2/chats';
 
 // ── Pick from a list (resource locators) ────────────────────────────────────────────────────────
@@ -749,6 +751,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: "Get the organization's chat settings",
 		method: 'GET',
 		path: `${CHATS}/settings`,
+		answer: chatSettingsEntity,
 		permissions: ['chat:setting:view', 'chat:setting:edit'],
 		params: [],
 	},
@@ -761,6 +764,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: "Change some of the organization's chat settings",
 		method: 'PATCH',
 		path: `${CHATS}/settings`,
+		answer: chatSettingsEntity,
 		permissions: ['chat:setting:edit'],
 		params: chatSettingsBody,
 	},
@@ -773,6 +777,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: "Replace the organization's chat settings (omitted fields may be reset)",
 		method: 'PUT',
 		path: `${CHATS}/settings`,
+		answer: chatSettingsEntity,
 		permissions: ['chat:setting:edit'],
 		params: chatSettingsBody,
 	},
@@ -788,6 +793,7 @@ export const genesysChatTable: EndpointRow[] = [
 		preview: true,
 		method: 'GET',
 		path: `${CHATS}/users/{userId}/settings`,
+		answer: userChatSettingsEntity,
 		permissions: ['chat:usersettings:view', 'chat:setting:view'],
 		params: [settingsUserId],
 	},
@@ -801,6 +807,7 @@ export const genesysChatTable: EndpointRow[] = [
 		preview: true,
 		method: 'PATCH',
 		path: `${CHATS}/users/{userId}/settings`,
+		answer: userChatSettingsEntity,
 		permissions: ['chat:usersettings:edit', 'chat:setting:edit'],
 		params: [settingsUserId, mobileWhen],
 	},
@@ -814,6 +821,7 @@ export const genesysChatTable: EndpointRow[] = [
 		preview: true,
 		method: 'GET',
 		path: `${CHATS}/users/me/settings`,
+		answer: userChatSettingsEntity,
 		permissions: [],
 		userContext: true,
 		params: [],
@@ -828,6 +836,7 @@ export const genesysChatTable: EndpointRow[] = [
 		preview: true,
 		method: 'PATCH',
 		path: `${CHATS}/users/me/settings`,
+		answer: userChatSettingsEntity,
 		permissions: [],
 		userContext: true,
 		params: [mobileWhen, ...userSettingsExtras],

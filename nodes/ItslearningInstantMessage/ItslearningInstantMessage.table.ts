@@ -22,6 +22,16 @@ import type {
 	Simplifier,
 } from '../shared/table/types';
 
+import {
+	filterSuggestionEntity,
+	httpResponseMessageEntity,
+	messagesDisabledParticipantsEntity,
+	permissionsEntity,
+	settingsV1Entity,
+	settingsV2Entity,
+	uploadedFileEntity,
+} from './ItslearningInstantMessage.entities';
+
 const IM = '/restapi/personal/instantmessages';
 const SCOPE = 'InstantMessage';
 
@@ -612,6 +622,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Suggest people or thread names matching a text, for use as search filters',
 		method: 'GET',
 		path: `${IM}/suggestions/v1`,
+		answer: filterSuggestionEntity,
 		scope: SCOPE,
 		params: [
 			searchText,
@@ -1160,6 +1171,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'List the thread participants who have messaging turned off',
 		method: 'GET',
 		path: `${IM}/messagethreads/{threadId}/participants/messages-disabled/v1`,
+		answer: messagesDisabledParticipantsEntity,
 		scope: SCOPE,
 		params: [threadId],
 	},
@@ -1175,6 +1187,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 			'Upload files to temporary storage; pass the returned GUIDs (Item1) as File IDs to Message → Send',
 		method: 'POST',
 		path: `${IM}/attachment/v1`,
+		answer: uploadedFileEntity,
 		scope: SCOPE,
 		params: [
 			{
@@ -1197,6 +1210,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Remove an uploaded file that was not sent yet',
 		method: 'DELETE',
 		path: `${IM}/attachment/v1`,
+		answer: httpResponseMessageEntity,
 		scope: SCOPE,
 		params: [
 			{
@@ -1401,6 +1415,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Read messaging limits for the user, including the SignalR service version',
 		method: 'GET',
 		path: `${IM}/settings/v2`,
+		answer: settingsV2Entity,
 		scope: SCOPE,
 		params: [],
 	},
@@ -1413,6 +1428,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Read messaging limits for the user (old API version)',
 		method: 'GET',
 		path: `${IM}/settings/v1`,
+		answer: settingsV1Entity,
 		scope: SCOPE,
 		params: [],
 	},
@@ -1425,6 +1441,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Read what the user is allowed to do in the messaging system',
 		method: 'GET',
 		path: `${IM}/permissions/v1`,
+		answer: permissionsEntity,
 		scope: SCOPE,
 		params: [],
 	},
