@@ -561,6 +561,15 @@ export function defineN8nSuite(version: string): void {
 					expect(
 						(await schema('itslearningInstantMessage', '1.0.0', 'unread', 'getThreadCount')).body,
 					).toMatchObject({ type: 'object', properties: { unreadCount: { type: 'integer' } } });
+					// Operations that return the service's answer: the entity's fields (from the API contract), in both versions.
+					for (const version of ['1.0.0', '1.1.0'])
+						expect(
+							(await schema('genesysChat', version, 'userSettings', 'getMine')).body,
+						).toMatchObject({
+							type: 'object',
+							properties: { mobile: { type: 'object' }, muted: { type: 'boolean' } },
+							required: ['mobile'],
+						});
 				},
 			);
 
