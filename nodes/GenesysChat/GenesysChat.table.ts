@@ -23,7 +23,17 @@ import type {
 	Simplifier,
 } from '../shared/table/types';
 
-import { chatSettingsEntity, userChatSettingsEntity } from './GenesysChat.entities';
+import {
+	chatMessageEntity,
+	chatSettingsEntity,
+	createdRoomEntity,
+	oneOnOneEntity,
+	roomEntity,
+	roomMemberEntity,
+	roomParticipantEntity,
+	sentMessageEntity,
+	userChatSettingsEntity,
+} from './GenesysChat.entities';
 
 const CHATS = '/api/v2/chats';
 
@@ -275,6 +285,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: 'Create an ad-hoc room; returns its JID',
 		method: 'POST',
 		path: `${CHATS}/rooms`,
+		answer: createdRoomEntity,
 		permissions: ['chat:chat:access', 'chat:room:add'],
 		userContext: true,
 		params: [
@@ -313,6 +324,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: "Get a room's details, including its pinned messages",
 		method: 'GET',
 		path: `${CHATS}/rooms/{roomJid}`,
+		answer: roomEntity,
 		permissions: ['chat:chat:access', 'chat:room:view'],
 		userContext: true,
 		params: [roomJid],
@@ -374,6 +386,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: 'Send a message to a room; returns its ID',
 		method: 'POST',
 		path: `${CHATS}/rooms/{roomJid}/messages`,
+		answer: sentMessageEntity,
 		permissions: ['chat:chat:access', 'chat:roomMessage:add'],
 		userContext: true,
 		params: [roomJid, ...messageBody],
@@ -389,6 +402,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: 'Edit the text of a message in a room',
 		method: 'PATCH',
 		path: `${CHATS}/rooms/{roomJid}/messages/{messageId}`,
+		answer: sentMessageEntity,
 		permissions: ['chat:chat:access', 'chat:roomMessage:edit'],
 		userContext: true,
 		params: [roomJid, messageId, ...messageBody],
@@ -418,6 +432,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: 'Get one or more messages of a room by their IDs',
 		method: 'GET',
 		path: `${CHATS}/rooms/{roomJid}/messages/{messageIds}`,
+		answer: chatMessageEntity,
 		permissions: ['chat:chat:access', 'chat:room:view'],
 		userContext: true,
 		params: [roomJid, messageIds],
@@ -433,6 +448,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: "Get a room's messages, oldest first",
 		method: 'GET',
 		path: `${CHATS}/rooms/{roomJid}/messages`,
+		answer: chatMessageEntity,
 		permissions: ['chat:chat:access', 'chat:room:view'],
 		userContext: true,
 		params: [roomJid, ...historyParams],
@@ -478,6 +494,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: 'Get one participant of a room by JID',
 		method: 'GET',
 		path: `${CHATS}/rooms/{roomJid}/participants/{participantJid}`,
+		answer: roomParticipantEntity,
 		permissions: [],
 		userContext: true,
 		params: [
@@ -503,6 +520,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: 'List the participants of a room',
 		method: 'GET',
 		path: `${CHATS}/rooms/{roomJid}/participants`,
+		answer: roomMemberEntity,
 		permissions: ['chat:chat:access', 'chat:room:view'],
 		userContext: true,
 		params: [
@@ -561,6 +579,7 @@ export const genesysChatTable: EndpointRow[] = [
 		preview: true,
 		method: 'GET',
 		path: `${CHATS}/users/{userId}`,
+		answer: oneOnOneEntity,
 		permissions: ['chat:chat:access', 'chat:1on1:view'],
 		userContext: true,
 		params: [userId],
@@ -577,6 +596,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: 'Send a 1:1 message to a user; returns its ID',
 		method: 'POST',
 		path: `${CHATS}/users/{userId}/messages`,
+		answer: sentMessageEntity,
 		permissions: ['chat:chat:access', 'chat:1on1Message:add'],
 		userContext: true,
 		params: [userId, ...messageBody],
@@ -592,6 +612,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: 'Edit the text of a message in the 1:1 chat with a user',
 		method: 'PATCH',
 		path: `${CHATS}/users/{userId}/messages/{messageId}`,
+		answer: sentMessageEntity,
 		permissions: ['chat:chat:access', 'chat:1on1Message:view'],
 		userContext: true,
 		params: [userId, messageId, ...messageBody],
@@ -621,6 +642,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: 'Get one or more messages of the 1:1 chat with a user by their IDs',
 		method: 'GET',
 		path: `${CHATS}/users/{userId}/messages/{messageIds}`,
+		answer: chatMessageEntity,
 		permissions: ['chat:chat:access', 'chat:1on1Message:view'],
 		userContext: true,
 		params: [userId, messageIds],
@@ -636,6 +658,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: 'Get the messages of the 1:1 chat with a user, oldest first',
 		method: 'GET',
 		path: `${CHATS}/users/{userId}/messages`,
+		answer: chatMessageEntity,
 		permissions: ['chat:chat:access', 'chat:1on1Message:view'],
 		userContext: true,
 		params: [userId, ...historyParams],
@@ -685,6 +708,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: 'Get the messages of one thread, oldest first',
 		method: 'GET',
 		path: `${CHATS}/threads/{threadId}/messages`,
+		answer: chatMessageEntity,
 		permissions: ['chat:chat:access', 'chat:room:view'],
 		userContext: true,
 		params: [
@@ -710,6 +734,7 @@ export const genesysChatTable: EndpointRow[] = [
 		description: 'Get one message by ID, whether it lives in a room or a 1:1 chat',
 		method: 'GET',
 		path: `${CHATS}/messages/{messageId}`,
+		answer: chatMessageEntity,
 		permissions: ['chat:chat:access', 'chat:1on1Message:view', 'chat:room:view'],
 		userContext: true,
 		params: [messageId],

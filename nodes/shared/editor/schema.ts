@@ -9,7 +9,7 @@
  * Which operations get one:
  * - rows with Simplify: the simplified shape, for the versions where Simplify is on by default
  *   (1.1 and later); with Simplify off (version 1's default) the output is the service's raw
- *   answer, which these definitions do not describe, so version 1 has no schema for them;
+ *   answer: the entity the row names as its `answer` (below), or no schema where it names none;
  * - rows whose output is a count, a flag, a list of ids or "done" (`primitive`, `primitiveList`,
  *   `void`): the same schema in every version (Simplify does not change them);
  * - rows that return the service's answer unchanged in every version: the entity the row names as
@@ -102,8 +102,9 @@ export const simplifyByDefault = (version: number) => version >= 1.1;
 
 /** The schema of what a row outputs per item in a node version, or undefined when nothing describes it. */
 export function rowOutputSchema(row: EndpointRow, version: number): JsonSchema | undefined {
-	if (row.simplify) return simplifyByDefault(version) ? shapeSchema(row.simplify) : undefined;
+	if (row.simplify && simplifyByDefault(version)) return shapeSchema(row.simplify);
 	if (row.answer) return entitySchema(row.answer);
+	if (row.simplify) return undefined;
 	const output = row.output;
 	if (output?.kind === 'primitive' || output?.kind === 'primitiveList') {
 		return {
