@@ -39,11 +39,11 @@ function schemaFilesByNode() {
 			versionsOf('GenesysChat', 'GenesysChat'),
 		),
 		ItslearningInstantMessageTrigger: triggerSchemaFiles(
-			shapes.itslearningTriggerMessageShape,
+			shapes.itslearningTriggerEventShapes,
 			versionsOf('ItslearningInstantMessageTrigger', 'ItslearningInstantMessageTrigger'),
 		),
 		GenesysChatTrigger: triggerSchemaFiles(
-			shapes.genesysTriggerMessageShape,
+			shapes.genesysTriggerEventShapes,
 			versionsOf('GenesysChatTrigger', 'GenesysChatTrigger'),
 		),
 	};

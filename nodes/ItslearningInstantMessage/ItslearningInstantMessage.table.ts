@@ -22,6 +22,19 @@ import type {
 	Simplifier,
 } from '../shared/table/types';
 
+import {
+	filterSuggestionEntity,
+	httpResponseMessageEntity,
+	messageEntity,
+	messagesDisabledParticipantsEntity,
+	permissionsEntity,
+	recipientEntity,
+	settingsV1Entity,
+	settingsV2Entity,
+	threadEntity,
+	uploadedFileEntity,
+} from './ItslearningInstantMessage.entities';
+
 const IM = '/restapi/personal/instantmessages';
 const SCOPE = 'InstantMessage';
 
@@ -354,6 +367,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: "List the user's threads, newest activity first",
 		method: 'GET',
 		path: `${IM}/messagethreads/v3`,
+		answer: threadEntity,
 		scope: SCOPE,
 		params: [
 			{
@@ -393,6 +407,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: "List the user's threads page by page, each with a few recent messages",
 		method: 'GET',
 		path: `${IM}/messagethreads/v2`,
+		answer: threadEntity,
 		scope: SCOPE,
 		params: threadPageParams,
 		paging: threadPagePaging,
@@ -408,6 +423,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		deprecated: 'use Thread → Get Many instead',
 		method: 'GET',
 		path: `${IM}/messagethreads/v1`,
+		answer: threadEntity,
 		scope: SCOPE,
 		params: threadPageParams,
 		paging: threadPagePaging,
@@ -422,6 +438,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Get one thread together with a window of its messages',
 		method: 'GET',
 		path: `${IM}/messagethreads/{threadId}/v2`,
+		answer: threadEntity,
 		scope: SCOPE,
 		params: [
 			threadId,
@@ -440,6 +457,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Rename a thread, replace its participants or change whether students may reply',
 		method: 'PUT',
 		path: `${IM}/messagethreads/{threadId}/v1`,
+		answer: threadEntity,
 		scope: SCOPE,
 		simplify: simpleThread,
 		choice: threadChanges,
@@ -467,6 +485,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Undo the deletion of a thread',
 		method: 'PATCH',
 		path: `${IM}/messagethreads/{threadId}/restore/v1`,
+		answer: threadEntity,
 		scope: SCOPE,
 		simplify: simpleThread,
 		params: [threadId],
@@ -480,6 +499,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Flip whether students may reply in a thread',
 		method: 'PUT',
 		path: `${IM}/messagethreads/{threadId}/toggleEnableDisableReplies/v1`,
+		answer: threadEntity,
 		scope: SCOPE,
 		simplify: simpleThread,
 		params: [threadId],
@@ -493,6 +513,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: "Search the user's threads by text and filters",
 		method: 'POST',
 		path: `${IM}/messagethreads/search/v1`,
+		answer: threadEntity,
 		scope: SCOPE,
 		params: [
 			{
@@ -597,6 +618,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Suggest conversations whose name contains a text',
 		method: 'GET',
 		path: `${IM}/messagethreads/suggestions/v1`,
+		answer: threadEntity,
 		scope: SCOPE,
 		params: [
 			{ ...searchText, description: 'Text to look for in thread names and participant names' },
@@ -612,6 +634,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Suggest people or thread names matching a text, for use as search filters',
 		method: 'GET',
 		path: `${IM}/suggestions/v1`,
+		answer: filterSuggestionEntity,
 		scope: SCOPE,
 		params: [
 			searchText,
@@ -649,6 +672,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Get (creating it on first use) the thread of a group-assignment collaboration',
 		method: 'GET',
 		path: `${IM}/messagethreads/collaborations/{collaborationId}/v1`,
+		answer: threadEntity,
 		scope: SCOPE,
 		params: [
 			{
@@ -674,6 +698,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 			'Send a message (text and/or uploaded files) to a thread or to new recipients; returns the thread',
 		method: 'POST',
 		path: `${IM}/v2`,
+		answer: threadEntity,
 		scope: SCOPE,
 		simplify: simpleThread,
 		choice: sendTo('courseIds', 'projectIds', 'one or more courses', 'one or more projects'),
@@ -819,6 +844,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		deprecated: 'use Message → Send instead',
 		method: 'POST',
 		path: `${IM}/v1`,
+		answer: threadEntity,
 		scope: SCOPE,
 		simplify: simpleThread,
 		choice: sendTo('courseId', 'projectId', 'a course', 'a project'),
@@ -895,6 +921,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Edit the text of a message the user sent',
 		method: 'PATCH',
 		path: `${IM}/v1`,
+		answer: messageEntity,
 		scope: SCOPE,
 		simplify: simpleMessage,
 		params: [
@@ -927,6 +954,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Delete one message (it can be restored)',
 		method: 'DELETE',
 		path: `${IM}/{instantMessageId}/v1`,
+		answer: messageEntity,
 		scope: SCOPE,
 		simplify: simpleMessage,
 		params: [instantMessageId],
@@ -940,6 +968,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Undo the deletion of a message',
 		method: 'PATCH',
 		path: `${IM}/{instantMessageId}/restore/v1`,
+		answer: messageEntity,
 		scope: SCOPE,
 		simplify: simpleMessage,
 		params: [instantMessageId],
@@ -953,6 +982,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: "Page backwards through a thread's messages, newest first",
 		method: 'GET',
 		path: `${IM}/messagethreads/{threadId}/messages/v3`,
+		answer: messageEntity,
 		scope: SCOPE,
 		params: [
 			threadId,
@@ -992,6 +1022,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		deprecated: 'use Message → Get Many instead',
 		method: 'GET',
 		path: `${IM}/messagethreads/{threadId}/messages/v2`,
+		answer: messageEntity,
 		scope: SCOPE,
 		params: [threadId, ...messageWindow(500)],
 		paging: messageWindowPaging,
@@ -1007,6 +1038,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		deprecated: 'use Message → Get Many instead',
 		method: 'GET',
 		path: `${IM}/messagethreads/{threadId}/v1`,
+		answer: messageEntity,
 		scope: SCOPE,
 		params: [threadId, ...messageWindow()],
 		paging: messageWindowPaging,
@@ -1035,6 +1067,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Flip the starred flag of a message (read IsStarred from the result)',
 		method: 'PUT',
 		path: `${IM}/togglemessagestar/{instantMessageId}/v1`,
+		answer: messageEntity,
 		scope: SCOPE,
 		simplify: simpleMessage,
 		params: [instantMessageId],
@@ -1121,6 +1154,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Add people to an existing thread',
 		method: 'PUT',
 		path: `${IM}/messagethreads/{threadId}/participants/v1`,
+		answer: threadEntity,
 		scope: SCOPE,
 		simplify: simpleThread,
 		params: [threadId, ...threadUpdateBody(true, 'People to add')],
@@ -1134,6 +1168,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Remove people from a thread',
 		method: 'DELETE',
 		path: `${IM}/messagethreads/{threadId}/participants/v1`,
+		answer: threadEntity,
 		scope: SCOPE,
 		simplify: simpleThread,
 		params: [threadId, ...threadUpdateBody(true, 'People to remove')],
@@ -1147,6 +1182,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Make one or more people moderators of a thread',
 		method: 'PUT',
 		path: `${IM}/messagethreads/{threadId}/moderators/v1`,
+		answer: threadEntity,
 		scope: SCOPE,
 		simplify: simpleThread,
 		params: [threadId, ...threadUpdateBody(true, 'People to make moderators')],
@@ -1160,6 +1196,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'List the thread participants who have messaging turned off',
 		method: 'GET',
 		path: `${IM}/messagethreads/{threadId}/participants/messages-disabled/v1`,
+		answer: messagesDisabledParticipantsEntity,
 		scope: SCOPE,
 		params: [threadId],
 	},
@@ -1175,6 +1212,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 			'Upload files to temporary storage; pass the returned GUIDs (Item1) as File IDs to Message → Send',
 		method: 'POST',
 		path: `${IM}/attachment/v1`,
+		answer: uploadedFileEntity,
 		scope: SCOPE,
 		params: [
 			{
@@ -1197,6 +1235,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Remove an uploaded file that was not sent yet',
 		method: 'DELETE',
 		path: `${IM}/attachment/v1`,
+		answer: httpResponseMessageEntity,
 		scope: SCOPE,
 		params: [
 			{
@@ -1220,6 +1259,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Resolve lists of people, courses and projects into recipient records',
 		method: 'GET',
 		path: `${IM}/recipients/v2`,
+		answer: recipientEntity,
 		scope: SCOPE,
 		params: [
 			{
@@ -1256,6 +1296,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 			'Resolve people, one course or one project into recipient records (old API version)',
 		method: 'GET',
 		path: `${IM}/recipients/v1`,
+		answer: recipientEntity,
 		scope: SCOPE,
 		params: [
 			{
@@ -1291,6 +1332,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Fetch recipient details for a list of person IDs in one call',
 		method: 'POST',
 		path: `${IM}/recipients/persons/v1`,
+		answer: recipientEntity,
 		scope: SCOPE,
 		params: [
 			{
@@ -1314,6 +1356,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: "Search people the user may message under the site's e-safety rules",
 		method: 'GET',
 		path: `${IM}/recipients/search/v1`,
+		answer: recipientEntity,
 		scope: SCOPE,
 		params: [
 			searchText,
@@ -1373,6 +1416,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Withdraw an abuse report filed against a single message',
 		method: 'DELETE',
 		path: `${IM}/{instantMessageId}/abusereport/v1`,
+		answer: messageEntity,
 		scope: SCOPE,
 		simplify: simpleMessage,
 		params: [instantMessageId],
@@ -1401,6 +1445,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Read messaging limits for the user, including the SignalR service version',
 		method: 'GET',
 		path: `${IM}/settings/v2`,
+		answer: settingsV2Entity,
 		scope: SCOPE,
 		params: [],
 	},
@@ -1413,6 +1458,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Read messaging limits for the user (old API version)',
 		method: 'GET',
 		path: `${IM}/settings/v1`,
+		answer: settingsV1Entity,
 		scope: SCOPE,
 		params: [],
 	},
@@ -1425,6 +1471,7 @@ export const itslearningInstantMessageTable: EndpointRow[] = [
 		description: 'Read what the user is allowed to do in the messaging system',
 		method: 'GET',
 		path: `${IM}/permissions/v1`,
+		answer: permissionsEntity,
 		scope: SCOPE,
 		params: [],
 	},

@@ -48,7 +48,7 @@ import {
 } from '../shared/run/poll';
 import { locatorListValues } from '../shared/run/fields';
 import { idJson, idOf, listAt, maxId } from '../shared/table/json';
-import { itslearningTriggerMessage } from '../shared/table/message';
+import { itslearningTriggerCount, itslearningTriggerMessage } from '../shared/table/message';
 import type { ParamDef } from '../shared/table/types';
 
 export type ItslearningEvent =
@@ -127,7 +127,7 @@ async function pollCount(
 			: undefined;
 	if (ctx.getMode() === 'manual') {
 		const previous = saved?.count ?? current;
-		return emit(ctx, [{ previous, current, change: current - previous }]);
+		return emit(ctx, [itslearningTriggerCount({ previous, current, change: current - previous })]);
 	}
 	if (saved === undefined) {
 		if (data[key] !== undefined) warnHealed(ctx, `The saved ${event} state was not valid`);
@@ -137,7 +137,9 @@ async function pollCount(
 	}
 	if (saved.count === current) return null;
 	data[key] = { count: current };
-	return emit(ctx, [{ previous: saved.count, current, change: current - saved.count }]);
+	return emit(ctx, [
+		itslearningTriggerCount({ previous: saved.count, current, change: current - saved.count }),
+	]);
 }
 
 async function pollThreadCounts(
@@ -194,12 +196,12 @@ async function pollThreadCounts(
 			ctx,
 			threadIds.map((threadId) => {
 				const previous = saved?.[threadId] ?? counts[threadId];
-				return {
+				return itslearningTriggerCount({
 					threadId: idJson(BigInt(threadId)),
 					previous,
 					current: counts[threadId],
 					change: counts[threadId] - previous,
-				};
+				});
 			}),
 		);
 	}
@@ -212,12 +214,14 @@ async function pollThreadCounts(
 				counts[threadId] !== undefined &&
 				previous !== counts[threadId]
 			) {
-				items.push({
-					threadId: idJson(BigInt(threadId)),
-					previous,
-					current: counts[threadId],
-					change: counts[threadId] - previous,
-				});
+				items.push(
+					itslearningTriggerCount({
+						threadId: idJson(BigInt(threadId)),
+						previous,
+						current: counts[threadId],
+						change: counts[threadId] - previous,
+					}),
+				);
 			}
 		}
 	}

@@ -554,13 +554,25 @@ export function defineN8nSuite(version: string): void {
 							'createdAt',
 						]),
 					);
-					// Version 1 (Simplify off by default: the raw answer) has no schema for simplified operations; counts have one in both.
+					// Version 1 (Simplify off by default): the raw answer's entity (API contract); counts have one in both.
 					expect(
-						(await schema('itslearningInstantMessage', '1.0.0', 'message', 'getMany')).status,
-					).toBe(404);
+						(await schema('itslearningInstantMessage', '1.0.0', 'message', 'getMany')).body,
+					).toMatchObject({
+						type: 'object',
+						properties: { MessageId: { type: 'integer' }, Text: { type: ['string', 'null'] } },
+					});
 					expect(
 						(await schema('itslearningInstantMessage', '1.0.0', 'unread', 'getThreadCount')).body,
 					).toMatchObject({ type: 'object', properties: { unreadCount: { type: 'integer' } } });
+					// Operations that return the service's answer: the entity's fields (from the API contract), in both versions.
+					for (const version of ['1.0.0', '1.1.0'])
+						expect(
+							(await schema('genesysChat', version, 'userSettings', 'getMine')).body,
+						).toMatchObject({
+							type: 'object',
+							properties: { mobile: { type: 'object' }, muted: { type: 'boolean' } },
+							required: ['mobile'],
+						});
 				},
 			);
 

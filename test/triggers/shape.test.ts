@@ -4,9 +4,15 @@
  * both services, through n8n-core over real HTTP to the emulators. Both items also match the
  * output schemas n8n finds for the trigger and for the operation.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodePropertyOptions, INodeType } from 'n8n-workflow';
+import * as path from 'path';
 
-import { itslearningMessageShape, genesysMessageShape } from '../../nodes/shared/table/message';
+import {
+	itslearningMessageShape,
+	genesysMessageShape,
+	genesysTriggerEventShapes,
+	itslearningTriggerEventShapes,
+} from '../../nodes/shared/table/message';
 import { runNode } from '../harness/n8n';
 import { schemaFor, validate } from '../harness/schema';
 import { startSite, type Site } from '../itslearning/setup';
@@ -203,5 +209,149 @@ describe('Genesys: a trigger item and a Get History item of the same message', (
 		expect(
 			validate(sent, schemaFor(env.pkg, 'genesysChat', 1.1, 'roomMessage', 'send').schema!),
 		).toEqual([]);
+	});
+});
+
+/** The Event options of a built trigger node and its versions (what n8n offers and loads). */
+function triggerEvents(folder: string, name: string): { events: string[]; versions: number[] } {
+	const NodeClass = (
+		require(`../../dist/nodes/${folder}/${name}.node.js`) as Record<string, new () => INodeType>
+	)[name];
+	const { properties, version } = new NodeClass().description;
+	const event = properties.find((p) => p.name === 'event')!;
+	return {
+		events: (event.options as INodePropertyOptions[]).map((o) => String(o.value)),
+		versions: Array.isArray(version) ? version : [version],
+	};
+}
+
+/** n8n finds the trigger's schema in every version, the same file content in each; returns it. */
+function triggerSchemaOf(pkg: Site['pkg'], nodeType: string, folder: string, versions: number[]) {
+	const schemas = versions.map((version) => {
+		const { file, schema } = schemaFor(pkg, nodeType, version);
+		expect(file).toBe(
+			path.resolve(__dirname, `../../dist/nodes/${folder}/__schema__/v${version}.0.0.json`),
+		);
+		expect(schema).toMatchObject({ type: 'object' });
+		return schema!;
+	});
+	for (const schema of schemas) expect(schema).toEqual(schemas[0]);
+	return schemas[0];
+}
+
+describe('every trigger event has a schema n8n finds, and its items match it', () => {
+	describe('itslearning', () => {
+		let site: Site;
+		beforeAll(async () => {
+			site = await startSite();
+		});
+		afterAll(async () => await site?.close());
+
+		const { events, versions } = triggerEvents(
+			'ItslearningInstantMessageTrigger',
+			'ItslearningInstantMessageTrigger',
+		);
+
+		it('the events are the ones the schema describes', () => {
+			expect(versions).toEqual([1, 2]);
+			expect(events.sort()).toEqual(Object.keys(itslearningTriggerEventShapes).sort());
+			const schema = triggerSchemaOf(
+				site.pkg,
+				'itslearningInstantMessageTrigger',
+				'ItslearningInstantMessageTrigger',
+				versions,
+			);
+			// One branch per distinct item: the message, the count, the thread count.
+			expect(schema.oneOf).toHaveLength(3);
+		});
+
+		it.each(events.map((event) => [event]))(
+			'%s: the poll and the test event emit items that match it',
+			async (event) => {
+				const schema = triggerSchemaOf(
+					site.pkg,
+					'itslearningInstantMessageTrigger',
+					'ItslearningInstantMessageTrigger',
+					versions,
+				);
+				const thread = site.emu.createThread(2, [1], `Schema ${event}`);
+				const trigger = new TriggerInstance({
+					pkg: site.pkg,
+					store: site.store,
+					nodeType: 'itslearningInstantMessageTrigger',
+					typeVersion: 1,
+					parameters: { event, threadIds: String(thread.InstantMessageThreadId) },
+					credentials: { itslearningOAuth2Api: site.me.ref },
+				});
+				expect((await trigger.poll()).items).toBeNull();
+				const [message] = site.emu.addMessages(thread.InstantMessageThreadId, 2, 2, 'schema');
+				site.emu.getMessage(message.MessageId)!.StarredBy.add(1);
+				const polled = await trigger.poll();
+				expect(polled.error).toBeUndefined();
+				const manual = await trigger.manual();
+				const items = [...(polled.items ?? []), ...(manual.items ?? [])];
+				expect(polled.items?.length).toBeGreaterThan(0);
+				expect(manual.items?.length).toBeGreaterThan(0);
+				for (const item of items) expect(validate(item, schema, '$', true)).toEqual([]);
+			},
+		);
+	});
+
+	describe('Genesys', () => {
+		const env = useGenesys();
+		const { events, versions } = triggerEvents('GenesysChatTrigger', 'GenesysChatTrigger');
+
+		it('the events are the ones the schema describes', () => {
+			expect(events.sort()).toEqual(Object.keys(genesysTriggerEventShapes).sort());
+			const schema = triggerSchemaOf(env.pkg, 'genesysChatTrigger', 'GenesysChatTrigger', versions);
+			// Every event emits the message item: one schema, no oneOf.
+			expect(schema.oneOf).toBeUndefined();
+		});
+
+		it.each(events.map((event) => [event]))(
+			'%s: the poll and the test event emit items that match it',
+			async (event) => {
+				const schema = triggerSchemaOf(
+					env.pkg,
+					'genesysChatTrigger',
+					'GenesysChatTrigger',
+					versions,
+				);
+				const room = env.emu.createRoom(env.other.id, `Schema ${event}`, [env.me.id]);
+				const parameters =
+					event === 'newRoomMessage'
+						? { event, roomJids: room }
+						: event === 'newOneOnOneMessage'
+							? { event, userIds: env.other.id }
+							: { event };
+				const trigger = new TriggerInstance({
+					pkg: env.pkg,
+					store: env.store,
+					nodeType: 'genesysChatTrigger',
+					parameters,
+					credentials: { genesysCloudOAuth2Api: env.userCred },
+				});
+				expect((await trigger.poll()).error).toBeUndefined();
+				const token = env.emu.issueUserToken(env.other.id).access_token;
+				for (const path of [
+					`/api/v2/chats/rooms/${encodeURIComponent(room)}/messages`,
+					`/api/v2/chats/users/${env.me.id}/messages`,
+				]) {
+					const res = await fetch(`${env.emu.url}${path}`, {
+						method: 'POST',
+						headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+						body: JSON.stringify({ message: `schema ${event}` }),
+					});
+					expect(res.status).toBe(200);
+				}
+				const polled = await trigger.poll();
+				expect(polled.error).toBeUndefined();
+				const manual = await trigger.manual();
+				expect(polled.items?.length).toBeGreaterThan(0);
+				expect(manual.items?.length).toBeGreaterThan(0);
+				for (const item of [...polled.items!, ...manual.items!])
+					expect(validate(item, schema, '$', true)).toEqual([]);
+			},
+		);
 	});
 });

@@ -9,21 +9,26 @@
  * Which operations get one:
  * - rows with Simplify: the simplified shape, for the versions where Simplify is on by default
  *   (1.1 and later); with Simplify off (version 1's default) the output is the service's raw
- *   answer, which these definitions do not describe, so version 1 has no schema for them;
+ *   answer: the entity the row names as its `answer` (below), or no schema where it names none;
  * - rows whose output is a count, a flag, a list of ids or "done" (`primitive`, `primitiveList`,
  *   `void`): the same schema in every version (Simplify does not change them);
- * - rows that return the service's raw answer in every version: none (nothing here describes it).
+ * - rows that return the service's answer unchanged in every version: the entity the row names as
+ *   its `answer` (the API contract's fields, declared next to each table in `*.entities.ts`). These
+ *   schemas leave `additionalProperties` open: a service may send fields the contract does not name.
+ * - triggers: one schema per version (n8n looks schemas up by resource and operation, and a
+ *   trigger has an Event instead): the item of its only event, or `oneOf` the items of its events.
  */
 import type { Shape } from '../table/message';
-import type { EndpointRow, ParamDef } from '../table/types';
+import type { EndpointRow, Entity, ParamDef } from '../table/types';
 
 export interface JsonSchema {
-	type?: string;
+	type?: string | string[];
 	description?: string;
 	properties?: Record<string, JsonSchema>;
 	items?: JsonSchema;
 	required?: string[];
 	additionalProperties?: boolean;
+	oneOf?: JsonSchema[];
 }
 
 /** JSON Schema of a shape: every field with its type; `required` the fields always present. */
@@ -47,6 +52,29 @@ export function shapeSchema(shape: Shape): JsonSchema {
 		...(required.length ? { required } : {}),
 		additionalProperties: false,
 	};
+}
+
+/** JSON Schema of an API entity as the service sends it (fields the service may leave out are not required). */
+export function entitySchema(entity: Entity): JsonSchema {
+	const properties: Record<string, JsonSchema> = {};
+	for (const [name, field] of Object.entries(entity)) {
+		const schema: JsonSchema = {
+			type: field.nullable ? [field.type, 'null'] : field.type,
+			description: field.description,
+		};
+		if (field.type === 'array' && field.items)
+			schema.items =
+				typeof field.items === 'string' ? { type: field.items } : entitySchema(field.items);
+		if (field.type === 'object' && field.properties) {
+			const { properties: fields, required } = entitySchema(field.properties);
+			Object.assign(schema, { properties: fields }, required ? { required } : {});
+		}
+		properties[name] = schema;
+	}
+	const required = Object.entries(entity)
+		.filter(([, field]) => field.required)
+		.map(([name]) => name);
+	return { type: 'object', properties, ...(required.length ? { required } : {}) };
 }
 
 function paramSchema(param: ParamDef): JsonSchema {
@@ -74,7 +102,9 @@ export const simplifyByDefault = (version: number) => version >= 1.1;
 
 /** The schema of what a row outputs per item in a node version, or undefined when nothing describes it. */
 export function rowOutputSchema(row: EndpointRow, version: number): JsonSchema | undefined {
-	if (row.simplify) return simplifyByDefault(version) ? shapeSchema(row.simplify) : undefined;
+	if (row.simplify && simplifyByDefault(version)) return shapeSchema(row.simplify);
+	if (row.answer) return entitySchema(row.answer);
+	if (row.simplify) return undefined;
 	const output = row.output;
 	if (output?.kind === 'primitive' || output?.kind === 'primitiveList') {
 		return {
@@ -125,12 +155,26 @@ export function actionSchemaFiles(table: EndpointRow[], versions: number[]): Sch
 }
 
 /**
- * The schema file of a trigger. n8n looks a schema up by resource and operation only; a trigger
- * has neither (its choice is "Event"), so it gets one schema per version: its message event's.
+ * The schema of a trigger's items: the item shape of each event (event value → shape, the default
+ * event first). Events with the same shape share one entry; with several shapes the schema is
+ * `oneOf` them (an item is exactly one event's; n8n's mock data takes the first, the default event's).
  */
-export function triggerSchemaFiles(messageShape: Shape, versions: number[]): SchemaFile[] {
+export function triggerSchema(eventShapes: Record<string, Shape>): JsonSchema {
+	const shapes = [...new Set(Object.values(eventShapes))];
+	if (shapes.length === 1) return shapeSchema(shapes[0]);
+	return { type: 'object', oneOf: shapes.map(shapeSchema) };
+}
+
+/**
+ * The schema file of a trigger. n8n looks a schema up by resource and operation only; a trigger
+ * has neither (its choice is "Event"), so it gets one schema per version, covering every event.
+ */
+export function triggerSchemaFiles(
+	eventShapes: Record<string, Shape>,
+	versions: number[],
+): SchemaFile[] {
 	return versions.map((version) => ({
 		path: `${versionDir(version)}.json`,
-		schema: shapeSchema(messageShape),
+		schema: triggerSchema(eventShapes),
 	}));
 }

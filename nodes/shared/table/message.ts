@@ -450,12 +450,35 @@ export const itslearningThreadCountShape: Shape = {
 	...itslearningCountShape,
 };
 
+/** Each itslearning trigger event's item (event value → shape), the default event first. */
+export const itslearningTriggerEventShapes: Record<string, Shape> = {
+	newMessage: itslearningTriggerMessageShape,
+	starredCountChanged: itslearningCountShape,
+	threadUnreadCountChanged: itslearningThreadCountShape,
+	unreadCountChanged: itslearningCountShape,
+};
+
+/** Each Genesys trigger event's item (event value → shape). */
+export const genesysTriggerEventShapes: Record<string, Shape> = {
+	newOneOnOneMessage: genesysTriggerMessageShape,
+	newMessageAnyChat: genesysTriggerMessageShape,
+	newRoomMessage: genesysTriggerMessageShape,
+};
+
 /** Item of the itslearning trigger's New Message event. */
 export function itslearningTriggerMessage(
 	message: IDataObject,
 	context: ShapeContext,
 ): IDataObject {
 	return toShape(message, itslearningTriggerMessageShape, context);
+}
+
+/** Item of the itslearning trigger's count events (`threadId` for Thread Unread Count Changed). */
+export function itslearningTriggerCount(count: IDataObject): IDataObject {
+	return toShape(
+		count,
+		count.threadId === undefined ? itslearningCountShape : itslearningThreadCountShape,
+	);
 }
 
 /** Item of the Genesys trigger's message events. */

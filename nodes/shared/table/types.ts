@@ -126,6 +126,27 @@ export interface ChoiceOption {
 export type Simplifier = Shape;
 
 /**
+ * One field of an API entity as the service sends it (the API contract's entity tables):
+ * its JSON type, whether the service may send null, and what it means. Used for the output
+ * schema of rows that return the service's answer unchanged.
+ */
+export interface EntityField {
+	type: FieldType;
+	description: string;
+	/** The service may send null (e.g. an empty list as null). */
+	nullable?: boolean;
+	/** Always present in the answer. */
+	required?: boolean;
+	/** Arrays: the type of the entries, or the entity of object entries. */
+	items?: FieldType | Entity;
+	/** Objects: the entity of the object. */
+	properties?: Entity;
+}
+
+/** An API entity: the service's field name → field. */
+export type Entity = Record<string, EntityField>;
+
+/**
  * Paging styles, each driving Return All / Limit with the API's own cursors. Parameter names refer to
  * the row's `ParamDef.name`s; engine-managed ones (`pageParam`, `sizeParam`) are hidden from the UI.
  */
@@ -244,6 +265,11 @@ export interface EndpointRow {
 	choice?: ChoiceDef;
 	/** Read/list rows: the Simplify option's output per item (see Simplifier). */
 	simplify?: Simplifier;
+	/**
+	 * Rows that output the service's answer unchanged: the entity of one output item (the answer,
+	 * or each entry of an answer that is a list), for the output schema.
+	 */
+	answer?: Entity;
 }
 
 export interface ResourceDef {
