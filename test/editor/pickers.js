@@ -59,6 +59,18 @@ async function click(page, elementExpression, what) {
 		});
 }
 
+/**
+ * Clicks until `done` (a page expression) holds: a click that lands while the panel still moves
+ * (it slides in, a list re-renders) is repeated, up to `attempts` times.
+ */
+async function clickUntil(page, elementExpression, done, what, attempts = 4) {
+	for (let i = 0; i < attempts; i++) {
+		await click(page, elementExpression, what);
+		if (await until(page, done, 12)) return true;
+	}
+	return false;
+}
+
 async function typeText(page, text) {
 	await page.send('Input.insertText', { text });
 }
@@ -147,25 +159,17 @@ async function entryCount(page, field) {
 
 async function addEntry(page, field, add) {
 	const before = await entryCount(page, field);
-	await click(
-		page,
-		`[...document.querySelectorAll('[data-test-id="fixed-collection-${field}"] [data-test-id="fixed-collection-add"]')].find((e) => e.innerText.includes(${q(add)}))`,
-		add,
-	);
 	const added = `document.querySelectorAll('[data-test-id="fixed-collection-${field}"] [data-test-id="resource-locator-id"]').length > ${before}`;
-	if (!(await until(page, added))) throw new Error(`"${add}" added no entry`);
+	const button = `[...document.querySelectorAll('[data-test-id="fixed-collection-${field}"] [data-test-id="fixed-collection-add"]')].find((e) => e.innerText.includes(${q(add)}))`;
+	if (!(await clickUntil(page, button, added, add))) throw new Error(`"${add}" added no entry`);
 	return before;
 }
 
 /** Opens the From list dropdown of entry `index`, types `search` when given, reads the items, picks `choose`. */
 async function pickFromList(page, field, index, { search, choose }) {
-	await click(page, inField(field, '[data-test-id="rlc-input"]', index), `entry ${index}`);
-	if (
-		!(await until(
-			page,
-			`[...document.querySelectorAll('[data-test-id="rlc-search"]')].some((e) => e.offsetParent !== null)`,
-		))
-	)
+	const opened = `[...document.querySelectorAll('[data-test-id="rlc-search"]')].some((e) => e.offsetParent !== null)`;
+	const input = inField(field, '[data-test-id="rlc-input"]', index);
+	if (!(await clickUntil(page, input, opened, `entry ${index}`)))
 		throw new Error('the From list dropdown did not open');
 	if (search) {
 		await sleep(300);
