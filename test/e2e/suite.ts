@@ -847,6 +847,417 @@ export function defineN8nSuite(version: string): void {
 				},
 				10 * 60 * 1000,
 			);
+
+			// Issues #17 (point 4) and #18 (points 3 and 6) in the editor itself, on n8n 2.41.1: the triggers'
+			// lists of pickers on a new node, a version 1 trigger's text fields, several People / Courses /
+			// Projects picked From List, and the output schemas shown before any run (test/editor/pickers.js).
+			// Opt-in (E2E_EDITOR_PICKERS=1) for now: it passes when run alone (-t 'pickers'), but in the
+			// full suite run after the other tests "Add Room" on the second new node added no entry (not yet understood).
+			(version.startsWith('2.') && process.env.E2E_EDITOR_PICKERS ? it : it.skip)(
+				'the pickers and output schemas in the editor (headless Chromium): From List offers the emulators’ demo data, picks several, By ID takes typed IDs; old text fields still show; schema fields before a run',
+				async () => {
+					const run = promisify(execFile);
+					const chromium = (
+						await run('bash', [path.join(REPO, 'test', 'scripts', 'install-chromium.sh')], {
+							encoding: 'utf8',
+							timeout: 20 * 60 * 1000,
+						})
+					).stdout.trim();
+					// a second course and project of Ada's, so that several can be picked from the list
+					demo.its.courses.set(101, {
+						Id: 101,
+						Type: 'Course',
+						Title: 'Physics 201',
+						Code: 'PHY201',
+						ColorSchema: null,
+						PersonIds: [1, 3],
+					});
+					demo.its.projects.set(201, {
+						Id: 201,
+						Type: 'Project',
+						Title: 'Robotics Club',
+						Code: null,
+						ColorSchema: null,
+						PersonIds: [1, 4],
+					});
+					const its = {
+						itslearningOAuth2Api: {
+							id: demoLib.CREDENTIAL_IDS.itslearning,
+							name: demoLib.CREDENTIAL_NAMES.itslearning,
+						},
+					};
+					const gen = {
+						genesysCloudOAuth2Api: {
+							id: demoLib.CREDENTIAL_IDS.genesys,
+							name: demoLib.CREDENTIAL_NAMES.genesys,
+						},
+					};
+					const [ada, grace, alan] = demo.gen.userIds;
+					const otherRoom = 'adhoc-2@conference.example.orgspan.com';
+					let position = 0;
+					const node = (
+						name: string,
+						type: string,
+						typeVersion: number,
+						parameters: Json,
+						credentials?: Json,
+					) => ({
+						id: `e2e0d17a-0000-4000-8000-${String(++position).padStart(12, '0')}`,
+						name,
+						type: type.includes('.') ? type : `${PACKAGE_NAME}.${type}`,
+						typeVersion,
+						position: [position * 220, 0],
+						parameters,
+						...(credentials && { credentials }),
+					});
+					const nodes = [
+						node('Start', 'n8n-nodes-base.manualTrigger', 1, {}),
+						node(
+							'Read a thread',
+							'itslearningInstantMessage',
+							1.2,
+							{
+								resource: 'message',
+								operation: 'getMany',
+								threadId: { __rl: true, mode: 'id', value: String(demo.threadId) },
+							},
+							its,
+						),
+						node('After itslearning', 'n8n-nodes-base.noOp', 1, {}),
+						node(
+							'Read a room',
+							'genesysChat',
+							1.1,
+							{
+								resource: 'roomMessage',
+								operation: 'getHistory',
+								roomJid: { __rl: true, mode: 'id', value: demo.roomJid },
+							},
+							gen,
+						),
+						node('After Genesys', 'n8n-nodes-base.noOp', 1, {}),
+						node(
+							'To people',
+							'itslearningInstantMessage',
+							1.2,
+							{ resource: 'message', operation: 'send', sendTo: 'people', text: 'Hi' },
+							its,
+						),
+						node(
+							'To courses',
+							'itslearningInstantMessage',
+							1.2,
+							{ resource: 'message', operation: 'send', sendTo: 'course', text: 'Hi' },
+							its,
+						),
+						node(
+							'To projects',
+							'itslearningInstantMessage',
+							1.2,
+							{ resource: 'message', operation: 'send', sendTo: 'project', text: 'Hi' },
+							its,
+						),
+						// saved before the pickers: version 1 with the comma-separated text fields
+						node(
+							'Old itslearning trigger',
+							'itslearningInstantMessageTrigger',
+							1,
+							{ event: 'threadUnreadCountChanged', threadIds: `${demo.threadId}, 1002` },
+							its,
+						),
+						node(
+							'Old room trigger',
+							'genesysChatTrigger',
+							1,
+							{ event: 'newRoomMessage', roomJids: `${demo.roomJid}, ${otherRoom}` },
+							gen,
+						),
+						node(
+							'Old 1:1 trigger',
+							'genesysChatTrigger',
+							1,
+							{ event: 'newOneOnOneMessage', userIds: `${grace}, ${alan}` },
+							gen,
+						),
+						node('After the trigger', 'n8n-nodes-base.noOp', 1, {}),
+					];
+					const link = (to: string) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
+					const workflow = (await rest.ok('POST', '/rest/workflows', {
+						name: 'Pickers and schemas (editor check)',
+						active: false,
+						settings: { executionOrder: 'v1' },
+						nodes,
+						connections: {
+							Start: {
+								main: [
+									[
+										{ node: 'Read a thread', type: 'main', index: 0 },
+										{ node: 'Read a room', type: 'main', index: 0 },
+									],
+								],
+							},
+							'Read a thread': link('After itslearning'),
+							'Read a room': link('After Genesys'),
+							'Old itslearning trigger': link('After the trigger'),
+						},
+					})) as Json;
+					const at = (name: string) =>
+						`/workflow/${workflow.id}/${nodes.find((n) => n.name === name)!.id}`;
+					const scenarios = [
+						{
+							name: 'itslearningTrigger',
+							new: { app: 'itslearning Instant Message', item: 'On new message' },
+							field: 'threads',
+							add: 'Add Thread',
+							picks: [{ choose: 'Welcome thread' }],
+							byId: [`${demo.threadId}, 1002`],
+							save: true,
+						},
+						{
+							name: 'roomTrigger',
+							new: { app: 'Genesys Chat', item: 'On new room message' },
+							field: 'rooms',
+							add: 'Add Room',
+							picks: [{ choose: 'Demo room' }],
+							byId: [`${demo.roomJid}, ${otherRoom}`],
+							save: true,
+						},
+						{
+							name: 'oneOnOneTrigger',
+							new: { app: 'Genesys Chat', item: 'On new 1:1 message' },
+							field: 'users',
+							add: 'Add User',
+							// the demo's 1:1 chat partner first; anyone else by typing a name
+							picks: [{ choose: 'Grace Hopper' }, { search: 'Ken', choose: 'Ken Thompson' }],
+							byId: [`${ada}, ${alan}`],
+							save: true,
+						},
+						{ name: 'oldItslearning', open: at('Old itslearning trigger') },
+						{ name: 'oldRooms', open: at('Old room trigger') },
+						{ name: 'oldUsers', open: at('Old 1:1 trigger') },
+						{
+							name: 'people',
+							open: at('To people'),
+							field: 'toPersonIds',
+							add: 'Add Person',
+							picks: [
+								{ search: 'Alan', choose: 'Alan Turing' },
+								{ search: 'Grace', choose: 'Grace Hopper' },
+							],
+							save: true,
+						},
+						{
+							name: 'courses',
+							open: at('To courses'),
+							field: 'courseIds',
+							add: 'Add Course',
+							picks: [
+								{ search: 'Math', choose: 'Mathematics 101' },
+								{ search: 'Phys', choose: 'Physics 201' },
+							],
+							save: true,
+						},
+						{
+							name: 'projects',
+							open: at('To projects'),
+							field: 'projectIds',
+							add: 'Add Project',
+							picks: [
+								{ search: 'Science', choose: 'Science Fair' },
+								{ search: 'Robot', choose: 'Robotics Club' },
+							],
+							save: true,
+						},
+						{ name: 'itslearningSchema', open: at('After itslearning') },
+						{ name: 'genesysSchema', open: at('After Genesys') },
+						{ name: 'afterTrigger', open: at('After the trigger') },
+					];
+					const { stdout: out } = await run(
+						process.execPath,
+						[
+							'--experimental-websocket',
+							path.join(REPO, 'test', 'editor', 'pickers.js'),
+							server.url,
+							`--shots=${path.join(REPO, '.tmp', `e2e-pickers-${version}`)}`,
+							JSON.stringify(scenarios),
+						],
+						{
+							encoding: 'utf8',
+							timeout: 16 * 60 * 1000,
+							env: { ...process.env, CHROMIUM: chromium },
+						},
+					);
+					const seen = JSON.parse(out.trim().split('\n').pop()!) as Record<string, Json>;
+					const stored = async (url: string) => {
+						const id = /^\/workflow\/([^/]+)/.exec(url)![1];
+						return (await rest.ok('GET', `/rest/workflows/${id}`)) as Json;
+					};
+					const rl = (value: string, mode: string, cachedResultName?: string) => ({
+						id: expect.objectContaining({
+							__rl: true,
+							value,
+							mode,
+							...(cachedResultName && { cachedResultName }),
+						}),
+					});
+
+					// 1. The triggers' lists of pickers on a new node (default version 2).
+					const newTriggers = [
+						[
+							'itslearningTrigger',
+							'itslearningInstantMessageTrigger',
+							'threads',
+							['Welcome thread', String(demo.threadId), `${demo.threadId}, 1002`],
+						],
+						[
+							'roomTrigger',
+							'genesysChatTrigger',
+							'rooms',
+							['Demo room', demo.roomJid, `${demo.roomJid}, ${otherRoom}`],
+						],
+					] as const;
+					for (const [name, type, field, [shown, value, typed]] of newTriggers) {
+						// From list offers the emulator's chats (the examples above may have added more)
+						expect([name, seen[name].lists[0].items]).toEqual([
+							name,
+							expect.arrayContaining([shown]),
+						]);
+						expect([name, seen[name].field]).toEqual([
+							name,
+							{
+								entries: [
+									{ mode: 'From list', text: shown },
+									{ mode: 'By ID', text: typed },
+								],
+								issues: 0,
+							},
+						]);
+						const saved = (await stored(seen[name].url as string)).nodes as Json[];
+						const trigger = saved.find((n) => n.type === `${PACKAGE_NAME}.${type}`)!;
+						expect([name, trigger.typeVersion, trigger.parameters[field]]).toEqual([
+							name,
+							2,
+							{ values: [rl(value, 'list', shown), rl(typed, 'id')] },
+						]);
+					}
+					// The 1:1 trigger: the recent chat partner is offered first; typing searches the directory.
+					const users = seen.oneOnOneTrigger;
+					expect(users.lists[0].items).toContain('Grace Hopper');
+					expect(
+						(users.lists[0].items as string[]).some((item) => item.includes('Ken Thompson')),
+					).toBe(false);
+					expect(users.lists[1].items).toEqual([
+						'Ken Thompson (Engineer, Engineering, ken.thompson@example.org)',
+					]);
+					expect(users.field).toEqual({
+						entries: [
+							{ mode: 'From list', text: 'Grace Hopper' },
+							{
+								mode: 'From list',
+								text: 'Ken Thompson (Engineer, Engineering, ken.thompson@example.org)',
+							},
+							{ mode: 'By ID', text: `${ada}, ${alan}` },
+						],
+						issues: 0,
+					});
+					const ken = demo.gen.userIds[5];
+					const savedUsers = ((await stored(users.url as string)).nodes as Json[]).find(
+						(n) => n.type === `${PACKAGE_NAME}.genesysChatTrigger`,
+					)!;
+					expect(savedUsers.parameters.users).toEqual({
+						values: [
+							rl(grace, 'list', 'Grace Hopper'),
+							rl(ken, 'list'),
+							rl(`${ada}, ${alan}`, 'id'),
+						],
+					});
+
+					// 2. A workflow saved with version 1 opens with its comma-separated text, and no issue.
+					const follows = (entries: string[], label: string, value: string) =>
+						entries.indexOf(`value: ${value}`) === entries.indexOf(`label: ${label}`) + 1 &&
+						entries.includes(`label: ${label}`);
+					for (const [name, label, value] of [
+						['oldItslearning', 'Thread IDs', `${demo.threadId}, 1002`],
+						['oldRooms', 'Room JIDs', `${demo.roomJid}, ${otherRoom}`],
+						['oldUsers', 'User IDs', `${grace}, ${alan}`],
+					]) {
+						const panel = seen[name].panel as { entries: string[]; issues: number };
+						expect([name, follows(panel.entries, label, value), panel.issues]).toEqual([
+							name,
+							true,
+							0,
+						]);
+						expect(panel.entries).not.toContain('label: Threads');
+					}
+
+					// 3. The action node (1.2): several People, Courses and Projects picked From list.
+					for (const [name, shown] of [
+						[
+							'people',
+							[
+								'Alan Turing (Student, Emulator High School)',
+								'Grace Hopper (Student, Emulator High School)',
+							],
+						],
+						['courses', ['Mathematics 101 (MATH101)', 'Physics 201 (PHY201)']],
+						['projects', ['Science Fair', 'Robotics Club']],
+					] as const) {
+						expect([name, seen[name].lists.map((l: Json) => l.items)]).toEqual([
+							name,
+							[[shown[0]], [shown[1]]],
+						]);
+						expect([name, seen[name].field]).toEqual([
+							name,
+							{ entries: shown.map((text) => ({ mode: 'From list', text })), issues: 0 },
+						]);
+					}
+					const savedActions = (await stored(seen.projects.url as string)).nodes as Json[];
+					const parametersOf = (name: string) =>
+						savedActions.find((n) => n.name === name)!.parameters;
+					expect(parametersOf('To people').toPersonIds).toEqual({
+						values: [rl('2', 'list'), rl('3', 'list')],
+					});
+					expect(parametersOf('To courses').courseIds).toEqual({
+						values: [rl('100', 'list'), rl('101', 'list')],
+					});
+					expect(parametersOf('To projects').projectIds).toEqual({
+						values: [rl('200', 'list'), rl('201', 'list')],
+					});
+
+					// 4. Output schemas before any run: the next node's input panel lists the schema's fields.
+					for (const [name, node, schemaFile] of [
+						[
+							'itslearningSchema',
+							'Read a thread',
+							'ItslearningInstantMessage/__schema__/v1.2.0/message/getMany.json',
+						],
+						[
+							'genesysSchema',
+							'Read a room',
+							'GenesysChat/__schema__/v1.1.0/roomMessage/getHistory.json',
+						],
+					]) {
+						const schema = JSON.parse(
+							readFileSync(path.join(REPO, 'dist', 'nodes', schemaFile), 'utf8'),
+						) as Json;
+						const lines = (seen[name].input as string).split('\n');
+						const preview = lines.slice(lines.indexOf(node) + 1);
+						expect([name, preview.slice(0, 2)]).toEqual([
+							name,
+							['Preview', expect.stringMatching(/^Usually outputs the following fields/)],
+						]);
+						expect([
+							name,
+							Object.keys(schema.properties as Json).filter((key) => !preview.includes(key)),
+						]).toEqual([name, []]);
+					}
+					// n8n shows no schema preview for a trigger node ("Trigger nodes do not have schema
+					// previews" in its editor code): after a trigger the input panel asks for a run instead.
+					expect(seen.afterTrigger.input).toMatch(/Execute previous nodes/);
+					expect(seen.afterTrigger.input).not.toMatch(/Preview/);
+				},
+				20 * 60 * 1000,
+			);
 		});
 	});
 }

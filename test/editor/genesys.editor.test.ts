@@ -191,16 +191,20 @@ describe('properties through n8n-workflow', () => {
 			const entry = (picker.options as Array<{ name: string; values: INodeProperties[] }>)[0];
 			expect(entry.name).toBe('values');
 			// The same locator as the action node's field, built from the same table parameter.
+			// (By ID takes one or more IDs separated by commas, as the entry's description says.)
 			const { displayName, modes, hint } = action(entryOf);
+			const byIdCheck = (list: INodeProperties['modes']) =>
+				list!.map((m) => (m.name === 'id' ? { ...m, validation: undefined } : m));
 			expect(entry.values).toEqual([
 				expect.objectContaining({
 					name: 'id',
 					type: 'resourceLocator',
 					displayName,
-					modes,
+					modes: expect.any(Array),
 					...(hint && { hint }),
 				}),
 			]);
+			expect(byIdCheck(entry.values[0].modes)).toEqual(byIdCheck(modes));
 			expect(modes![0].typeOptions?.searchListMethod).toBe(search);
 			expect(type.methods?.listSearch?.[search]).toBeInstanceOf(Function);
 			expect(options.name).toBe('options');
@@ -217,6 +221,31 @@ describe('properties through n8n-workflow', () => {
 		expect(
 			parameterIssues(trigger, makeNode(env.pkg, 'genesysChatTrigger', filled, undefined, 2)),
 		).toBeNull();
+		// By ID may name several rooms or users, separated by commas; anything else is marked
+		const byId = (event: string, field: string, value: string) =>
+			parameterIssues(
+				trigger,
+				makeNode(
+					env.pkg,
+					'genesysChatTrigger',
+					{ event, [field]: { values: [{ id: rl(value) }] } },
+					undefined,
+					2,
+				),
+			);
+		expect(
+			byId('newRoomMessage', 'rooms', 'adhoc-1@conference.example.orgspan.com, adhoc-2@x.org'),
+		).toBeNull();
+		expect(
+			byId('newOneOnOneMessage', 'users', `${GUID}, 7c9e6679-7425-40de-944b-e07fc1f90ae7`),
+		).toBeNull();
+		for (const [event, field, bad] of [
+			['newRoomMessage', 'rooms', 'adhoc-1@conference.example.orgspan.com, not-a-jid'],
+			['newOneOnOneMessage', 'users', `${GUID}, 42`],
+		])
+			expect(JSON.stringify(byId(event, field, bad)?.parameters)).toContain(
+				'or list of them separated by commas',
+			);
 		expect(
 			resolveParameters(
 				trigger,

@@ -99,15 +99,19 @@ describe("the trigger's thread pickers", () => {
 				default: {},
 			});
 			const entry = (v2[1].options as Array<{ name: string; values: INodeProperties[] }>)[0];
-			// The action node's thread locator, from the same table parameter.
+			// The action node's thread locator, from the same table parameter; By ID takes one or more
+			// IDs separated by commas (as the entry's description says), the action node's one.
+			const byIdCheck = (modes: INodeProperties['modes']) =>
+				modes!.map((m) => (m.name === 'id' ? { ...m, validation: undefined } : m));
 			expect(entry.values).toEqual([
 				expect.objectContaining({
 					name: 'id',
 					type: 'resourceLocator',
 					displayName: 'Thread',
-					modes: threadLocator.modes,
+					modes: expect.any(Array),
 				}),
 			]);
+			expect(byIdCheck(entry.values[0].modes)).toEqual(byIdCheck(threadLocator.modes));
 		}
 		for (const search of ['searchThreads', 'searchPeople', 'searchCourses', 'searchProjects'])
 			expect(type.methods?.listSearch?.[search]).toBeInstanceOf(Function);
@@ -118,6 +122,25 @@ describe("the trigger's thread pickers", () => {
 		const node = makeNode(site.pkg, TRIGGER, filled, undefined, 2);
 		expect(parameterIssues(trigger, node)).toBeNull();
 		expect(resolveParameters(trigger, filled, node).threads).toEqual(filled.threads);
+		// By ID may name several threads, separated by commas; anything else is marked
+		const byId = (value: string) =>
+			parameterIssues(
+				trigger,
+				makeNode(
+					site.pkg,
+					TRIGGER,
+					{ event: 'newMessage', threads: { values: [{ id: rl(value) }] } },
+					undefined,
+					2,
+				),
+			);
+		expect(byId('12, 34')).toBeNull();
+		expect(byId(' 12 ,34 ,56 ')).toBeNull();
+		for (const bad of ['12, x', '12,', 'twelve'])
+			expect([bad, JSON.stringify(byId(bad)?.parameters)]).toEqual([
+				bad,
+				expect.stringContaining('Not a valid Thread ID, or list of them separated by commas'),
+			]);
 		const saved = { event: 'threadUnreadCountChanged', threadIds: '12, 34' };
 		const old = makeNode(site.pkg, TRIGGER, saved, undefined, 1);
 		expect(resolveParameters(trigger, saved, old)).toMatchObject(saved);

@@ -110,6 +110,12 @@ function idPattern(param: ParamDef, locator: LocatorDef): string {
 	return '^\\s*\\S.*$';
 }
 
+/** The By ID check of a list entry: one or more IDs of the single pattern, separated by commas. */
+function idListPattern(param: ParamDef, locator: LocatorDef): string {
+	const one = idPattern(param, locator).replace(/^\^/, '').replace(/\$$/, '');
+	return `^(?:${one})(?:,(?:${one}))*$`;
+}
+
 /** From List placeholder, e.g. "Select a person...": the table names one entry with its article. */
 function listPlaceholder(locator: LocatorDef): string {
 	return locator.item ? `Select ${locator.item}...` : 'Select from the list...';
@@ -198,6 +204,26 @@ export function locatorListProperty(
 	picker.name = LOCATOR_LIST_FIELD;
 	picker.description = `Pick one ${entry.toLowerCase()} from the list, or enter one or more IDs separated by commas (By ID) or an expression that returns a list`;
 	picker.required = true;
+	// As the description says (and run/fields.ts reads it): an entry's By ID may name several. A list
+	// parameter's pattern already takes a list; a single ID's (the triggers' Threads, Rooms, Users)
+	// is widened to a comma-separated list of it, else n8n marks "12, 34" as an issue.
+	if (!LIST_TYPES.has(param.type))
+		picker.modes = picker.modes?.map((mode) =>
+			mode.name === 'id'
+				? {
+						...mode,
+						validation: [
+							{
+								type: 'regex',
+								properties: {
+									regex: idListPattern(param, locator),
+									errorMessage: `Not a valid ${param.label}, or list of them separated by commas`,
+								},
+							},
+						],
+					}
+				: mode,
+		);
 	return {
 		displayName: names?.displayName ?? param.label,
 		name: names?.name ?? param.name,
