@@ -40,6 +40,19 @@ const genCredentials = {
 	genesysCloudOAuth2Api: { id: 'genDemoCredentl1', name: 'Genesys Cloud (emulator)' },
 };
 
+/** A production webhook (POST, answers at once) that starts a test workflow. */
+export function webhookNode(hookPath: string, name = 'Webhook', position: unknown = [0, 0]): Json {
+	return {
+		id: randomUUID(),
+		name,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position,
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
+	};
+}
+
 /** Webhook trigger → the node under test ("Ask") → "After" (a NoOp that shows what came out). */
 function waitWorkflow(id: string, type: string, parameters: Json, credentials: Json): Json {
 	return {
@@ -47,20 +60,7 @@ function waitWorkflow(id: string, type: string, parameters: Json, credentials: J
 		name: `Send and Wait e2e: ${id}`,
 		active: false,
 		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: {
-					httpMethod: 'POST',
-					path: `saw-${id}`,
-					responseMode: 'onReceived',
-					options: {},
-				},
-			},
+			webhookNode(`saw-${id}`),
 			{
 				id: randomUUID(),
 				name: 'Ask',
@@ -168,22 +168,7 @@ function agentWorkflow(): Json {
 	)!;
 	const { file: _file, ...wf } = example; // eslint-disable-line @typescript-eslint/no-unused-vars
 	const nodes = (wf.nodes as Json[]).map((node) =>
-		node.name === 'Start'
-			? {
-					id: randomUUID(),
-					name: 'Start',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					position: node.position,
-					webhookId: randomUUID(),
-					parameters: {
-						httpMethod: 'POST',
-						path: 'saw-sawAgent',
-						responseMode: 'onReceived',
-						options: {},
-					},
-				}
-			: node,
+		node.name === 'Start' ? webhookNode('saw-sawAgent', 'Start', node.position) : node,
 	);
 	return { ...wf, id: 'sawAgent', name: 'Send and Wait e2e: Human Review', nodes };
 }
@@ -198,20 +183,7 @@ function agentAskWorkflow(id = 'sawAgentAsk', agentVersion = 3): Json {
 		name: `Send and Wait e2e: AI Agent ${agentVersion} asks through the tool form`,
 		active: false,
 		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: {
-					httpMethod: 'POST',
-					path: `saw-${id}`,
-					responseMode: 'onReceived',
-					options: {},
-				},
-			},
+			webhookNode(`saw-${id}`),
 			{
 				id: randomUUID(),
 				name: 'AI Agent',

@@ -11,6 +11,7 @@ import path from 'node:path';
 
 import { startGenesysEmulator, type GenesysEmulator } from '../emulator/genesys';
 import { startItslearningEmulator, type ItslearningEmulator } from '../emulator/itslearning';
+import { webhookNode } from '../e2e/send-and-wait';
 import { Cluster, log } from './cluster';
 import { CREDENTIAL_IDS, credentials } from './workflows';
 
@@ -35,15 +36,7 @@ function askWorkflow(): Json {
 		name: 'scale: webhook → Send and Wait (itslearning approval) → After',
 		active: false,
 		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: HOOK, responseMode: 'onReceived', options: {} },
-			},
+			webhookNode(HOOK),
 			{
 				id: randomUUID(),
 				name: 'Ask',
