@@ -658,11 +658,17 @@ export function defineScaleSuite(version: string, sizes: { sends?: number } = {}
 				await sleep(4000);
 			}
 			log('scenario 2: restarting the main');
+			// No token refresh while the main stops: n8n does not wait for a poll in flight when it
+			// shuts down, so a main stopped between the emulator rotating the refresh token and n8n
+			// storing the new one loses the credential (n8n's window, see the README's Limits). This
+			// scenario observes the triggers' cursors across the restart, not that window.
+			its.setTokenLifetime(3600);
 			await cluster.main!.stop();
 			wave('while the main is down');
 			await sleep(2000);
 			await loadDone.catch(() => undefined); // (batches posted while the main was down are retried by post())
 			await cluster.startMain();
+			its.setTokenLifetime(TOKEN_SECONDS); // 2-second tokens again: the rest refreshes as before
 			for (let i = 2; i < waves; i++) {
 				wave(`b${i}`);
 				await sleep(4000);
