@@ -4,7 +4,7 @@
  * encoded like the SDK (encodeURIComponent: a JID's `@` becomes `%40`, a comma list `%2C`);
  * optional query parameters are sent only when set.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeListSearchItems } from 'n8n-workflow';
 
 import { nextUriParam } from '../shared/table/json';
 import {
@@ -944,6 +944,35 @@ export const genesysSupportRows: EndpointRow[] = [
 			{ name: 'pageNumber', location: 'body', type: 'integer', label: 'Page Number', min: 1 },
 		],
 	},
+	{
+		resource: 'support',
+		operation: 'getUsers',
+		sdkMethod: 'getUsers',
+		name: 'Get Users',
+		action: 'Get users by ID',
+		description: 'Directory profiles of up to 100 users by ID (UsersApi)',
+		method: 'GET',
+		path: '/api/v2/users',
+		permissions: [],
+		params: [
+			{
+				name: 'id',
+				location: 'query',
+				type: 'guidList',
+				listStyle: 'repeat',
+				label: 'User IDs',
+				maxItems: 100,
+			},
+			{
+				name: 'pageSize',
+				location: 'query',
+				type: 'integer',
+				label: 'Page Size',
+				min: 1,
+				max: 100,
+			},
+		],
+	},
 ];
 
 // ── Pick from a list: the node's methods.listSearch ─────────────────────────────────────────────
@@ -978,6 +1007,19 @@ function myChats(kind: 'room' | 'oneOnOne'): ListSearchDef {
 	};
 }
 
+/**
+ * A user of the directory as a list item: title, department and email tell namesakes apart (as
+ * itslearning's role and school do).
+ */
+function directoryItem(entry: IDataObject): INodeListSearchItems | undefined {
+	if (typeof entry.id !== 'string' || !entry.id) return undefined;
+	const details = [entry.title, entry.department, entry.email].filter(
+		(text): text is string => typeof text === 'string' && text.trim() !== '',
+	);
+	const name = typeof entry.name === 'string' && entry.name ? entry.name : entry.id;
+	return { name: details.length ? `${name} (${details.join(', ')})` : name, value: entry.id };
+}
+
 /** Users per page of a directory search. */
 const USER_SEARCH_PAGE = 25;
 
@@ -999,16 +1041,7 @@ function chatPartners(): ListSearchDef {
 					}
 				: partners.values(page),
 		items: (page) => (page.filter ? 'results' : 'entities'),
-		toItem: (entry, page) => {
-			if (!page.filter) return partners.toItem(entry, page);
-			if (typeof entry.id !== 'string' || !entry.id) return undefined;
-			// Title, department and email from the directory tell namesakes apart (as itslearning's role and school do).
-			const details = [entry.title, entry.department, entry.email].filter(
-				(text): text is string => typeof text === 'string' && text.trim() !== '',
-			);
-			const name = typeof entry.name === 'string' && entry.name ? entry.name : entry.id;
-			return { name: details.length ? `${name} (${details.join(', ')})` : name, value: entry.id };
-		},
+		toItem: (entry, page) => (page.filter ? directoryItem(entry) : partners.toItem(entry, page)),
 		next: (answer, entries, page) => {
 			if (!page.filter) return partners.next?.(answer, entries, page);
 			const { pageNumber, pageCount } = (answer ?? {}) as IDataObject;
@@ -1017,6 +1050,14 @@ function chatPartners(): ListSearchDef {
 				pageNumber < pageCount
 				? String(pageNumber + 1)
 				: undefined;
+		},
+		// The chat listing names a partner only: their directory profiles, one request per page.
+		details: {
+			sdkMethod: 'getUsers',
+			when: (page) => !page.filter,
+			values: (ids) => ({ id: ids.slice(0, 100), pageSize: Math.min(ids.length, 100) }),
+			items: 'entities',
+			toItem: directoryItem,
 		},
 	};
 }

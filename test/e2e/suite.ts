@@ -1140,9 +1140,11 @@ export function defineN8nSuite(version: string): void {
 							{ values: [rl(value, 'list', shown), rl(typed, 'id')] },
 						]);
 					}
-					// The 1:1 trigger: the recent chat partner is offered first; typing searches the directory.
+					// The 1:1 trigger: the recent chat partner is offered first, with their directory profile;
+					// typing searches the directory.
+					const graceShown = 'Grace Hopper (Team Lead, Engineering, grace.hopper@example.org)';
 					const users = seen.oneOnOneTrigger;
-					expect(users.lists[0].items).toContain('Grace Hopper');
+					expect(users.lists[0].items).toContain(graceShown);
 					expect(
 						(users.lists[0].items as string[]).some((item) => item.includes('Ken Thompson')),
 					).toBe(false);
@@ -1151,7 +1153,7 @@ export function defineN8nSuite(version: string): void {
 					]);
 					expect(users.field).toEqual({
 						entries: [
-							{ mode: 'From list', text: 'Grace Hopper' },
+							{ mode: 'From list', text: graceShown },
 							{
 								mode: 'From list',
 								text: 'Ken Thompson (Engineer, Engineering, ken.thompson@example.org)',
@@ -1165,11 +1167,7 @@ export function defineN8nSuite(version: string): void {
 						(n) => n.type === `${PACKAGE_NAME}.genesysChatTrigger`,
 					)!;
 					expect(savedUsers.parameters.users).toEqual({
-						values: [
-							rl(grace, 'list', 'Grace Hopper'),
-							rl(ken, 'list'),
-							rl(`${ada}, ${alan}`, 'id'),
-						],
+						values: [rl(grace, 'list', graceShown), rl(ken, 'list'), rl(`${ada}, ${alan}`, 'id')],
 					});
 
 					// 2. A workflow saved with version 1 opens with its comma-separated text, and no issue.

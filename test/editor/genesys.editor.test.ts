@@ -362,11 +362,29 @@ describe('list searches against the emulator', () => {
 		env.emu.addUserMessages(env.other.id, env.me.id, 1);
 		env.emu.clearRequests();
 		const partners = await search('searchChatPartners');
-		expect(partners.results).toContainEqual({ name: env.other.name, value: env.other.id });
+		// The chat listing names a partner only; their directory profiles come in one more request
+		// for the page, so namesakes can be told apart here too (issue #18, point 6).
+		const other = env.emu.users.find((u) => u.id === env.other.id)!;
+		expect(partners.results).toContainEqual({
+			name: `${other.name} (${other.title}, ${other.department}, ${other.email})`,
+			value: other.id,
+		});
 		expect(partners.results.map((r) => r.value)).not.toContain(env.emu.users[5].id); // never chatted with
-		expect(env.emu.apiRequests().map((r) => `${r.method} ${r.rawPath}`)).toEqual([
+		const listed = env.emu.apiRequests();
+		expect(listed.map((r) => `${r.method} ${r.rawPath}`)).toEqual([
 			'GET /api/v2/users/chats/me',
+			'GET /api/v2/users',
 		]);
+		const ids = partners.results.map((r) => `id=${encodeURIComponent(String(r.value))}`);
+		expect(listed[1].rawQuery).toBe([...ids, `pageSize=${ids.length}`].join('&'));
+
+		// Best effort: without the directory (here a 403 for that request), the names stay as listed.
+		env.emu.injectFault({ kind: 'status', status: 403, match: { path: /^\/api\/v2\/users$/ } });
+		const plain = await search('searchChatPartners');
+		expect(plain.results).toContainEqual({ name: other.name, value: other.id });
+		expect(plain.results.map((r) => r.value).sort()).toEqual(
+			partners.results.map((r) => r.value).sort(),
+		);
 
 		// Search text: the directory (POST /api/v2/users/search), so people never chatted with can be picked too.
 		env.emu.clearRequests();

@@ -153,6 +153,7 @@ describe('route table', () => {
 			'getUsersChatsMe',
 			'getUsersMe',
 			'postUsersSearch',
+			'getUsers',
 		]);
 	});
 

@@ -337,6 +337,17 @@ class OAuthError extends Error {
 // ---------------------------------------------------------------------------------------------
 
 const userSelfUri = (id: string) => `/api/v2/users/${id}`;
+
+/** A user as the directory answers it (UsersApi User: search results and bulk get). */
+const directoryEntry = (u: EmulatorUser) => ({
+	id: u.id,
+	name: u.name,
+	...(u.title && { title: u.title }),
+	...(u.department && { department: u.department }),
+	...(u.email && { email: u.email }),
+	chat: { jabberId: u.jid },
+	selfUri: userSelfUri(u.id),
+});
 const messageSelfUri = (id: string) => `/api/v2/chats/messages/${id}`;
 const userRef = (id: string): EntityRef => ({ id, selfUri: userSelfUri(id) });
 const messageRef = (id: string): EntityRef => ({ id, selfUri: messageSelfUri(id) });
@@ -1338,21 +1349,37 @@ export async function startGenesysEmulator(
 							: name.includes(value);
 				});
 			}
-			const results = found.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map((u) => ({
-				id: u.id,
-				name: u.name,
-				...(u.title && { title: u.title }),
-				...(u.department && { department: u.department }),
-				...(u.email && { email: u.email }),
-				chat: { jabberId: u.jid },
-				selfUri: userSelfUri(u.id),
-			}));
+			const results = found
+				.slice((pageNumber - 1) * pageSize, pageNumber * pageSize)
+				.map(directoryEntry);
 			return ok({
 				total: found.length,
 				pageCount: Math.ceil(found.length / pageSize),
 				pageSize,
 				pageNumber,
 				results,
+			});
+		},
+		/**
+		 * `GET /api/v2/users` (UsersApi `getUsers`): users by ID in bulk (`id` repeated, at most 100),
+		 * or every user by page; IDs the directory does not know are left out.
+		 */
+		byIds(ctx: Ctx): Result {
+			const ids = ctx.query.getAll('id');
+			const sizeText = ctx.query.get('pageSize');
+			const pageSize = sizeText === null ? 25 : Number(sizeText);
+			if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500)
+				throw invalidValue('pageSize', `${String(sizeText)} is not between 1 and 500`);
+			if (ids.length > 100) throw invalidValue('id', `${ids.length} IDs, at most 100`);
+			const found = ids.length
+				? [...new Set(ids)].flatMap((id) => users.filter((u) => u.id === id))
+				: users;
+			return ok({
+				entities: found.slice(0, pageSize).map(directoryEntry),
+				pageSize,
+				pageNumber: 1,
+				total: found.length,
+				pageCount: Math.ceil(found.length / pageSize),
 			});
 		},
 	};
@@ -1460,6 +1487,7 @@ export async function startGenesysEmulator(
 		asUser('GET', '/api/v2/users/chats/me', 'getUsersChatsMe', 'read', chatHandlers.mine),
 		asUser('GET', '/api/v2/users/me', 'getUsersMe', 'none', chatHandlers.me),
 		asAny('POST', '/api/v2/users/search', 'postUsersSearch', 'none', chatHandlers.search),
+		asAny('GET', '/api/v2/users', 'getUsers', 'none', chatHandlers.byIds),
 	];
 	const matchRoute = createRouter(routes);
 

@@ -402,7 +402,11 @@ describe('picked rooms and users (version 2) and the text fields of saved workfl
 		const { me, other, third, fourth } = env;
 		await send(other.id, { userId: me.id }, 1, 'hello');
 		const page = await pick('searchChatPartners', undefined, 'parameters.users.values[0].id');
-		expect(page.results).toContainEqual({ name: other.name, value: other.id });
+		// the partner with their directory profile, as the action node's picker shows them
+		expect(page.results).toContainEqual({
+			name: expect.stringMatching(new RegExp(`^${other.name} \\(.+@.+\\)$`)),
+			value: other.id,
+		});
 		const users = {
 			values: [
 				{ id: rl(other.id, 'list', other.name) },

@@ -16,7 +16,7 @@ import {
 import { at } from '../table/json';
 import { buildRequest } from '../http/request';
 import type { ServiceDefinition } from '../table/service';
-import type { EndpointRow, ListPage, ListSearchDef } from '../table/types';
+import type { EndpointRow, ListPage, ListSearchDef, ListSearchDetails } from '../table/types';
 import type { RequestContext } from '../http/limits';
 import { Transport } from '../http/transport';
 
@@ -46,10 +46,14 @@ async function runListSearch(
 		baseUrl: transport.baseUrl,
 	};
 	if (def.needsFilter && !page.filter) return { results: [] };
-	const sdkMethod = typeof def.sdkMethod === 'function' ? def.sdkMethod(page) : def.sdkMethod;
-	const row = [...service.table, ...extraRows].find((r) => r.sdkMethod === sdkMethod);
-	if (!row)
-		throw new Error(`List search row ${sdkMethod} is not in the ${service.displayName} table`);
+	const rowOf = (sdkMethod: string) => {
+		const found = [...service.table, ...extraRows].find((r) => r.sdkMethod === sdkMethod);
+		if (!found)
+			throw new Error(`List search row ${sdkMethod} is not in the ${service.displayName} table`);
+		return found;
+	};
+	const row = rowOf(typeof def.sdkMethod === 'function' ? def.sdkMethod(page) : def.sdkMethod);
+	const detailsRow = def.details ? rowOf(def.details.sdkMethod) : undefined;
 	const needle = def.filterByName && page.filter ? page.filter.toLowerCase() : undefined;
 	let results: INodeListSearchItems[] = [];
 	let next: string | undefined;
@@ -83,7 +87,40 @@ async function runListSearch(
 		if (results.length > 0 || next === undefined) break;
 		page.token = next;
 	}
+	if (def.details && detailsRow && results.length > 0 && def.details.when(page))
+		results = await withDetails(transport, def.details, detailsRow, results);
 	return { results, ...(next !== undefined && { paginationToken: next }) };
+}
+
+/**
+ * The page's items with the names of a second request (`ListSearchDef.details`), matched by value.
+ * Best effort: the list is still useful without the details, so a failed request (say, no
+ * permission to read the directory) keeps the first names, and nothing of it reaches the editor.
+ */
+async function withDetails(
+	transport: Transport,
+	details: ListSearchDetails,
+	row: EndpointRow,
+	items: INodeListSearchItems[],
+): Promise<INodeListSearchItems[]> {
+	const ids = [...new Set(items.map((item) => String(item.value)))];
+	const values = new Map(
+		Object.entries(details.values(ids)).filter(([, value]) => value !== undefined),
+	);
+	let answer: unknown;
+	try {
+		answer = await transport.send(row, buildRequest(row, values), 0);
+	} catch {
+		return items;
+	}
+	const list = at(answer, details.items);
+	const names = new Map<string, string>();
+	for (const entry of Array.isArray(list) ? list : []) {
+		if (!entry || typeof entry !== 'object') continue;
+		const item = details.toItem(entry as IDataObject);
+		if (item && ids.includes(String(item.value))) names.set(String(item.value), item.name);
+	}
+	return items.map((item) => ({ ...item, name: names.get(String(item.value)) ?? item.name }));
 }
 
 /**

@@ -314,4 +314,23 @@ export interface ListSearchDef {
 	filterByName?: boolean;
 	/** The API cannot list without search text: show nothing (no request) until the user types. */
 	needsFilter?: boolean;
+	/**
+	 * A second request that names the page's items better (e.g. a person's title and department,
+	 * which the first answer lacks). Best effort: when it fails, the items keep their first names.
+	 */
+	details?: ListSearchDetails;
+}
+
+/** The request of `ListSearchDef.details`: one call for all item values of a page. */
+export interface ListSearchDetails {
+	/** sdkMethod of the row to call. */
+	sdkMethod: string;
+	/** Whether the page's items need it (e.g. only the list shown without search text). */
+	when(page: ListPage): boolean;
+	/** Parameter values of the request for the page's item values. */
+	values(ids: string[]): Record<string, unknown>;
+	/** Dotted path of the entries in the answer. */
+	items: string;
+	/** An entry as the item it names better (matched to the page's items by value). */
+	toItem(entry: IDataObject): INodeListSearchItems | undefined;
 }
