@@ -9,9 +9,10 @@
 //
 //   node --experimental-websocket test/editor/pickers.js http://localhost:5678 [--shots=<dir>] '<scenarios as JSON>'
 //
-// A scenario: { name, new?: { app, item }, open?: '/workflow/<id>/<node id>', field?, add?,
-// picks?: [{ search?, choose }], byId?: [text], save?: true }. Used by the e2e suite (test/e2e/suite.ts)
+// A scenario: { name, new?: { app, item }, credential?: '<name>' (chosen on a new node), open?:
+// '/workflow/<id>/<node id>', field?, add?, picks?: [{ search?, choose }], byId?: [text], save?: true }. Used by the e2e suite (test/e2e/suite.ts)
 // on n8n 2.41.1.
+const fs = require('fs');
 const path = require('path');
 
 const { withEditorPage } = require('../scripts/editor-page');
@@ -92,6 +93,14 @@ const READ_LIST = `(() => {
 	return items.length ? items.map((e) => e.innerText.replace(/\\s+/g, ' ').trim()) : null;
 })()`;
 
+/** Runs in the page: the open From list dropdown's items, or its error text (null while it loads). */
+const LIST_STATE = `(() => {
+	const items = ${READ_LIST};
+	if (items) return { items };
+	const error = [...document.querySelectorAll('[data-test-id="rlc-error-container"]')].find((e) => e.getClientRects().length > 0);
+	return error ? { error: error.innerText.replace(/\\s+/g, ' ').trim() } : null;
+})()`;
+
 /** Runs in the page: the entries of a list of pickers (mode shown, text shown) and its issue marks. */
 const readField = (field) => `(() => {
 	const block = document.querySelector('[data-test-id="fixed-collection-${field}"]');
@@ -128,6 +137,19 @@ const READ_INPUT = `(() => {
 	return end > 0 ? text.slice(0, end) : null;
 })()`;
 
+/** Runs in the page: where it is, the visible dialogs and toasts, and the node panel's credential. */
+const FAILURE_STATE = `(() => {
+	const shown = (sel) => [...document.querySelectorAll(sel)].filter((e) => e.offsetParent !== null).map((e) => e.innerText.replace(/\\s+/g, ' ').trim().slice(0, 300));
+	const cred = document.querySelector('[data-test-id="node-credentials-select"] input');
+	return {
+		url: location.pathname,
+		dialogs: shown('.el-dialog, .el-message-box, [role="dialog"]'),
+		toasts: shown('.el-notification'),
+		credential: cred ? cred.value : null,
+		field: document.querySelector('[data-test-id="node-parameters"]') ? document.querySelector('[data-test-id="node-parameters"]').innerText.replace(/\\s+/g, ' ').slice(0, 800) : null,
+	};
+})()`;
+
 async function addNode(page, open, app, item) {
 	await open('/workflow/new', 1500);
 	await click(page, visible('[data-test-id="canvas-add-button"]'), '"Add first step"');
@@ -149,6 +171,46 @@ async function addNode(page, open, app, item) {
 	if (!(await until(page, `document.querySelector('[data-test-id="node-parameters"]') !== null`)))
 		throw new Error(`no node panel after choosing "${item}"`);
 	await sleep(1500);
+}
+
+/**
+ * Runs in the page: whether the editor holds no unsaved change (its stores' `stateIsDirty`);
+ * 'unknown' where no store has that flag (then the e2e's check of the stored workflow tells).
+ */
+const SAVED = `(() => {
+	const app = document.querySelector('#app');
+	const pinia = app && app.__vue_app__ && app.__vue_app__.config.globalProperties.$pinia;
+	const stores = pinia ? [...pinia._s.values()].filter((store) => 'stateIsDirty' in store) : [];
+	return stores.length ? stores.every((store) => store.stateIsDirty === false) : 'unknown';
+})()`;
+
+/** Runs in the page: the credential the node panel shows (null while there is no credential field). */
+const SHOWN_CREDENTIAL = `(() => {
+	const input = document.querySelector('[data-test-id="node-parameters"] [data-test-id="node-credentials-select"] input');
+	return input ? input.value : null;
+})()`;
+
+/**
+ * Makes the node panel use the credential `name`: n8n gives a new node the credential of its type
+ * updated last, which need not be this one when several exist (earlier tests create others).
+ * Returns the credential n8n had assigned.
+ */
+async function useCredential(page, name) {
+	if ((await until(page, `${SHOWN_CREDENTIAL} !== null`, 60)) === null)
+		throw new Error('the node panel shows no credential field');
+	const assigned = await page.evaluate(SHOWN_CREDENTIAL);
+	if (assigned === name) return assigned;
+	const option = `[...document.querySelectorAll('[data-test-id^="node-credentials-select-item-"]')].find((e) => e.offsetParent !== null && e.innerText.includes(${q(name)}))`;
+	const field = `document.querySelector('[data-test-id="node-parameters"] [data-test-id="node-credentials-select"] input')`;
+	if (!(await clickUntil(page, field, `!!(${option})`, 'the credential field')))
+		throw new Error(`the credential field offers no "${name}"`);
+	await click(page, option, `credential "${name}"`);
+	if (!(await until(page, `${SHOWN_CREDENTIAL} === ${q(name)}`, 60)))
+		throw new Error(
+			`the credential field shows "${await page.evaluate(SHOWN_CREDENTIAL)}", not "${name}"`,
+		);
+	await sleep(1000);
+	return assigned;
 }
 
 async function entryCount(page, field) {
@@ -176,8 +238,16 @@ async function pickFromList(page, field, index, { search, choose }) {
 		await typeText(page, search);
 	}
 	await sleep(1000);
-	const items = await until(page, READ_LIST);
-	if (!items) return { items: [], chosen: null };
+	// the items, or the dropdown's error (e.g. "Could not load list"): an open dropdown would cover the
+	// buttons below it, so it is closed before failing
+	const state = await until(page, LIST_STATE, 120);
+	if (!state || state.error) {
+		await key(page, 'Escape', 'Escape');
+		throw new Error(
+			`the From list of entry ${index} offered nothing to choose "${choose}" from: ${state ? state.error : 'no items within 60 s'}`,
+		);
+	}
+	const { items } = state;
 	await click(page, visible('[data-test-id="rlc-item"]', choose), `item "${choose}"`);
 	await sleep(800);
 	return { items, chosen: choose };
@@ -203,8 +273,12 @@ async function typeById(page, field, index, text) {
 
 async function run(page, open, shoot, shots, scenario) {
 	const result = { name: scenario.name, lists: [] };
-	if (scenario.new) await addNode(page, open, scenario.new.app, scenario.new.item);
-	else {
+	if (scenario.new) {
+		await addNode(page, open, scenario.new.app, scenario.new.item);
+		// the credential n8n assigned is kept in the result (for a look after a failure)
+		if (scenario.credential)
+			result.assignedCredential = await useCredential(page, scenario.credential);
+	} else {
 		await open(scenario.open, 1500);
 		if (!(await until(page, `document.querySelector('[data-test-id="node-parameters"]') !== null`)))
 			throw new Error(`no node panel at ${scenario.open}`);
@@ -224,8 +298,12 @@ async function run(page, open, shoot, shots, scenario) {
 	if (shots) await shoot(path.join(shots, `${scenario.name}.png`));
 	if (scenario.save) {
 		await key(page, 's', 'KeyS', 2); // Ctrl+S
-		await sleep(2000);
+		await sleep(1000);
+		// saved before the next scenario leaves the page (else n8n asks to save changes before leaving)
+		result.saved = await until(page, SAVED, 120);
+		if (!result.saved) throw new Error('the workflow was not saved (Ctrl+S)');
 	}
+	if (scenario.credential) result.credential = await page.evaluate(SHOWN_CREDENTIAL);
 	result.url = await page.evaluate('location.pathname');
 	return result;
 }
@@ -238,9 +316,22 @@ async function main() {
 	if (!base || !spec) throw new Error('usage: pickers.js <n8n url> [--shots=dir] <scenarios JSON>');
 	const results = {};
 	await withEditorPage(base, { width: 1400, height: 1400 }, async ({ page, open, shoot }) => {
-		for (const scenario of JSON.parse(spec))
-			results[scenario.name] = await run(page, open, shoot, shots, scenario);
+		for (const scenario of JSON.parse(spec)) {
+			try {
+				results[scenario.name] = await run(page, open, shoot, shots, scenario);
+			} catch (error) {
+				// what the page showed when a step failed: a screenshot and the visible dialogs' texts
+				if (shots) await shoot(path.join(shots, `${scenario.name}-failed.png`)).catch(() => {});
+				const seen = await page.evaluate(FAILURE_STATE).catch(() => null);
+				error.message += ` (scenario ${scenario.name}; page: ${JSON.stringify(seen)})`;
+				throw error;
+			}
+		}
 	});
+	if (shots) {
+		fs.mkdirSync(shots, { recursive: true });
+		fs.writeFileSync(path.join(shots, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
+	}
 	process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 
