@@ -137,10 +137,13 @@ const READ_INPUT = `(() => {
 	return end > 0 ? text.slice(0, end) : null;
 })()`;
 
+/** The node panel's credential field (its input). */
+const CREDENTIAL_INPUT = `document.querySelector('[data-test-id="node-parameters"] [data-test-id="node-credentials-select"] input')`;
+
 /** Runs in the page: where it is, the visible dialogs and toasts, and the node panel's credential. */
 const FAILURE_STATE = `(() => {
 	const shown = (sel) => [...document.querySelectorAll(sel)].filter((e) => e.offsetParent !== null).map((e) => e.innerText.replace(/\\s+/g, ' ').trim().slice(0, 300));
-	const cred = document.querySelector('[data-test-id="node-credentials-select"] input');
+	const cred = ${CREDENTIAL_INPUT};
 	return {
 		url: location.pathname,
 		dialogs: shown('.el-dialog, .el-message-box, [role="dialog"]'),
@@ -186,7 +189,7 @@ const SAVED = `(() => {
 
 /** Runs in the page: the credential the node panel shows (null while there is no credential field). */
 const SHOWN_CREDENTIAL = `(() => {
-	const input = document.querySelector('[data-test-id="node-parameters"] [data-test-id="node-credentials-select"] input');
+	const input = ${CREDENTIAL_INPUT};
 	return input ? input.value : null;
 })()`;
 
@@ -201,8 +204,7 @@ async function useCredential(page, name) {
 	const assigned = await page.evaluate(SHOWN_CREDENTIAL);
 	if (assigned === name) return assigned;
 	const option = `[...document.querySelectorAll('[data-test-id^="node-credentials-select-item-"]')].find((e) => e.offsetParent !== null && e.innerText.includes(${q(name)}))`;
-	const field = `document.querySelector('[data-test-id="node-parameters"] [data-test-id="node-credentials-select"] input')`;
-	if (!(await clickUntil(page, field, `!!(${option})`, 'the credential field')))
+	if (!(await clickUntil(page, CREDENTIAL_INPUT, `!!(${option})`, 'the credential field')))
 		throw new Error(`the credential field offers no "${name}"`);
 	await click(page, option, `credential "${name}"`);
 	if (!(await until(page, `${SHOWN_CREDENTIAL} === ${q(name)}`, 60)))

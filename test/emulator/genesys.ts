@@ -337,6 +337,9 @@ class OAuthError extends Error {
 // ---------------------------------------------------------------------------------------------
 
 const userSelfUri = (id: string) => `/api/v2/users/${id}`;
+const messageSelfUri = (id: string) => `/api/v2/chats/messages/${id}`;
+const userRef = (id: string): EntityRef => ({ id, selfUri: userSelfUri(id) });
+const messageRef = (id: string): EntityRef => ({ id, selfUri: messageSelfUri(id) });
 
 /** A user as the directory answers it (UsersApi User: search results and bulk get). */
 const directoryEntry = (u: EmulatorUser) => ({
@@ -348,9 +351,6 @@ const directoryEntry = (u: EmulatorUser) => ({
 	chat: { jabberId: u.jid },
 	selfUri: userSelfUri(u.id),
 });
-const messageSelfUri = (id: string) => `/api/v2/chats/messages/${id}`;
-const userRef = (id: string): EntityRef => ({ id, selfUri: userSelfUri(id) });
-const messageRef = (id: string): EntityRef => ({ id, selfUri: messageSelfUri(id) });
 const threadIdOf = (messageId: string) => `thread-${messageId}`;
 const oneOnOneKey = (a: string, b: string) => `1on1:${[a, b].sort().join('|')}`;
 const byTime = (a: StoredMessage, b: StoredMessage) =>

@@ -31,7 +31,7 @@ import { ErrorBuilder } from './errors';
 import { DEFAULT_LIMITS, type RequestContext, type TransportLimits } from './limits';
 import { Pacer } from './pacing';
 import { Redactor } from './redact';
-import type { PreparedRequest } from './request';
+import { buildRequest, type ParamValues, type PreparedRequest } from './request';
 import {
 	header,
 	MALFORMED,
@@ -179,6 +179,17 @@ export class Transport {
 			cancel?.removeEventListener('abort', abort);
 			timeout.removeEventListener('abort', abort);
 		}
+	}
+
+	/**
+	 * Sends a row with these parameter values (undefined values are left out) and returns the
+	 * parsed answer: the engine's own requests (triggers, list searches), values built by the engine.
+	 */
+	async call(row: EndpointRow, values: Record<string, unknown>, itemIndex = 0): Promise<unknown> {
+		const set: ParamValues = new Map(
+			Object.entries(values).filter(([, value]) => value !== undefined),
+		);
+		return await this.send(row, buildRequest(row, set), itemIndex);
 	}
 
 	/** Sends the request and returns the parsed answer (undefined or '' for empty answers). */

@@ -14,7 +14,6 @@ import {
 } from 'n8n-workflow';
 
 import { at } from '../table/json';
-import { buildRequest } from '../http/request';
 import type { ServiceDefinition } from '../table/service';
 import type { EndpointRow, ListPage, ListSearchDef, ListSearchDetails } from '../table/types';
 import type { RequestContext } from '../http/limits';
@@ -53,19 +52,15 @@ async function runListSearch(
 		return found;
 	};
 	const row = rowOf(typeof def.sdkMethod === 'function' ? def.sdkMethod(page) : def.sdkMethod);
-	const detailsRow = def.details ? rowOf(def.details.sdkMethod) : undefined;
 	const needle = def.filterByName && page.filter ? page.filter.toLowerCase() : undefined;
 	let results: INodeListSearchItems[] = [];
 	let next: string | undefined;
 	// Searching by name here (the API cannot): follow the API's cursor until a page has a match, so
 	// the editor does not show an empty list while more pages exist (at most MAX_FILTER_PAGES requests).
 	for (let fetched = 0; fetched < (needle ? MAX_FILTER_PAGES : 1); fetched++) {
-		const values = new Map(
-			Object.entries(def.values(page)).filter(([, value]) => value !== undefined),
-		);
 		let answer: unknown;
 		try {
-			answer = await transport.send(row, buildRequest(row, values), 0);
+			answer = await transport.call(row, def.values(page));
 		} catch (error) {
 			// The editor shows this message in the list: the service's words, no token or secret.
 			throw transport.redactError(
@@ -87,8 +82,8 @@ async function runListSearch(
 		if (results.length > 0 || next === undefined) break;
 		page.token = next;
 	}
-	if (def.details && detailsRow && results.length > 0 && def.details.when(page))
-		results = await withDetails(transport, def.details, detailsRow, results);
+	if (def.details && results.length > 0 && def.details.when(page))
+		results = await withDetails(transport, def.details, rowOf(def.details.sdkMethod), results);
 	return { results, ...(next !== undefined && { paginationToken: next }) };
 }
 
@@ -103,13 +98,10 @@ async function withDetails(
 	row: EndpointRow,
 	items: INodeListSearchItems[],
 ): Promise<INodeListSearchItems[]> {
-	const ids = [...new Set(items.map((item) => String(item.value)))];
-	const values = new Map(
-		Object.entries(details.values(ids)).filter(([, value]) => value !== undefined),
-	);
+	const ids = new Set(items.map((item) => String(item.value)));
 	let answer: unknown;
 	try {
-		answer = await transport.send(row, buildRequest(row, values), 0);
+		answer = await transport.call(row, details.values([...ids]));
 	} catch {
 		return items;
 	}
@@ -118,7 +110,7 @@ async function withDetails(
 	for (const entry of Array.isArray(list) ? list : []) {
 		if (!entry || typeof entry !== 'object') continue;
 		const item = details.toItem(entry as IDataObject);
-		if (item && ids.includes(String(item.value))) names.set(String(item.value), item.name);
+		if (item && ids.has(String(item.value))) names.set(String(item.value), item.name);
 	}
 	return items.map((item) => ({ ...item, name: names.get(String(item.value)) ?? item.name }));
 }

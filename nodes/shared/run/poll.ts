@@ -20,7 +20,6 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { buildRequest, type ParamValues } from '../http/request';
 import { Transport } from '../http/transport';
 import type { ServiceDefinition } from '../table/service';
 import type { EndpointRow, ParamDef } from '../table/types';
@@ -143,11 +142,7 @@ export class PollClient {
 
 	/** Sends the row with these values (undefined values are left out) and returns the parsed answer. */
 	async call(sdkMethod: string, values: Record<string, unknown> = {}): Promise<unknown> {
-		const row = this.row(sdkMethod);
-		const params: ParamValues = new Map(
-			Object.entries(values).filter(([, value]) => value !== undefined),
-		);
-		return await this.transport.send(row, buildRequest(row, params), 0);
+		return await this.transport.call(this.row(sdkMethod), values);
 	}
 }
 
