@@ -1057,7 +1057,9 @@ function chatPartners(): ListSearchDef {
 			when: (page) => !page.filter,
 			values: (ids) => ({ id: ids.slice(0, 100), pageSize: Math.min(ids.length, 100) }),
 			items: 'entities',
-			toItem: directoryItem,
+			// an entry without a name would show the ID instead of the name the listing gave
+			toItem: (entry) =>
+				typeof entry.name === 'string' && entry.name ? directoryItem(entry) : undefined,
 		},
 	};
 }

@@ -386,6 +386,46 @@ describe('list searches against the emulator', () => {
 			partners.results.map((r) => r.value).sort(),
 		);
 
+		// Hostile directory entries (wrong types, an ID not on the page, no name) rename nothing
+		// wrongly and break nothing: only a well-formed, named entry for a listed ID gives details.
+		env.emu.injectFault({
+			kind: 'rewrite',
+			match: { path: /^\/api\/v2\/users$/ },
+			rewrite: () => ({
+				entities: [
+					null,
+					7,
+					'text',
+					{ id: 42, name: 'Number id', title: 'Hostile' },
+					{ id: env.emu.users[5].id, name: 'Not on the page', title: 'Hostile' },
+					{ id: other.id, name: '', title: 'Nameless' },
+					{
+						id: other.id,
+						name: other.name,
+						title: { nested: true },
+						department: 'Research',
+						email: 5,
+					},
+				],
+			}),
+		});
+		const hostile = await search('searchChatPartners');
+		expect(hostile.results).toContainEqual({ name: `${other.name} (Research)`, value: other.id });
+		expect(hostile.results.some((r) => r.name.includes('Nameless'))).toBe(false);
+		expect(hostile.results.map((r) => r.value).sort()).toEqual(
+			partners.results.map((r) => r.value).sort(),
+		);
+		expect(hostile.results.some((r) => r.name.includes('Hostile'))).toBe(false);
+		env.emu.injectFault({
+			kind: 'rewrite',
+			match: { path: /^\/api\/v2\/users$/ },
+			rewrite: () => ({ entities: { not: 'a list' } }),
+		});
+		expect((await search('searchChatPartners')).results).toContainEqual({
+			name: other.name,
+			value: other.id,
+		});
+
 		// Search text: the directory (POST /api/v2/users/search), so people never chatted with can be picked too.
 		env.emu.clearRequests();
 		const byName = await search(

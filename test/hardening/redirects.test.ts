@@ -150,6 +150,34 @@ describe('redirects are not followed; the other origin receives nothing', () => 
 		expect(evil.requests).toHaveLength(0);
 	});
 
+	it.each(STATUSES)(
+		'Genesys 1:1 partners: the directory request for their details answered %i keeps the names, sends nothing elsewhere',
+		async (status) => {
+			const partner = '5a2d9e71-0c3b-4f86-a4d2-7e1f9b3c6d58';
+			const toEvil = redirectTo(status, () => evil.url);
+			api.handle((request, response) =>
+				request.target.startsWith('/api/v2/users/chats/me')
+					? json(response, 200, {
+							entities: [{ chatType: 'oneOnOne', user: { id: partner, name: 'Grace Hopper' } }],
+						})
+					: toEvil(request, response),
+			);
+			const { page, error } = await runListSearch(
+				store,
+				'genesysChat',
+				'searchChatPartners',
+				genCredential(store, api.url),
+			);
+			expect(error).toBeUndefined();
+			expect(page?.results).toEqual([{ name: 'Grace Hopper', value: partner }]);
+			expect(api.requests.map((r) => r.target.split('?')[0])).toEqual([
+				'/api/v2/users/chats/me',
+				'/api/v2/users',
+			]);
+			expect(evil.requests).toHaveLength(0);
+		},
+	);
+
 	it.each([
 		['itslearning', 'itslearningInstantMessageTrigger', { event: 'newMessage', options: {} }],
 		['Genesys', 'genesysChatTrigger', { event: 'newMessageAnyChat', options: {} }],
